@@ -1,0 +1,53 @@
+# Two commands on a fresh machine: `make demo` and `make test`.
+PYTHON ?= $(shell scripts/find-python)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1:8000
+
+.PHONY: demo serve test test-fast lint lock messages clean
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "No Python 3.12+ found (Django 6.1 needs it)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.base: requirements/base.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements/base.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . 2>/dev/null \
+	  || $(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+$(VENV)/.dev: requirements/dev.lock $(VENV)/.base
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements/dev.lock
+	touch $@
+
+## make demo: install, migrate, generate demo data, serve on http://$(HOST)
+demo: $(VENV)/.base
+	$(BIN)/chibo migrate --noinput
+	$(BIN)/chibo demo --addr $(HOST)
+
+serve: $(VENV)/.base
+	$(BIN)/chibo migrate --noinput
+	$(BIN)/chibo runserver $(HOST)
+
+## make test: install dev dependencies and run the whole suite (SQLite unless DATABASE_URL is set)
+test: $(VENV)/.dev
+	$(BIN)/pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy chibo
+
+## make lock: re-pin requirements/*.lock from requirements/*.in
+lock: $(VENV)/.dev
+	$(BIN)/pip install --quiet uv
+	cd requirements && ../$(BIN)/uv pip compile --python-version 3.12 --quiet base.in -o base.lock
+	cd requirements && ../$(BIN)/uv pip compile --python-version 3.12 --quiet dev.in -o dev.lock
+
+## make messages: refresh and compile the Vietnamese and English catalogues
+messages: $(VENV)/.dev
+	cd chibo && ../$(BIN)/chibo makemessages -l vi -l en --no-obsolete
+	cd chibo && ../$(BIN)/chibo compilemessages
+
+clean:
+	rm -rf $(VENV) data/chibo.sqlite3

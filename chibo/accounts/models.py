@@ -1,0 +1,103 @@
+"""People who log in, the roles they hold on units, API tokens, and the audit of reads."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from chibo.org.models import OrgUnit
+
+
+class User(AbstractUser):
+    """An account for a person; optionally the member that person is."""
+
+    member = models.OneToOneField(
+        "members.Member",
+        verbose_name=_("member record"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="user",
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+
+class Role(models.TextChoices):
+    OFFICE = "office", _("Office (read and write the subtree)")
+    VIEWER = "viewer", _("Viewer (read the subtree)")
+    SECRETARY = "secretary", _("Cell secretary (read and write the cell)")
+    MEMBER = "member", _("Member (own record and own cell's schedule)")
+
+
+READ_ROLES = {Role.OFFICE, Role.VIEWER, Role.SECRETARY}
+WRITE_ROLES = {Role.OFFICE, Role.SECRETARY}
+
+
+class RoleGrant(models.Model):
+    """A role held on a unit; it applies to the unit and everything below it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="grants")
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="grants")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="grant_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.role} @ {self.unit.code}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only a hash is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    PREFIX = "chibo_"
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User, name: str = "") -> tuple["ApiToken", str]:
+        raw = cls.PREFIX + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, digest=cls.hash(raw))
+        return token, raw
+
+
+class LoginFailure(models.Model):
+    """A failed login, counted per username and per address to throttle guessing."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    address = models.GenericIPAddressField(null=True, db_index=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+
+class RecordRead(models.Model):
+    """A read of a member's full record by someone outside the member's own cell."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="reads")
+    channel = models.CharField(max_length=10)  # "page" or "api"
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]

@@ -1,0 +1,177 @@
+"""Who may see and change what. The one place where scope is decided; pages and API both
+call these helpers. Scope is a role granted on a unit, inherited by the unit's whole subtree,
+and always applied as a SQL filter, never by checking rows one by one in Python.
+
+- office: read and write the subtree     - viewer: read the subtree
+- secretary: read and write the cell     - member: own record (and, later, own cell's schedule)
+
+Outside the scope: 404 (we do not tell what exists). Readable but not writable: 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from chibo.accounts.models import READ_ROLES, WRITE_ROLES, RecordRead, RoleGrant
+from chibo.members.models import Member, MemberEvent, Placement, PlacementKind, Position
+from chibo.org.models import Ancestry, OrgUnit, Village
+
+
+def _scope(user, write: bool) -> QuerySet | None:
+    """Subquery of unit ids in the user's scope, or None for everything (superuser)."""
+    if user.is_superuser:
+        return None
+    roles = WRITE_ROLES if write else READ_ROLES
+    granted = RoleGrant.objects.filter(user_id=user.pk, role__in=roles).values("unit_id")
+    return Ancestry.objects.valid().filter(ancestor_id__in=granted).values("descendant_id")
+
+
+def is_staff_anywhere(user) -> bool:
+    """Holds a role that reads units (office, viewer or secretary) somewhere."""
+    return (
+        user.is_superuser or RoleGrant.objects.filter(user_id=user.pk, role__in=READ_ROLES).exists()
+    )
+
+
+# Units ----------------------------------------------------------------------------------------
+
+
+def units_for(user, *, write: bool = False, deleted: bool = False) -> QuerySet[OrgUnit]:
+    qs = OrgUnit.all_objects.filter(deleted_at__isnull=not deleted)
+    scope = _scope(user, write)
+    return qs if scope is None else qs.filter(pk__in=scope)
+
+
+def root_units_for(user) -> QuerySet[OrgUnit]:
+    """The highest units the user can read (the tops of their scope)."""
+    if user.is_superuser:
+        return OrgUnit.objects.filter(parent__isnull=True)
+    granted = RoleGrant.objects.filter(user_id=user.pk, role__in=READ_ROLES).values("unit_id")
+    # A granted unit that lies under another granted unit is not a top.
+    covered = Ancestry.objects.valid().filter(ancestor_id__in=granted, distance__gt=0)
+    return OrgUnit.objects.filter(pk__in=granted).exclude(pk__in=covered.values("descendant_id"))
+
+
+def _get(qs_read: QuerySet, qs_write: QuerySet, pk, write: bool):
+    try:
+        obj = qs_read.get(pk=pk)
+    except (qs_read.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if write and not qs_write.filter(pk=obj.pk).exists():
+        raise PermissionDenied
+    return obj
+
+
+def get_unit_for(user, pk, *, write: bool = False, deleted: bool = False) -> OrgUnit:
+    return _get(
+        units_for(user, deleted=deleted), units_for(user, write=True, deleted=deleted), pk, write
+    )
+
+
+def get_unit_by_code_for(user, code: str, *, write: bool = False) -> OrgUnit:
+    unit = units_for(user).filter(code__iexact=code).first()
+    if unit is None:
+        raise Http404
+    return get_unit_for(user, unit.pk, write=write)
+
+
+def can_write_unit(user, unit: OrgUnit) -> bool:
+    return units_for(user, write=True, deleted=unit.is_deleted).filter(pk=unit.pk).exists()
+
+
+# Villages -------------------------------------------------------------------------------------
+
+
+def villages_for(user, *, write: bool = False, deleted: bool = False) -> QuerySet[Village]:
+    qs = Village.all_objects.filter(deleted_at__isnull=not deleted)
+    scope = _scope(user, write)
+    return qs if scope is None else qs.filter(cell_id__in=scope)
+
+
+def get_village_for(user, pk, *, write: bool = False, deleted: bool = False) -> Village:
+    return _get(
+        villages_for(user, deleted=deleted),
+        villages_for(user, write=True, deleted=deleted),
+        pk,
+        write,
+    )
+
+
+# Members --------------------------------------------------------------------------------------
+
+
+def members_for(user, *, write: bool = False, deleted: bool = False) -> QuerySet[Member]:
+    """Members whose record is held in the scope, members temporarily placed there, and,
+    for reading, the user's own record."""
+    qs = Member.all_objects.filter(deleted_at__isnull=not deleted)
+    scope = _scope(user, write)
+    if scope is None:
+        return qs
+    hosted = Placement.objects.filter(
+        kind=PlacementKind.TEMPORARY, end__isnull=True, unit_id__in=scope
+    ).values("member_id")
+    condition = Q(home_unit_id__in=scope) | Q(pk__in=hosted)
+    if not write and user.member_id:
+        condition |= Q(pk=user.member_id)
+    return qs.filter(condition)
+
+
+def get_member_for(user, pk, *, write: bool = False, deleted: bool = False) -> Member:
+    return _get(
+        members_for(user, deleted=deleted),
+        members_for(user, write=True, deleted=deleted),
+        pk,
+        write,
+    )
+
+
+def can_write_member(user, member: Member) -> bool:
+    return members_for(user, write=True, deleted=member.is_deleted).filter(pk=member.pk).exists()
+
+
+def record_read(user, member: Member, channel: str) -> None:
+    """Leave a trace when a member's full record is read from outside the member's own cell."""
+    own = getattr(user, "member", None)
+    if own is not None and own.pk == member.pk:
+        return
+    if own is not None and own.home_unit_id and own.home_unit_id == member.home_unit_id:
+        return
+    RecordRead.objects.create(user=user, member=member, channel=channel)
+
+
+# Records hanging off a member: scoped through the member -------------------------------------
+
+
+def _member_child_for(model, user, pk, write: bool, deleted: bool):
+    qs = model.all_objects.filter(deleted_at__isnull=not deleted)
+    read = qs.filter(member__in=members_for(user))
+    writable = qs.filter(member__in=members_for(user, write=True))
+    return _get(read.select_related("member"), writable, pk, write)
+
+
+def get_event_for(user, pk, *, write: bool = False, deleted: bool = False) -> MemberEvent:
+    return _member_child_for(MemberEvent, user, pk, write, deleted)
+
+
+def get_placement_for(user, pk, *, write: bool = False, deleted: bool = False) -> Placement:
+    return _member_child_for(Placement, user, pk, write, deleted)
+
+
+def get_position_for(user, pk, *, write: bool = False, deleted: bool = False) -> Position:
+    return _member_child_for(Position, user, pk, write, deleted)
+
+
+def events_for(user, *, deleted: bool = False) -> QuerySet[MemberEvent]:
+    return MemberEvent.all_objects.filter(
+        deleted_at__isnull=not deleted, member__in=members_for(user)
+    )
+
+
+def placements_for(user, *, deleted: bool = False) -> QuerySet[Placement]:
+    return Placement.all_objects.filter(
+        deleted_at__isnull=not deleted, member__in=members_for(user)
+    )
+
+
+def positions_for(user, *, deleted: bool = False) -> QuerySet[Position]:
+    return Position.all_objects.filter(deleted_at__isnull=not deleted, member__in=members_for(user))

@@ -1,0 +1,365 @@
+"""Party members (đảng viên): a minimal profile, dated placements, positions and events.
+
+A member's status on any date is derived from the dated events, never stored as a flag.
+`home_unit`, `admitted_on` and `official_on` are copies kept by the services in
+`members.services` (see `member_refresh`) so that scoping and lists stay single joins.
+"""
+
+import datetime as dt
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from chibo.core.models import ActiveQuerySet, SoftDeletable, active_manager
+from chibo.org.models import OrgUnit, Village
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class EventKind(models.TextChoices):
+    ADMITTED = "admitted", _("Admitted (probationary)")
+    OFFICIAL = "official", _("Recognised as official member")
+    READMITTED = "readmitted", _("Readmitted")
+    TRANSFERRED = "transferred", _("Transferred")
+    EXEMPTED = "exempted", _("Exempted from activities")
+    REPRIMAND = "reprimand", _("Disciplined: reprimand")
+    WARNING = "warning", _("Disciplined: warning")
+    DISMISSAL = "dismissal", _("Disciplined: dismissal from post")
+    REMOVED = "removed", _("Removed from the Party rolls")
+    EXPELLED = "expelled", _("Expelled")
+    WITHDREW = "withdrew", _("Withdrew from the Party")
+    DECEASED = "deceased", _("Deceased")
+
+
+class Status(models.TextChoices):
+    PROBATIONARY = "probationary", _("Probationary")
+    OFFICIAL = "official", _("Official")
+    REMOVED = "removed", _("Removed")
+    EXPELLED = "expelled", _("Expelled")
+    WITHDREW = "withdrew", _("Withdrew")
+    DECEASED = "deceased", _("Deceased")
+
+
+# Events that set the status from their date on, and the status each sets.
+STATUS_OF_EVENT = {
+    EventKind.ADMITTED: Status.PROBATIONARY,
+    EventKind.READMITTED: Status.PROBATIONARY,
+    EventKind.OFFICIAL: Status.OFFICIAL,
+    EventKind.REMOVED: Status.REMOVED,
+    EventKind.EXPELLED: Status.EXPELLED,
+    EventKind.WITHDREW: Status.WITHDREW,
+    EventKind.DECEASED: Status.DECEASED,
+}
+# On the same day, which status event comes last (admitted and recognised the same day: official).
+EVENT_PRECEDENCE = {
+    EventKind.ADMITTED: 1,
+    EventKind.READMITTED: 1,
+    EventKind.OFFICIAL: 2,
+    EventKind.REMOVED: 3,
+    EventKind.EXPELLED: 3,
+    EventKind.WITHDREW: 3,
+    EventKind.DECEASED: 4,
+}
+IN_PARTY = {Status.PROBATIONARY, Status.OFFICIAL}
+# Events that are periods (they have an end date).
+PERIOD_EVENTS = {EventKind.EXEMPTED}
+
+
+def _precedence() -> Case:
+    return Case(
+        *[When(kind=k, then=Value(v)) for k, v in EVENT_PRECEDENCE.items()],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def status_event_kind(on: dt.date) -> Subquery:
+    """Subquery: the kind of the member's last status event on or before `on`."""
+    return Subquery(
+        MemberEvent.objects.filter(
+            member=OuterRef("pk"), kind__in=list(STATUS_OF_EVENT), date__lte=on
+        )
+        .annotate(precedence=_precedence())
+        .order_by("-date", "-precedence", "-pk")
+        .values("kind")[:1]
+    )
+
+
+def exempt_on(on: dt.date) -> Exists:
+    return Exists(
+        MemberEvent.objects.filter(
+            member=OuterRef("pk"), kind=EventKind.EXEMPTED, date__lte=on
+        ).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+    )
+
+
+def status_case(field: str = "status_event") -> Case:
+    """Map an annotated status event kind to the Status value, in SQL."""
+    return Case(
+        *[When(**{field: k}, then=Value(s.value)) for k, s in STATUS_OF_EVENT.items()],
+        default=Value(""),
+        output_field=models.CharField(),
+    )
+
+
+class MemberQuerySet(ActiveQuerySet):
+    def with_status(self, on: dt.date) -> "MemberQuerySet":
+        """Annotate `status` and `exempt` as they stood on `on`."""
+        return self.annotate(status_event=status_event_kind(on)).annotate(
+            status=status_case(), exempt=exempt_on(on)
+        )
+
+    def placed_in(self, unit: OrgUnit, on: dt.date) -> "MemberQuerySet":
+        """Members with an official placement inside `unit`'s subtree (as it stood) on `on`."""
+        units = OrgUnit.all_objects.within(unit, on).values("pk")
+        placements = Placement.objects.active_on(on).filter(
+            kind=PlacementKind.OFFICIAL, unit__in=units
+        )
+        return self.filter(pk__in=placements.values("member_id"))
+
+    def search(self, query: str | None) -> "MemberQuerySet":
+        from chibo.core.search import terms
+
+        qs = self
+        for term in terms(query):
+            qs = qs.filter(search_name__contains=term)
+        return qs
+
+
+class Member(SoftDeletable):
+    """A party member (đảng viên)."""
+
+    code = models.CharField(
+        _("record code"),
+        max_length=32,
+        unique=True,
+        help_text=_("The office's code for this member's record; used to match imports."),
+    )
+    full_name = models.CharField(_("full name"), max_length=120)
+    search_name = models.CharField(max_length=120, db_index=True, editable=False)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
+    birth_date = models.DateField(_("birth date"))
+    ethnicity = models.CharField(_("ethnicity"), max_length=40, default="Kinh")
+    phone = models.CharField(
+        _("phone"),
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^\+?[0-9 .]{8,20}$", _("Enter a valid phone number."))],
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    national_id = models.CharField(
+        _("national ID"),
+        max_length=12,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[
+            RegexValidator(r"^[0-9]{9}([0-9]{3})?$", _("A national ID has 9 or 12 digits."))
+        ],
+    )
+    card_number = models.CharField(
+        _("party card number"), max_length=20, null=True, blank=True, unique=True
+    )
+    # Kept by members.services.member_refresh from placements and events:
+    home_unit = models.ForeignKey(
+        OrgUnit, null=True, blank=True, editable=False, on_delete=models.PROTECT, related_name="+"
+    )
+    admitted_on = models.DateField(_("admission decision date"), null=True, editable=False)
+    official_on = models.DateField(_("official member date"), null=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = active_manager(MemberQuerySet)
+    all_objects = MemberQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_name", "created_at"])
+
+    class Meta:
+        verbose_name = _("party member")
+        verbose_name_plural = _("party members")
+        ordering = ["search_name", "pk"]
+        base_manager_name = "all_objects"
+        indexes = [models.Index(fields=["home_unit", "search_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def status_on(self, on: dt.date) -> str:
+        kinds = {k.value for k in STATUS_OF_EVENT}
+        events = [e for e in self.events.all() if e.kind in kinds and e.date <= on]
+        if not events:
+            return ""
+        last = max(events, key=lambda e: (e.date, EVENT_PRECEDENCE[EventKind(e.kind)], e.pk))
+        return STATUS_OF_EVENT[EventKind(last.kind)].value
+
+
+class PlacementKind(models.TextChoices):
+    OFFICIAL = "official", _("Official")
+    TEMPORARY = "temporary", _("Temporary")
+
+
+class PlacementQuerySet(ActiveQuerySet):
+    def active_on(self, on: dt.date) -> "PlacementQuerySet":
+        return self.filter(start__lte=on).filter(Q(end__isnull=True) | Q(end__gt=on))
+
+
+class Placement(SoftDeletable):
+    """Where a member is active (sinh hoạt) from `start` until the day before `end`.
+
+    An official placement holds the member's record; a temporary one (chuyển sinh hoạt tạm
+    thời) runs alongside it in another cell."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="placements")
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("cell"), on_delete=models.PROTECT, related_name="placements"
+    )
+    party_group = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("party group"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="group_placements",
+    )
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=PlacementKind.choices, default=PlacementKind.OFFICIAL
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("left on"), null=True, blank=True)
+    letter_number = models.CharField(_("letter number"), max_length=40, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = active_manager(PlacementQuerySet)
+    all_objects = PlacementQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        ordering = ["start", "pk"]
+        base_manager_name = "all_objects"
+        indexes = [
+            models.Index(fields=["unit", "start", "end"]),
+            models.Index(fields=["member", "start"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="placement_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} @ {self.unit}"
+
+    def is_active(self, on: dt.date) -> bool:
+        return self.start <= on and (self.end is None or self.end > on)
+
+
+class PositionKind(models.TextChoices):
+    SECRETARY = "secretary", _("Secretary")
+    DEPUTY_SECRETARY = "deputy_secretary", _("Deputy secretary")
+    COMMITTEE_MEMBER = "committee_member", _("Committee member")
+    VILLAGE_HEAD = "village_head", _("Village head")
+    FRONT_HEAD = "front_head", _("Head of the Fatherland Front committee")
+
+
+PARTY_POSITIONS = {
+    PositionKind.SECRETARY,
+    PositionKind.DEPUTY_SECRETARY,
+    PositionKind.COMMITTEE_MEMBER,
+}
+CIVIC_POSITIONS = {PositionKind.VILLAGE_HEAD, PositionKind.FRONT_HEAD}
+
+
+class PositionQuerySet(ActiveQuerySet):
+    def held_on(self, on: dt.date) -> "PositionQuerySet":
+        return self.filter(start__lte=on).filter(Q(end__isnull=True) | Q(end__gt=on))
+
+
+class Position(SoftDeletable):
+    """A post held for a time: party posts in a unit, civic posts in a village."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="positions")
+    kind = models.CharField(_("position"), max_length=20, choices=PositionKind.choices)
+    unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="positions",
+    )
+    village = models.ForeignKey(
+        Village,
+        verbose_name=_("village"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="positions",
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"), null=True, blank=True)
+    decision_number = models.CharField(_("decision number"), max_length=40, blank=True)
+
+    objects = active_manager(PositionQuerySet)
+    all_objects = PositionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        ordering = ["-start", "pk"]
+        base_manager_name = "all_objects"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="position_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.member}"
+
+    @property
+    def place(self) -> OrgUnit | Village | None:
+        return self.unit or self.village
+
+
+class MemberEventQuerySet(ActiveQuerySet):
+    pass
+
+
+class MemberEvent(SoftDeletable):
+    """A dated step in a member's life in the Party, with the decision behind it."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("event"), max_length=20, choices=EventKind.choices)
+    date = models.DateField(_("date"))
+    end_date = models.DateField(_("until"), null=True, blank=True)
+    decision_number = models.CharField(_("decision number"), max_length=40, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = active_manager(MemberEventQuerySet)
+    all_objects = MemberEventQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("member event")
+        verbose_name_plural = _("member events")
+        ordering = ["date", "pk"]
+        base_manager_name = "all_objects"
+        indexes = [models.Index(fields=["member", "kind", "date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("date")),
+                name="event_end_after_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date:%d/%m/%Y}"

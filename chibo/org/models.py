@@ -1,0 +1,180 @@
+"""The organisation tree: units of every kind, their dated ancestry, and villages."""
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from chibo.core.models import ActiveQuerySet, SoftDeletable, active_manager
+
+# The day the Party was founded: ancestry rows with no known start begin here, so that
+# "valid on date D" is a plain range test with no NULL cases.
+BEGINNING = dt.date(1930, 2, 3)
+
+
+class Kind(models.TextChoices):
+    PROVINCE = "province", _("Province party committee")
+    DISTRICT = "district", _("District-level party committee")
+    BASE_COMMITTEE = "base_committee", _("Base party committee")
+    BASE_CELL = "base_cell", _("Base party cell")
+    CELL = "cell", _("Party cell")
+    PARTY_GROUP = "party_group", _("Party group")
+
+
+class CellType(models.TextChoices):
+    RURAL = "rural", _("Rural village")
+    URBAN = "urban", _("Urban quarter")
+    SCHOOL = "school", _("School")
+    POLICE = "police", _("Police")
+    MILITARY = "military", _("Military")
+    HEALTH = "health", _("Health")
+    AGENCY = "agency", _("Agency")
+    ENTERPRISE = "enterprise", _("Enterprise")
+
+
+# Which kinds may sit directly under which. A base committee may sit under another one
+# (partial committees, đảng bộ bộ phận), so the tree has no fixed depth.
+ALLOWED_PARENTS: dict[str, set[str | None]] = {
+    Kind.PROVINCE: {None},
+    Kind.DISTRICT: {Kind.PROVINCE, Kind.DISTRICT},
+    Kind.BASE_COMMITTEE: {Kind.PROVINCE, Kind.DISTRICT, Kind.BASE_COMMITTEE},
+    Kind.BASE_CELL: {Kind.PROVINCE, Kind.DISTRICT},
+    Kind.CELL: {Kind.BASE_COMMITTEE},
+    Kind.PARTY_GROUP: {Kind.CELL, Kind.BASE_CELL},
+}
+# Kinds in which members are placed (they hold members' records).
+CELL_KINDS = {Kind.CELL, Kind.BASE_CELL}
+# Kinds that carry a cell type.
+TYPED_KINDS = {Kind.CELL, Kind.BASE_CELL}
+
+
+class OrgUnitQuerySet(ActiveQuerySet):
+    def within(self, unit: "OrgUnit | int", on: dt.date | None = None) -> "OrgUnitQuerySet":
+        """The unit and everything below it, today or as the tree stood on `on`."""
+        ids = Ancestry.objects.valid(on).filter(ancestor=unit).values("descendant_id")
+        return self.filter(pk__in=ids)
+
+    def cells(self) -> "OrgUnitQuerySet":
+        return self.filter(kind__in=CELL_KINDS)
+
+
+class OrgUnit(SoftDeletable):
+    """A party organisation (tổ chức đảng): province committee down to party group (tổ đảng)."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    cell_type = models.CharField(
+        _("cell type"), max_length=20, choices=CellType.choices, blank=True
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = active_manager(OrgUnitQuerySet)
+    all_objects = OrgUnitQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["depth", "created_at"])
+
+    class Meta:
+        verbose_name = _("party unit")
+        verbose_name_plural = _("party units")
+        ordering = ["depth", "name"]
+        base_manager_name = "all_objects"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def holds_members(self) -> bool:
+        return self.kind in CELL_KINDS
+
+    def ancestors(self, on: dt.date | None = None, include_self: bool = False) -> OrgUnitQuerySet:
+        """Root first. One query."""
+        links = Ancestry.objects.valid(on).filter(descendant=self)
+        if not include_self:
+            links = links.exclude(ancestor=self)
+        return (
+            OrgUnit.all_objects.filter(pk__in=links.values("ancestor_id"))
+            .annotate(
+                distance=models.Subquery(
+                    links.filter(ancestor=models.OuterRef("pk")).values("distance")[:1]
+                )
+            )
+            .order_by("-distance")
+        )
+
+
+class AncestryQuerySet(models.QuerySet):
+    def valid(self, on: dt.date | None = None) -> "AncestryQuerySet":
+        if on is None:
+            return self.filter(valid_to__isnull=True)
+        return self.filter(valid_from__lte=on).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+
+
+class Ancestry(models.Model):
+    """Closure table of the tree over time: `ancestor` is above `descendant` (or is it, at
+    distance 0) from `valid_from` until the day before `valid_to`. Moves close rows and open
+    new ones, so a report on a past date walks the tree as it stood then, all in SQL."""
+
+    ancestor = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    descendant = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    distance = models.PositiveSmallIntegerField()
+    valid_from = models.DateField(default=BEGINNING)
+    valid_to = models.DateField(null=True, blank=True)
+
+    objects = AncestryQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["ancestor", "valid_to", "descendant"]),
+            models.Index(fields=["descendant", "valid_to", "ancestor"]),
+        ]
+
+
+class VillageKind(models.TextChoices):
+    VILLAGE = "village", _("Village")
+    QUARTER = "quarter", _("Urban quarter")
+
+
+class VillageQuerySet(ActiveQuerySet):
+    pass
+
+
+class Village(SoftDeletable):
+    """A village or urban quarter (thôn, khu phố): not a party unit, but reports count its
+    head, so it is attached to the cell that covers it."""
+
+    cell = models.ForeignKey(
+        OrgUnit, verbose_name=_("cell"), on_delete=models.PROTECT, related_name="villages"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=VillageKind.choices, default=VillageKind.VILLAGE
+    )
+
+    objects = active_manager(VillageQuerySet)
+    all_objects = VillageQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("village")
+        verbose_name_plural = _("villages")
+        ordering = ["name"]
+        base_manager_name = "all_objects"
+        constraints = [
+            models.UniqueConstraint(fields=["cell", "name"], name="village_unique_name_per_cell")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

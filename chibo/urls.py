@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("chibo.core.urls")),
+    path("accounts/", include("chibo.accounts.urls")),
+    path("org/", include("chibo.org.urls")),
+    path("members/", include("chibo.members.urls")),
+    path("import/", include("chibo.imports.urls")),
+    path("api/v1/", include("chibo.api_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
