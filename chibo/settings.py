@@ -76,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "chibo.core.context_processors.navigation",
             ],
             "builtins": ["chibo.core.templatetags.vn"],
         },
@@ -138,9 +139,23 @@ SESSION_COOKIE_SECURE = env_bool("CHIBO_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 
-EMAIL_BACKEND = os.environ.get(
-    "CHIBO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
+MAILERS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "CHIBO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+        ),
+        "OPTIONS": {
+            k: v
+            for k, v in {
+                "host": os.environ.get("CHIBO_EMAIL_HOST"),
+                "port": os.environ.get("CHIBO_EMAIL_PORT"),
+                "username": os.environ.get("CHIBO_EMAIL_USER"),
+                "password": os.environ.get("CHIBO_EMAIL_PASSWORD"),
+            }.items()
+            if v
+        },
+    }
+}
 DEFAULT_FROM_EMAIL = os.environ.get("CHIBO_FROM_EMAIL", "chibo@localhost")
 
 # Uploads: import workbooks are read in memory; refuse anything absurd early.

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "core"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("trash/", views.trash, name="trash"),
+    path("trash/<str:kind>/<int:pk>/restore/", views.restore, name="restore"),
+]

@@ -79,11 +79,12 @@ def _precedence() -> Case:
     )
 
 
-def status_event_kind(on: dt.date) -> Subquery:
-    """Subquery: the kind of the member's last status event on or before `on`."""
+def status_event_kind(on: dt.date, member_ref: str = "pk") -> Subquery:
+    """Subquery: the kind of the member's last status event on or before `on`.
+    `member_ref` names the outer column holding the member id."""
     return Subquery(
         MemberEvent.objects.filter(
-            member=OuterRef("pk"), kind__in=list(STATUS_OF_EVENT), date__lte=on
+            member=OuterRef(member_ref), kind__in=list(STATUS_OF_EVENT), date__lte=on
         )
         .annotate(precedence=_precedence())
         .order_by("-date", "-precedence", "-pk")
@@ -91,10 +92,10 @@ def status_event_kind(on: dt.date) -> Subquery:
     )
 
 
-def exempt_on(on: dt.date) -> Exists:
+def exempt_on(on: dt.date, member_ref: str = "pk") -> Exists:
     return Exists(
         MemberEvent.objects.filter(
-            member=OuterRef("pk"), kind=EventKind.EXEMPTED, date__lte=on
+            member=OuterRef(member_ref), kind=EventKind.EXEMPTED, date__lte=on
         ).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
     )
 

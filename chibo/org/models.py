@@ -127,8 +127,8 @@ class Ancestry(models.Model):
     distance 0) from `valid_from` until the day before `valid_to`. Moves close rows and open
     new ones, so a report on a past date walks the tree as it stood then, all in SQL."""
 
-    ancestor = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
-    descendant = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    ancestor = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="descendant_links")
+    descendant = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="ancestor_links")
     distance = models.PositiveSmallIntegerField()
     valid_from = models.DateField(default=BEGINNING)
     valid_to = models.DateField(null=True, blank=True)

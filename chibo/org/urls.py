@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "org"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.tree, name="tree"),
+    path("units/<int:pk>/", views.unit_detail, name="unit"),
+]

@@ -41,13 +41,15 @@ def member(
     *,
     full_name: str | None = None,
     admitted_on=dt.date(2010, 5, 19),
-    official_on=dt.date(2011, 5, 19),
+    official_on=...,
     placed_since=None,
     birth_date=dt.date(1980, 1, 1),
     gender: str = Gender.MALE,
     **profile,
 ) -> Member:
     n = next(_codes)
+    if official_on is ...:
+        official_on = admitted_on.replace(year=admitted_on.year + 1)
     data = {
         "code": profile.pop("code", f"DV{n:06d}"),
         "full_name": full_name or f"Nguyễn Văn Thử {n}",

@@ -43,3 +43,8 @@ def query_with(context, **changes):
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None

@@ -1,0 +1,50 @@
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from . import services
+
+
+def client_address(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, throttled per username and per address (accounts.services)."""
+
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        self.blocked = services.login_blocked(
+            username=request.POST.get("username", ""), address=client_address(request)
+        )
+        return super().post(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if getattr(self, "blocked", False):
+            # Refuse before checking the password, so a blocked guesser learns nothing.
+            def clean():
+                raise ValidationError(
+                    _("Too many failed attempts. Wait %(minutes)s minutes and try again.")
+                    % {"minutes": services.settings.CHIBO_LOGIN_WINDOW_MINUTES},
+                    code="throttled",
+                )
+
+            form.clean = clean
+        return form
+
+    def form_invalid(self, form):
+        if not getattr(self, "blocked", False):
+            services.login_failed(
+                username=self.request.POST.get("username", ""),
+                address=client_address(self.request),
+            )
+        response = super().form_invalid(form)
+        response.status_code = 429 if getattr(self, "blocked", False) else 200
+        return response
+
+    def form_valid(self, form):
+        services.login_succeeded(username=form.get_user().username)
+        return super().form_valid(form)
