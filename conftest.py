@@ -49,7 +49,7 @@ def world(db) -> World:
         other_base=other_base,
         other_cell=other_cell,
         member=f.member(cell, full_name="Nguyễn Văn Hùng", admitted_on=dt.date(2015, 3, 2)),
-        member2=f.member(cell2, full_name="Trần Thị Đào"),
+        member2=f.member(cell2, full_name="Trần Thị Đào", gender="female"),
         other_member=f.member(other_cell, full_name="Lê Đức Anh"),
     )
 

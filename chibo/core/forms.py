@@ -23,7 +23,7 @@ class DateField(forms.DateField):
 
 
 class BootstrapForm(forms.Form):
-    """Adds Bootstrap classes and aria-invalid to every field."""
+    """Adds Bootstrap classes to every field."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,9 +43,7 @@ def style_fields(form: forms.BaseForm) -> None:
         if isinstance(widget, forms.CheckboxInput):
             css = "form-check-input"
         widget.attrs.setdefault("class", css)
-        if form.is_bound and name in form.errors:
-            widget.attrs["aria-invalid"] = "true"
-            widget.attrs["class"] += " is-invalid"
+    # Django itself marks fields with errors aria-invalid and links their help text.
 
 
 def apply_validation_error(form: forms.BaseForm, error) -> None:

@@ -186,13 +186,21 @@ def orgunit_restore(*, unit: OrgUnit, actor) -> None:
     unit.mark_restored(actor)
 
 
+def _check_village_name(cell: OrgUnit, name: str, exclude: int | None) -> None:
+    # Compared in Python: SQLite's case folding is ASCII-only ("Đông" vs "đông").
+    others = (
+        Village.all_objects.filter(cell=cell).exclude(pk=exclude).values_list("name", flat=True)
+    )
+    if any(other.casefold() == name.casefold() for other in others):
+        raise ValidationError({"name": _("This cell already has a village with that name.")})
+
+
 @transaction.atomic
 def village_create(*, cell: OrgUnit, name: str, kind: str) -> Village:
     if not cell.holds_members:
         raise ValidationError({"cell": _("Villages are attached to a cell.")})
     name = name.strip()
-    if Village.all_objects.filter(cell=cell, name__iexact=name).exists():
-        raise ValidationError({"name": _("This cell already has a village with that name.")})
+    _check_village_name(cell, name, exclude=None)
     village = Village(cell=cell, name=name, kind=kind)
     village.full_clean()
     village.save()
@@ -202,12 +210,7 @@ def village_create(*, cell: OrgUnit, name: str, kind: str) -> Village:
 @transaction.atomic
 def village_update(*, village: Village, name: str, kind: str) -> Village:
     name = name.strip()
-    if (
-        Village.all_objects.filter(cell=village.cell, name__iexact=name)
-        .exclude(pk=village.pk)
-        .exists()
-    ):
-        raise ValidationError({"name": _("This cell already has a village with that name.")})
+    _check_village_name(village.cell, name, exclude=village.pk)
     village.name = name
     village.kind = kind
     village.full_clean()

@@ -1,15 +1,232 @@
+"""Pages of the organisation tree. Each view: access helper, form, service, render/redirect."""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chibo.core import access
+from chibo.core.forms import apply_validation_error
+from chibo.members.models import Position, PositionKind
+
+from . import services
+from .forms import (
+    CountsDateForm,
+    UnitCreateForm,
+    UnitEditForm,
+    UnitMergeForm,
+    UnitMoveForm,
+    VillageForm,
+    unit_initial,
+)
+from .models import OrgUnit, Village
+from .stats import unit_counts
 
 
+def _staff_only(user) -> None:
+    """Unit pages are for people with a unit role; a plain member has only their own record."""
+    if not access.is_staff_anywhere(user):
+        raise PermissionDenied
+
+
+@require_GET
 @login_required
-def tree(request):
-    return HttpResponse("tree")
+def tree(request: HttpRequest) -> HttpResponse:
+    _staff_only(request.user)
+    roots = list(access.root_units_for(request.user).order_by("name"))
+    children = (
+        OrgUnit.objects.filter(parent__in=roots)
+        .annotate(n_children=Count("children", filter=Q(children__deleted_at__isnull=True)))
+        .order_by("name")
+    )
+    by_parent: dict[int, list[OrgUnit]] = {}
+    for child in children:
+        by_parent.setdefault(child.parent_id, []).append(child)
+    today = timezone.localdate()
+    counts = unit_counts([*roots, *children], today)
+    rows = [(root, by_parent.get(root.pk, [])) for root in roots]
+    return render(request, "org/tree.html", {"rows": rows, "counts": counts, "today": today})
 
 
+@require_GET
 @login_required
-def unit_detail(request, pk):
-    access.get_unit_for(request.user, pk)
-    return HttpResponse("unit")
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff_only(request.user)
+    unit = access.get_unit_for(request.user, pk)
+    date_form = CountsDateForm(request.GET or None)
+    on = timezone.localdate()
+    if date_form.is_valid() and date_form.cleaned_data["on"]:
+        on = date_form.cleaned_data["on"]
+    children = list(
+        OrgUnit.objects.within(unit, on)
+        .filter(parent=unit)
+        .annotate(n_children=Count("children", filter=Q(children__deleted_at__isnull=True)))
+        .order_by("kind", "name")
+    )
+    counts = unit_counts([unit, *children], on)
+    held = Position.objects.held_on(on).select_related("member")
+    villages = (
+        Village.objects.filter(cell=unit)
+        .prefetch_related(
+            Prefetch(
+                "positions",
+                queryset=held.filter(kind=PositionKind.VILLAGE_HEAD),
+                to_attr="heads",
+            )
+        )
+        .order_by("name")
+    )
+    context = {
+        "unit": unit,
+        "ancestors": list(unit.ancestors()),
+        "children": children,
+        "counts": counts,
+        "on": on,
+        "date_form": date_form,
+        "villages": list(villages) if unit.holds_members else [],
+        "officers": list(held.filter(unit=unit).order_by("kind", "member__search_name")),
+        "can_write": access.can_write_unit(request.user, unit),
+    }
+    if request.htmx:
+        return render(request, "org/unit_detail.html#counts", context)
+    return render(request, "org/unit_detail.html", context)
+
+
+def _form_page(request, template: str, form, **context) -> HttpResponse:
+    status = 422 if form.is_bound and form.errors else 200
+    return render(request, template, {"form": form, **context}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def unit_create(request: HttpRequest, parent_pk: int | None = None) -> HttpResponse:
+    parent = None
+    if parent_pk is not None:
+        parent = access.get_unit_for(request.user, parent_pk, write=True)
+    elif not request.user.is_superuser:
+        # A new top-level unit (a province committee) is for the system administrator.
+        raise PermissionDenied
+    form = UnitCreateForm(request.POST or None)
+    if form.is_valid():
+        try:
+            unit = services.orgunit_create(parent=parent, **form.cleaned_data)
+        except ValidationError as e:
+            apply_validation_error(form, e)
+        else:
+            messages.success(request, _("Unit created."))
+            return redirect("org:unit", unit.pk)
+    return _form_page(request, "org/unit_form.html", form, parent=parent, unit=None)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = access.get_unit_for(request.user, pk, write=True)
+    form = UnitEditForm(request.POST or None, initial=unit_initial(unit))
+    if form.is_valid():
+        try:
+            services.orgunit_update(unit=unit, **form.cleaned_data)
+        except ValidationError as e:
+            apply_validation_error(form, e)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("org:unit", unit.pk)
+    return _form_page(request, "org/unit_form.html", form, unit=unit, parent=unit.parent)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = access.get_unit_for(request.user, pk, write=True)
+    form = UnitMoveForm(request.POST or None, scope=access.units_for(request.user, write=True))
+    if form.is_valid():
+        try:
+            services.orgunit_move(
+                unit=unit, new_parent=form.cleaned_data["new_parent"], on=form.cleaned_data["on"]
+            )
+        except ValidationError as e:
+            apply_validation_error(form, e)
+        else:
+            messages.success(
+                request, _("Unit moved. Reports before that date still count it where it was.")
+            )
+            return redirect("org:unit", unit.pk)
+    return _form_page(request, "org/unit_action.html", form, unit=unit, action="move")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def unit_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = access.get_unit_for(request.user, pk, write=True)
+    form = UnitMergeForm(request.POST or None, scope=access.units_for(request.user, write=True))
+    if form.is_valid():
+        target = form.cleaned_data["target"]
+        try:
+            services.orgunit_merge(
+                source=unit, target=target, on=form.cleaned_data["on"], actor=request.user
+            )
+        except ValidationError as e:
+            apply_validation_error(form, e)
+        else:
+            messages.success(request, _("Units merged."))
+            return redirect("org:unit", target.pk)
+    return _form_page(request, "org/unit_action.html", form, unit=unit, action="merge")
+
+
+@require_POST
+@login_required
+def unit_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = access.get_unit_for(request.user, pk, write=True)
+    try:
+        services.orgunit_delete(unit=unit, actor=request.user)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+        return redirect("org:unit", unit.pk)
+    messages.success(request, _("Unit deleted. An office can restore it from the trash."))
+    return redirect("org:unit", unit.parent_id) if unit.parent_id else redirect("org:tree")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def village_create(request: HttpRequest, cell_pk: int) -> HttpResponse:
+    cell = access.get_unit_for(request.user, cell_pk, write=True)
+    form = VillageForm(request.POST or None)
+    if form.is_valid():
+        try:
+            services.village_create(cell=cell, **form.cleaned_data)
+        except ValidationError as e:
+            apply_validation_error(form, e)
+        else:
+            messages.success(request, _("Village added."))
+            return redirect("org:unit", cell.pk)
+    return _form_page(request, "org/village_form.html", form, unit=cell, village=None)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def village_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    village = access.get_village_for(request.user, pk, write=True)
+    form = VillageForm(request.POST or None, initial={"name": village.name, "kind": village.kind})
+    if form.is_valid():
+        try:
+            services.village_update(village=village, **form.cleaned_data)
+        except ValidationError as e:
+            apply_validation_error(form, e)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("org:unit", village.cell_id)
+    return _form_page(request, "org/village_form.html", form, unit=village.cell, village=village)
+
+
+@require_POST
+@login_required
+def village_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    village = access.get_village_for(request.user, pk, write=True)
+    village.mark_deleted(request.user)
+    messages.success(request, _("Village deleted. An office can restore it from the trash."))
+    return redirect("org:unit", village.cell_id)

@@ -1,0 +1,226 @@
+"""What every API module shares: authentication, the error shapes, pagination and small
+schema helpers. The endpoints themselves live in each app's `api.py`."""
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationErrorContext
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import LimitOffsetPagination
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
+from pydantic import ConfigDict
+
+from chibo.accounts.models import User
+from chibo.accounts.services import token_user
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+
+
+# Authentication ------------------------------------------------------------------------------
+
+
+class BearerAuth(HttpBearer):
+    """`Authorization: Bearer <token>` with a token from `chibo token USERNAME`."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User:
+        user = token_user(token.strip())
+        if user is None:
+            # A wrong token is an error, not a reason to fall back to the session.
+            raise AuthenticationError(401, _("The API token is not valid."))
+        # simple_history reads request.user to record who made each change.
+        request.user = user
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The Django login session. Unlike ninja's own class, an anonymous request gets 401
+    (not a CSRF 403), and CSRF is checked only once the cookie has identified someone."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        return request.COOKIES.get(self.param_name)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        # The browser sends the cookie on its own, so a write must prove it came from our page.
+        if request.method not in SAFE_METHODS and check_csrf(request):
+            raise HttpError(403, _("CSRF check failed: send the X-CSRFToken header."))
+        return user
+
+
+AUTH = [BearerAuth(), SessionAuth()]
+
+
+# Errors --------------------------------------------------------------------------------------
+
+
+def _error(loc: list[str], msg: str, type_: str = "invalid") -> dict[str, Any]:
+    return {"type": type_, "loc": loc, "msg": msg}
+
+
+def _pydantic_message(error: dict[str, Any]) -> str:
+    """pydantic's English message, replaced by a translated one for the usual cases.
+    Django's own msgids are reused where they fit, so Django's catalogues translate them."""
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return _("This field is required.")
+    if error.get("input", "") is None:
+        return _("This field cannot be null.")
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return _("Enter a valid date.")
+    if kind.startswith("int"):
+        return _("Enter a whole number.")
+    if kind in ("enum", "literal_error"):
+        return _("Select a valid choice. %(value)s is not one of the available choices.") % {
+            "value": error.get("input", "")
+        }
+    if kind == "greater_than_equal":
+        return _("Ensure this value is greater than or equal to %(limit_value)s.") % {
+            "limit_value": ctx.get("ge")
+        }
+    if kind == "less_than_equal":
+        return _("Ensure this value is less than or equal to %(limit_value)s.") % {
+            "limit_value": ctx.get("le")
+        }
+    if kind == "extra_forbidden":
+        return _("This field is not accepted here.")
+    if kind == "json_invalid":
+        return _("The request body is not valid JSON.")
+    if kind in ("string_type", "bool_type", "bool_parsing", "model_attributes_type"):
+        return _("Enter a valid value.")
+    return error["msg"]
+
+
+class ChiboAPI(NinjaAPI):
+    def validation_error_from_error_contexts(
+        self, error_contexts: list[ValidationErrorContext]
+    ) -> NinjaValidationError:
+        """ninja's 422, with translated messages and body locations without the parameter
+        name (["body", "name"], not ["body", "payload", "name"]), like service errors."""
+        errors: list[dict[str, Any]] = []
+        for context in error_contexts:
+            model = context.model
+            source = model.__ninja_param_source__
+            for e in context.pydantic_validation_error.errors(include_url=False):
+                loc = model.__ninja_flatten_map_reverse__.get(e["loc"], e["loc"])
+                if source == "body" and len(loc) > 1:
+                    loc = loc[1:]
+                errors.append(_error([source, *map(str, loc)], _pydantic_message(e), e["type"]))
+        return NinjaValidationError(errors)
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+    def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+        detail = _("You may read this but not change it.")
+        return api.create_response(request, {"detail": detail}, status=403)
+
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        detail = exc.message
+        if detail == "Unauthorized":  # ninja's default, untranslated
+            detail = _("Log in, or send an API token in the Authorization header.")
+        response = api.create_response(request, {"detail": detail}, status=401)
+        response["WWW-Authenticate"] = 'Bearer realm="chibo"'
+        return response
+
+    def invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+        return api.create_response(request, {"detail": service_errors(exc)}, status=422)
+
+    api.add_exception_handler(Http404, not_found)
+    api.add_exception_handler(PermissionDenied, forbidden)
+    api.add_exception_handler(AuthenticationError, unauthenticated)
+    api.add_exception_handler(DjangoValidationError, invalid)
+
+
+def service_errors(exc: DjangoValidationError) -> list[dict[str, Any]]:
+    """A service's ValidationError in ninja's shape: one item per message, located at the
+    body field it names, or at ["body", "__all__"] when it is about the whole request."""
+    by_field = exc.error_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: [exc]}
+    out = []
+    for field, errors in by_field.items():
+        for error in errors:
+            for message in error.messages:
+                out.append(_error(["body", field], message, error.code or "invalid"))
+    return out
+
+
+@contextmanager
+def fields_as(**names: str) -> Iterator[None]:
+    """Services name fields after the model (`date`, `start`); an endpoint whose input calls
+    them differently (`admitted_on`, `placed_since`) renames them for the client."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        raise DjangoValidationError(
+            {names.get(k, k): v for k, v in exc.error_dict.items()}
+        ) from None
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+# Schemas and pagination ----------------------------------------------------------------------
+
+
+class InSchema(Schema):
+    """Input: unknown fields are an error, so a typo is not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+def unset() -> Any:
+    """Default for a PATCH field: absent means "leave as is". Typed as the field's own type
+    so that an explicit null is rejected unless the field is declared `| None`."""
+    return Field(default=None)
+
+
+def patch_data(payload: Schema) -> dict[str, Any]:
+    """Only the fields the client sent."""
+    return payload.model_dump(exclude_unset=True)
+
+
+class Page(LimitOffsetPagination):
+    """?limit=&offset=; answers {"items": [...], "count": total}."""
+
+    MAX = 500
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=500)
+        offset: int = Field(0, ge=0)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_limit=self.MAX, **kwargs)
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+class UnitRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+def user_of(request: HttpRequest) -> User:
+    """The authenticated user: set by the auth classes above, bearer or session alike."""
+    return request.auth  # type: ignore[attr-defined]

@@ -1,0 +1,222 @@
+"""JSON API for the organisation tree: units and villages. Each endpoint: access helper,
+service, schema."""
+
+import datetime as dt
+from typing import Literal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
+
+from chibo.core import access
+from chibo.core.api import InSchema, Page, patch_data, today, unset, user_of
+
+from . import services
+from .models import CellType, Kind, OrgUnit, Village, VillageKind
+from .stats import unit_counts
+
+units = Router(tags=["units"])
+villages = Router(tags=["villages"])
+
+
+# Units ----------------------------------------------------------------------------------------
+
+
+class UnitOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: Kind
+    cell_type: CellType | Literal[""]
+    parent: int | None = Field(validation_alias="parent_id")
+    depth: int
+    founded_on: dt.date | None
+    dissolved_on: dt.date | None
+
+
+class UnitIn(InSchema):
+    code: str
+    name: str
+    kind: Kind
+    parent: int | None = None
+    cell_type: CellType | Literal[""] = ""
+    founded_on: dt.date | None = None
+
+
+class UnitPatch(InSchema):
+    name: str = unset()
+    cell_type: CellType | Literal[""] = unset()
+    founded_on: dt.date | None = unset()
+    dissolved_on: dt.date | None = unset()
+
+
+class UnitFilters(Schema):
+    kind: Kind | None = None
+    parent: int | None = Field(None, description="Only the direct sub-units of this unit id.")
+    within: str | None = Field(None, description="Only this unit (by code) and its subtree.")
+
+
+class MoveIn(InSchema):
+    parent: int
+    on: dt.date | None = Field(None, description="The day the move takes effect; today if unset.")
+
+
+class CountsOut(Schema):
+    unit: int
+    on: dt.date
+    official: int
+    probationary: int
+    in_party: int
+    exempt: int
+    left: int
+
+
+def _ordered(qs: QuerySet[OrgUnit]) -> QuerySet[OrgUnit]:
+    # Names repeat across the tree; the pk makes pages stable.
+    return qs.order_by("depth", "name", "pk")
+
+
+@units.get("", response=list[UnitOut])
+@paginate(Page)
+def unit_list(request: HttpRequest, filters: Query[UnitFilters]) -> QuerySet[OrgUnit]:
+    user = user_of(request)
+    qs = access.units_for(user)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.parent is not None:
+        qs = qs.filter(parent_id=filters.parent)
+    if filters.within:
+        top = access.get_unit_by_code_for(user, filters.within)
+        qs = qs.filter(pk__in=OrgUnit.objects.within(top).values("pk"))
+    return _ordered(qs)
+
+
+@units.get("/{unit_id}", response=UnitOut)
+def unit_read(request: HttpRequest, unit_id: int) -> OrgUnit:
+    return access.get_unit_for(user_of(request), unit_id)
+
+
+@units.post("", response={201: UnitOut})
+def unit_create(request: HttpRequest, payload: UnitIn) -> OrgUnit:
+    user = user_of(request)
+    if payload.parent is not None:
+        parent = access.get_unit_for(user, payload.parent, write=True)
+    elif user.is_superuser:
+        parent = None
+    else:
+        # A unit without a parent starts a new tree, which no grant on a unit can cover.
+        raise PermissionDenied
+    return services.orgunit_create(
+        code=payload.code,
+        name=payload.name,
+        kind=payload.kind,
+        parent=parent,
+        cell_type=payload.cell_type,
+        founded_on=payload.founded_on,
+    )
+
+
+@units.patch("/{unit_id}", response=UnitOut)
+def unit_update(request: HttpRequest, unit_id: int, payload: UnitPatch) -> OrgUnit:
+    unit = access.get_unit_for(user_of(request), unit_id, write=True)
+    current = {
+        "name": unit.name,
+        "cell_type": unit.cell_type,
+        "founded_on": unit.founded_on,
+        "dissolved_on": unit.dissolved_on,
+    }
+    return services.orgunit_update(unit=unit, **(current | patch_data(payload)))
+
+
+@units.delete("/{unit_id}", response={204: None})
+def unit_delete(request: HttpRequest, unit_id: int) -> None:
+    user = user_of(request)
+    unit = access.get_unit_for(user, unit_id, write=True)
+    services.orgunit_delete(unit=unit, actor=user)
+
+
+@units.get("/{unit_id}/children", response=list[UnitOut])
+@paginate(Page)
+def unit_children(request: HttpRequest, unit_id: int) -> QuerySet[OrgUnit]:
+    user = user_of(request)
+    unit = access.get_unit_for(user, unit_id)
+    return _ordered(access.units_for(user).filter(parent=unit))
+
+
+@units.get("/{unit_id}/counts", response=CountsOut)
+def unit_counts_read(request: HttpRequest, unit_id: int, on: dt.date | None = None) -> dict:
+    """Members placed in the unit's subtree on `on` (today if unset), by status then."""
+    unit = access.get_unit_for(user_of(request), unit_id)
+    on = on or today()
+    return {"unit": unit.pk, "on": on, **unit_counts([unit], on)[unit.pk]}
+
+
+@units.post("/{unit_id}/move", response=UnitOut)
+def unit_move(request: HttpRequest, unit_id: int, payload: MoveIn) -> OrgUnit:
+    """Put the unit, with its subtree, under another parent from a date; reports on earlier
+    dates still see it where it was."""
+    user = user_of(request)
+    unit = access.get_unit_for(user, unit_id, write=True)
+    parent = access.get_unit_for(user, payload.parent, write=True)
+    return services.orgunit_move(unit=unit, new_parent=parent, on=payload.on or today())
+
+
+# Villages -------------------------------------------------------------------------------------
+
+
+class VillageOut(Schema):
+    id: int
+    cell: int = Field(validation_alias="cell_id")
+    name: str
+    kind: VillageKind
+
+
+class VillageIn(InSchema):
+    cell: int
+    name: str
+    kind: VillageKind = VillageKind.VILLAGE
+
+
+class VillagePatch(InSchema):
+    name: str = unset()
+    kind: VillageKind = unset()
+
+
+class VillageFilters(Schema):
+    cell: int | None = None
+
+
+@villages.get("", response=list[VillageOut])
+@paginate(Page)
+def village_list(request: HttpRequest, filters: Query[VillageFilters]) -> QuerySet[Village]:
+    qs = access.villages_for(user_of(request))
+    if filters.cell is not None:
+        qs = qs.filter(cell_id=filters.cell)
+    return qs.order_by("name", "pk")
+
+
+@villages.get("/{village_id}", response=VillageOut)
+def village_read(request: HttpRequest, village_id: int) -> Village:
+    return access.get_village_for(user_of(request), village_id)
+
+
+@villages.post("", response={201: VillageOut})
+def village_create(request: HttpRequest, payload: VillageIn) -> Village:
+    cell = access.get_unit_for(user_of(request), payload.cell, write=True)
+    return services.village_create(cell=cell, name=payload.name, kind=payload.kind)
+
+
+@villages.patch("/{village_id}", response=VillageOut)
+def village_update(request: HttpRequest, village_id: int, payload: VillagePatch) -> Village:
+    village = access.get_village_for(user_of(request), village_id, write=True)
+    current = {"name": village.name, "kind": village.kind}
+    return services.village_update(village=village, **(current | patch_data(payload)))
+
+
+@villages.delete("/{village_id}", response={204: None})
+def village_delete(request: HttpRequest, village_id: int) -> None:
+    user = user_of(request)
+    village = access.get_village_for(user, village_id, write=True)
+    village.mark_deleted(user)

@@ -1,0 +1,81 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from chibo.core.forms import BootstrapForm, DateField
+
+from .models import CellType, Kind, OrgUnit, VillageKind
+
+
+class UnitCodeField(forms.CharField):
+    """A unit typed by its code, resolved within a queryset the view gives (the user's scope)."""
+
+    def __init__(self, *, queryset=None, **kwargs):
+        self.queryset = queryset
+        kwargs.setdefault("max_length", 32)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        unit = self.queryset.filter(code__iexact=value.strip()).first()
+        if unit is None:
+            raise forms.ValidationError(
+                _("No unit with code %(code)s in your scope."), params={"code": value}
+            )
+        return unit
+
+
+class UnitCreateForm(BootstrapForm):
+    code = forms.CharField(label=_("Code"), max_length=32)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    cell_type = forms.ChoiceField(
+        label=_("Cell type"), choices=[("", "—"), *CellType.choices], required=False
+    )
+    founded_on = DateField(label=_("Founded on"), required=False)
+
+
+class UnitEditForm(BootstrapForm):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    cell_type = forms.ChoiceField(
+        label=_("Cell type"), choices=[("", "—"), *CellType.choices], required=False
+    )
+    founded_on = DateField(label=_("Founded on"), required=False)
+    dissolved_on = DateField(label=_("Dissolved on"), required=False)
+
+
+class UnitMoveForm(BootstrapForm):
+    new_parent = UnitCodeField(label=_("New parent unit (code)"))
+    on = DateField(label=_("From date"))
+
+    def __init__(self, *args, scope=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_parent"].queryset = scope
+
+
+class UnitMergeForm(BootstrapForm):
+    target = UnitCodeField(label=_("Merge into unit (code)"))
+    on = DateField(label=_("From date"))
+
+    def __init__(self, *args, scope=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = scope
+
+
+class VillageForm(BootstrapForm):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=VillageKind.choices)
+
+
+class CountsDateForm(forms.Form):
+    on = DateField(label=_("Counts on"), required=False)
+
+
+def unit_initial(unit: OrgUnit) -> dict:
+    return {
+        "name": unit.name,
+        "cell_type": unit.cell_type,
+        "founded_on": unit.founded_on,
+        "dissolved_on": unit.dissolved_on,
+    }
