@@ -44,10 +44,10 @@ lock: $(VENV)/.dev
 	cd requirements && ../$(BIN)/uv pip compile --python-version 3.12 --quiet base.in -o base.lock
 	cd requirements && ../$(BIN)/uv pip compile --python-version 3.12 --quiet dev.in -o dev.lock
 
-## make messages: refresh and compile the Vietnamese and English catalogues
+## make messages: refresh the Vietnamese catalogue from the code, then compile it (needs gettext)
 messages: $(VENV)/.dev
-	cd chibo && ../$(BIN)/chibo makemessages -l vi -l en --no-obsolete
-	cd chibo && ../$(BIN)/chibo compilemessages
+	cd chibo && ../$(BIN)/chibo makemessages -l vi --no-obsolete --ignore "*/tests/*"
+	cd chibo && ../$(BIN)/chibo compilemessages -l vi
 
 clean:
 	rm -rf $(VENV) data/chibo.sqlite3
