@@ -3,8 +3,11 @@
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import ApiToken, LoginFailure, User
 
@@ -48,3 +51,84 @@ def token_user(raw: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+# Accounts and grants --------------------------------------------------------------------------
+
+# Which roles a granter may hand out: an office any role in its subtree, a secretary only the
+# member role in its cell.
+GRANTABLE = {
+    "office": {"office", "viewer", "secretary", "member"},
+    "secretary": {"member"},
+}
+
+
+def grantable_roles(user, unit) -> set[str]:
+    from chibo.org.models import Ancestry
+
+    from .models import RoleGrant
+
+    if user.is_superuser:
+        return set(GRANTABLE["office"])
+    above = Ancestry.objects.valid().filter(descendant=unit).values("ancestor_id")
+    held = RoleGrant.objects.filter(user_id=user.pk, unit_id__in=above).values_list(
+        "role", flat=True
+    )
+    roles: set[str] = set()
+    for role in held:
+        roles |= GRANTABLE.get(role, set())
+    return roles
+
+
+@transaction.atomic
+def account_create(
+    *,
+    username: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    member=None,
+) -> User:
+    from django.contrib.auth.password_validation import validate_password
+
+    username = username.strip()
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("That user name is taken.")})
+    if member is not None and User.objects.filter(member=member).exists():
+        raise ValidationError({"member": _("That member already has an account.")})
+    user = User(
+        username=username, first_name=first_name, last_name=last_name, email=email, member=member
+    )
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+@transaction.atomic
+def grant_create(*, granter, user: User, unit, role: str):
+    from .models import Role, RoleGrant
+
+    if role not in grantable_roles(granter, unit):
+        raise ValidationError({"role": _("You cannot grant that role on this unit.")})
+    if role in (Role.SECRETARY, Role.MEMBER) and not unit.holds_members:
+        raise ValidationError({"role": _("This role is granted on a cell.")})
+    if role == Role.MEMBER and user.member_id is None:
+        raise ValidationError(
+            {"role": _("The member role needs an account linked to a member record.")}
+        )
+    grant, created = RoleGrant.objects.get_or_create(user=user, unit=unit, role=role)
+    if not created:
+        raise ValidationError({"role": _("That person already holds this role here.")})
+    return grant
+
+
+@transaction.atomic
+def grant_revoke(*, granter, grant) -> None:
+    if grant.role not in grantable_roles(granter, grant.unit):
+        raise PermissionDenied
+    if grant.user_id == granter.pk and not granter.is_superuser:
+        raise ValidationError(_("You cannot revoke your own role."))
+    grant.delete()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from chibo.accounts.services import grantable_roles
 from chibo.core import access
 from chibo.core.forms import apply_validation_error
 from chibo.members.models import Position, PositionKind
@@ -91,6 +92,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "villages": list(villages) if unit.holds_members else [],
         "officers": list(held.filter(unit=unit).order_by("kind", "member__search_name")),
         "can_write": access.can_write_unit(request.user, unit),
+        "can_grant": bool(grantable_roles(request.user, unit)),
     }
     if request.htmx:
         return render(request, "org/unit_detail.html#counts", context)
