@@ -7,7 +7,7 @@ from .models import RecordRead, RoleGrant, User
 
 @admin.register(User)
 class ChiboUserAdmin(UserAdmin):
-    fieldsets = (*UserAdmin.fieldsets, ("Chibo", {"fields": ("member",)}))
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("Chibo", {"fields": ("member",)}))
     raw_id_fields = ("member",)
 
 

@@ -123,11 +123,12 @@ def grant_create(request: HttpRequest, pk: int) -> HttpResponse:
                         member=member,
                     )
                 else:
-                    user = User.objects.filter(
+                    found = User.objects.filter(
                         username=data["username"].strip(), is_active=True
                     ).first()
-                    if user is None:
+                    if found is None:
                         raise ValidationError({"username": _("No account with that user name.")})
+                    user = found
                     if member is not None and user.member_id != member.pk:
                         raise ValidationError(
                             {"member_code": _("That account is linked to another member record.")}

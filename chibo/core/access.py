@@ -13,8 +13,15 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from chibo.accounts.models import READ_ROLES, WRITE_ROLES, RecordRead, RoleGrant
-from chibo.members.models import Member, MemberEvent, Placement, PlacementKind, Position
-from chibo.org.models import Ancestry, OrgUnit, Village
+from chibo.members.models import (
+    Member,
+    MemberEvent,
+    MemberQuerySet,
+    Placement,
+    PlacementKind,
+    Position,
+)
+from chibo.org.models import Ancestry, OrgUnit, OrgUnitQuerySet, Village
 
 
 def _scope(user, write: bool) -> QuerySet | None:
@@ -36,13 +43,13 @@ def is_staff_anywhere(user) -> bool:
 # Units ----------------------------------------------------------------------------------------
 
 
-def units_for(user, *, write: bool = False, deleted: bool = False) -> QuerySet[OrgUnit]:
+def units_for(user, *, write: bool = False, deleted: bool = False) -> OrgUnitQuerySet:
     qs = OrgUnit.all_objects.filter(deleted_at__isnull=not deleted)
     scope = _scope(user, write)
     return qs if scope is None else qs.filter(pk__in=scope)
 
 
-def root_units_for(user) -> QuerySet[OrgUnit]:
+def root_units_for(user) -> OrgUnitQuerySet:
     """The highest units the user can read (the tops of their scope)."""
     if user.is_superuser:
         return OrgUnit.objects.filter(parent__isnull=True)
@@ -100,7 +107,7 @@ def get_village_for(user, pk, *, write: bool = False, deleted: bool = False) -> 
 # Members --------------------------------------------------------------------------------------
 
 
-def members_for(user, *, write: bool = False, deleted: bool = False) -> QuerySet[Member]:
+def members_for(user, *, write: bool = False, deleted: bool = False) -> MemberQuerySet:
     """Members whose record is held in the scope, members temporarily placed there, and,
     for reading, the user's own record."""
     qs = Member.all_objects.filter(deleted_at__isnull=not deleted)

@@ -37,7 +37,7 @@ class BootstrapModelForm(forms.ModelForm):
 
 
 def style_fields(form: forms.BaseForm) -> None:
-    for name, field in form.fields.items():
+    for field in form.fields.values():
         widget = field.widget
         css = "form-select" if isinstance(widget, forms.Select) else "form-control"
         if isinstance(widget, forms.CheckboxInput):

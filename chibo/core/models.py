@@ -49,9 +49,9 @@ class SoftDeletable(models.Model):
         self.save(update_fields=["deleted_at", "deleted_by"])
 
 
-def active_manager(queryset_class: type[ActiveQuerySet]) -> models.Manager:
-    class ActiveManager(models.Manager.from_queryset(queryset_class)):  # type: ignore[misc]
-        def get_queryset(self):
-            return super().get_queryset().filter(deleted_at__isnull=True)
+class ActiveManager(models.Manager):
+    """The default manager of soft-deletable models: deleted rows are not there.
+    Combine with a QuerySet class as `ActiveManager.from_queryset(MyQuerySet)`."""
 
-    return ActiveManager()
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)

@@ -1,7 +1,11 @@
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +22,7 @@ from chibo.org.stats import unit_counts
 def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     roots = list(access.root_units_for(request.user).order_by("name")[:50])
-    own = request.user.member
+    own = request.user.member  # type: ignore[union-attr]  # login_required: never anonymous
     return render(
         request,
         "core/home.html",
@@ -34,52 +38,58 @@ def home(request: HttpRequest) -> HttpResponse:
 
 # The trash: soft-deleted records in the user's write scope, and the way back -----------------
 
+
+@dataclass(frozen=True)
+class TrashKind:
+    finder: Callable[..., QuerySet]  # an access helper: (user, *, deleted=...) -> queryset
+    restore: Callable[..., None]  # a service: (*, <arg>=obj, actor=user)
+    arg: str
+    of_member: bool  # a record hanging off a member: writable when the member is
+
+
 TRASH_KINDS = {
-    "unit": (access.units_for, org_services.orgunit_restore, "unit"),
-    "village": (access.villages_for, None, "village"),
-    "member": (access.members_for, member_services.member_restore, "member"),
-    "event": (access.events_for, member_services.event_restore, "event"),
-    "placement": (access.placements_for, member_services.placement_restore, "placement"),
-    "position": (access.positions_for, member_services.position_restore, "position"),
+    "unit": TrashKind(access.units_for, org_services.orgunit_restore, "unit", False),
+    "village": TrashKind(access.villages_for, org_services.village_restore, "village", False),
+    "member": TrashKind(access.members_for, member_services.member_restore, "member", False),
+    "event": TrashKind(access.events_for, member_services.event_restore, "event", True),
+    "placement": TrashKind(
+        access.placements_for, member_services.placement_restore, "placement", True
+    ),
+    "position": TrashKind(access.positions_for, member_services.position_restore, "position", True),
 }
 
 
-def _trash_queryset(user, kind: str):
-    finder = TRASH_KINDS[kind][0]
-    if kind in ("unit", "village", "member"):
-        return finder(user, write=True, deleted=True)
-    # Records hanging off a member: the member must be writable and not itself deleted.
+def _trash_queryset(user, kind: TrashKind) -> QuerySet:
+    if not kind.of_member:
+        return kind.finder(user, write=True, deleted=True)
+    # The member must be writable and not itself deleted.
     writable = access.members_for(user, write=True)
-    return finder(user, deleted=True).filter(member__in=writable).select_related("member")
+    return kind.finder(user, deleted=True).filter(member__in=writable).select_related("member")
 
 
 @require_GET
 @login_required
 def trash(request: HttpRequest) -> HttpResponse:
-    sections = []
-    for kind in TRASH_KINDS:
-        rows = list(_trash_queryset(request.user, kind).order_by("-deleted_at")[:100])
-        sections.append((kind, rows))
+    sections = [
+        (name, list(_trash_queryset(request.user, kind).order_by("-deleted_at")[:100]))
+        for name, kind in TRASH_KINDS.items()
+    ]
     return render(request, "core/trash.html", {"sections": sections})
 
 
 @require_POST
 @login_required
 def restore(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    if kind not in TRASH_KINDS:
-        return HttpResponse(status=404)
-    readable = TRASH_KINDS[kind][0](request.user, deleted=True)
-    obj = readable.filter(pk=pk).first()
+    trash_kind = TRASH_KINDS.get(kind)
+    if trash_kind is None:
+        raise Http404
+    obj = trash_kind.finder(request.user, deleted=True).filter(pk=pk).first()
     if obj is None:
-        return HttpResponse(status=404)
-    if not _trash_queryset(request.user, kind).filter(pk=pk).exists():
-        return HttpResponse(status=403)
-    restorer = TRASH_KINDS[kind][1]
+        raise Http404
+    if not _trash_queryset(request.user, trash_kind).filter(pk=pk).exists():
+        raise PermissionDenied
     try:
-        if restorer is None:
-            obj.mark_restored(request.user)
-        else:
-            restorer(**{TRASH_KINDS[kind][2]: obj, "actor": request.user})
+        trash_kind.restore(**{trash_kind.arg: obj, "actor": request.user})
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     else:

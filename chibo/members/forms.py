@@ -74,7 +74,7 @@ class EventForm(BootstrapForm):
 class PositionForm(BootstrapForm):
     kind = forms.ChoiceField(label=_("Position"), choices=PositionKind.choices)
     unit = UnitCodeField(label=_("Party unit (code), for party posts"), required=False)
-    village = forms.ModelChoiceField(
+    village: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Village, for village posts"), queryset=None, required=False
     )
     start = DateField(label=_("From"))

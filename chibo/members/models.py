@@ -13,7 +13,7 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Subquery, 
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from chibo.core.models import ActiveQuerySet, SoftDeletable, active_manager
+from chibo.core.models import ActiveManager, ActiveQuerySet, SoftDeletable
 from chibo.org.models import OrgUnit, Village
 
 
@@ -133,6 +133,9 @@ class MemberQuerySet(ActiveQuerySet):
         return qs
 
 
+MemberManager = ActiveManager.from_queryset(MemberQuerySet)
+
+
 class Member(SoftDeletable):
     """A party member (đảng viên)."""
 
@@ -175,7 +178,7 @@ class Member(SoftDeletable):
     official_on = models.DateField(_("official member date"), null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = active_manager(MemberQuerySet)
+    objects = MemberManager()
     all_objects = MemberQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["search_name", "created_at"])
 
@@ -208,6 +211,9 @@ class PlacementQuerySet(ActiveQuerySet):
         return self.filter(start__lte=on).filter(Q(end__isnull=True) | Q(end__gt=on))
 
 
+PlacementManager = ActiveManager.from_queryset(PlacementQuerySet)
+
+
 class Placement(SoftDeletable):
     """Where a member is active (sinh hoạt) from `start` until the day before `end`.
 
@@ -234,7 +240,7 @@ class Placement(SoftDeletable):
     letter_number = models.CharField(_("letter number"), max_length=40, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
-    objects = active_manager(PlacementQuerySet)
+    objects = PlacementManager()
     all_objects = PlacementQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -282,6 +288,9 @@ class PositionQuerySet(ActiveQuerySet):
         return self.filter(start__lte=on).filter(Q(end__isnull=True) | Q(end__gt=on))
 
 
+PositionManager = ActiveManager.from_queryset(PositionQuerySet)
+
+
 class Position(SoftDeletable):
     """A post held for a time: party posts in a unit, civic posts in a village."""
 
@@ -307,7 +316,7 @@ class Position(SoftDeletable):
     end = models.DateField(_("until"), null=True, blank=True)
     decision_number = models.CharField(_("decision number"), max_length=40, blank=True)
 
-    objects = active_manager(PositionQuerySet)
+    objects = PositionManager()
     all_objects = PositionQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -335,6 +344,9 @@ class MemberEventQuerySet(ActiveQuerySet):
     pass
 
 
+MemberEventManager = ActiveManager.from_queryset(MemberEventQuerySet)
+
+
 class MemberEvent(SoftDeletable):
     """A dated step in a member's life in the Party, with the decision behind it."""
 
@@ -345,7 +357,7 @@ class MemberEvent(SoftDeletable):
     decision_number = models.CharField(_("decision number"), max_length=40, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
-    objects = active_manager(MemberEventQuerySet)
+    objects = MemberEventManager()
     all_objects = MemberEventQuerySet.as_manager()
     history = HistoricalRecords()
 

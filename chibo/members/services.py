@@ -165,10 +165,9 @@ def member_restore(*, member: Member, actor) -> None:
 
 def _check_placement(p: Placement) -> None:
     _check_cell(p.unit)
-    if p.party_group_id is not None:
-        group = p.party_group
-        if group.kind != Kind.PARTY_GROUP or group.parent_id != p.unit_id:
-            raise ValidationError({"party_group": _("The party group must belong to that cell.")})
+    group = p.party_group
+    if group is not None and (group.kind != Kind.PARTY_GROUP or group.parent_id != p.unit_id):
+        raise ValidationError({"party_group": _("The party group must belong to that cell.")})
     if p.end is not None and p.end < p.start:
         raise ValidationError({"end": _("The end date is before the start date.")})
     if p.kind == PlacementKind.OFFICIAL:

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chibo.core import access
-from chibo.core.pages import form_page
+from chibo.core.pages import HtmxHttpRequest, form_page
 from chibo.org.models import OrgUnit
 
 from . import services
@@ -40,7 +39,7 @@ def _staff_only(user) -> None:
 
 @require_GET
 @login_required
-def member_list(request: HttpRequest) -> HttpResponse:
+def member_list(request: HtmxHttpRequest) -> HttpResponse:
     _staff_only(request.user)
     today = timezone.localdate()
     form = MemberFilterForm(request.GET)

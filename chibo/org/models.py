@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from chibo.core.models import ActiveQuerySet, SoftDeletable, active_manager
+from chibo.core.models import ActiveManager, ActiveQuerySet, SoftDeletable
 
 # The day the Party was founded: ancestry rows with no known start begin here, so that
 # "valid on date D" is a plain range test with no NULL cases.
@@ -60,6 +60,9 @@ class OrgUnitQuerySet(ActiveQuerySet):
         return self.filter(kind__in=CELL_KINDS)
 
 
+OrgUnitManager = ActiveManager.from_queryset(OrgUnitQuerySet)
+
+
 class OrgUnit(SoftDeletable):
     """A party organisation (tổ chức đảng): province committee down to party group (tổ đảng)."""
 
@@ -82,7 +85,7 @@ class OrgUnit(SoftDeletable):
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = active_manager(OrgUnitQuerySet)
+    objects = OrgUnitManager()
     all_objects = OrgUnitQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["depth", "created_at"])
 
@@ -151,6 +154,9 @@ class VillageQuerySet(ActiveQuerySet):
     pass
 
 
+VillageManager = ActiveManager.from_queryset(VillageQuerySet)
+
+
 class Village(SoftDeletable):
     """A village or urban quarter (thôn, khu phố): not a party unit, but reports count its
     head, so it is attached to the cell that covers it."""
@@ -163,7 +169,7 @@ class Village(SoftDeletable):
         _("kind"), max_length=10, choices=VillageKind.choices, default=VillageKind.VILLAGE
     )
 
-    objects = active_manager(VillageQuerySet)
+    objects = VillageManager()
     all_objects = VillageQuerySet.as_manager()
     history = HistoricalRecords()
 

@@ -21,7 +21,7 @@ def _check_shape(*, kind: str, parent: OrgUnit | None, cell_type: str) -> None:
         raise ValidationError(
             {
                 "parent": _("A %(kind)s cannot be placed under a %(parent)s.")
-                % {"kind": Kind(kind).label, "parent": Kind(parent_kind).label}
+                % {"kind": Kind(kind).label, "parent": parent.get_kind_display()}
             }
         )
     if cell_type and kind not in TYPED_KINDS:
@@ -188,10 +188,10 @@ def orgunit_restore(*, unit: OrgUnit, actor) -> None:
 
 def _check_village_name(cell: OrgUnit, name: str, exclude: int | None) -> None:
     # Compared in Python: SQLite's case folding is ASCII-only ("Đông" vs "đông").
-    others = (
-        Village.all_objects.filter(cell=cell).exclude(pk=exclude).values_list("name", flat=True)
-    )
-    if any(other.casefold() == name.casefold() for other in others):
+    others = Village.all_objects.filter(cell=cell)
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
+    if any(n.casefold() == name.casefold() for n in others.values_list("name", flat=True)):
         raise ValidationError({"name": _("This cell already has a village with that name.")})
 
 
@@ -216,3 +216,14 @@ def village_update(*, village: Village, name: str, kind: str) -> Village:
     village.full_clean()
     village.save()
     return village
+
+
+@transaction.atomic
+def village_delete(*, village: Village, actor) -> None:
+    village.mark_deleted(actor)
+
+
+@transaction.atomic
+def village_restore(*, village: Village, actor) -> None:
+    _check_village_name(village.cell, village.name, exclude=village.pk)
+    village.mark_restored(actor)

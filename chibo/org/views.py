@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chibo.accounts.services import grantable_roles
 from chibo.core import access
 from chibo.core.forms import apply_validation_error
+from chibo.core.pages import HtmxHttpRequest
 from chibo.members.models import Position, PositionKind
 
 from . import services
@@ -45,7 +46,7 @@ def tree(request: HttpRequest) -> HttpResponse:
         .annotate(n_children=Count("children", filter=Q(children__deleted_at__isnull=True)))
         .order_by("name")
     )
-    by_parent: dict[int, list[OrgUnit]] = {}
+    by_parent: dict[int | None, list[OrgUnit]] = {}
     for child in children:
         by_parent.setdefault(child.parent_id, []).append(child)
     today = timezone.localdate()
@@ -56,7 +57,7 @@ def tree(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     _staff_only(request.user)
     unit = access.get_unit_for(request.user, pk)
     date_form = CountsDateForm(request.GET or None)
@@ -229,6 +230,6 @@ def village_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def village_delete(request: HttpRequest, pk: int) -> HttpResponse:
     village = access.get_village_for(request.user, pk, write=True)
-    village.mark_deleted(request.user)
+    services.village_delete(village=village, actor=request.user)
     messages.success(request, _("Village deleted. An office can restore it from the trash."))
     return redirect("org:unit", village.cell_id)

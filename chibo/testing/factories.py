@@ -2,6 +2,7 @@
 
 import datetime as dt
 import itertools
+from collections.abc import Sequence
 
 import factory
 
@@ -80,8 +81,8 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-def user(*, grants: list[tuple[str, OrgUnit]] = (), member: Member | None = None, **kw) -> User:
-    u = UserFactory(member=member, **kw)
+def user(*, grants: Sequence[tuple[str, OrgUnit]] = (), member: Member | None = None, **kw) -> User:
+    u: User = UserFactory(member=member, **kw)  # type: ignore[assignment]
     for role, on in grants:
         RoleGrant.objects.create(user=u, unit=on, role=role)
     return u

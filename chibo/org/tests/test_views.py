@@ -18,12 +18,12 @@ def test_tree_and_unit_page_show_scope(world, cast, client_for):
 
 
 def test_unit_page_counts_in_vietnamese_format(world, cast, client_for):
-    for _ in range(3):
+    for _ in range(4):
         f.member(world.cell, admitted_on=dt.date(2026, 1, 5), official_on=None)
     r = client_for(cast.base_officer).get(reverse("org:unit", args=[world.base.pk]))
-    # world: 2 official in the base (cell + cell2), + 1 secretary member (official), + 3 probationary.
-    assert "3/6 (50,00%)" in r.text  # probationary
-    assert "3/6 (50,00%)" in r.text
+    # Official in the base: member, member2 and the secretary's record; 4 probationary.
+    assert "3/7 (42,86%)" in r.text  # official
+    assert "4/7 (57,14%)" in r.text  # probationary
 
 
 def test_unit_page_counts_on_a_past_date(world, cast, client_for):
