@@ -40,6 +40,14 @@ def is_staff_anywhere(user) -> bool:
     )
 
 
+def is_writer_anywhere(user) -> bool:
+    """Holds a role that writes (office or secretary) somewhere: may import, sees the trash."""
+    return (
+        user.is_superuser
+        or RoleGrant.objects.filter(user_id=user.pk, role__in=WRITE_ROLES).exists()
+    )
+
+
 # Units ----------------------------------------------------------------------------------------
 
 

@@ -1,5 +1,4 @@
-from chibo.accounts.models import WRITE_ROLES, RoleGrant
-from chibo.core.access import is_staff_anywhere
+from chibo.core.access import is_staff_anywhere, is_writer_anywhere
 
 
 def navigation(request):
@@ -7,8 +6,4 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {
-        "nav_staff": is_staff_anywhere(user),
-        "nav_writer": user.is_superuser
-        or RoleGrant.objects.filter(user_id=user.pk, role__in=WRITE_ROLES).exists(),
-    }
+    return {"nav_staff": is_staff_anywhere(user), "nav_writer": is_writer_anywhere(user)}

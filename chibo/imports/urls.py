@@ -1,7 +1,11 @@
-from django.http import HttpResponse
 from django.urls import path
+
+from . import views
 
 app_name = "imports"
 urlpatterns = [
-    path("", lambda r: HttpResponse("import"), name="upload"),
+    path("", views.upload, name="upload"),
+    path("template.xlsx", views.template, name="template"),
+    path("<int:pk>/", views.preview, name="preview"),
+    path("<int:pk>/commit/", views.commit, name="commit"),
 ]

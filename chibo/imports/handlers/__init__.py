@@ -1,0 +1,13 @@
+"""One handler per sheet, in dependency order: each decides create / update / unchanged for
+a row and calls the domain services to write it."""
+
+from .base import Context, Handler, Outcome, Parsed, RowError
+from .members import EVENT_HANDLER, MEMBER_HANDLER, POSITION_HANDLER
+from .org import UNIT_HANDLER, VILLAGE_HANDLER
+
+HANDLERS: dict[str, Handler] = {
+    h.sheet.key: h
+    for h in (UNIT_HANDLER, VILLAGE_HANDLER, MEMBER_HANDLER, EVENT_HANDLER, POSITION_HANDLER)
+}
+
+__all__ = ["HANDLERS", "Context", "Handler", "Outcome", "Parsed", "RowError"]

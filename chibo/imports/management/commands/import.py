@@ -1,0 +1,100 @@
+"""`chibo import FILE [FILE...] [--dry-run] [--user USERNAME]`: the upload page's import
+from a shell. Prints every error as sheet, row, column, message; exits non-zero whenever
+nothing was written (errors, or a dry run)."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from chibo.accounts.models import User
+from chibo.core.formats import number
+from chibo.core.access import is_writer_anywhere
+from chibo.imports.services import import_commit, import_preview
+
+EXIT_ERRORS = 1
+EXIT_DRY_RUN = 2
+
+
+@dataclass(frozen=True)
+class Operator:
+    """Whoever runs the command on the server without --user: they hold the database
+    already, so the import has the whole tree in scope, as a superuser would."""
+
+    pk: None = None
+    member_id: None = None
+    is_superuser: bool = True
+    is_authenticated: bool = True
+
+
+class Command(BaseCommand):
+    help = (
+        "Import units, villages, members, events and positions from the Chibo template "
+        "(an .xlsx workbook or CSV files named after their sheet)."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("files", nargs="+", metavar="FILE")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check and report, write nothing."
+        )
+        parser.add_argument(
+            "--user",
+            metavar="USERNAME",
+            help="Import as this user, within their write scope (default: everything).",
+        )
+
+    def handle(self, *args, files: list[str], dry_run: bool, user: str | None, **options) -> None:
+        actor = self._actor(user)
+        contents = []
+        for name in files:
+            try:
+                contents.append((Path(name).name, Path(name).read_bytes()))
+            except OSError as e:
+                raise CommandError(
+                    _("Cannot read %(file)s: %(error)s") % {"file": name, "error": e.strerror}
+                ) from e
+        run = import_preview if dry_run else import_commit
+        report = run(user=actor, files=contents)
+
+        for sheet, row, column, message in report.issues():
+            where = ", ".join(
+                part for part in (sheet, _("row %(n)d") % {"n": row} if row else "", column) if part
+            )
+            self.stderr.write(f"{where}: {message}" if where else message)
+        for note in [*report.notes, *(n for s in report.sheets for n in s.notes)]:
+            self.stdout.write(note)
+        counts = {k: number(v) for k, v in report.counts().items()}
+        if report.committed:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _("Imported: %(create)s created, %(update)s updated, %(unchanged)s unchanged.")
+                    % counts
+                )
+            )
+            return
+        self.stdout.write(
+            _(
+                "%(create)s to create, %(update)s to update, %(unchanged)s unchanged, "
+                "%(error)s errors."
+            )
+            % counts
+        )
+        if report.has_errors:
+            raise CommandError(
+                _("Nothing was written: correct the errors above."), returncode=EXIT_ERRORS
+            )
+        raise CommandError(_("Dry run: nothing was written."), returncode=EXIT_DRY_RUN)
+
+    def _actor(self, username: str | None):
+        if username is None:
+            return Operator()
+        actor = User.objects.filter(username=username, is_active=True).first()
+        if actor is None:
+            raise CommandError(_("No active user named %(name)s.") % {"name": username})
+        if not is_writer_anywhere(actor):
+            raise CommandError(
+                _("%(name)s holds no role that may write records.") % {"name": username}
+            )
+        return actor

@@ -1,0 +1,96 @@
+"""What an import found, row by row: shown on the preview page, printed by the command,
+and kept as JSON on the ImportJob."""
+
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
+STATUSES = (CREATE, UPDATE, UNCHANGED, ERROR)
+
+
+@dataclass
+class Problem:
+    message: str
+    column: str = ""  # the header as the file wrote it (or the template's, when missing)
+
+
+@dataclass
+class Change:
+    column: str
+    old: str
+    new: str
+
+
+@dataclass
+class Row:
+    number: int  # as the spreadsheet numbers it (the header is row 1)
+    status: str = ""
+    record: str = ""  # key and name, for people
+    changes: list[Change] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class SheetResult:
+    key: str
+    label: str
+    source: str  # the workbook tab or the CSV file
+    rows: list[Row] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # the whole sheet: missing column...
+    notes: list[str] = field(default_factory=list)  # not errors: ignored columns
+
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(STATUSES, 0)
+        for row in self.rows:
+            counts[row.status] += 1
+        return counts
+
+
+@dataclass
+class Report:
+    sheets: list[SheetResult] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # the whole file: not a spreadsheet
+    notes: list[str] = field(default_factory=list)
+    committed: bool = False
+
+    def counts(self) -> dict[str, int]:
+        total = dict.fromkeys(STATUSES, 0)
+        for sheet in self.sheets:
+            for status, n in sheet.counts().items():
+                total[status] += n
+        return total
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(
+            self.problems
+            or any(s.problems for s in self.sheets)
+            or any(r.status == ERROR for s in self.sheets for r in s.rows)
+        )
+
+    @property
+    def has_changes(self) -> bool:
+        counts = self.counts()
+        return bool(counts[CREATE] or counts[UPDATE])
+
+    def issues(self) -> Iterator[tuple[str, int | None, str, str]]:
+        """Every problem as (sheet, row number, column, message), in file order."""
+        for p in self.problems:
+            yield "", None, p.column, p.message
+        for sheet in self.sheets:
+            for p in sheet.problems:
+                yield sheet.source, None, p.column, p.message
+            for row in sheet.rows:
+                for p in row.problems:
+                    yield sheet.source, row.number, p.column, p.message
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON for ImportJob.summary; the preview template reads this form."""
+        data = asdict(self)
+        for sheet, result in zip(data["sheets"], self.sheets, strict=True):
+            sheet["counts"] = result.counts()
+        data["counts"] = self.counts()
+        data["has_errors"] = self.has_errors
+        data["has_changes"] = self.has_changes
+        return data

@@ -1,0 +1,203 @@
+"""The import engine: preview and commit run the very same code.
+
+Both write every row through the domain services inside one transaction, each row in its
+own savepoint so that one bad row does not hide the verdict on the next. A preview then
+rolls the whole transaction back; a commit keeps it only when no row had an error. So the
+preview sees exactly what the commit will do, including later sheets that refer to units
+and members created by earlier ones, and a commit writes everything or nothing.
+"""
+
+import contextlib
+from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import DataError, IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.models import HistoricalRecords
+
+from .cells import CellError, read_cell, text
+from .handlers import HANDLERS, Context, Handler, Parsed, RowError
+from .handlers.base import show
+from .models import ImportJob
+from .reader import RawSheet, bundle, read_files
+from .report import ERROR, Change, Problem, Report, Row, SheetResult
+from .sheets import SHEETS, Column, match_headers
+
+Files = list[tuple[str, bytes]]
+
+
+def import_preview(*, user, files: Files) -> Report:
+    """What importing `files` would do, row by row. Writes nothing."""
+    return _run(user=user, files=files, write=False)
+
+
+def import_commit(*, user, files: Files) -> Report:
+    """Import `files`: everything, or nothing when any row has an error."""
+    return _run(user=user, files=files, write=True)
+
+
+def job_create(*, user, files: Files) -> ImportJob:
+    """Keep an upload between its preview and its commit."""
+    filename, content = bundle(files)
+    report = import_preview(user=user, files=[(filename, content)])
+    return ImportJob.objects.create(
+        user=user, filename=filename[:255], content=content, summary=report.to_dict()
+    )
+
+
+def job_commit(*, job: ImportJob, user) -> Report | None:
+    """Commit a previewed job from its stored file (re-read: the data may have moved on).
+    None when it was committed already, so a double click never writes twice."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if job.state == ImportJob.State.COMMITTED:
+            return None
+        report = import_commit(user=user, files=[(job.filename, bytes(job.content))])
+        job.summary = report.to_dict()
+        if report.committed:
+            job.state = ImportJob.State.COMMITTED
+            job.committed_at = timezone.now()
+        job.save(update_fields=["summary", "state", "committed_at"])
+    return report
+
+
+def _run(*, user, files: Files, write: bool) -> Report:
+    book = read_files(files)
+    report = Report(problems=book.problems, notes=book.notes)
+    if book.problems:
+        return report
+    ctx = Context(user=user)
+    with _history_user(user), transaction.atomic():
+        for sheet in SHEETS:
+            raw = book.sheets.get(sheet.key)
+            if raw is not None:
+                report.sheets.append(_process(ctx, HANDLERS[sheet.key], raw))
+        if not write or report.has_errors:
+            transaction.set_rollback(True)
+    report.committed = write and not report.has_errors
+    return report
+
+
+@contextlib.contextmanager
+def _history_user(user) -> Iterator[None]:
+    """Outside a request (the command), history rows still name who imported."""
+    context = HistoricalRecords.context
+    if getattr(context, "request", None) is not None or not getattr(user, "pk", None):
+        yield
+        return
+    context.request = SimpleNamespace(user=user)
+    try:
+        yield
+    finally:
+        del context.request
+
+
+def _process(ctx: Context, handler: Handler, raw: RawSheet) -> SheetResult:
+    sheet = handler.sheet
+    result = SheetResult(key=sheet.key, label=str(sheet.label), source=raw.source)
+    positions, duplicated, unknown = match_headers(sheet, raw.headers)
+    shown = {
+        c.key: raw.headers[positions[c.key]] if c.key in positions else c.label
+        for c in sheet.columns
+    }
+    for column in sheet.columns:
+        if column.required and column.key not in positions:
+            result.problems.append(
+                Problem(_("Missing column “%(label)s”.") % {"label": column.label}, column.label)
+            )
+    for header in duplicated:
+        result.problems.append(
+            Problem(_("The column “%(label)s” appears twice.") % {"label": header}, header)
+        )
+    if unknown:
+        result.notes.append(
+            _("Columns not in the template were ignored: %(names)s.")
+            % {"names": ", ".join(unknown)}
+        )
+    if result.problems:
+        return result
+
+    items = [_parse(sheet.columns, positions, number, cells) for number, cells in raw.rows]
+    _mark_duplicates(handler, items)
+    ordered = handler.order(items) if handler.order else items
+    for item in ordered:
+        result.rows.append(_apply(ctx, handler, item, shown))
+    result.rows.sort(key=lambda r: r.number)
+    return result
+
+
+def _parse(
+    columns: tuple[Column, ...], positions: dict[str, int], number: int, cells: list
+) -> Parsed:
+    item = Parsed(number=number, values={})
+    for column in columns:
+        i = positions.get(column.key)
+        value = cells[i] if i is not None and i < len(cells) else None
+        try:
+            item.values[column.key] = read_cell(column, value)
+        except CellError as e:
+            item.values[column.key] = text(value)
+            item.problems.append((str(e), column.key))
+            continue
+        if column.required and item.values[column.key] in ("", None):
+            item.problems.append((_("This cell is required."), column.key))
+    return item
+
+
+def _mark_duplicates(handler: Handler, items: list[Parsed]) -> None:
+    """The same record twice in one file: the second row is the error (which one should
+    win is not for us to guess)."""
+    seen: dict[tuple, int] = {}
+    for item in items:
+        if item.problems:
+            continue
+        key = handler.key(item.values)
+        if key in seen:
+            item.problems.append((_("Duplicate of row %(row)d.") % {"row": seen[key]}, ""))
+        else:
+            seen[key] = item.number
+
+
+def _apply(ctx: Context, handler: Handler, item: Parsed, shown: dict[str, str]) -> Row:
+    sheet = handler.sheet
+    row = Row(number=item.number, record=_describe(item.values))
+    problems = list(item.problems)
+    if not problems:
+        try:
+            with transaction.atomic():  # a savepoint: a failed row leaves nothing behind
+                outcome = handler.apply(ctx, item.values)
+        except RowError as e:
+            problems = e.problems
+        except ValidationError as e:
+            problems = _validation_problems(e, handler.fields)
+        except (IntegrityError, DataError) as e:
+            problems = [(_("The database refused this row: %(error)s") % {"error": e}, "")]
+        else:
+            row.status, row.record = outcome.status, outcome.record
+            row.changes = [
+                Change(shown[key], show(sheet, key, old), show(sheet, key, new))
+                for key, old, new in outcome.changes
+            ]
+            return row
+    row.status = ERROR
+    row.problems = [Problem(message, shown.get(key, "")) for message, key in problems]
+    return row
+
+
+def _validation_problems(error: ValidationError, fields: dict[str, str]) -> list[tuple[str, str]]:
+    if not hasattr(error, "error_dict"):
+        return [(m, "") for m in error.messages]
+    return [
+        (message, fields.get(name, ""))
+        for name, messages in error.message_dict.items()
+        for message in messages
+    ]
+
+
+def _describe(values: dict[str, Any]) -> str:
+    """A failed row is still named by what it holds, so people can find it."""
+    keys = ("code", "member_code", "cell_code", "name", "full_name")
+    return " · ".join(str(values[k]) for k in keys if values.get(k))

@@ -1,0 +1,117 @@
+"""The template workbook Chibo offers for download: an instructions sheet, then one sheet
+per kind of record with its header row. No example rows in the data sheets: an example
+left in place would be imported as a real record."""
+
+import io
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .sheets import CHOICE, DATE, INSTRUCTIONS_TITLE, SHEETS, Column, Sheet
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="A4161A")  # the navbar's red
+DATA_ROWS = 2000  # how far down the list choices and cell formats reach
+
+
+def template_workbook() -> bytes:
+    wb = Workbook()
+    guide = wb.active
+    guide.title = INSTRUCTIONS_TITLE
+    _write_guide(guide)
+    for sheet in SHEETS:
+        _write_sheet(wb.create_sheet(sheet.title), sheet)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def allowed(column: Column) -> str:
+    """What a cell of this column may hold, for the guide, the header notes and the docs."""
+    if column.type == CHOICE:
+        return ", ".join(column.shown_choices())
+    if column.type == DATE:
+        return "dd/mm/yyyy"
+    if column.max_length:
+        return _("text, at most %(limit)d characters") % {"limit": column.max_length}
+    return _("text")
+
+
+def _write_sheet(ws: Worksheet, sheet: Sheet) -> None:
+    for i, column in enumerate(sheet.columns, start=1):
+        letter = get_column_letter(i)
+        cell = ws.cell(row=1, column=i, value=column.label)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        note = f"{column.help}\n{allowed(column)}"
+        if column.required:
+            note += "\n" + _("Required.")
+        cell.comment = Comment(note, "Chibo", width=300, height=120)
+        ws.column_dimensions[letter].width = max(len(column.label) + 6, 16)
+        # Text columns stay text, so Excel keeps the leading zeros of codes and phone numbers.
+        ws.column_dimensions[letter].number_format = "DD/MM/YYYY" if column.type == DATE else "@"
+        if column.type == CHOICE:
+            choices = ",".join(column.shown_choices())
+            if len(choices) <= 255:  # Excel's limit for an inline list
+                # Offered as a drop-down, but other spellings (English, aliases) stay allowed.
+                check = DataValidation(
+                    type="list", formula1=f'"{choices}"', allow_blank=True, showErrorMessage=False
+                )
+                check.add(f"{letter}2:{letter}{DATA_ROWS}")
+                ws.add_data_validation(check)
+    ws.freeze_panes = "A2"
+
+
+def _write_guide(ws: Worksheet) -> None:
+    ws.append([_("Chibo import template")])
+    ws["A1"].font = Font(bold=True, size=14)
+    for line in (
+        _("Fill in the sheets you need and leave the others empty. Keep the header row."),
+        _("Data starts on row 2. Headers may also be written without accents, or as the keys."),
+        _("Dates: dd/mm/yyyy (for example 19/05/2010), yyyy-mm-dd, or Excel date cells."),
+        _(
+            "Rows find existing records by their keys. A row equal to the record changes "
+            "nothing; a row with differences updates it. An empty cell keeps the stored value."
+        ),
+        _(
+            "Sheets are read in this order: units, villages, members, events, positions. A row "
+            "may refer to a record created by an earlier row or sheet of the same file."
+        ),
+        _(
+            "Chibo shows a preview first and writes nothing until you confirm. If any row has "
+            "an error, nothing is written."
+        ),
+        _(
+            "CSV instead of Excel: one file per sheet, named units.csv, villages.csv, "
+            "members.csv, events.csv, positions.csv, saved as CSV UTF-8."
+        ),
+    ):
+        ws.append([line])
+    heading = [_("Column"), _("Key"), _("Required"), _("Allowed values"), _("Description")]
+    for sheet in SHEETS:
+        ws.append([])
+        ws.append([f"{sheet.title} ({sheet.key})"])
+        ws.cell(row=ws.max_row, column=1).font = Font(bold=True, size=12)
+        ws.append([_("Rows are matched by %(keys)s.") % {"keys": sheet.match}])
+        ws.append(heading)
+        for cell in ws[ws.max_row]:
+            cell.font = Font(bold=True)
+        for column in sheet.columns:
+            ws.append(
+                [
+                    column.label,
+                    column.key,
+                    _("yes") if column.required else "",
+                    allowed(column),
+                    str(column.help),
+                ]
+            )
+    for letter, width in zip("ABCDE", (28, 18, 10, 48, 70), strict=True):
+        ws.column_dimensions[letter].width = width
+    for row in ws.iter_rows(min_col=4, max_col=5):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -1,0 +1,103 @@
+"""Cells, headers and the docs that describe them."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from chibo.imports.cells import CellError, read_cell
+from chibo.imports.sheets import MEMBERS, SHEETS, UNITS, match_headers, sheet_named
+
+DOCS = Path(settings.BASE_DIR) / "docs" / "import.md"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("19/05/2010", dt.date(2010, 5, 19)),
+        ("1/2/2010", dt.date(2010, 2, 1)),
+        ("2010-05-19", dt.date(2010, 5, 19)),
+        ("2010-05-19 00:00:00", dt.date(2010, 5, 19)),
+        (dt.datetime(2010, 5, 19, 0, 0), dt.date(2010, 5, 19)),
+        (dt.date(2010, 5, 19), dt.date(2010, 5, 19)),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_dates(value, expected):
+    assert read_cell(MEMBERS.column("birth_date"), value) == expected
+
+
+@pytest.mark.parametrize("value", ["29/02/2023", "19/05", "2010", 40000, "hôm qua"])
+def test_not_dates(value):
+    with pytest.raises(CellError, match="is not a date"):
+        read_cell(MEMBERS.column("birth_date"), value)
+
+
+def test_leap_day():
+    assert read_cell(MEMBERS.column("birth_date"), "29/02/2024") == dt.date(2024, 2, 29)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Chi bộ", "cell"),
+        ("CHI BO", "cell"),
+        ("Chi bộ cơ sở", "base_cell"),
+        ("Đảng bộ xã", "base_committee"),
+        ("Đảng bộ phường", "base_committee"),
+        ("Party cell", "cell"),
+        ("party_group", "party_group"),
+        ("Tổ đảng", "party_group"),
+    ],
+)
+def test_kind_spellings(value, expected):
+    assert read_cell(UNITS.column("kind"), value) == expected
+
+
+def test_decomposed_accents_match():
+    # macOS writes "Nữ" as "Nu" plus combining marks.
+    assert read_cell(MEMBERS.column("gender"), "Nu\u031b\u0303") == "female"
+    assert read_cell(MEMBERS.column("full_name"), "Tra\u0302\u0300n") == "Trần"
+
+
+def test_text_is_tidied():
+    assert read_cell(MEMBERS.column("full_name"), "  Lê   Văn\tAn ") == "Lê Văn An"
+    assert read_cell(MEMBERS.column("card_number"), 12345.0) == "12345"
+
+
+def test_headers_fold_and_report_unknown_and_duplicates():
+    positions, duplicated, unknown = match_headers(
+        UNITS, ["MA DON VI", "name", "Loại đơn vị", "Ghi chú riêng", "code", ""]
+    )
+    assert positions == {"code": 0, "name": 1, "kind": 2}
+    assert duplicated == ["code"]
+    assert unknown == ["Ghi chú riêng"]
+
+
+def test_sheet_names():
+    assert sheet_named("Đảng viên") is MEMBERS
+    assert sheet_named("dang vien") is MEMBERS
+    assert sheet_named("members") is MEMBERS
+    assert sheet_named("Units") is UNITS
+    assert sheet_named("Sheet1") is None
+
+
+def test_no_header_means_two_columns():
+    for sheet in SHEETS:
+        seen: dict[str, str] = {}
+        for column in sheet.columns:
+            for name in column.names():
+                assert seen.setdefault(name, column.key) == column.key, (sheet.key, name)
+
+
+def test_docs_describe_every_sheet_column_and_value():
+    text = DOCS.read_text()
+    for sheet in SHEETS:
+        assert f"{sheet.title} (`{sheet.key}`)" in text
+        for column in sheet.columns:
+            assert f"| {column.label}" in text and f"`{column.key}`" in text
+            for value, spellings in column.choices.items():
+                assert f"`{value}`" in text
+                assert all(str(s) in text for s in spellings[:-1]), value
