@@ -9,7 +9,7 @@ Outside the scope: 404 (we do not tell what exists). Readable but not writable: 
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from chibo.accounts.models import READ_ROLES, WRITE_ROLES, RecordRead, RoleGrant
@@ -18,7 +18,6 @@ from chibo.members.models import (
     MemberEvent,
     MemberQuerySet,
     Placement,
-    PlacementKind,
     Position,
 )
 from chibo.org.models import Ancestry, OrgUnit, OrgUnitQuerySet, Village
@@ -116,28 +115,29 @@ def get_village_for(user, pk, *, write: bool = False, deleted: bool = False) -> 
 
 
 def members_for(user, *, write: bool = False, deleted: bool = False) -> MemberQuerySet:
-    """Members whose record is held in the scope, members temporarily placed there, and,
-    for reading, the user's own record."""
+    """Members whose record is held in the scope (by their official cell).
+
+    A plain member (no unit role) reads only their own record. Kept free of OR conditions on
+    purpose: `home_unit IN (scope)` alone lets the database use its indexes for a whole
+    province (see bench/member_search.py). A cell hosting a member on temporary transfer
+    sees them on its rosters, not their full record, which stays with the official cell."""
     qs = Member.all_objects.filter(deleted_at__isnull=not deleted)
     scope = _scope(user, write)
     if scope is None:
         return qs
-    hosted = Placement.objects.filter(
-        kind=PlacementKind.TEMPORARY, end__isnull=True, unit_id__in=scope
-    ).values("member_id")
-    condition = Q(home_unit_id__in=scope) | Q(pk__in=hosted)
-    if not write and user.member_id:
-        condition |= Q(pk=user.member_id)
-    return qs.filter(condition)
+    if not write and user.member_id and not is_staff_anywhere(user):
+        return qs.filter(pk=user.member_id)
+    return qs.filter(home_unit_id__in=scope)
 
 
 def get_member_for(user, pk, *, write: bool = False, deleted: bool = False) -> Member:
-    return _get(
-        members_for(user, deleted=deleted),
-        members_for(user, write=True, deleted=deleted),
-        pk,
-        write,
-    )
+    """A member record the user may read; anyone linked to a member reads their own record."""
+    readable = members_for(user, deleted=deleted)
+    if user.member_id and not write:
+        readable = readable | Member.all_objects.filter(
+            pk=user.member_id, deleted_at__isnull=not deleted
+        )
+    return _get(readable, members_for(user, write=True, deleted=deleted), pk, write)
 
 
 def can_write_member(user, member: Member) -> bool:

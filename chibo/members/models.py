@@ -9,7 +9,8 @@ import datetime as dt
 
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -71,27 +72,6 @@ IN_PARTY = {Status.PROBATIONARY, Status.OFFICIAL}
 PERIOD_EVENTS = {EventKind.EXEMPTED}
 
 
-def _precedence() -> Case:
-    return Case(
-        *[When(kind=k, then=Value(v)) for k, v in EVENT_PRECEDENCE.items()],
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-
-
-def status_event_kind(on: dt.date, member_ref: str = "pk") -> Subquery:
-    """Subquery: the kind of the member's last status event on or before `on`.
-    `member_ref` names the outer column holding the member id."""
-    return Subquery(
-        MemberEvent.objects.filter(
-            member=OuterRef(member_ref), kind__in=list(STATUS_OF_EVENT), date__lte=on
-        )
-        .annotate(precedence=_precedence())
-        .order_by("-date", "-precedence", "-pk")
-        .values("kind")[:1]
-    )
-
-
 def exempt_on(on: dt.date, member_ref: str = "pk") -> Exists:
     return Exists(
         MemberEvent.objects.filter(
@@ -100,21 +80,23 @@ def exempt_on(on: dt.date, member_ref: str = "pk") -> Exists:
     )
 
 
-def status_case(field: str = "status_event") -> Case:
-    """Map an annotated status event kind to the Status value, in SQL."""
-    return Case(
-        *[When(**{field: k}, then=Value(s.value)) for k, s in STATUS_OF_EVENT.items()],
-        default=Value(""),
-        output_field=models.CharField(),
+def period_valid_on(on: dt.date, prefix: str = "") -> Q:
+    """Condition for a StatusPeriod (reached through `prefix`) to hold on `on`."""
+    return Q(**{f"{prefix}valid_from__lte": on}) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gt": on})
     )
 
 
 class MemberQuerySet(ActiveQuerySet):
     def with_status(self, on: dt.date) -> "MemberQuerySet":
-        """Annotate `status` and `exempt` as they stood on `on`."""
-        return self.annotate(status_event=status_event_kind(on)).annotate(
-            status=status_case(), exempt=exempt_on(on)
-        )
+        """Annotate `status` ("" before admission) and `exempt` as they stood on `on`.
+
+        One outer join to the status period holding that day: at most one does."""
+        return self.annotate(
+            period_on=FilteredRelation(
+                "status_periods", condition=period_valid_on(on, "status_periods__")
+            )
+        ).annotate(status=Coalesce(F("period_on__status"), Value("")), exempt=exempt_on(on))
 
     def placed_in(self, unit: OrgUnit, on: dt.date) -> "MemberQuerySet":
         """Members with an official placement inside `unit`'s subtree (as it stood) on `on`."""
@@ -193,12 +175,10 @@ class Member(SoftDeletable):
         return self.full_name
 
     def status_on(self, on: dt.date) -> str:
-        kinds = {k.value for k in STATUS_OF_EVENT}
-        events = [e for e in self.events.all() if e.kind in kinds and e.date <= on]
-        if not events:
-            return ""
-        last = max(events, key=lambda e: (e.date, EVENT_PRECEDENCE[EventKind(e.kind)], e.pk))
-        return STATUS_OF_EVENT[EventKind(last.kind)].value
+        for p in self.status_periods.all():
+            if p.valid_from <= on and (p.valid_to is None or p.valid_to > on):
+                return p.status
+        return ""
 
 
 class PlacementKind(models.TextChoices):
@@ -376,3 +356,24 @@ class MemberEvent(SoftDeletable):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date:%d/%m/%Y}"
+
+
+class StatusPeriod(models.Model):
+    """A member's status from `valid_from` until the day before `valid_to`, derived from the
+    status events by members.services.member_refresh (see members.derive). Never edited by
+    people; it lets "status on date D" be an indexed join in every count and report."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="status_periods")
+    status = models.CharField(max_length=12, choices=Status.choices)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["valid_from"]
+        indexes = [
+            models.Index(fields=["member", "valid_from"]),
+            models.Index(fields=["status", "valid_from", "valid_to"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.valid_from}"

@@ -5,13 +5,13 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chibo.core.search import fold
 from chibo.org.models import Kind, OrgUnit, Village
 
+from . import derive
 from .models import (
     CIVIC_POSITIONS,
     PARTY_POSITIONS,
@@ -22,6 +22,7 @@ from .models import (
     Placement,
     PlacementKind,
     Position,
+    StatusPeriod,
 )
 
 PROFILE_FIELDS = (
@@ -38,35 +39,41 @@ PROFILE_FIELDS = (
 
 
 def member_refresh(member: Member) -> None:
-    """Recompute the copies kept on the member row from its placements and events."""
-    home = (
-        Placement.objects.filter(member=member, kind=PlacementKind.OFFICIAL)
-        .order_by("-start", "-pk")
-        .values_list("unit_id", flat=True)
-        .first()
-    )
-    dates = MemberEvent.objects.filter(member=member).aggregate(
-        admitted=Min("date", filter=_kinds(EventKind.ADMITTED)),
-        official=Min("date", filter=_kinds(EventKind.OFFICIAL)),
-    )
-    changed = (
-        member.home_unit_id != home
-        or member.admitted_on != dates["admitted"]
-        or member.official_on != dates["official"]
-    )
-    if changed:
-        Member.all_objects.filter(pk=member.pk).update(
-            home_unit_id=home, admitted_on=dates["admitted"], official_on=dates["official"]
+    """Recompute what is derived from the member's placements and events: the copies on the
+    member row and the status periods (see members.derive)."""
+    placements = [
+        derive.PlacementFact(*row)
+        for row in Placement.objects.filter(member=member).values_list(
+            "pk", "unit_id", "kind", "start"
         )
-        member.home_unit_id = home
-        member.admitted_on = dates["admitted"]
-        member.official_on = dates["official"]
-
-
-def _kinds(*kinds):
-    from django.db.models import Q
-
-    return Q(kind__in=list(kinds))
+    ]
+    events = [
+        derive.EventFact(*row)
+        for row in MemberEvent.objects.filter(member=member).values_list("pk", "kind", "date")
+    ]
+    home = derive.home_unit(placements)
+    admitted = derive.first_date(events, EventKind.ADMITTED)
+    official = derive.first_date(events, EventKind.OFFICIAL)
+    if (member.home_unit_id, member.admitted_on, member.official_on) != (home, admitted, official):
+        Member.all_objects.filter(pk=member.pk).update(
+            home_unit_id=home, admitted_on=admitted, official_on=official
+        )
+        member.home_unit_id, member.admitted_on, member.official_on = home, admitted, official
+    periods = derive.status_periods(events)
+    stored = [
+        derive.Period(*row)
+        for row in StatusPeriod.objects.filter(member=member)
+        .order_by("valid_from")
+        .values_list("status", "valid_from", "valid_to")
+    ]
+    if stored != periods:
+        StatusPeriod.objects.filter(member=member).delete()
+        StatusPeriod.objects.bulk_create(
+            StatusPeriod(
+                member=member, status=p.status, valid_from=p.valid_from, valid_to=p.valid_to
+            )
+            for p in periods
+        )
 
 
 def _clean_profile(data: dict) -> dict:

@@ -27,7 +27,7 @@ from .forms import (
     profile_initial,
 )
 from .history import member_history
-from .models import IN_PARTY, Status
+from .models import IN_PARTY, Member, Status
 
 PAGE_SIZE = 25
 
@@ -90,7 +90,8 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = access.get_member_for(request.user, pk)
     access.record_read(request.user, member, "page")
     today = timezone.localdate()
-    current = access.members_for(request.user).with_status(today).get(pk=member.pk)
+    # Access was checked just above; this only reads the status columns.
+    current = Member.all_objects.with_status(today).get(pk=member.pk)
     home = member.home_unit
     context = {
         "member": member,

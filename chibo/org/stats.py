@@ -5,14 +5,7 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Q
 
-from chibo.members.models import (
-    Placement,
-    PlacementKind,
-    Status,
-    exempt_on,
-    status_case,
-    status_event_kind,
-)
+from chibo.members.models import PlacementKind, Status, StatusPeriod, exempt_on, period_valid_on
 
 from .models import OrgUnit
 
@@ -28,33 +21,34 @@ def unit_counts(units: Iterable[OrgUnit], on: dt.date) -> dict[int, dict[str, in
     result = {pk: dict(EMPTY) for pk in ids}
     if not ids:
         return result
-    # All conditions on the ancestry link sit in one filter() call so they share one join.
+    # From the status period holding that day, through the member's official placement that
+    # day, to every asked-for unit above that cell as the tree stood that day. Each member has
+    # at most one of each on a date, so no row is counted twice. Conditions on one relation
+    # stay in one filter() call so that they share one join.
+    link = "member__placements__unit__ancestor_links__"
     rows = (
-        Placement.objects.filter(
-            Q(end__isnull=True) | Q(end__gt=on),
-            Q(unit__ancestor_links__valid_to__isnull=True)
-            | Q(unit__ancestor_links__valid_to__gt=on),
-            kind=PlacementKind.OFFICIAL,
-            start__lte=on,
-            member__deleted_at__isnull=True,
-            unit__ancestor_links__ancestor_id__in=ids,
-            unit__ancestor_links__valid_from__lte=on,
+        StatusPeriod.objects.filter(period_valid_on(on), member__deleted_at__isnull=True)
+        .filter(
+            Q(member__placements__end__isnull=True) | Q(member__placements__end__gt=on),
+            Q(**{f"{link}valid_to__isnull": True}) | Q(**{f"{link}valid_to__gt": on}),
+            member__placements__deleted_at__isnull=True,
+            member__placements__kind=PlacementKind.OFFICIAL,
+            member__placements__start__lte=on,
+            **{f"{link}ancestor_id__in": ids, f"{link}valid_from__lte": on},
         )
-        .annotate(status_event=status_event_kind(on, "member_id"))
-        .annotate(status=status_case(), exempt=exempt_on(on, "member_id"))
-        .values("unit__ancestor_links__ancestor_id", "status")
-        .annotate(n=Count("pk"), n_exempt=Count("pk", filter=Q(exempt=True)))
+        .values(f"{link}ancestor_id", "status")
+        .annotate(
+            n=Count("pk"),
+            n_exempt=Count("pk", filter=Q(exempt_on(on, "member_id"))),
+        )
     )
     for row in rows:
-        counts = result[row["unit__ancestor_links__ancestor_id"]]
-        status = row["status"]
-        if status == Status.OFFICIAL:
-            counts["official"] += row["n"]
-        elif status == Status.PROBATIONARY:
-            counts["probationary"] += row["n"]
-        elif status:
-            counts["left"] += row["n"]
+        counts = result[row[f"{link}ancestor_id"]]
+        status, n = row["status"], row["n"]
         if status in (Status.OFFICIAL, Status.PROBATIONARY):
-            counts["in_party"] += row["n"]
+            counts["official" if status == Status.OFFICIAL else "probationary"] += n
+            counts["in_party"] += n
             counts["exempt"] += row["n_exempt"]
+        else:
+            counts["left"] += n
     return result

@@ -59,3 +59,59 @@ def test_transfer_counts_in_the_right_cell_each_day(world):
     assert where(dt.date(2025, 6, 20)) == {"X02-CB01"}
     m.refresh_from_db()
     assert m.home_unit_id == world.other_cell.pk
+
+
+def oracle_status(events, on):
+    """Independent of members.derive: the last status event on or before `on`."""
+    rank = {
+        "admitted": 1,
+        "readmitted": 1,
+        "official": 2,
+        "removed": 3,
+        "expelled": 3,
+        "withdrew": 3,
+        "deceased": 4,
+    }
+    status_of = {
+        "admitted": "probationary",
+        "readmitted": "probationary",
+        "official": "official",
+        "removed": "removed",
+        "expelled": "expelled",
+        "withdrew": "withdrew",
+        "deceased": "deceased",
+    }
+    past = [(d, rank[k], i, k) for i, (k, d) in enumerate(events) if k in rank and d <= on]
+    return status_of[max(past)[3]] if past else ""
+
+
+def test_status_periods_match_the_events_for_random_histories(world):
+    import random
+
+    rng = random.Random(7)
+    kinds = ["official", "removed", "readmitted", "reprimand", "expelled", "withdrew"]
+    for n in range(25):
+        start = dt.date(2000, 1, 1) + dt.timedelta(days=rng.randint(0, 3000))
+        m = f.member(world.cell, admitted_on=start, official_on=None)
+        history = [("admitted", start)]
+        day = start
+        for _ in range(rng.randint(0, 5)):
+            day = day + dt.timedelta(days=rng.choice([0, 0, 1, 30, 365]))
+            kind = rng.choice(kinds)
+            if (
+                (kind, day) in history
+                or kind == "official"
+                and not any(k in ("admitted", "readmitted") for k, d in history if d <= day)
+            ):
+                continue
+            services.event_create(member=m, kind=kind, date=day)
+            history.append((kind, day))
+        if rng.random() < 0.3:  # deleting an event re-derives the periods
+            e = m.events.exclude(kind="admitted").first()
+            if e is not None:
+                services.event_delete(event=e, actor=None)
+                history.remove((e.kind, e.date))
+        probe = {d for _, d in history} | {d - dt.timedelta(days=1) for _, d in history}
+        for on in sorted(probe) + [dt.date(2030, 1, 1)]:
+            got = Member.objects.with_status(on).get(pk=m.pk).status
+            assert got == oracle_status(history, on), (n, history, on)

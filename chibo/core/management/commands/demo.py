@@ -1,0 +1,82 @@
+"""`chibo demo`: fill the database with a demo province, print the logins, and serve."""
+
+import datetime as dt
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from chibo.demo.generate import DEFAULT_MEMBERS, DEFAULT_SEED, MIN_MEMBERS, demo_generate
+from chibo.demo.personas import login_rows
+from chibo.demo.reset import demo_wipe
+from chibo.org.models import OrgUnit
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate a realistic, repeatable demo province (cells, villages, members, posts) "
+        "with one login per persona, print the logins, then run the development server. "
+        "If the database already holds units, generation is skipped unless --reset is given."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--members",
+            type=int,
+            default=DEFAULT_MEMBERS,
+            help=f"How many members to generate (about 40 a cell; default {DEFAULT_MEMBERS}).",
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=DEFAULT_SEED,
+            help="The same seed gives the same data (on the same --as-of day).",
+        )
+        parser.add_argument(
+            "--as-of",
+            type=dt.date.fromisoformat,
+            default=None,
+            help="Generate as if today were this date (YYYY-MM-DD; default: today).",
+        )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Delete all units, members and demo logins first, then generate.",
+        )
+        parser.add_argument(
+            "--no-serve", action="store_true", help="Do not run the server afterwards."
+        )
+        parser.add_argument(
+            "--addr", default="127.0.0.1:8000", help="Address for the development server."
+        )
+
+    def handle(self, *args, members, seed, as_of, reset, no_serve, addr, **options):
+        if members < MIN_MEMBERS:
+            raise CommandError(f"--members must be at least {MIN_MEMBERS}.")
+        if reset:
+            deleted = demo_wipe()
+            self.stdout.write(f"Reset: {deleted:,} rows deleted.")
+        if OrgUnit.all_objects.exists():
+            self.stdout.write(
+                "The database already holds units: generation skipped (--reset starts over)."
+            )
+        else:
+            self.stdout.write(f"Generating the demo: {members:,} members, seed {seed}...")
+            summary = demo_generate(members=members, seed=seed, as_of=as_of)
+            self.stdout.write(self.style.SUCCESS(str(summary)))
+        self.print_logins()
+        if not no_serve:
+            call_command("runserver", addr, use_reloader=False)
+
+    def print_logins(self) -> None:
+        rows = login_rows()
+        if not rows:
+            self.stdout.write("No demo logins in this database (generate with --reset).")
+            return
+        header = ("Username", "Password", "Who", "Scope")
+        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+        line = "  ".join(f"{{:<{w}}}" for w in widths)
+        self.stdout.write("")
+        self.stdout.write(self.style.MIGRATE_HEADING(line.format(*header)))
+        for row in rows:
+            self.stdout.write(line.format(*row))
+        self.stdout.write("")
