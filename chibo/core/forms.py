@@ -6,12 +6,18 @@ from chibo.core.formats import DATE_INPUT_FORMATS
 
 
 class DateInput(forms.DateInput):
-    """The browser's date picker (works well on phones); it posts ISO dates."""
-
-    input_type = "date"
+    """Dates typed and shown as dd/mm/yyyy whatever the browser's locale (a native date
+    picker would show the phone's format, e.g. mm/dd/yyyy on an English phone)."""
 
     def __init__(self, attrs=None):
-        super().__init__(attrs={"class": "form-control", **(attrs or {})}, format="%Y-%m-%d")
+        defaults = {
+            "class": "form-control",
+            "placeholder": "dd/mm/yyyy",
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "pattern": r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}",
+        }
+        super().__init__(attrs={**defaults, **(attrs or {})}, format="%d/%m/%Y")
 
 
 class DateField(forms.DateField):

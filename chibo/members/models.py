@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Value
+from django.db.models import Case, Exists, F, FilteredRelation, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -263,9 +263,20 @@ PARTY_POSITIONS = {
 CIVIC_POSITIONS = {PositionKind.VILLAGE_HEAD, PositionKind.FRONT_HEAD}
 
 
+POSITION_RANK = {kind: rank for rank, kind in enumerate(PositionKind)}
+
+
 class PositionQuerySet(ActiveQuerySet):
     def held_on(self, on: dt.date) -> "PositionQuerySet":
         return self.filter(start__lte=on).filter(Q(end__isnull=True) | Q(end__gt=on))
+
+    def by_rank(self) -> "PositionQuerySet":
+        """Secretary first, then deputy, committee members, village posts."""
+        rank = Case(
+            *[When(kind=k, then=Value(r)) for k, r in POSITION_RANK.items()],
+            output_field=models.IntegerField(),
+        )
+        return self.alias(rank=rank).order_by("rank", "member__search_name", "pk")
 
 
 PositionManager = ActiveManager.from_queryset(PositionQuerySet)

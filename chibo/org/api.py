@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from chibo.core import access
-from chibo.core.api import InSchema, Page, patch_data, today, unset, user_of
+from chibo.core.api import Filters, InSchema, Page, patch_data, today, unset, user_of
 
 from . import services
 from .models import CellType, Kind, OrgUnit, Village, VillageKind
@@ -52,7 +52,7 @@ class UnitPatch(InSchema):
     dissolved_on: dt.date | None = unset()
 
 
-class UnitFilters(Schema):
+class UnitFilters(Filters):
     kind: Kind | None = None
     parent: int | None = Field(None, description="Only the direct sub-units of this unit id.")
     within: str | None = Field(None, description="Only this unit (by code) and its subtree.")
@@ -184,7 +184,7 @@ class VillagePatch(InSchema):
     kind: VillageKind = unset()
 
 
-class VillageFilters(Schema):
+class VillageFilters(Filters):
     cell: int | None = None
 
 
@@ -219,4 +219,4 @@ def village_update(request: HttpRequest, village_id: int, payload: VillagePatch)
 def village_delete(request: HttpRequest, village_id: int) -> None:
     user = user_of(request)
     village = access.get_village_for(user, village_id, write=True)
-    village.mark_deleted(user)
+    services.village_delete(village=village, actor=user)

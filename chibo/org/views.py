@@ -91,7 +91,7 @@ def unit_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "on": on,
         "date_form": date_form,
         "villages": list(villages) if unit.holds_members else [],
-        "officers": list(held.filter(unit=unit).order_by("kind", "member__search_name")),
+        "officers": list(held.filter(unit=unit).by_rank()),
         "can_write": access.can_write_unit(request.user, unit),
         "can_grant": bool(grantable_roles(request.user, unit)),
     }

@@ -157,3 +157,25 @@ def test_villages(world, cast, client_for):
     )
     c.post(reverse("org:village_delete", args=[v.pk]))
     assert Village.all_objects.get(pk=v.pk).is_deleted
+
+
+def test_committee_listed_by_rank_and_dates_typed_dd_mm_yyyy(world, cast, client_for):
+    from chibo.members.services import position_create
+
+    other = f.member(world.cell, full_name="An Văn Ủy Viên")
+    position_create(
+        member=other, kind="committee_member", unit=world.cell, start=dt.date(2025, 1, 1)
+    )
+    position_create(
+        member=world.member, kind="secretary", unit=world.cell, start=dt.date(2025, 1, 1)
+    )
+    c = client_for(cast.base_officer)
+    c.cookies["django_language"] = "en"
+    r = c.get(reverse("org:unit", args=[world.cell.pk]))
+    assert r.text.index("Nguyễn Văn Hùng") < r.text.index("An Văn Ủy Viên")  # secretary first
+    r = c.get(reverse("org:unit", args=[world.cell.pk]), {"on": "15/06/2024"})
+    assert r.status_code == 200 and 'value="15/06/2024"' in r.text
+    r = c.get(reverse("org:unit_edit", args=[world.cell.pk]))
+    assert 'placeholder="dd/mm/yyyy"' in r.text
+    r = c.get(reverse("members:edit", args=[world.member.pk]))
+    assert 'value="01/01/1980"' in r.text  # birth date shown the Vietnamese way
