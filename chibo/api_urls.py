@@ -1,3 +1,27 @@
-from django.urls import path  # noqa: F401
+"""The JSON API, mounted by chibo/urls.py at /api/v1/. Described in docs/api.md; the OpenAPI
+schema is at /api/v1/openapi.json and interactive docs at /api/v1/docs."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from chibo.core.api import AUTH, ChiboAPI, Utf8JSONRenderer, install_error_handlers
+from chibo.members import api as members_api
+from chibo.org import api as org_api
+
+api = ChiboAPI(
+    title="Chibo API",
+    version="1",
+    description="Party units, villages and member records, scoped like the pages. See docs/api.md.",
+    urls_namespace="api",
+    auth=AUTH,
+    renderer=Utf8JSONRenderer(),
+)
+install_error_handlers(api)
+
+api.add_router("/units", org_api.units)
+api.add_router("/villages", org_api.villages)
+api.add_router("/members", members_api.members)
+api.add_router("/events", members_api.events)
+api.add_router("/placements", members_api.placements)
+api.add_router("/positions", members_api.positions)
+
+urlpatterns = [path("", api.urls)]

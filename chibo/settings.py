@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves the API docs' Swagger UI from local static files (no internet needed)
     "simple_history",
     "chibo.core",
     "chibo.accounts",

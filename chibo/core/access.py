@@ -76,6 +76,11 @@ def _get(qs_read: QuerySet, qs_write: QuerySet, pk, write: bool):
     return obj
 
 
+def can_create_root(user) -> bool:
+    """A unit with no parent starts a new tree, which no grant on a unit covers."""
+    return user.is_superuser
+
+
 def get_unit_for(user, pk, *, write: bool = False, deleted: bool = False) -> OrgUnit:
     return _get(
         units_for(user, deleted=deleted), units_for(user, write=True, deleted=deleted), pk, write

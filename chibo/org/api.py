@@ -103,10 +103,9 @@ def unit_create(request: HttpRequest, payload: UnitIn) -> OrgUnit:
     user = user_of(request)
     if payload.parent is not None:
         parent = access.get_unit_for(user, payload.parent, write=True)
-    elif user.is_superuser:
+    elif access.can_create_root(user):
         parent = None
     else:
-        # A unit without a parent starts a new tree, which no grant on a unit can cover.
         raise PermissionDenied
     return services.orgunit_create(
         code=payload.code,

@@ -111,8 +111,7 @@ def unit_create(request: HttpRequest, parent_pk: int | None = None) -> HttpRespo
     parent = None
     if parent_pk is not None:
         parent = access.get_unit_for(request.user, parent_pk, write=True)
-    elif not request.user.is_superuser:
-        # A new top-level unit (a province committee) is for the system administrator.
+    elif not access.can_create_root(request.user):
         raise PermissionDenied
     form = UnitCreateForm(request.POST or None)
     if form.is_valid():

@@ -41,7 +41,7 @@ def parse_po(path: Path) -> list[dict]:
     out = []
     for e in entries:
         fields = {k: _unquote(v) for k, v in e["fields"].items()}
-        if fields.get("msgid", None) == "":
+        if fields.get("msgid") == "":
             continue  # header
         out.append({"flags": e["flags"], **fields})
     return out

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext as _
 
+from chibo.core.access import can_create_root
 from chibo.org.models import OrgUnit, Village, VillageKind
 from chibo.org.services import orgunit_create, orgunit_update, village_create, village_update
 
@@ -86,7 +87,7 @@ def _create_unit(ctx: Context, v: Values, label: str) -> Outcome:
     parent = None
     if v["parent_code"]:
         parent = ctx.unit(v["parent_code"], "parent_code")
-    elif not ctx.user.is_superuser:
+    elif not can_create_root(ctx.user):
         fail(
             _("Only an administrator can create a top-level unit; fill in the parent unit's code."),
             "parent_code",

@@ -1,0 +1,187 @@
+"""Members: the list (search and filters), the audited full record, writes and transfers."""
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
+
+from chibo.core import access
+from chibo.core.api import (
+    Filters,
+    InSchema,
+    Page,
+    UnitRef,
+    fields_as,
+    patch_data,
+    today,
+    unset,
+    user_of,
+)
+from chibo.org.models import OrgUnit
+
+from .. import services
+from ..models import (
+    Gender,
+    Member,
+    MemberQuerySet,
+    Placement,
+    Status,
+    StatusPeriod,
+    period_valid_on,
+)
+from .records import PlacementOut
+
+members = Router(tags=["members"])
+
+
+class MemberSummary(Schema):
+    """What a list shows. Contact details and identity numbers are only in the full record,
+    whose every read is audited."""
+
+    id: int
+    code: str
+    full_name: str
+    gender: Gender
+    birth_date: dt.date
+    home_unit: UnitRef | None
+    admitted_on: dt.date | None
+    official_on: dt.date | None
+    status: Status | None = Field(description="As of today; null before admission.")
+    exempt: bool = Field(description="Exempt from activities today.")
+
+    @staticmethod
+    def resolve_status(obj: Member) -> str | None:
+        return getattr(obj, "status", "") or None
+
+
+class MemberOut(MemberSummary):
+    ethnicity: str
+    phone: str
+    email: str
+    national_id: str | None
+    card_number: str | None
+
+
+class MemberIn(InSchema):
+    code: str
+    full_name: str
+    gender: Gender
+    birth_date: dt.date
+    ethnicity: str = "Kinh"
+    phone: str = ""
+    email: str = ""
+    national_id: str | None = None
+    card_number: str | None = None
+    unit: int = Field(description="The cell that will hold the record.")
+    admitted_on: dt.date
+    official_on: dt.date | None = None
+    placed_since: dt.date | None = Field(None, description="Defaults to admitted_on.")
+    admission_decision: str = ""
+    official_decision: str = ""
+
+
+class MemberPatch(InSchema):
+    code: str = unset()
+    full_name: str = unset()
+    gender: Gender = unset()
+    birth_date: dt.date = unset()
+    ethnicity: str = unset()
+    phone: str = unset()
+    email: str = unset()
+    national_id: str | None = unset()
+    card_number: str | None = unset()
+
+
+class MemberFilters(Filters):
+    q: str | None = Field(None, description="Name words, without accents or case.")
+    org: str | None = Field(None, description="Unit code: records held in its subtree.")
+    status: Status | None = None
+    gender: Gender | None = None
+    on: dt.date | None = Field(None, description="Date for the status filter; today if unset.")
+
+
+class TransferIn(InSchema):
+    to_unit: int
+    left_on: dt.date
+    arrived_on: dt.date | None = Field(None, description="Defaults to left_on.")
+    letter_number: str = ""
+
+
+def _member_out(member: Member) -> Member:
+    # Status and exemption as of today, computed in SQL exactly as the list does.
+    return Member.all_objects.with_status(today()).select_related("home_unit").get(pk=member.pk)
+
+
+@members.get("", response=list[MemberSummary])
+@paginate(Page)
+def member_list(request: HttpRequest, filters: Query[MemberFilters]) -> MemberQuerySet:
+    user = user_of(request)
+    qs = access.members_for(user).search(filters.q)
+    if filters.org:
+        top = access.get_unit_by_code_for(user, filters.org)
+        # all_objects, like the access scope: a record may still name a since-deleted cell.
+        qs = qs.filter(home_unit__in=OrgUnit.all_objects.within(top).values("pk"))
+    if filters.gender:
+        qs = qs.filter(gender=filters.gender)
+    if filters.status:
+        on = filters.on or today()
+        holding = StatusPeriod.objects.filter(period_valid_on(on), status=filters.status)
+        qs = qs.filter(pk__in=holding.values("member_id"))
+    return qs.with_status(today()).select_related("home_unit").order_by("search_name", "pk")
+
+
+@members.get("/{member_id}", response=MemberOut)
+def member_read(request: HttpRequest, member_id: int) -> Member:
+    user = user_of(request)
+    member = access.get_member_for(user, member_id)
+    access.record_read(user, member, "api")
+    return _member_out(member)
+
+
+@members.post("", response={201: MemberOut})
+def member_create(request: HttpRequest, payload: MemberIn) -> Member:
+    unit = access.get_unit_for(user_of(request), payload.unit, write=True)
+    # The service names its event errors `date`: the admission's, unless that date is fine
+    # and the official recognition is the one in the future.
+    date_field = "official_on" if payload.admitted_on <= today() else "admitted_on"
+    with fields_as(date=date_field, start="placed_since"):
+        member = services.member_create(
+            profile=payload.model_dump(include=set(services.PROFILE_FIELDS)),
+            unit=unit,
+            placed_since=payload.placed_since or payload.admitted_on,
+            admitted_on=payload.admitted_on,
+            official_on=payload.official_on,
+            admission_decision=payload.admission_decision,
+            official_decision=payload.official_decision,
+        )
+    return _member_out(member)
+
+
+@members.patch("/{member_id}", response=MemberOut)
+def member_update(request: HttpRequest, member_id: int, payload: MemberPatch) -> Member:
+    member = access.get_member_for(user_of(request), member_id, write=True)
+    return _member_out(services.member_update(member=member, profile=patch_data(payload)))
+
+
+@members.delete("/{member_id}", response={204: None})
+def member_delete(request: HttpRequest, member_id: int) -> None:
+    user = user_of(request)
+    services.member_delete(member=access.get_member_for(user, member_id, write=True), actor=user)
+
+
+@members.post("/{member_id}/transfer", response={201: PlacementOut})
+def member_transfer(request: HttpRequest, member_id: int, payload: TransferIn) -> Placement:
+    """Official transfer: the current placement ends on left_on, a new one starts on
+    arrived_on in to_unit. Answers the new placement."""
+    user = user_of(request)
+    member = access.get_member_for(user, member_id, write=True)
+    to_unit = access.get_unit_for(user, payload.to_unit, write=True)
+    with fields_as(unit="to_unit", start="arrived_on", date="left_on"):
+        return services.member_transfer(
+            member=member,
+            to_unit=to_unit,
+            left_on=payload.left_on,
+            arrived_on=payload.arrived_on,
+            letter_number=payload.letter_number,
+        )
