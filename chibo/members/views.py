@@ -13,9 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chibo.core import access
 from chibo.core.pages import HtmxHttpRequest, form_page
-from chibo.org.models import OrgUnit
 
-from . import services
+from . import queries, services
 from .forms import (
     EventForm,
     MemberCreateForm,
@@ -27,7 +26,7 @@ from .forms import (
     profile_initial,
 )
 from .history import member_history
-from .models import IN_PARTY, Member, Status
+from .models import Member
 
 PAGE_SIZE = 25
 
@@ -43,9 +42,8 @@ def member_list(request: HtmxHttpRequest) -> HttpResponse:
     _staff_only(request.user)
     today = timezone.localdate()
     form = MemberFilterForm(request.GET)
-    qs = access.members_for(request.user).with_status(today)
     unit = None
-    status = ""
+    filters: dict = {"status": queries.IN_PARTY_FILTER}
     if form.is_valid():
         data = form.cleaned_data
         if data["unit"]:
@@ -54,23 +52,15 @@ def member_list(request: HtmxHttpRequest) -> HttpResponse:
                 form.add_error(
                     "unit", _("No unit with code %(code)s in your scope.") % {"code": data["unit"]}
                 )
-                qs = qs.none()
-            else:
-                qs = qs.filter(home_unit__in=OrgUnit.all_objects.within(unit).values("pk"))
-        qs = qs.search(data["q"])
-        if data["gender"]:
-            qs = qs.filter(gender=data["gender"])
-        status = data["status"]
-    in_party = [s.value for s in IN_PARTY]
-    if status in (Status.OFFICIAL, Status.PROBATIONARY):
-        qs = qs.filter(status=status)
-    elif status == "exempt":
-        qs = qs.filter(status__in=in_party, exempt=True)
-    elif status == "left":
-        qs = qs.exclude(status__in=in_party)
-    elif status != "all":
-        qs = qs.filter(status__in=in_party)
-    qs = qs.select_related("home_unit").order_by("search_name", "pk")
+        status = data["status"] or queries.IN_PARTY_FILTER
+        filters = {
+            "q": data["q"],
+            "gender": data["gender"],
+            "status": None if status == "all" else status,
+        }
+    qs = queries.member_list(request.user, on=today, unit=unit, **filters)
+    if form.errors:
+        qs = qs.none()
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,

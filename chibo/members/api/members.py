@@ -18,17 +18,14 @@ from chibo.core.api import (
     unset,
     user_of,
 )
-from chibo.org.models import OrgUnit
 
-from .. import services
+from .. import queries, services
 from ..models import (
     Gender,
     Member,
     MemberQuerySet,
     Placement,
     Status,
-    StatusPeriod,
-    period_valid_on,
 )
 from .records import PlacementOut
 
@@ -117,18 +114,19 @@ def _member_out(member: Member) -> Member:
 @paginate(Page)
 def member_list(request: HttpRequest, filters: Query[MemberFilters]) -> MemberQuerySet:
     user = user_of(request)
-    qs = access.members_for(user).search(filters.q)
-    if filters.org:
-        top = access.get_unit_by_code_for(user, filters.org)
-        # all_objects, like the access scope: a record may still name a since-deleted cell.
-        qs = qs.filter(home_unit__in=OrgUnit.all_objects.within(top).values("pk"))
-    if filters.gender:
-        qs = qs.filter(gender=filters.gender)
-    if filters.status:
-        on = filters.on or today()
-        holding = StatusPeriod.objects.filter(period_valid_on(on), status=filters.status)
-        qs = qs.filter(pk__in=holding.values("member_id"))
-    return qs.with_status(today()).select_related("home_unit").order_by("search_name", "pk")
+    unit = access.get_unit_by_code_for(user, filters.org) if filters.org else None
+    # The status filter is on `on` (today by default); the status shown is today's.
+    qs = queries.member_list(
+        user,
+        on=filters.on or today(),
+        q=filters.q,
+        unit=unit,
+        status=filters.status,
+        gender=filters.gender,
+    )
+    if filters.on and filters.on != today():
+        qs = qs.with_status(today())
+    return qs
 
 
 @members.get("/{member_id}", response=MemberOut)

@@ -868,7 +868,9 @@ def expected_scope(user: User) -> tuple[set[int], set[int], set[int]]:
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_random_users_see_exactly_their_scope(db, seed):
+@pytest.mark.parametrize("large_scope_units", [300, 0])  # both forms of the scope filter
+def test_random_users_see_exactly_their_scope(db, seed, large_scope_units, monkeypatch):
+    monkeypatch.setattr("chibo.core.access.LARGE_SCOPE_UNITS", large_scope_units)
     rng = random.Random(seed)
     units, members = build_random_world(rng)
     live_members = [m for m in members if m.deleted_at is None]
