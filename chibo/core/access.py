@@ -64,6 +64,13 @@ def is_staff_anywhere(user) -> bool:
     )
 
 
+def require_staff(user) -> None:
+    """Unit and member-list pages are for people with a unit role; a plain member has only
+    their own record."""
+    if not is_staff_anywhere(user):
+        raise PermissionDenied
+
+
 def is_writer_anywhere(user) -> bool:
     """Holds a role that writes (office or secretary) somewhere: may import, sees the trash."""
     return (

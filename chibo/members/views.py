@@ -31,15 +31,10 @@ from .models import Member
 PAGE_SIZE = 25
 
 
-def _staff_only(user) -> None:
-    if not access.is_staff_anywhere(user):
-        raise PermissionDenied
-
-
 @require_GET
 @login_required
 def member_list(request: HtmxHttpRequest) -> HttpResponse:
-    _staff_only(request.user)
+    access.require_staff(request.user)
     today = timezone.localdate()
     form = MemberFilterForm(request.GET)
     unit = None

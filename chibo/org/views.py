@@ -6,14 +6,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chibo.accounts.services import grantable_roles
 from chibo.core import access
-from chibo.core.forms import apply_validation_error
-from chibo.core.pages import HtmxHttpRequest
+from chibo.core.pages import HtmxHttpRequest, form_page
 from chibo.members.models import Position, PositionKind
 
 from . import services
@@ -30,16 +30,10 @@ from .models import OrgUnit, Village
 from .stats import unit_counts
 
 
-def _staff_only(user) -> None:
-    """Unit pages are for people with a unit role; a plain member has only their own record."""
-    if not access.is_staff_anywhere(user):
-        raise PermissionDenied
-
-
 @require_GET
 @login_required
 def tree(request: HttpRequest) -> HttpResponse:
-    _staff_only(request.user)
+    access.require_staff(request.user)
     roots = list(access.root_units_for(request.user).order_by("name"))
     children = (
         OrgUnit.objects.filter(parent__in=roots)
@@ -58,7 +52,7 @@ def tree(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def unit_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    _staff_only(request.user)
+    access.require_staff(request.user)
     unit = access.get_unit_for(request.user, pk)
     date_form = CountsDateForm(request.GET or None)
     on = timezone.localdate()
@@ -100,9 +94,8 @@ def unit_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return render(request, "org/unit_detail.html", context)
 
 
-def _form_page(request, template: str, form, **context) -> HttpResponse:
-    status = 422 if form.is_bound and form.errors else 200
-    return render(request, template, {"form": form, **context}, status=status)
+def _to_unit(unit: OrgUnit) -> str:
+    return reverse("org:unit", args=[unit.pk])
 
 
 @require_http_methods(["GET", "POST"])
@@ -113,32 +106,30 @@ def unit_create(request: HttpRequest, parent_pk: int | None = None) -> HttpRespo
         parent = access.get_unit_for(request.user, parent_pk, write=True)
     elif not access.can_create_root(request.user):
         raise PermissionDenied
-    form = UnitCreateForm(request.POST or None)
-    if form.is_valid():
-        try:
-            unit = services.orgunit_create(parent=parent, **form.cleaned_data)
-        except ValidationError as e:
-            apply_validation_error(form, e)
-        else:
-            messages.success(request, _("Unit created."))
-            return redirect("org:unit", unit.pk)
-    return _form_page(request, "org/unit_form.html", form, parent=parent, unit=None)
+    return form_page(
+        request,
+        UnitCreateForm(request.POST or None),
+        save=lambda d: services.orgunit_create(parent=parent, **d),
+        template="org/unit_form.html",
+        success=_to_unit,
+        message=_("Unit created."),
+        context={"parent": parent, "unit": None},
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     unit = access.get_unit_for(request.user, pk, write=True)
-    form = UnitEditForm(request.POST or None, initial=unit_initial(unit))
-    if form.is_valid():
-        try:
-            services.orgunit_update(unit=unit, **form.cleaned_data)
-        except ValidationError as e:
-            apply_validation_error(form, e)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("org:unit", unit.pk)
-    return _form_page(request, "org/unit_form.html", form, unit=unit, parent=unit.parent)
+    return form_page(
+        request,
+        UnitEditForm(request.POST or None, initial=unit_initial(unit)),
+        save=lambda d: services.orgunit_update(unit=unit, **d),
+        template="org/unit_form.html",
+        success=_to_unit,
+        message=_("Changes saved."),
+        context={"unit": unit, "parent": unit.parent},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -146,19 +137,15 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
     unit = access.get_unit_for(request.user, pk, write=True)
     form = UnitMoveForm(request.POST or None, scope=access.units_for(request.user, write=True))
-    if form.is_valid():
-        try:
-            services.orgunit_move(
-                unit=unit, new_parent=form.cleaned_data["new_parent"], on=form.cleaned_data["on"]
-            )
-        except ValidationError as e:
-            apply_validation_error(form, e)
-        else:
-            messages.success(
-                request, _("Unit moved. Reports before that date still count it where it was.")
-            )
-            return redirect("org:unit", unit.pk)
-    return _form_page(request, "org/unit_action.html", form, unit=unit, action="move")
+    return form_page(
+        request,
+        form,
+        save=lambda d: services.orgunit_move(unit=unit, new_parent=d["new_parent"], on=d["on"]),
+        template="org/unit_action.html",
+        success=_to_unit,
+        message=_("Unit moved. Reports before that date still count it where it was."),
+        context={"unit": unit, "action": "move"},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -166,18 +153,17 @@ def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
 def unit_merge(request: HttpRequest, pk: int) -> HttpResponse:
     unit = access.get_unit_for(request.user, pk, write=True)
     form = UnitMergeForm(request.POST or None, scope=access.units_for(request.user, write=True))
-    if form.is_valid():
-        target = form.cleaned_data["target"]
-        try:
-            services.orgunit_merge(
-                source=unit, target=target, on=form.cleaned_data["on"], actor=request.user
-            )
-        except ValidationError as e:
-            apply_validation_error(form, e)
-        else:
-            messages.success(request, _("Units merged."))
-            return redirect("org:unit", target.pk)
-    return _form_page(request, "org/unit_action.html", form, unit=unit, action="merge")
+    return form_page(
+        request,
+        form,
+        save=lambda d: services.orgunit_merge(
+            source=unit, target=d["target"], on=d["on"], actor=request.user
+        ),
+        template="org/unit_action.html",
+        success=_to_unit,
+        message=_("Units merged."),
+        context={"unit": unit, "action": "merge"},
+    )
 
 
 @require_POST
@@ -197,16 +183,15 @@ def unit_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def village_create(request: HttpRequest, cell_pk: int) -> HttpResponse:
     cell = access.get_unit_for(request.user, cell_pk, write=True)
-    form = VillageForm(request.POST or None)
-    if form.is_valid():
-        try:
-            services.village_create(cell=cell, **form.cleaned_data)
-        except ValidationError as e:
-            apply_validation_error(form, e)
-        else:
-            messages.success(request, _("Village added."))
-            return redirect("org:unit", cell.pk)
-    return _form_page(request, "org/village_form.html", form, unit=cell, village=None)
+    return form_page(
+        request,
+        VillageForm(request.POST or None),
+        save=lambda d: services.village_create(cell=cell, **d),
+        template="org/village_form.html",
+        success=lambda v: _to_unit(v.cell),
+        message=_("Village added."),
+        context={"unit": cell, "village": None},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -214,15 +199,15 @@ def village_create(request: HttpRequest, cell_pk: int) -> HttpResponse:
 def village_edit(request: HttpRequest, pk: int) -> HttpResponse:
     village = access.get_village_for(request.user, pk, write=True)
     form = VillageForm(request.POST or None, initial={"name": village.name, "kind": village.kind})
-    if form.is_valid():
-        try:
-            services.village_update(village=village, **form.cleaned_data)
-        except ValidationError as e:
-            apply_validation_error(form, e)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("org:unit", village.cell_id)
-    return _form_page(request, "org/village_form.html", form, unit=village.cell, village=village)
+    return form_page(
+        request,
+        form,
+        save=lambda d: services.village_update(village=village, **d),
+        template="org/village_form.html",
+        success=lambda v: _to_unit(v.cell),
+        message=_("Changes saved."),
+        context={"unit": village.cell, "village": village},
+    )
 
 
 @require_POST

@@ -17,7 +17,6 @@ from chibo.accounts.models import ApiToken
 from chibo.members import services as member_services
 from chibo.members.models import (
     EventKind,
-    Member,
     MemberEvent,
     Placement,
     PlacementKind,
@@ -25,24 +24,9 @@ from chibo.members.models import (
     PositionKind,
 )
 from chibo.org import services as org_services
-from chibo.org.models import Ancestry, Kind, OrgUnit, Village
+from chibo.org.models import Kind, OrgUnit, Village
 from chibo.testing import factories as f
-
-EN = {"Accept-Language": "en"}
-
-
-def call(client: Client, method: str, path: str, body=None, **headers):
-    kwargs: dict = {"headers": {**EN, **headers}}
-    if body is not None:
-        kwargs.update(data=json.dumps(body), content_type="application/json")
-    return getattr(client, method.lower())("/api/v1" + path, **kwargs)
-
-
-def fingerprint() -> tuple[int, ...]:
-    """Every write through a service leaves a history row (or closure rows): if none of
-    these counts moved, nothing was written."""
-    models = [OrgUnit, Village, Member, MemberEvent, Placement, Position]
-    return (*(m.history.model.objects.count() for m in models), Ancestry.objects.count())
+from chibo.testing.api import EN, call, fingerprint
 
 
 def bearer(user) -> Client:

@@ -13,6 +13,7 @@ from chibo.members.models import (
     Position,
 )
 from chibo.members.services import (
+    PROFILE_FIELDS,
     event_create,
     event_update,
     member_create,
@@ -27,16 +28,8 @@ from ..report import CREATE, UNCHANGED, UPDATE
 from ..sheets import EVENTS, MEMBERS, POSITIONS
 from .base import Context, Handler, Outcome, Values, changes, fail, merged, record
 
-PROFILE = (
-    "full_name",
-    "gender",
-    "birth_date",
-    "ethnicity",
-    "phone",
-    "email",
-    "national_id",
-    "card_number",
-)
+# The profile columns an import sets (the record code is the key, not a changeable field).
+PROFILE = tuple(f for f in PROFILE_FIELDS if f != "code")
 
 # Members ----------------------------------------------------------------------------------------
 

@@ -4,7 +4,6 @@ constant query counts, bad input, and a randomized scope test. The answer of eve
 to anonymous, outsider and viewer is in core/tests/test_api_auth."""
 
 import datetime as dt
-import json
 import random
 
 import pytest
@@ -26,40 +25,9 @@ from chibo.members.models import (
     PositionKind,
 )
 from chibo.org import services as org_services
-from chibo.org.models import Ancestry, Kind, OrgUnit, Village
+from chibo.org.models import Kind, OrgUnit
 from chibo.testing import factories as f
-
-EN = {"Accept-Language": "en"}
-
-
-def call(client: Client, method: str, path: str, body=None):
-    kwargs: dict = {"headers": EN}
-    if body is not None:
-        kwargs.update(data=json.dumps(body), content_type="application/json")
-    return getattr(client, method.lower())("/api/v1" + path, **kwargs)
-
-
-def fingerprint() -> tuple[int, ...]:
-    models = [OrgUnit, Village, Member, MemberEvent, Placement, Position]
-    return (*(m.history.model.objects.count() for m in models), Ancestry.objects.count())
-
-
-def all_pages(client: Client, path: str, limit: int = 2) -> list[dict]:
-    sep = "&" if "?" in path else "?"
-    items, offset = [], 0
-    while True:
-        r = call(client, "GET", f"{path}{sep}limit={limit}&offset={offset}")
-        assert r.status_code == 200, r.content
-        page = r.json()
-        items += page["items"]
-        offset += limit
-        if offset >= page["count"]:
-            assert len(items) == page["count"]
-            return items
-
-
-def ids(items: list[dict]) -> set[int]:
-    return {i["id"] for i in items}
+from chibo.testing.api import all_pages, call, fingerprint, ids
 
 
 def one_error(r, field: str, msg: str) -> None:
