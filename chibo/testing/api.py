@@ -20,8 +20,11 @@ def call(client: Client, method: str, path: str, body=None, **headers):
 def fingerprint() -> tuple[int, ...]:
     """Every write through a service leaves a history row (or closure rows): if none of
     these counts moved, nothing was written."""
-    models = [OrgUnit, Village, Member, MemberEvent, Placement, Position]
-    return (*(m.history.model.objects.count() for m in models), Ancestry.objects.count())
+    histories = [
+        m.history.model  # type: ignore[attr-defined]  # added by simple_history at runtime
+        for m in (OrgUnit, Village, Member, MemberEvent, Placement, Position)
+    ]
+    return (*(h.objects.count() for h in histories), Ancestry.objects.count())
 
 
 def all_pages(client: Client, path: str, limit: int = 2) -> list[dict]:
