@@ -8,6 +8,7 @@ and members created by earlier ones, and a commit writes everything or nothing.
 """
 
 import contextlib
+import datetime as dt
 from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -39,8 +40,15 @@ def import_commit(*, user, files: Files) -> Report:
     return _run(user=user, files=files, write=True)
 
 
+# An upload holds personal data: it is kept only between preview and commit, at most this long.
+KEEP_PREVIEW = dt.timedelta(days=7)
+
+
 def job_create(*, user, files: Files) -> ImportJob:
-    """Keep an upload between its preview and its commit."""
+    """Keep an upload between its preview and its commit (and drop stale previews)."""
+    ImportJob.objects.filter(
+        state=ImportJob.State.PREVIEWED, created_at__lt=timezone.now() - KEEP_PREVIEW
+    ).delete()
     filename, content = bundle(files)
     report = import_preview(user=user, files=[(filename, content)])
     return ImportJob.objects.create(
@@ -60,7 +68,8 @@ def job_commit(*, job: ImportJob, user) -> Report | None:
         if report.committed:
             job.state = ImportJob.State.COMMITTED
             job.committed_at = timezone.now()
-        job.save(update_fields=["summary", "state", "committed_at"])
+            job.content = b""  # written into the records; the file itself is not kept
+        job.save(update_fields=["summary", "state", "committed_at", "content"])
     return report
 
 

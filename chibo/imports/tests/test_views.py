@@ -218,3 +218,23 @@ def test_too_large_upload(world, cast, login, settings):
     response = upload(login(cast.base_officer), ("big.csv", b"a" * (1024 * 1024 + 1)))
     assert "The upload is too large: at most 1 MB." in response.content.decode()
     assert not ImportJob.objects.exists()
+
+
+def test_uploads_are_not_kept_longer_than_needed(world, cast, login):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    client = login(cast.base_officer)
+    upload(client, ("old.xlsx", xlsx(valid_sheets())))
+    stale = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=stale.pk).update(created_at=timezone.now() - dt.timedelta(days=8))
+    upload(client, ("book.xlsx", xlsx(valid_sheets())))
+    # The stale preview (personal data nobody committed) is gone; the new one is there.
+    job = ImportJob.objects.get()
+    assert job.pk != stale.pk and len(bytes(job.content)) > 0
+    client.post(reverse("imports:commit", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.COMMITTED and bytes(job.content) == b""
+    # The preview page still shows what was done.
+    assert "Create: 10" in client.get(reverse("imports:preview", args=[job.pk])).content.decode()
