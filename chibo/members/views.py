@@ -136,6 +136,8 @@ def member_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = access.get_member_for(request.user, pk, write=True)
+    if request.method == "GET":  # the form shows the whole profile: a read like the page
+        access.record_read(request.user, member, "page")
     form = ProfileForm(request.POST or None, initial=profile_initial(member))
     return form_page(
         request,

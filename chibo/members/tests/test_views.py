@@ -77,6 +77,9 @@ def test_detail_shows_record_and_logs_outside_reads(world, cast, client_for):
     client_for(cast.secretary).get(reverse("members:detail", args=[m.pk]))
     client_for(cast.member).get(reverse("members:detail", args=[m.pk]))
     assert RecordRead.objects.count() == 1
+    # The edit form shows the whole profile too.
+    client_for(cast.base_officer).get(reverse("members:edit", args=[m.pk]))
+    assert RecordRead.objects.filter(user=cast.base_officer, member=m).count() == 2
 
 
 def test_member_sees_only_own_record(world, cast, client_for):
