@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "chibo.accounts",
     "chibo.org",
     "chibo.members",
+    "chibo.rules",
+    "chibo.meetings",
     "chibo.imports",
 ]
 

@@ -1,0 +1,230 @@
+"""Cell meetings (sinh hoạt chi bộ): the schedule, the meeting, its frozen roster, votes and
+amendments made after the minutes were adopted."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from chibo.core.models import ActiveManager, ActiveQuerySet, SoftDeletable
+from chibo.members.models import Member
+from chibo.org.models import OrgUnit
+
+
+class Schedule(models.Model):
+    """A cell's usual meeting day (lịch sinh hoạt), from which meetings are planned."""
+
+    cell = models.OneToOneField(OrgUnit, on_delete=models.CASCADE, related_name="meeting_schedule")
+    day = models.PositiveSmallIntegerField(_("day of the month"))  # 1-28: every month has it
+    time = models.TimeField(_("time"))
+    place = models.CharField(_("place"), max_length=200)
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.cell}: {self.day} {self.time:%H:%M}"
+
+
+class Kind(models.TextChoices):
+    REGULAR = "regular", _("Regular monthly meeting")
+    THEMATIC = "thematic", _("Thematic meeting")
+    EXTRAORDINARY = "extraordinary", _("Extraordinary meeting")
+    COMMITTEE = "committee", _("Cell committee pre-meeting")
+
+
+class State(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    HELD = "held", _("Held (minutes in draft)")
+    ADOPTED = "adopted", _("Minutes adopted")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class MeetingQuerySet(ActiveQuerySet):
+    pass
+
+
+MeetingManager = ActiveManager.from_queryset(MeetingQuerySet)
+
+
+class Meeting(SoftDeletable):
+    """One meeting of a cell (or of its committee, preparing a meeting)."""
+
+    cell = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="meetings")
+    kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices, default=Kind.REGULAR)
+    topic = models.CharField(_("topic"), max_length=300, blank=True)
+    # A thematic meeting held together with the monthly one must last longer (42-HD/BTCTW).
+    combined = models.BooleanField(_("held together with the monthly meeting"), default=False)
+    prepares = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="pre_meetings",
+        verbose_name=_("prepares the meeting"),
+    )
+    planned_at = models.DateTimeField(_("planned for"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PLANNED
+    )
+    note = models.CharField(_("reason for the change"), max_length=300, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+    checkin_code = models.CharField(max_length=6, blank=True)
+    adopted_at = models.DateTimeField(null=True, blank=True)
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Optimistic locking: every change names the version it was made from (services.py).
+    version = models.PositiveIntegerField(default=1)
+
+    objects = MeetingManager()
+    all_objects = MeetingQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["checkin_code"])
+
+    class Meta:
+        ordering = ["planned_at", "pk"]
+        base_manager_name = "all_objects"
+        indexes = [models.Index(fields=["cell", "planned_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.day:%d/%m/%Y}"
+
+    @property
+    def day(self) -> dt.date:
+        return timezone.localtime(self.started_at or self.planned_at).date()
+
+    @property
+    def locked(self) -> bool:
+        return self.state == State.ADOPTED
+
+    @property
+    def duration_minutes(self) -> int | None:
+        if self.started_at is None or self.ended_at is None:
+            return None
+        return int((self.ended_at - self.started_at).total_seconds() // 60)
+
+
+class Presence(models.TextChoices):
+    PRESENT = "present", _("Present")
+    EXCUSED = "excused", _("Absent, excused")
+    UNEXCUSED = "unexcused", _("Absent, no valid reason")
+
+
+class Attendance(models.Model):
+    """A member on the meeting's roster, frozen from the placements of the meeting day."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="roster")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="attendances")
+    # As things stood on the meeting day:
+    official = models.BooleanField()  # official (True) or probationary member
+    exempt = models.BooleanField(default=False)  # exempt from activities (miễn sinh hoạt)
+    away = models.BooleanField(default=False)  # on temporary transfer to another cell
+    hosted = models.BooleanField(default=False)  # temporarily placed here from another cell
+    presence = models.CharField(_("presence"), max_length=10, choices=Presence.choices, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    late = models.BooleanField(_("arrived late"), default=False)
+    left_early = models.BooleanField(_("left early"), default=False)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["member__search_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="attendance_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} @ {self.meeting}"
+
+    @property
+    def present(self) -> bool:
+        return self.presence == Presence.PRESENT
+
+
+class Guest(models.Model):
+    """Someone attending who is not on the roster: the superior follower, invited guests."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="guests")
+    name = models.CharField(_("name"), max_length=120)
+    role = models.CharField(_("role"), max_length=200)
+    follower = models.BooleanField(_("assigned superior follower"), default=False)
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VoteKind(models.TextChoices):
+    ORDINARY = "ordinary", _("Resolution or conclusion")
+    ADMISSION = "admission", _("Admission of a new member")
+    RECOGNITION = "recognition", _("Recognition as official member")
+
+
+class VoteMethod(models.TextChoices):
+    HANDS = "hands", _("Show of hands")
+    NAMED = "named", _("By name")
+
+
+class Vote(models.Model):
+    """A vote at a meeting, with the count of those who could vote frozen when recorded."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="votes")
+    subject = models.CharField(_("subject"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=12, choices=VoteKind.choices)
+    method = models.CharField(_("method"), max_length=6, choices=VoteMethod.choices)
+    votes_for = models.PositiveIntegerField(_("for"))
+    votes_against = models.PositiveIntegerField(_("against"))
+    abstained = models.PositiveIntegerField(_("abstained"))
+    # The vote on the meeting's own resolution: the resolution is issued only if it passed.
+    on_resolution = models.BooleanField(_("vote on the meeting's resolution"), default=False)
+    counted = models.PositiveIntegerField(_("official members counted for the vote"))
+    passed = models.BooleanField(_("passed"))
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class Choice(models.TextChoices):
+    FOR = "for", _("For")
+    AGAINST = "against", _("Against")
+    ABSTAIN = "abstain", _("Abstain")
+
+
+class Ballot(models.Model):
+    """One member's vote in a vote by name. Kept even when it does not count (probationary)."""
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="ballots")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    choice = models.CharField(max_length=8, choices=Choice.choices)
+    counted = models.BooleanField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["vote", "member"], name="ballot_once")]
+
+
+class Amendment(models.Model):
+    """A correction to adopted minutes: the original stays, beside who changed what and why."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="amendments")
+    field = models.CharField(max_length=40)
+    before = models.TextField()
+    after = models.TextField()
+    reason = models.CharField(_("reason"), max_length=300)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]

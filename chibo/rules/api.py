@@ -1,0 +1,77 @@
+"""Read the rules in force on a date, for a unit (whose province may vary some values)."""
+
+import datetime as dt
+from dataclasses import dataclass, fields
+from decimal import Decimal
+from fractions import Fraction
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Every rule value Chibo reads. No defaults in code: each value comes from a regulation
+    row (data migration 0002 or one an office adds). None means no rule was in force on that
+    date (e.g. no minimum meeting length before Hướng dẫn 42-HD/BTCTW, 28/10/2025): callers
+    say so instead of guessing."""
+
+    meeting_min_minutes: int | None  # a monthly meeting lasts at least this long
+    meeting_min_minutes_combined: int | None  # a thematic and a monthly meeting held together
+    documents_days_before: int | None  # documents posted at least this many days before
+    min_official_members: int | None  # a cell needs at least this many official members
+    ordinary_majority: Fraction | None  # a resolution passes with MORE than this share
+    special_majority: Fraction | None  # admission, official recognition: AT LEAST this share
+    quality_max: dict[str, int] | None  # points per part of the meeting checklist
+    quality_good: int | None  # Tốt at or above
+    quality_fair: int | None  # Khá at or above
+    quality_average: int | None  # Trung bình at or above; below is Kém
+    good_meeting_attendance: Fraction | None  # a good meeting: attendance above this share
+    year_good_min_good_meetings: int | None  # a good year: all meetings fair+, this many good
+
+
+FRACTIONS = {"ordinary_majority", "special_majority", "good_meeting_attendance"}
+
+
+def _parse(name: str, value):
+    if value is None:
+        return None
+    if name in FRACTIONS:
+        return Fraction(str(value))  # stored as text, e.g. "1/2", "17/20"
+    if name == "quality_max":
+        return {str(k): int(v) for k, v in value.items()}
+    return int(value)
+
+
+def values_at(on: dt.date, province_id: int | None) -> dict:
+    from .models import RuleVersion
+
+    merged: dict = {}
+    national = RuleVersion.objects.filter(province__isnull=True, effective_from__lte=on)
+    for version in national.order_by("effective_from", "pk"):
+        merged.update(version.values)
+    if province_id is not None:
+        own = RuleVersion.objects.filter(province_id=province_id, effective_from__lte=on)
+        for version in own.order_by("effective_from", "pk"):
+            merged.update(version.values)
+    return merged
+
+
+def at(on: dt.date, unit=None) -> Rules:
+    """The rules in force on `on`; with `unit`, including its province's own versions."""
+    province_id = None
+    if unit is not None:
+        from chibo.org.models import Kind
+
+        top = unit.ancestors(on, include_self=True).filter(kind=Kind.PROVINCE).first()
+        province_id = top.pk if top else None
+    merged = values_at(on, province_id)
+    unknown = set(merged) - {f.name for f in fields(Rules)}
+    if unknown:
+        raise ValueError(f"Unknown rule names in the rule versions: {sorted(unknown)}")
+    return Rules(**{f.name: _parse(f.name, merged.get(f.name)) for f in fields(Rules)})
+
+
+def share(part: int, whole: int) -> Fraction:
+    return Fraction(part, whole) if whole else Fraction(0)
+
+
+def as_decimal(f: Fraction) -> Decimal:
+    return Decimal(f.numerator) / Decimal(f.denominator)

@@ -1,0 +1,36 @@
+"""Party rules as dated data: each version names its regulation and the day it takes effect.
+
+A version holds only the values it sets; `chibo.rules.at(date, unit)` layers, for that date,
+the national versions in force and then the province's own (provinces vary the scoring).
+Changing a rule is adding a version: past dates keep reading the versions they had."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from chibo.org.models import OrgUnit
+
+
+class RuleVersion(models.Model):
+    effective_from = models.DateField(_("effective from"))
+    source = models.CharField(_("regulation"), max_length=200)
+    province = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("province (empty: nationwide)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rule_versions",
+    )
+    values = models.JSONField(_("values"), default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rule version")
+        verbose_name_plural = _("rule versions")
+        ordering = ["effective_from", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.effective_from:%d/%m/%Y})"

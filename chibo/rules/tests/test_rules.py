@@ -1,0 +1,40 @@
+import datetime as dt
+from fractions import Fraction
+
+from chibo import rules
+from chibo.rules.models import RuleVersion
+
+
+def test_rules_follow_their_effective_dates(db):
+    before = rules.at(dt.date(2025, 10, 27))
+    on = rules.at(dt.date(2025, 10, 28))
+    assert before.meeting_min_minutes is None  # no minimum before Hướng dẫn 42
+    assert on.meeting_min_minutes == 90 and on.meeting_min_minutes_combined == 120
+    assert on.ordinary_majority == Fraction(1, 2) and on.special_majority == Fraction(2, 3)
+    assert rules.at(dt.date(2018, 7, 5)).quality_good is None
+    assert rules.at(dt.date(2018, 7, 6)).quality_good == 90
+    assert rules.at(dt.date(2018, 7, 6)).good_meeting_attendance == Fraction(17, 20)
+
+
+def test_a_province_varies_scoring_from_its_own_date(world):
+    RuleVersion.objects.create(
+        effective_from=dt.date(2026, 1, 1),
+        source="Hướng dẫn của Tỉnh ủy (thử)",
+        province=world.province,
+        values={"quality_good": 85},
+    )
+    assert rules.at(dt.date(2025, 12, 31), world.cell).quality_good == 90
+    assert rules.at(dt.date(2026, 1, 1), world.cell).quality_good == 85
+    assert rules.at(dt.date(2026, 1, 1), world.other_cell).quality_good == 85  # same province
+    assert rules.at(dt.date(2026, 1, 1)).quality_good == 90  # nationwide unchanged
+
+
+def test_a_new_version_leaves_earlier_dates_alone(db):
+    past = rules.at(dt.date(2026, 3, 1))
+    RuleVersion.objects.create(
+        effective_from=dt.date(2026, 6, 1),
+        source="Quy định mới (thử)",
+        values={"meeting_min_minutes": 100},
+    )
+    assert rules.at(dt.date(2026, 3, 1)) == past
+    assert rules.at(dt.date(2026, 6, 1)).meeting_min_minutes == 100
