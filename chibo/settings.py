@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "chibo.members",
     "chibo.rules",
     "chibo.meetings",
+    "chibo.documents",
     "chibo.imports",
 ]
 
