@@ -227,3 +227,58 @@ def placements_for(user, *, deleted: bool = False) -> QuerySet[Placement]:
 
 def positions_for(user, *, deleted: bool = False) -> QuerySet[Position]:
     return Position.all_objects.filter(deleted_at__isnull=not deleted, member__in=members_for(user))
+
+
+# Meetings -------------------------------------------------------------------------------------
+
+
+def _own_meetings(user) -> Q:
+    """The meetings a member attends: those of the cell they hold the member role on, of their
+    official cell, and any whose frozen roster lists them (a member hosted on transfer)."""
+    from chibo.accounts.models import Role
+    from chibo.meetings.models import Attendance
+
+    own = Q(
+        cell_id__in=RoleGrant.objects.filter(user_id=user.pk, role=Role.MEMBER).values("unit_id")
+    )
+    if user.member_id:
+        own |= Q(cell_id__in=Member.all_objects.filter(pk=user.member_id).values("home_unit_id"))
+        own |= Q(pk__in=Attendance.objects.filter(member_id=user.member_id).values("meeting_id"))
+    return own
+
+
+def own_meetings_for(user):
+    """Meetings of the user's own cell, whatever unit roles they hold (the member's schedule)."""
+    from chibo.meetings.models import Meeting
+
+    return Meeting.objects.filter(_own_meetings(user))
+
+
+def meetings_for(user, *, write: bool = False):
+    """Meetings of the cells in scope; a member also reads their own cell's meetings."""
+    from chibo.meetings.models import Meeting
+
+    qs = Meeting.objects.all()
+    scope = _scope(user, write)
+    if scope is None:
+        return qs
+    condition = Q(cell_id__in=scope)
+    if not write:
+        condition |= _own_meetings(user)
+    return qs.filter(condition)
+
+
+def get_meeting_for(user, pk, *, write: bool = False):
+    return _get(
+        meetings_for(user).select_related("cell"), meetings_for(user, write=True), pk, write
+    )
+
+
+def can_read_meeting_record(user, meeting) -> bool:
+    """Reads the whole record (roster, votes, minutes), not only the schedule a member sees."""
+    scope = _scope(user, False)
+    return scope is None or OrgUnit.all_objects.filter(pk=meeting.cell_id, pk__in=scope).exists()
+
+
+def can_write_meeting(user, meeting) -> bool:
+    return meetings_for(user, write=True).filter(pk=meeting.pk).exists()

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from chibo.meetings.models import Attendance, Meeting, Vote
 from chibo.members.models import Member, MemberEvent, Placement, Position, StatusPeriod
 from chibo.org.models import Ancestry, Kind, OrgUnit, Village
 
+from .meetings import meetings_write
 from .names import Namer
 from .people import people_rows, plan_people
 from .personas import personas_create, pick_cast
@@ -82,6 +84,7 @@ def demo_generate(
         writer.insert(MemberEvent, rows.events)
         writer.insert(StatusPeriod, rows.periods)
         writer.insert(Position, posts)
+        meetings_write(writer, stage("meetings"), tree, people, as_of=as_of, ids=ids)
         writer.finish()
 
         cast = pick_cast(tree, people, secretaries, posts)
@@ -89,7 +92,10 @@ def demo_generate(
         personas_create(
             cast, Namer(stage("personas"), province_code=first.code, codename=first.codename)
         )
-        analyze([OrgUnit, Ancestry, Member, Placement, MemberEvent, StatusPeriod, Position])
+        analyze(
+            [OrgUnit, Ancestry, Member, Placement, MemberEvent, StatusPeriod, Position, Meeting]
+            + [Attendance, Vote]
+        )
     kinds = [u.kind for u in tree.units]
     return Summary(
         provinces=kinds.count(Kind.PROVINCE),

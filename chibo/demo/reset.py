@@ -18,11 +18,21 @@ from .writer import history_model
 ROOTS: tuple[type[models.Model], ...] = (OrgUnit, Member, RoleGrant)
 
 
-def wipe_plan() -> tuple[list[type[models.Model]], list[tuple[type[models.Model], str]]]:
-    """(models whose tables are emptied, roots first; nullable links to clear instead)."""
+def wipe_plan() -> tuple[
+    list[type[models.Model]],
+    list[tuple[type[models.Model], str]],
+    dict[type[models.Model], list[str]],
+]:
+    """(models whose rows go, roots first; nullable links to clear instead; and, for models
+    reached only through nullable links, the columns naming a demo row: only those rows go).
+
+    The last keeps shared data that merely may point into the tree, such as the national rule
+    versions (their province is empty) next to a province's own ones."""
     wipe: list[type[models.Model]] = []
     nulls: list[tuple[type[models.Model], str]] = []  # (model, column)
-    queue = list(ROOTS)
+    links: dict[type[models.Model], list[tuple[str, bool]]] = {}  # how each model was reached
+    history_of: dict[type[models.Model], type[models.Model]] = {}
+    queue: list[type[models.Model]] = list(ROOTS)
     while queue:
         model = queue.pop(0)
         if model in wipe:
@@ -31,6 +41,7 @@ def wipe_plan() -> tuple[list[type[models.Model]], list[tuple[type[models.Model]
         hmodel = history_model(model)
         if hmodel is not None:
             queue.append(hmodel)
+            history_of[hmodel] = model
         for rel in model._meta.get_fields(include_hidden=True):
             # Reverse side of a foreign key or one-to-one pointing at `model`.
             if not isinstance(rel, ForeignObjectRel) or rel.many_to_many:
@@ -40,14 +51,23 @@ def wipe_plan() -> tuple[list[type[models.Model]], list[tuple[type[models.Model]
             if fk.null and fk.remote_field.on_delete is models.SET_NULL:
                 nulls.append((other, str(fk.column)))
             else:
+                links.setdefault(other, []).append((str(fk.column), bool(fk.null)))
                 queue.append(other)
-    return wipe, [(m, f) for m, f in nulls if m not in wipe]
+    partial = {
+        m: sorted({c for c, _n in reached})
+        for m, reached in links.items()
+        if m not in ROOTS and m not in history_of and all(nullable for _c, nullable in reached)
+    }
+    for hmodel, model in history_of.items():  # a history table goes as its model goes
+        if model in partial:
+            partial[hmodel] = partial[model]
+    return wipe, [(m, f) for m, f in nulls if m not in wipe], partial
 
 
 @transaction.atomic
 def demo_wipe() -> int:
     """Empty the demo's tables and delete the demo logins; returns the rows deleted."""
-    wipe, nulls = wipe_plan()
+    wipe, nulls, partial = wipe_plan()
     qn = connection.ops.quote_name
     deleted = 0
     with connection.cursor() as cursor:
@@ -57,7 +77,10 @@ def demo_wipe() -> int:
                 f"WHERE {qn(column)} IS NOT NULL"
             )
         for model in reversed(wipe):  # dependants first
-            cursor.execute(f"DELETE FROM {qn(model._meta.db_table)}")
+            where = ""
+            if model in partial:
+                where = " WHERE " + " OR ".join(f"{qn(c)} IS NOT NULL" for c in partial[model])
+            cursor.execute(f"DELETE FROM {qn(model._meta.db_table)}{where}")
             deleted += max(cursor.rowcount, 0)
     User.objects.filter(username__in=[p.username for p in PERSONAS]).delete()
     return deleted

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "documents"
-urlpatterns: list = []
+urlpatterns = [
+    path("meetings/<int:pk>/minutes.docx", views.minutes_docx, name="minutes_docx"),
+    path("meetings/<int:pk>/resolution.docx", views.resolution_docx, name="resolution_docx"),
+]

@@ -228,3 +228,258 @@ class Amendment(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+
+# The record of a meeting (biên bản): speeches, dues, tasks and their review, proposals ------
+
+
+class Speech(models.Model):
+    """A contribution to the discussion (ý kiến phát biểu), by a member or a named guest."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="speeches")
+    member = models.ForeignKey(
+        Member,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("member"),
+    )
+    speaker = models.CharField(_("speaker (not a member)"), max_length=120, blank=True)
+    summary = models.TextField(_("summary"))
+    order = models.PositiveSmallIntegerField(_("order"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("speech")
+        verbose_name_plural = _("speeches")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(member__isnull=False, speaker="")
+                    | models.Q(member__isnull=True) & ~models.Q(speaker="")
+                ),
+                name="speech_one_speaker",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.member or self.speaker}"
+
+
+class DuesCollection(models.Model):
+    """Party dues (đảng phí) collected from a member at a meeting, for one month. Shaped for the
+    dues ledger to come: one row per member and month paid for, the amount in đồng."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="dues")
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="dues", verbose_name=_("member")
+    )
+    month = models.DateField(_("month paid for"))  # always the first day of that month
+    amount = models.PositiveIntegerField(_("amount (đồng)"))
+    collected = models.BooleanField(_("collected"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("dues collection")
+        verbose_name_plural = _("dues collections")
+        ordering = ["month", "member__search_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "member", "month"], name="dues_once_per_meeting"
+            ),
+            # A month is paid once, whichever meeting collected it.
+            models.UniqueConstraint(
+                fields=["member", "month"],
+                condition=models.Q(collected=True),
+                name="dues_month_paid_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.month:%m/%Y}: {self.amount}"
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    LATE = "late", _("Done late")
+    DROPPED = "dropped", _("Dropped")
+
+
+class TaskQuerySet(models.QuerySet):
+    def open(self) -> "TaskQuerySet":
+        return self.filter(status=TaskStatus.OPEN)
+
+
+class Task(models.Model):
+    """A task (nhiệm vụ) the cell gives at a meeting to one named member or one party group
+    (tổ đảng) of the cell, reviewed at the following meetings until it is closed."""
+
+    cell = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="meeting_tasks")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("given at")
+    )
+    member = models.ForeignKey(
+        Member,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meeting_tasks",
+        verbose_name=_("member"),
+    )
+    group = models.ForeignKey(
+        OrgUnit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="group_tasks",
+        verbose_name=_("party group"),
+    )
+    text = models.TextField(_("task"))
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN
+    )
+
+    objects = TaskQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["cell", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(member__isnull=False, group__isnull=True)
+                    | models.Q(member__isnull=True, group__isnull=False)
+                ),
+                name="task_one_assignee",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def assignee(self) -> "Member | OrgUnit | None":
+        return self.member or self.group
+
+
+class Outcome(models.TextChoices):
+    DONE = "done", _("Done")
+    LATE = "late", _("Done late")
+    DROPPED = "dropped", _("Dropped")
+    CARRIED = "carried", _("Carried over")
+
+
+class TaskReview(models.Model):
+    """One meeting's review of a task (kiểm điểm việc thực hiện nhiệm vụ): a task carried over
+    twice has two reviews."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reviews")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="task_reviews")
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("task review")
+        verbose_name_plural = _("task reviews")
+        ordering = ["meeting__planned_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["task", "meeting"], name="task_review_once")]
+
+    def __str__(self) -> str:
+        return f"{self.task}: {self.get_outcome_display()}"
+
+
+class ProposalQuerySet(models.QuerySet):
+    def unanswered(self) -> "ProposalQuerySet":
+        return self.filter(answered=False)
+
+
+class Proposal(models.Model):
+    """A proposal (kiến nghị) raised at a meeting, by a member or from the public, addressed
+    to a body and followed until it is answered."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="proposals")
+    text = models.TextField(_("proposal"))
+    member = models.ForeignKey(
+        Member,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("from the member"),
+    )
+    source = models.CharField(_("from the public"), max_length=200, blank=True)
+    addressed_to = models.CharField(_("addressed to"), max_length=200)
+    answered = models.BooleanField(_("answered"), default=False)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ProposalQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(member__isnull=False, source="")
+                    | models.Q(member__isnull=True) & ~models.Q(source="")
+                ),
+                name="proposal_one_source",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+# Quality of the meeting (chấm điểm chất lượng sinh hoạt) -------------------------------------
+
+
+class Rating(models.TextChoices):
+    GOOD = "good", _("Good")
+    FAIR = "fair", _("Fair")
+    AVERAGE = "average", _("Average")
+    POOR = "poor", _("Poor")
+
+
+class QualityScore(models.Model):
+    """The meeting's quality score: points per part of the checklist in force on the meeting
+    day (parts and maxima are rule data, so a province may score differently), confirmed by
+    the superior follower who attended."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="quality")
+    points = models.JSONField(_("points per part"), default=dict)
+    total = models.PositiveSmallIntegerField(_("total"))  # sum of `points`, kept for reports
+    filled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    filled_at = models.DateTimeField(auto_now=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("meeting quality score")
+        verbose_name_plural = _("meeting quality scores")
+
+    def __str__(self) -> str:
+        return f"{self.meeting}: {self.total}"

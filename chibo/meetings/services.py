@@ -445,3 +445,29 @@ def meeting_amend(
     setattr(meeting, field, value)
     meeting.save(update_fields=[field])
     return amendment
+
+
+# Guests ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def guest_add(*, meeting: Meeting, version: int, name: str, role: str, follower: bool = False):
+    from .models import Guest
+
+    _claim(meeting, version)
+    _not_locked(meeting)
+    if not name.strip():
+        raise ValidationError({"name": _("Give the guest's name.")})
+    guest = Guest(meeting=meeting, name=name.strip(), role=role.strip(), follower=follower)
+    guest.full_clean()
+    guest.save()
+    return guest
+
+
+@transaction.atomic
+def guest_remove(*, meeting: Meeting, version: int, guest_id: int) -> None:
+    _claim(meeting, version)
+    _not_locked(meeting)
+    deleted, _rows = meeting.guests.filter(pk=guest_id).delete()
+    if not deleted:
+        raise ValidationError(_("This guest is not on the meeting's list."))

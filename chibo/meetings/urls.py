@@ -1,4 +1,24 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "meetings"
-urlpatterns: list = []
+urlpatterns = [
+    path("mine/", views.my_meetings, name="mine"),
+    path("cell/<int:pk>/", views.cell_meetings, name="cell"),
+    path("cell/<int:pk>/schedule/", views.schedule_set, name="schedule_set"),
+    path("cell/<int:pk>/plan/", views.meetings_plan, name="plan"),
+    path("cell/<int:pk>/create/", views.meeting_create, name="create"),
+    path("<int:pk>/", views.meeting_detail, name="detail"),
+    path("<int:pk>/check-in/", views.check_in, name="check_in"),
+    path("<int:pk>/move/", views.meeting_move, name="move"),
+    path("<int:pk>/cancel/", views.meeting_cancel, name="cancel"),
+    path("<int:pk>/freeze/", views.roster_freeze, name="freeze"),
+    path("<int:pk>/attendance/<int:member_pk>/", views.attendance_mark, name="attendance"),
+    path("<int:pk>/guests/", views.guest_add, name="guest_add"),
+    path("<int:pk>/guests/<int:guest_pk>/remove/", views.guest_remove, name="guest_remove"),
+    path("<int:pk>/votes/", views.vote_record, name="vote"),
+    path("<int:pk>/hold/", views.meeting_hold, name="hold"),
+    path("<int:pk>/adopt/", views.meeting_adopt, name="adopt"),
+    path("<int:pk>/amend/", views.meeting_amend, name="amend"),
+]

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "compliance"
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:pk>/", views.report, name="report"),
+]

@@ -1,0 +1,408 @@
+import datetime as dt
+import io
+import shutil
+import subprocess
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone, translation
+from docx import Document
+
+from chibo.documents import docx_meeting, issuers
+from chibo.documents import party_format as pf
+from chibo.documents import services as ds
+from chibo.documents.models import DocType, IssuedDocument, IssuerSettings, Term
+from chibo.meetings import services as s
+from chibo.meetings.models import Attendance, Guest, Kind, Meeting, Presence, State, VoteKind
+from chibo.members import services as ms
+from chibo.members.models import EventKind, PositionKind
+from chibo.testing import factories as f
+
+DAY = dt.date(2026, 3, 5)
+RESOLUTION = (
+    "1. Hoàn thành thu đảng phí quý I.\n2. Giao đồng chí Hùng theo dõi giao thông nông thôn."
+)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):  # messages are asserted in English
+        yield
+
+
+def at(day: dt.date, hour: int = 19, minute: int = 30) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+def v(m: Meeting) -> int:
+    m.refresh_from_db()
+    return m.version
+
+
+def mark(m: Meeting, member, presence=Presence.PRESENT, reason=""):
+    s.attendance_mark(meeting=m, version=v(m), member=member, presence=presence, reason=reason)
+
+
+def make_meeting(
+    cell,
+    *,
+    day=DAY,
+    adopt=True,
+    passed=True,
+    actor=None,
+    absent_excused=(),
+    absent_unexcused=(),
+    kind=Kind.REGULAR,
+    topic="",
+) -> Meeting:
+    """A held meeting: everyone present except those named; a resolution voted by hand."""
+    m = s.meeting_create(
+        cell=cell, kind=kind, planned_at=at(day), place="Nhà văn hóa thôn Đông", topic=topic
+    )
+    rows = s.roster_freeze(meeting=m, version=v(m))
+    excused = {p.pk for p in absent_excused}
+    unexcused = {p.pk for p in absent_unexcused}
+    for row in rows:
+        if row.member_id in excused:
+            mark(m, row.member, Presence.EXCUSED, "ốm")
+        elif row.member_id in unexcused:
+            mark(m, row.member, Presence.UNEXCUSED)
+        elif row.exempt:
+            mark(m, row.member, Presence.EXCUSED, "miễn sinh hoạt")
+        else:
+            mark(m, row.member)
+    voters = [r for r in m.roster.all() if r.official and r.present and not r.away]
+    votes_for = len(voters) if passed else 0
+    s.vote_record(
+        meeting=m,
+        version=v(m),
+        subject="Thông qua nghị quyết",
+        kind=VoteKind.ORDINARY,
+        method="hands",
+        votes_for=votes_for,
+        votes_against=len(voters) - votes_for,
+        on_resolution=True,
+    )
+    s.meeting_hold(
+        meeting=m,
+        version=v(m),
+        started_at=at(day),
+        ended_at=at(day, 21, 15),
+        resolution=RESOLUTION,
+    )
+    if adopt:
+        s.meeting_adopt(meeting=m, version=v(m), actor=actor)
+    m.refresh_from_db()
+    return m
+
+
+def read(data: bytes):
+    return Document(io.BytesIO(data))
+
+
+def lines(doc) -> list[str]:
+    """Every paragraph's text, tables included, in order."""
+    out = []
+    for table in doc.tables:
+        for cell in table.rows[0].cells:
+            out += [p.text for p in cell.paragraphs]
+    return out + [p.text for p in doc.paragraphs]
+
+
+def header(doc) -> tuple[list[str], list[str]]:
+    left, right = doc.tables[0].rows[0].cells
+    return [p.text for p in left.paragraphs], [p.text for p in right.paragraphs]
+
+
+@pytest.fixture
+def cell_people(world, cast):
+    """world.cell with: the secretary (in `cast`), world.member, three more officials, a
+    probationary member and an exempt member."""
+    cell = world.cell
+    extra = [f.member(cell, full_name=f"Đảng viên {i}") for i in range(3)]
+    probationary = f.member(cell, admitted_on=dt.date(2025, 12, 1), official_on=None)
+    exempt = f.member(cell, full_name="Cụ Già")
+    ms.event_create(member=exempt, kind=EventKind.EXEMPTED, date=dt.date(2024, 1, 1))
+    ms.position_create(
+        member=cast.secretary.member,
+        kind=PositionKind.SECRETARY,
+        start=dt.date(2020, 6, 1),
+        unit=cell,
+    )
+    return {"extra": extra, "probationary": probationary, "exempt": exempt}
+
+
+# The header and the numbers -------------------------------------------------------------------
+
+
+def test_resolution_header_number_and_text(world, cast, cell_people):
+    m = make_meeting(world.cell, actor=cast.secretary)
+    issued = ds.meeting_document(meeting=m, type=DocType.RESOLUTION)
+    assert issued is not None and issued.code == "01-NQ/CB" and issued.term == 2025
+    doc = read(docx_meeting.resolution_docx(m, issued))
+    left, right = header(doc)
+    assert left == ["ĐẢNG BỘ XÃ AN HÒA", "CHI BỘ THÔN ĐÔNG", "*", "Số 01-NQ/CB"]
+    assert left and doc.tables[0].rows[0].cells[0].paragraphs[1].runs[0].bold
+    assert right[0] == "ĐẢNG CỘNG SẢN VIỆT NAM"
+    national = doc.tables[0].rows[0].cells[1].paragraphs[0].runs[0]
+    assert national.bold and national.underline
+    assert right[-1] == "An Hòa, ngày 05 tháng 3 năm 2026"
+    assert doc.tables[0].rows[0].cells[1].paragraphs[-1].runs[0].italic
+    text = lines(doc)
+    assert "NGHỊ QUYẾT" in text and "Sinh hoạt chi bộ thường kỳ tháng 3 năm 2026" in text
+    assert "DỰ THẢO" not in text  # adopted
+    assert "1. Hoàn thành thu đảng phí quý I." in text
+    assert "2. Giao đồng chí Hùng theo dõi giao thông nông thôn." in text
+    # Signature: for the cell, its secretary on the meeting day; recipients on the left.
+    assert {"T/M CHI BỘ", "BÍ THƯ", "Phạm Văn Bí Thư"} <= set(text)
+    assert {"Nơi nhận:", "- Đảng ủy xã An Hòa,", "- Lưu chi bộ."} <= set(text)
+
+
+def test_page_setup_follows_36_hd(world, cast, cell_people):
+    m = make_meeting(world.cell, actor=cast.secretary)
+    doc = read(docx_meeting.minutes_docx(m, None))
+    section = doc.sections[0]
+    # Word stores twentieths of a point: A4 to a tenth of a millimetre.
+    assert round(section.page_width.mm, 1) == 210 and round(section.page_height.mm, 1) == 297
+    assert 20 <= round(section.top_margin.mm, 1) <= 25
+    assert 20 <= round(section.bottom_margin.mm, 1) <= 25
+    assert 30 <= round(section.left_margin.mm, 1) <= 35
+    assert 15 <= round(section.right_margin.mm, 1) <= 20
+    normal = doc.styles["Normal"].font
+    assert normal.name == "Times New Roman" and 13 <= normal.size.pt <= 14
+
+
+def test_numbers_run_per_type_per_term_and_restart_in_a_new_term(world, cast, cell_people):
+    first = make_meeting(world.cell, actor=cast.secretary)
+    second = make_meeting(world.cell, day=dt.date(2026, 3, 20), actor=cast.secretary)
+    a = ds.meeting_document(meeting=first, type=DocType.RESOLUTION)
+    b = ds.meeting_document(meeting=second, type=DocType.RESOLUTION)
+    minutes = ds.meeting_document(meeting=second, type=DocType.MINUTES)
+    assert (a.number, b.number) == (1, 2)
+    assert minutes.code == "01-BB/CB"  # each type numbers on its own
+    assert "Số 02-NQ/CB" in header(read(docx_meeting.resolution_docx(second, b)))[0]
+    # The cell records its congress: from that day a new term, numbers start again at 01.
+    Term.objects.create(unit=world.cell, starts_on=dt.date(2026, 4, 1), source="Đại hội chi bộ")
+    third = make_meeting(world.cell, day=dt.date(2026, 4, 9), actor=cast.secretary)
+    c = ds.meeting_document(meeting=third, type=DocType.RESOLUTION)
+    assert (c.number, c.term, c.code) == (1, 2026, "01-NQ/CB")
+    # Another cell numbers on its own.
+    other = ds.document_number(issuer=world.cell2, type=DocType.RESOLUTION, on=DAY)
+    assert other.number == 1
+
+
+def test_numbering_is_idempotent_per_meeting_and_type(world, cast, cell_people):
+    m = make_meeting(world.cell, actor=cast.secretary)
+    one = ds.document_number(issuer=world.cell, type=DocType.RESOLUTION, on=m.day, meeting=m)
+    again = ds.document_number(issuer=world.cell, type=DocType.RESOLUTION, on=m.day, meeting=m)
+    assert one.pk == again.pk and IssuedDocument.objects.count() == 1
+    # Documents without a meeting each take a new number.
+    plain = [
+        ds.document_number(issuer=world.cell, type=DocType.RESOLUTION, on=DAY).number
+        for _ in range(2)
+    ]
+    assert plain == [2, 3]
+
+
+def test_number_needs_a_term_and_a_known_type(world):
+    with pytest.raises(ValidationError, match="No committee term is recorded for 01/01/2001"):
+        ds.document_number(issuer=world.cell, type=DocType.NOTICE, on=dt.date(2001, 1, 1))
+    with pytest.raises(ValidationError, match="Unknown document type"):
+        ds.document_number(issuer=world.cell, type="XX", on=DAY)
+
+
+def test_symbol_and_place_can_be_set_per_unit(world):
+    assert issuers.symbol(world.cell) == "CB" and issuers.symbol(world.base) == "ĐU"
+    IssuerSettings.objects.create(unit=world.cell, symbol="CBĐ", place="Xã An Hòa")
+    issued = ds.document_number(issuer=world.cell, type=DocType.DECISION, on=DAY)
+    assert issued.code == "01-QĐ/CBĐ"
+    assert issuers.letterhead(world.cell, DAY).place == "Xã An Hòa"
+    # The symbol is kept as it was when numbered.
+    IssuerSettings.objects.filter(unit=world.cell).update(symbol="CB")
+    issued.refresh_from_db()
+    assert issued.code == "01-QĐ/CBĐ"
+
+
+def test_date_and_number_texts():
+    assert pf.date_text(dt.date(2026, 2, 9)) == "ngày 09 tháng 02 năm 2026"
+    assert pf.date_text(dt.date(2026, 11, 25)) == "ngày 25 tháng 11 năm 2026"
+    assert pf.number_text(5, "NQ", "CB") == "Số 05-NQ/CB"
+    assert pf.number_text(123, "BB", "CB") == "Số 123-BB/CB"
+    assert pf.number_text(None, "BB", "CB") == "Số    -BB/CB"
+
+
+# The minutes ----------------------------------------------------------------------------------
+
+
+def _pct(part: int, whole: int) -> str:
+    d = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return f"{part}/{whole} ({str(d).replace('.', ',')}%)"
+
+
+def test_minutes_attendance_figures_match_the_roster(world, cast, cell_people):
+    extra = cell_people["extra"]
+    m = make_meeting(
+        world.cell,
+        actor=cast.secretary,
+        absent_excused=[extra[0]],
+        absent_unexcused=[extra[1]],
+    )
+    Guest.objects.create(meeting=m, name="Trần Khách", role="Hội Nông dân")
+    Guest.objects.create(meeting=m, name="Lê Theo Dõi", role="Đảng ủy viên", follower=True)
+    issued = ds.meeting_document(meeting=m, type=DocType.MINUTES)
+    doc = read(docx_meeting.minutes_docx(m, issued))
+    text = lines(doc)
+
+    # Computed here from the roster rows, not through the code under test.
+    rows = list(Attendance.objects.filter(meeting=m))
+    total = len(rows)
+    official = sum(r.official for r in rows)
+    present = sum(r.presence == Presence.PRESENT and not r.away for r in rows)
+    expected_absent = [r for r in rows if r.presence != Presence.PRESENT and not r.exempt]
+    excused = sum(r.presence == Presence.EXCUSED for r in expected_absent)
+    unexcused = sum(r.presence == Presence.UNEXCUSED for r in expected_absent)
+    exempt = sum(r.exempt for r in rows)
+    expected = sum(
+        1 for r in rows if not r.away and (r.presence == Presence.PRESENT or not r.exempt)
+    )
+    assert (total, present, excused, unexcused, exempt) == (7, 4, 1, 1, 1)
+    assert (
+        f"- Tổng số đảng viên: {total} (chính thức: {official}, dự bị: {total - official}); "
+        f"có mặt: {present}; vắng: {excused + unexcused} (có lý do: {excused}, "
+        f"không lý do: {unexcused}); miễn sinh hoạt: {exempt}."
+    ) in text
+    assert f"- Tỷ lệ đảng viên dự sinh hoạt: {_pct(present, expected)}." in text
+    assert "- Vắng có lý do: đồng chí Đảng viên 0 (ốm)." in text
+    assert "- Vắng không lý do: đồng chí Đảng viên 1." in text
+    # Guests: the superior follower first.
+    follower = text.index(
+        "  + Đồng chí Lê Theo Dõi, Đảng ủy viên (cấp ủy cấp trên theo dõi chi bộ)."
+    )
+    assert follower < text.index("  + Đồng chí Trần Khách, Hội Nông dân.")
+    # The vote, with the counted members computed independently.
+    counted = sum(
+        r.official
+        and not r.away
+        and not (r.presence != Presence.PRESENT and (r.exempt or r.presence == Presence.EXCUSED))
+        for r in rows
+    )
+    voters = sum(r.official and r.presence == Presence.PRESENT and not r.away for r in rows)
+    vote_line = next(t for t in text if t.startswith("- Thông qua nghị quyết"))
+    assert f"được tính {counted}; tán thành: {_pct(voters, counted)};" in vote_line
+    assert "không tán thành: 0; không biểu quyết: 0. Kết quả: thông qua." in vote_line
+    assert "1. Hoàn thành thu đảng phí quý I." in text
+    assert "Cuộc họp kết thúc lúc 21 giờ 15 phút cùng ngày; thời gian sinh hoạt: 105 phút." in text
+    assert (
+        "Hôm nay, vào lúc 19 giờ 30 phút, ngày 05 tháng 3 năm 2026" in text[text.index("-----") + 1]
+    )
+    assert {"THƯ KÝ", "CHỦ TRÌ", "BIÊN BẢN"} <= set(text)
+    assert "Số 01-BB/CB" in header(doc)[0]
+
+
+def test_draft_minutes_have_no_number_and_say_so(world, cast, cell_people):
+    m = make_meeting(world.cell, adopt=False)
+    assert m.state == State.HELD
+    assert ds.meeting_document(meeting=m, type=DocType.MINUTES) is None
+    doc = read(docx_meeting.minutes_docx(m, None))
+    assert "Số    -BB/CB" in header(doc)[0]
+    assert "DỰ THẢO" in lines(doc)
+    assert not IssuedDocument.objects.exists()
+
+
+def test_failed_resolution_cannot_be_issued(world, cast, cell_people):
+    m = make_meeting(world.cell, adopt=False, passed=False)
+    with pytest.raises(ValidationError, match="The resolution did not pass and cannot be issued."):
+        ds.meeting_document(meeting=m, type=DocType.RESOLUTION)
+    with pytest.raises(ValidationError, match="did not pass"):
+        docx_meeting.resolution_docx(m, None)
+    # Its minutes, still a draft, can be written.
+    assert ds.meeting_document(meeting=m, type=DocType.MINUTES) is None
+
+
+def test_planned_meeting_has_no_documents(world):
+    m = s.meeting_create(cell=world.cell, kind=Kind.REGULAR, planned_at=at(DAY))
+    with pytest.raises(ValidationError, match="only for a meeting that was held"):
+        ds.meeting_document(meeting=m, type=DocType.MINUTES)
+
+
+def test_thematic_subtitle(world, cast, cell_people):
+    m = make_meeting(world.cell, kind=Kind.THEMATIC, topic="Học tập và làm theo Bác")
+    assert "Sinh hoạt chuyên đề “Học tập và làm theo Bác”" in lines(
+        read(docx_meeting.minutes_docx(m, None))
+    )
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
+def test_libreoffice_opens_the_file(world, cast, cell_people, tmp_path):
+    m = make_meeting(world.cell, actor=cast.secretary)
+    issued = ds.meeting_document(meeting=m, type=DocType.RESOLUTION)
+    path = tmp_path / "nq.docx"
+    path.write_bytes(docx_meeting.resolution_docx(m, issued))
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+        check=True,
+        timeout=120,
+        capture_output=True,
+    )
+    assert (tmp_path / "nq.pdf").stat().st_size > 1000
+
+
+# Views ----------------------------------------------------------------------------------------
+
+
+def test_download_works_for_readers_of_the_cell(world, cast, cell_people, client_for):
+    m = make_meeting(world.cell, actor=cast.secretary)
+    for user in (cast.secretary, cast.viewer, cast.base_officer, cast.province_officer):
+        r = client_for(user).get(reverse("documents:resolution_docx", args=[m.pk]))
+        assert r.status_code == 200
+        assert r["Content-Type"].startswith("application/vnd.openxmlformats")
+        assert r["Content-Disposition"] == (
+            'attachment; filename="nghi-quyet-so-01-x01-cb01-2026-03-05.docx"'
+        )
+        assert "Số 01-NQ/CB" in header(read(r.content))[0]
+    r = client_for(cast.viewer).get(reverse("documents:minutes_docx", args=[m.pk]))
+    assert r.status_code == 200 and r["Content-Disposition"].isascii()
+    assert IssuedDocument.objects.count() == 2  # one number each, however often downloaded
+
+
+def test_draft_download_is_marked(world, cast, cell_people, client_for):
+    m = make_meeting(world.cell, adopt=False)
+    r = client_for(cast.secretary).get(reverse("documents:minutes_docx", args=[m.pk]))
+    assert r.status_code == 200
+    assert r["Content-Disposition"].endswith('-du-thao.docx"')
+    assert "Số    -BB/CB" in header(read(r.content))[0]
+
+
+def test_outsider_gets_404_and_a_plain_member_403(world, cast, cell_people, client_for):
+    m = make_meeting(world.cell, actor=cast.secretary)
+    for name in ("minutes_docx", "resolution_docx"):
+        url = reverse(f"documents:{name}", args=[m.pk])
+        assert client_for(cast.outsider).get(url).status_code == 404
+        # A member sees the cell's schedule, not the minutes (absentees and their reasons).
+        assert client_for(cast.member).get(url).status_code == 403
+    missing = reverse("documents:minutes_docx", args=[999999])
+    assert client_for(cast.secretary).get(missing).status_code == 404
+
+
+def test_wrong_method_is_405(world, cast, cell_people, client_for):
+    m = make_meeting(world.cell, actor=cast.secretary)
+    for name in ("minutes_docx", "resolution_docx"):
+        url = reverse(f"documents:{name}", args=[m.pk])
+        assert client_for(cast.secretary).post(url).status_code == 405
+
+
+def test_anonymous_is_sent_to_login(world, cast, cell_people, client):
+    m = make_meeting(world.cell, actor=cast.secretary)
+    r = client.get(reverse("documents:minutes_docx", args=[m.pk]))
+    assert r.status_code == 302 and "login" in r["Location"]
+
+
+def test_failed_resolution_download_is_refused(world, cast, cell_people, client_for):
+    m = make_meeting(world.cell, adopt=False, passed=False)
+    r = client_for(cast.secretary).get(reverse("documents:resolution_docx", args=[m.pk]))
+    assert r.status_code == 409
+    # In the user's language (Vietnamese by default): the existing msgid, translated.
+    assert r.content.decode() == "Nghị quyết không được thông qua nên không thể ban hành."
+    assert not IssuedDocument.objects.exists()

@@ -1,0 +1,76 @@
+"""Downloads of a meeting's minutes and resolution as Word files."""
+
+import unicodedata
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+
+from chibo.core import access
+from chibo.meetings.models import Meeting
+
+from . import docx_meeting, services
+from .models import DocType, IssuedDocument
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _get_meeting_for(user, pk: int) -> Meeting:
+    """A meeting whose whole record the user may read: 404 outside the scope; 403 for a member
+    who sees their cell's schedule but not the minutes (they name absentees and reasons)."""
+    meeting = access.get_meeting_for(user, pk)
+    if not access.can_read_meeting_record(user, meeting):
+        raise PermissionDenied
+    return meeting
+
+
+def _ascii(text: str) -> str:
+    """'Chi bộ Đông' -> 'chi-bo-dong': a filename every browser and mail client keeps."""
+    text = text.replace("Đ", "D").replace("đ", "d")
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return slugify(plain)
+
+
+def _download(
+    meeting: Meeting, issued: IssuedDocument | None, name: str, data: bytes
+) -> HttpResponse:
+    parts = [name, meeting.cell.code, f"{meeting.day:%Y-%m-%d}"]
+    if issued is not None:
+        parts.insert(1, f"so-{issued.number:02d}")
+    else:
+        parts.append("du-thao")
+    filename = "-".join(p for p in (_ascii(x) for x in parts) if p) + ".docx"
+    response = HttpResponse(data, content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _refused(error: ValidationError) -> HttpResponse:
+    # No page to return to yet (the meeting pages are being built): say why, plainly.
+    return HttpResponse(
+        " ".join(error.messages), status=409, content_type="text/plain; charset=utf-8"
+    )
+
+
+@require_GET
+@login_required
+def minutes_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _get_meeting_for(request.user, pk)
+    try:
+        issued = services.meeting_document(meeting=meeting, type=DocType.MINUTES)
+    except ValidationError as e:
+        return _refused(e)
+    return _download(meeting, issued, "bien-ban", docx_meeting.minutes_docx(meeting, issued))
+
+
+@require_GET
+@login_required
+def resolution_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _get_meeting_for(request.user, pk)
+    try:
+        issued = services.meeting_document(meeting=meeting, type=DocType.RESOLUTION)
+    except ValidationError as e:
+        return _refused(e)
+    return _download(meeting, issued, "nghi-quyet", docx_meeting.resolution_docx(meeting, issued))

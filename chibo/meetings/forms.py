@@ -1,0 +1,193 @@
+"""Meeting forms: they only clean input; the rules live in services.py."""
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from chibo.core.forms import BootstrapForm, DateField
+
+from .models import Choice, Kind, Meeting, Presence, VoteKind, VoteMethod
+
+
+class TimeField(forms.TimeField):
+    """HH:MM typed as text: a native time picker would show 12-hour clocks on some phones."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", ["%H:%M", "%Hh%M", "%H.%M", "%H:%M:%S"])
+        kwargs.setdefault(
+            "widget",
+            forms.TimeInput(
+                format="%H:%M",
+                attrs={"placeholder": "HH:MM", "inputmode": "numeric", "autocomplete": "off"},
+            ),
+        )
+        super().__init__(**kwargs)
+
+
+def aware(day: dt.date, time: dt.time) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, time))
+
+
+class PageForm(BootstrapForm):
+    """One of several forms on a page: its ids are prefixed so that they stay unique (the
+    field names are not, so that each endpoint reads plain names)."""
+
+    id_prefix = "form"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class VersionedForm(PageForm):
+    """Every change to a meeting names the version the person saw (optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ScheduleForm(PageForm):
+    id_prefix = "schedule"
+    day = forms.IntegerField(label=_("Day of the month"), min_value=1, max_value=28)
+    time = TimeField(label=_("Time"))
+    place = forms.CharField(label=_("Place"), max_length=200)
+
+
+class MeetingCreateForm(PageForm):
+    id_prefix = "create"
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    date = DateField(label=_("Date"))
+    time = TimeField(label=_("Time"))
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    topic = forms.CharField(label=_("Topic"), max_length=300, required=False)
+    combined = forms.BooleanField(label=_("Held together with the monthly meeting"), required=False)
+    prepares = forms.ModelChoiceField(
+        label=_("Prepares the meeting (committee pre-meeting)"),
+        queryset=Meeting.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args, cell=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if cell is not None:
+            self.fields["prepares"].queryset = Meeting.objects.filter(cell=cell).exclude(
+                kind=Kind.COMMITTEE
+            )
+
+    def meeting_data(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "kind": d["kind"],
+            "planned_at": aware(d["date"], d["time"]),
+            "place": d["place"],
+            "topic": d["topic"],
+            "combined": d["combined"],
+            "prepares": d["prepares"],
+        }
+
+
+class MoveForm(VersionedForm):
+    id_prefix = "move"
+    date = DateField(label=_("New date"))
+    time = TimeField(label=_("New time"))
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class CancelForm(VersionedForm):
+    id_prefix = "cancel"
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class AttendanceForm(VersionedForm):
+    id_prefix = "attendance"
+    presence = forms.ChoiceField(label=_("Attendance"), choices=Presence.choices)
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+    late = forms.BooleanField(label=_("Arrived late"), required=False)
+    left_early = forms.BooleanField(label=_("Left early"), required=False)
+
+
+class GuestForm(VersionedForm):
+    id_prefix = "guest"
+    name = forms.CharField(label=_("Name"), max_length=120)
+    role = forms.CharField(label=_("Role"), max_length=200)
+    follower = forms.BooleanField(label=_("Assigned superior follower"), required=False)
+
+
+class VoteForm(VersionedForm):
+    id_prefix = "vote"
+    subject = forms.CharField(label=_("Subject"), max_length=300)
+    kind = forms.ChoiceField(label=_("Kind"), choices=VoteKind.choices)
+    on_resolution = forms.BooleanField(
+        label=_("This is the vote on the meeting's resolution"), required=False
+    )
+    method = forms.ChoiceField(label=_("Method"), choices=VoteMethod.choices)
+    votes_for = forms.IntegerField(label=_("For"), min_value=0, required=False)
+    votes_against = forms.IntegerField(label=_("Against"), min_value=0, required=False)
+    abstained = forms.IntegerField(label=_("Abstained"), min_value=0, required=False)
+
+    def __init__(self, *args, voters=(), **kwargs):
+        """`voters`: the roster rows of those present, one ballot select each (vote by name)."""
+        super().__init__(*args, **kwargs)
+        self.ballot_fields = []
+        for row in voters:
+            name = f"ballot_{row.member_id}"
+            self.fields[name] = forms.ChoiceField(
+                label=row.member.full_name,
+                choices=[("", "—"), *Choice.choices],
+                required=False,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+            self.ballot_fields.append(name)
+
+    def ballots(self) -> list:
+        return [self[name] for name in self.ballot_fields]
+
+    def vote_data(self) -> dict:
+        d = self.cleaned_data
+        data = {
+            "subject": d["subject"],
+            "kind": d["kind"],
+            "method": d["method"],
+            "on_resolution": d["on_resolution"],
+        }
+        if d["method"] == VoteMethod.NAMED:
+            data["ballots"] = {
+                int(name.removeprefix("ballot_")): d[name] for name in self.ballot_fields if d[name]
+            }
+        else:
+            data["votes_for"] = d["votes_for"] or 0
+            data["votes_against"] = d["votes_against"] or 0
+            data["abstained"] = d["abstained"] or 0
+        return data
+
+
+class HoldForm(VersionedForm):
+    id_prefix = "hold"
+    date = DateField(label=_("Date held"))
+    started = TimeField(label=_("Started at"))
+    ended = TimeField(label=_("Ended at"))
+    resolution = forms.CharField(
+        label=_("Resolution or conclusion"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class AmendForm(VersionedForm):
+    id_prefix = "amend"
+    value = forms.CharField(
+        label=_("Corrected resolution"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+    reason = forms.CharField(label=_("Reason for the amendment"), max_length=300)
+
+
+class CheckInForm(PageForm):
+    id_prefix = "checkin"
+    code = forms.CharField(
+        label=_("Check-in code"),
+        max_length=6,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
+        ),
+    )

@@ -1,0 +1,196 @@
+"""The quality of cell meetings (chấm điểm chất lượng sinh hoạt chi bộ): the score of one
+meeting on the checklist in force on its day, its rating, and the rating of a cell's year.
+Every number (parts and their maxima, thresholds, the good-meeting attendance, how many good
+meetings make a good year) is read from the rules of the day for the cell's province."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from chibo import rules
+from chibo.org.models import OrgUnit
+
+from .models import Kind, Meeting, Presence, QualityScore, Rating, State
+from .services import _claim, _not_locked, turnout
+
+# Labels of the parts of the national checklist; a province's own part keeps its key as label.
+PART_LABELS = {
+    "preparation": gettext_lazy("preparation"),
+    "attendance": gettext_lazy("attendance"),
+    "conduct": gettext_lazy("conduct of the meeting"),
+    "closing": gettext_lazy("closing"),
+}
+# Worst first: a year is never better than its worst meeting.
+ORDER = [Rating.POOR, Rating.AVERAGE, Rating.FAIR, Rating.GOOD]
+
+
+def _label(part: str) -> str:
+    return str(PART_LABELS[part]) if part in PART_LABELS else part
+
+
+def _scoring_rules(on: dt.date, cell: OrgUnit) -> rules.Rules:
+    r = rules.at(on, cell)
+    needed = (r.quality_max, r.quality_good, r.quality_fair, r.quality_average)
+    if any(value is None for value in needed):
+        raise ValidationError(
+            _("No rule for scoring meetings was in force on %(day)s.") % {"day": f"{on:%d/%m/%Y}"},
+            code="no_rule",
+        )
+    return r
+
+
+def rating(total: int, r: rules.Rules) -> Rating:
+    """Tốt at or above quality_good, Khá at or above quality_fair, Trung bình at or above
+    quality_average, else Kém."""
+    assert r.quality_good is not None and r.quality_fair is not None
+    assert r.quality_average is not None
+    if total >= r.quality_good:
+        return Rating.GOOD
+    if total >= r.quality_fair:
+        return Rating.FAIR
+    if total >= r.quality_average:
+        return Rating.AVERAGE
+    return Rating.POOR
+
+
+@transaction.atomic
+def quality_score_set(*, meeting: Meeting, version: int, points: dict, actor) -> QualityScore:
+    """Score a held meeting, part by part, on the checklist in force on its day. The score is
+    part of the minutes, so it is given before they are adopted; changing it clears an earlier
+    confirmation, which was of other numbers."""
+    _claim(meeting, version)
+    _not_locked(meeting)
+    if meeting.state != State.HELD:
+        raise ValidationError(_("Only a held meeting is scored."))
+    r = _scoring_rules(meeting.day, meeting.cell)
+    assert r.quality_max is not None
+    unknown = sorted(set(points) - set(r.quality_max))
+    if unknown:
+        raise ValidationError(
+            {"points": _("Unknown part of the score: %(part)s.") % {"part": ", ".join(unknown)}}
+        )
+    clean: dict[str, int] = {}
+    for part, most in r.quality_max.items():
+        value = points.get(part)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= most:
+            raise ValidationError(
+                {
+                    "points": _("%(part)s: give from 0 to %(max)s points.")
+                    % {"part": _label(part), "max": most}
+                },
+                code="out_of_range",
+            )
+        clean[part] = value
+    score, _created = QualityScore.objects.update_or_create(
+        meeting=meeting,
+        defaults={
+            "points": clean,
+            "total": sum(clean.values()),
+            "filled_by": actor,
+            "confirmed_by": None,
+            "confirmed_at": None,
+        },
+    )
+    return score
+
+
+@transaction.atomic
+def quality_confirm(*, meeting: Meeting, actor) -> QualityScore:
+    """The superior follower who attended confirms the score. It does not change the minutes,
+    so it may come after they are adopted. Who may confirm (the follower assigned to the cell)
+    is for the access helper; here: a follower attended, and nobody confirms their own score."""
+    score = QualityScore.objects.select_for_update().filter(meeting=meeting).first()
+    if score is None:
+        raise ValidationError(_("This meeting has not been scored yet."))
+    if score.confirmed_by_id is not None:
+        raise ValidationError(_("This score is already confirmed."))
+    if not meeting.guests.filter(follower=True).exists():
+        raise ValidationError(_("Record the superior follower who attended the meeting first."))
+    if score.filled_by_id == actor.pk:
+        raise ValidationError(_("The score is confirmed by someone other than who gave it."))
+    score.confirmed_by, score.confirmed_at = actor, timezone.now()
+    score.save(update_fields=["confirmed_by", "confirmed_at"])
+    return score
+
+
+def _attendance_good(meeting: Meeting, r: rules.Rules) -> bool:
+    """Attendance over the rule's share, and nobody (expected here) absent without reason."""
+    if r.good_meeting_attendance is None:
+        raise ValidationError(
+            _("No rule for a good meeting's attendance was in force on %(day)s.")
+            % {"day": f"{meeting.day:%d/%m/%Y}"},
+            code="no_rule",
+        )
+    unexcused = [
+        row for row in meeting.roster.all() if row.presence == Presence.UNEXCUSED and not row.away
+    ]
+    return not unexcused and turnout(meeting).share > r.good_meeting_attendance
+
+
+def meeting_rating(meeting: Meeting) -> Rating | None:
+    """The meeting's rating from its score on the rules of its day (None: not scored). A score
+    in the Tốt band without good attendance (over good_meeting_attendance, no unexcused
+    absence) rates Khá: the meeting cannot be Tốt, and its points are at least Khá's."""
+    score = QualityScore.objects.filter(meeting=meeting).first()
+    if score is None:
+        return None
+    r = _scoring_rules(meeting.day, meeting.cell)
+    result = rating(score.total, r)
+    if result == Rating.GOOD and not _attendance_good(meeting, r):
+        return Rating.FAIR
+    return result
+
+
+def meeting_is_good(meeting: Meeting) -> bool:
+    return meeting_rating(meeting) == Rating.GOOD
+
+
+@dataclass(frozen=True)
+class YearRating:
+    rating: Rating | None  # None: no meeting held, or some not scored yet
+    meetings: int  # regular meetings held (not cancelled)
+    good: int  # of which good meetings
+    unscored: int  # held but not scored
+
+
+def year_rating(*, cell: OrgUnit, year: int) -> YearRating:
+    """Rate a cell's year from its regular monthly meetings held that year (cancelled ones,
+    thematic, extraordinary and committee meetings are left out).
+
+    Tốt: every meeting Khá or better and at least year_good_min_good_meetings good meetings.
+    Otherwise the year takes its worst meeting's rating, because DOMAIN rates a year by the
+    floor every meeting must reach (Tốt needs every meeting Khá or better): all meetings Khá
+    or better but too few good ones is Khá; any Trung bình meeting makes the year Trung bình;
+    any Kém meeting makes it Kém. The year's threshold is the rule in force on 31 December.
+    A year with a meeting not yet scored has no rating (we say so instead of guessing)."""
+    r = rules.at(dt.date(year, 12, 31), cell)
+    if r.year_good_min_good_meetings is None:
+        raise ValidationError(
+            _("No rule for rating a year of meetings was in force in %(year)s.") % {"year": year},
+            code="no_rule",
+        )
+    held = (
+        Meeting.objects.filter(cell=cell, kind=Kind.REGULAR, state__in=[State.HELD, State.ADOPTED])
+        # The meeting's day: when it started, else when planned (in local time, as `day`).
+        .filter(Q(started_at__year=year) | Q(started_at__isnull=True, planned_at__year=year))
+        .prefetch_related("roster")
+    )
+    ratings = [meeting_rating(m) for m in held]
+    scored = [x for x in ratings if x is not None]
+    good = sum(1 for x in scored if x == Rating.GOOD)
+    unscored = len(ratings) - len(scored)
+    result: Rating | None = None
+    if ratings and not unscored:
+        worst = min(scored, key=ORDER.index)
+        if worst in (Rating.GOOD, Rating.FAIR):
+            enough = good >= r.year_good_min_good_meetings
+            result = Rating.GOOD if enough else Rating.FAIR
+        else:
+            result = worst
+    return YearRating(rating=result, meetings=len(ratings), good=good, unscored=unscored)

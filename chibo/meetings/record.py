@@ -1,0 +1,281 @@
+"""Writes to the record of a meeting (biên bản): speeches, dues collected, tasks given and the
+review of earlier ones, proposals. Each write is atomic; each that changes the meeting's record
+names the version the person saw (`_claim`) and is refused once the minutes are adopted."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chibo.members.models import Member, Placement
+from chibo.org.models import Kind as UnitKind
+from chibo.org.models import OrgUnit
+
+from .models import (
+    DuesCollection,
+    Meeting,
+    Outcome,
+    Proposal,
+    Speech,
+    State,
+    Task,
+    TaskReview,
+    TaskStatus,
+)
+from .services import _claim, _not_locked
+
+# A review outcome closes the task with the matching status; "carried" keeps it open.
+STATUS_OF = {
+    Outcome.DONE: TaskStatus.DONE,
+    Outcome.LATE: TaskStatus.LATE,
+    Outcome.DROPPED: TaskStatus.DROPPED,
+    Outcome.CARRIED: TaskStatus.OPEN,
+}
+
+
+def _open_for_record(meeting: Meeting, version: int) -> Meeting:
+    _claim(meeting, version)
+    _not_locked(meeting)
+    if meeting.state == State.CANCELLED:
+        raise ValidationError(_("This meeting was cancelled."))
+    return meeting
+
+
+def _in_cell(meeting: Meeting, member: Member) -> bool:
+    """On the meeting's roster, or placed in the cell (officially or temporarily) that day:
+    the record may be written before the roster is frozen."""
+    if meeting.roster.filter(member=member).exists():
+        return True
+    return (
+        Placement.objects.active_on(meeting.day)
+        .filter(unit_id=meeting.cell_id, member=member)
+        .exists()
+    )
+
+
+def _member_of_cell(meeting: Meeting, member: Member | None, field: str) -> None:
+    if member is not None and not _in_cell(meeting, member):
+        raise ValidationError({field: _("This member is not in the cell on the meeting day.")})
+
+
+# Speeches -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def speech_add(
+    *, meeting: Meeting, version: int, summary: str, member: Member | None = None, speaker: str = ""
+) -> Speech:
+    """Record who spoke and what they said, in order; a member, or a guest named in text."""
+    _open_for_record(meeting, version)
+    speaker = speaker.strip()
+    if (member is None) == (not speaker):
+        raise ValidationError(
+            {"speaker": _("Name the speaker: either a member or someone who is not a member.")}
+        )
+    if not summary.strip():
+        raise ValidationError({"summary": _("Summarise what was said.")})
+    _member_of_cell(meeting, member, "member")
+    last = meeting.speeches.aggregate(n=Max("order"))["n"] or 0
+    return Speech.objects.create(
+        meeting=meeting, member=member, speaker=speaker, summary=summary.strip(), order=last + 1
+    )
+
+
+# Dues -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def dues_record(
+    *,
+    meeting: Meeting,
+    version: int,
+    member: Member,
+    month: dt.date,
+    amount: int,
+    collected: bool = True,
+) -> DuesCollection:
+    """Record the dues a member paid at the meeting for `month` (any day of it). Recording the
+    same member and month again at this meeting corrects the row; a month already collected
+    at another meeting is refused."""
+    _open_for_record(meeting, version)
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
+        raise ValidationError({"amount": _("Give the amount in đồng, a whole number from 0.")})
+    if collected and amount == 0:
+        raise ValidationError({"amount": _("Dues collected cannot be 0 đồng.")})
+    _member_of_cell(meeting, member, "member")
+    month = month.replace(day=1)
+    if (
+        collected
+        and DuesCollection.objects.filter(member=member, month=month, collected=True)
+        .exclude(meeting=meeting)
+        .exists()
+    ):
+        raise ValidationError(
+            {
+                "month": _("Dues for %(month)s were already collected from this member.")
+                % {"month": f"{month:%m/%Y}"}
+            }
+        )
+    row, _created = DuesCollection.objects.update_or_create(
+        meeting=meeting,
+        member=member,
+        month=month,
+        defaults={"amount": amount, "collected": collected},
+    )
+    return row
+
+
+# Tasks ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def task_create(
+    *,
+    meeting: Meeting,
+    version: int,
+    text: str,
+    due_on: dt.date,
+    member: Member | None = None,
+    group: OrgUnit | None = None,
+) -> Task:
+    """Give a task at the meeting, to exactly one named member or one party group of the cell."""
+    _open_for_record(meeting, version)
+    if (member is None) == (group is None):
+        raise ValidationError(
+            {"member": _("Give the task to exactly one member or one party group.")}
+        )
+    if not text.strip():
+        raise ValidationError({"text": _("Describe the task.")})
+    if due_on < meeting.day:
+        raise ValidationError({"due_on": _("The task cannot be due before the meeting.")})
+    _member_of_cell(meeting, member, "member")
+    if group is not None and (
+        group.kind != UnitKind.PARTY_GROUP or group.parent_id != meeting.cell_id
+    ):
+        raise ValidationError({"group": _("Choose a party group of this cell.")})
+    return Task.objects.create(
+        cell_id=meeting.cell_id,
+        meeting=meeting,
+        member=member,
+        group=group,
+        text=text.strip(),
+        due_on=due_on,
+    )
+
+
+def _earlier(meeting: Meeting):
+    """Tasks given at meetings of the same cell held before this one."""
+    return Task.objects.filter(cell_id=meeting.cell_id, meeting__planned_at__lt=meeting.planned_at)
+
+
+@transaction.atomic
+def tasks_carry_over(*, meeting: Meeting) -> list[TaskReview]:
+    """Put the cell's open tasks from earlier meetings on this meeting's review, each as
+    "carried over" until the meeting records another outcome. Run when the meeting is
+    prepared or held; running it again adds only tasks not yet on the review.
+
+    It takes no version: it only adds placeholder rows nobody has edited, so it cannot
+    overwrite anyone's work; the meeting row is locked so two runs do not race."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _not_locked(meeting)
+    if meeting.state == State.CANCELLED:
+        raise ValidationError(_("This meeting was cancelled."))
+    reviewed = meeting.task_reviews.values("task_id")
+    todo = _earlier(meeting).open().exclude(pk__in=reviewed)
+    TaskReview.objects.bulk_create(
+        [TaskReview(task=t, meeting=meeting, outcome=Outcome.CARRIED) for t in todo]
+    )
+    return list(
+        meeting.task_reviews.select_related("task", "task__member", "task__group").order_by(
+            "task__due_on", "task_id"
+        )
+    )
+
+
+def _status_from_reviews(task: Task) -> str:
+    last = task.reviews.order_by("-meeting__planned_at", "-pk").first()
+    return STATUS_OF[Outcome(last.outcome)] if last else TaskStatus.OPEN
+
+
+@transaction.atomic
+def task_review(
+    *, meeting: Meeting, version: int, task: Task, outcome: str, note: str = ""
+) -> TaskReview:
+    """Record this meeting's review of a task given at an earlier meeting: done, done late,
+    dropped (with the reason), or carried over to the next meeting. The task's status follows
+    its latest review."""
+    _open_for_record(meeting, version)
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": _("Unknown outcome.")})
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    if task.cell_id != meeting.cell_id:
+        raise ValidationError({"task": _("This task belongs to another cell.")})
+    if task.meeting.planned_at >= meeting.planned_at:
+        raise ValidationError(
+            {"task": _("A task is reviewed at a meeting after the one that gave it.")}
+        )
+    closed_elsewhere = task.reviews.exclude(meeting=meeting).exclude(outcome=Outcome.CARRIED)
+    if closed_elsewhere.exists():
+        raise ValidationError({"task": _("This task was already closed at another meeting.")})
+    if outcome == Outcome.DROPPED and not note.strip():
+        raise ValidationError({"note": _("Give the reason the task is dropped.")})
+    review, _created = TaskReview.objects.update_or_create(
+        task=task, meeting=meeting, defaults={"outcome": outcome, "note": note.strip()}
+    )
+    status = _status_from_reviews(task)
+    if task.status != status:
+        task.status = status
+        task.save(update_fields=["status"])
+    return review
+
+
+# Proposals ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def proposal_add(
+    *,
+    meeting: Meeting,
+    version: int,
+    text: str,
+    addressed_to: str,
+    member: Member | None = None,
+    source: str = "",
+) -> Proposal:
+    """Record a proposal raised at the meeting, by a member or from the public (say who)."""
+    _open_for_record(meeting, version)
+    source = source.strip()
+    if (member is None) == (not source):
+        raise ValidationError(
+            {"source": _("Say where the proposal comes from: a member, or the public.")}
+        )
+    if not text.strip():
+        raise ValidationError({"text": _("Write the proposal.")})
+    if not addressed_to.strip():
+        raise ValidationError({"addressed_to": _("Say to whom the proposal is addressed.")})
+    _member_of_cell(meeting, member, "member")
+    return Proposal.objects.create(
+        meeting=meeting,
+        text=text.strip(),
+        member=member,
+        source=source,
+        addressed_to=addressed_to.strip(),
+    )
+
+
+@transaction.atomic
+def proposal_answer(*, proposal: Proposal, answer: str, actor) -> Proposal:
+    """Record the answer to a proposal. Answers usually come after the minutes are adopted:
+    the answer is follow-up, not part of the minutes, so a locked meeting does not stop it."""
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.answered:
+        raise ValidationError(_("This proposal is already answered."))
+    if not answer.strip():
+        raise ValidationError({"answer": _("Write the answer.")})
+    proposal.answered, proposal.answer = True, answer.strip()
+    proposal.answered_at, proposal.answered_by = timezone.now(), actor
+    proposal.save(update_fields=["answered", "answer", "answered_at", "answered_by"])
+    return proposal
