@@ -23,5 +23,6 @@ api.add_router("/members", members_api.members)
 api.add_router("/events", members_api.events)
 api.add_router("/placements", members_api.placements)
 api.add_router("/positions", members_api.positions)
+api.add_router("/meetings", "chibo.meetings.api.meetings")
 
 urlpatterns = [path("", api.urls)]

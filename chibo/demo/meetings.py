@@ -191,7 +191,7 @@ class _Planner:
         )  # fmt: skip
         # The roster: members officially placed here that day and in the Party then.
         rate = rng.uniform(0.8, 1.0)
-        official_present = counted = 0
+        official_present = counted = present_count = expected_count = 0
         for s in stays:
             if s.start > day or (s.end is not None and s.end <= day):
                 continue
@@ -220,6 +220,12 @@ class _Planner:
                     "reason": reason,
                 }
             )
+            # services.turnout (no one is away here): exempt members expected only if present.
+            if presence == Presence.PRESENT:
+                present_count += 1
+                expected_count += 1
+            elif not exempt:
+                expected_count += 1
             # services.counted_for_vote: official, not away, and present or absent unexcused
             # while taking part in activities.
             if official:
@@ -233,6 +239,7 @@ class _Planner:
         majority = r.ordinary_majority or Fraction(1, 2)
         passed = counted > 0 and Fraction(votes_for, counted) > majority
         label = f"{day.month:02d}/{day.year}"
+        meeting["present_count"], meeting["expected_count"] = present_count, expected_count
         meeting["resolution"] = self._resolution(cell, kind, label, topic)
         if passed and (not draft or rng.random() > DRAFT_SHARE):
             meeting["state"] = State.ADOPTED

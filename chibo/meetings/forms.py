@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.core.forms import BootstrapForm, DateField
 
-from .models import Choice, Kind, Meeting, Presence, VoteKind, VoteMethod
+from .models import Choice, Kind, Meeting, Outcome, Presence, VoteKind, VoteMethod
 
 
 class TimeField(forms.TimeField):
@@ -191,3 +191,144 @@ class CheckInForm(PageForm):
             attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
         ),
     )
+
+
+# The record of the meeting and its quality score ---------------------------------------------
+
+
+class PeopleForm(VersionedForm):
+    """A form naming a member of the cell: the choices are given by the view (the roster, or
+    those placed in the cell that day) so one list serves every form on the page."""
+
+    member_required = False
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"] = forms.TypedChoiceField(
+            label=_("Member"),
+            choices=[("", "—"), *people],
+            coerce=int,
+            empty_value=None,
+            required=self.member_required,
+            widget=forms.Select(attrs={"class": "form-select"}),
+        )
+        self.order_fields(["member", *self.field_order_after_member])
+
+    field_order_after_member: list[str] = []
+
+    def chosen_member(self):
+        from chibo.members.models import Member
+
+        pk = self.cleaned_data.get("member")
+        return Member.all_objects.filter(pk=pk).first() if pk else None
+
+
+class TaskReviewForm(VersionedForm):
+    id_prefix = "review"
+    task = forms.IntegerField(widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class TaskForm(PeopleForm):
+    id_prefix = "task"
+    text = forms.CharField(label=_("Task"), widget=forms.Textarea(attrs={"rows": 2}))
+    group = forms.TypedChoiceField(
+        label=_("or a party group"), coerce=int, empty_value=None, required=False
+    )
+    due_on = DateField(label=_("Due on"))
+    field_order_after_member = ["group", "text", "due_on"]
+
+    def __init__(self, *args, groups=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [("", "—"), *groups]  # type: ignore[attr-defined]
+
+    def chosen_group(self):
+        from chibo.org.models import OrgUnit
+
+        pk = self.cleaned_data.get("group")
+        return OrgUnit.objects.filter(pk=pk).first() if pk else None
+
+
+class SpeechForm(PeopleForm):
+    id_prefix = "speech"
+    speaker = forms.CharField(label=_("or someone not a member"), max_length=120, required=False)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}))
+    field_order_after_member = ["speaker", "summary"]
+
+
+class MonthField(forms.CharField):
+    """A month typed mm/yyyy, cleaned to its first day."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 7)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"placeholder": "mm/yyyy", "inputmode": "numeric"})
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        try:
+            month, year = (int(x) for x in text.split("/"))
+            return dt.date(year, month, 1)
+        except (ValueError, TypeError):
+            raise forms.ValidationError(_("Give the month as mm/yyyy.")) from None
+
+
+class AmountField(forms.CharField):
+    """Đồng as a whole number; the thousands dots people type (50.000) are accepted."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 15)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        digits = text.replace(".", "").replace(" ", "").removesuffix("đ")
+        if not digits.isdigit():
+            raise forms.ValidationError(_("Give the amount in đồng, a whole number from 0."))
+        return int(digits)
+
+
+class DuesForm(PeopleForm):
+    id_prefix = "dues"
+    member_required = True
+    month = MonthField(label=_("Month paid for"))
+    amount = AmountField(label=_("Amount (đồng)"))
+    field_order_after_member = ["month", "amount"]
+
+
+class ProposalForm(PeopleForm):
+    id_prefix = "proposal"
+    source = forms.CharField(label=_("or from the public (who)"), max_length=200, required=False)
+    text = forms.CharField(label=_("Proposal"), widget=forms.Textarea(attrs={"rows": 3}))
+    addressed_to = forms.CharField(label=_("Addressed to"), max_length=200)
+    field_order_after_member = ["source", "text", "addressed_to"]
+
+
+class AnswerForm(PageForm):
+    id_prefix = "answer"
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class QualityForm(VersionedForm):
+    """One field per part of the checklist in force on the meeting day, up to its maximum."""
+
+    id_prefix = "quality"
+
+    def __init__(self, *args, parts: dict[str, int] | None = None, labels=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for part, most in (parts or {}).items():
+            label = (labels or {}).get(part, part)
+            self.fields[f"part_{part}"] = forms.IntegerField(
+                label=_("%(part)s (at most %(max)s)") % {"part": label, "max": most},
+                min_value=0,
+                max_value=most,
+                widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
+            )
+        self.parts = list(parts or {})
+
+    def points(self) -> dict[str, int]:
+        return {part: self.cleaned_data[f"part_{part}"] for part in self.parts}

@@ -81,10 +81,14 @@ class Meeting(SoftDeletable):
     )
     # Optimistic locking: every change names the version it was made from (services.py).
     version = models.PositiveIntegerField(default=1)
+    # services.turnout of the roster, kept here by the roster and attendance services so that
+    # reports read it instead of counting roster rows. Derived: left out of the history.
+    present_count = models.PositiveIntegerField(default=0)
+    expected_count = models.PositiveIntegerField(default=0)
 
     objects = MeetingManager()
     all_objects = MeetingQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["checkin_code"])
+    history = HistoricalRecords(excluded_fields=["checkin_code", "present_count", "expected_count"])
 
     class Meta:
         ordering = ["planned_at", "pk"]

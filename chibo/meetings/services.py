@@ -9,7 +9,7 @@ from fractions import Fraction
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -208,6 +208,7 @@ def roster_freeze(*, meeting: Meeting, version: int) -> list[Attendance]:
     if not meeting.checkin_code:
         meeting.checkin_code = f"{secrets.randbelow(10**6):06d}"
         meeting.save(update_fields=["checkin_code"])
+    _refresh_turnout(meeting)
     return list(meeting.roster.select_related("member"))
 
 
@@ -235,6 +236,7 @@ def attendance_mark(
     row.late, row.left_early = late, left_early
     row.full_clean()
     row.save()
+    _refresh_turnout(meeting)
     return row
 
 
@@ -250,6 +252,7 @@ def attendance_check_in(*, meeting: Meeting, member: Member, code: str) -> Atten
         raise ValidationError({"code": _("You are not on this meeting's roster.")})
     row.presence, row.checked_in_at = Presence.PRESENT, timezone.now()
     row.save(update_fields=["presence", "checked_in_at"])
+    _refresh_turnout(meeting)
     return row
 
 
@@ -269,6 +272,20 @@ def turnout(meeting: Meeting) -> Turnout:
     rows = [r for r in meeting.roster.all() if not r.away]
     expected = [r for r in rows if r.present or not r.exempt]
     return Turnout(present=sum(1 for r in expected if r.present), expected=len(expected))
+
+
+def _refresh_turnout(meeting: Meeting) -> None:
+    """Store `turnout` of the roster rows as they now are on the meeting row (for reports).
+    An UPDATE, not save(): the meeting's version and history are left alone."""
+    rows = Attendance.objects.filter(meeting_id=meeting.pk, away=False)
+    present = Q(presence=Presence.PRESENT)
+    counts = rows.aggregate(
+        present=Count("pk", filter=present), expected=Count("pk", filter=present | Q(exempt=False))
+    )
+    Meeting.all_objects.filter(pk=meeting.pk).update(
+        present_count=counts["present"], expected_count=counts["expected"]
+    )
+    meeting.present_count, meeting.expected_count = counts["present"], counts["expected"]
 
 
 def counted_for_vote(meeting: Meeting) -> int:

@@ -22,3 +22,18 @@ urlpatterns = [
     path("<int:pk>/adopt/", views.meeting_adopt, name="adopt"),
     path("<int:pk>/amend/", views.meeting_amend, name="amend"),
 ]
+urlpatterns += [
+    path("<int:pk>/record/review/carry/", views.tasks_carry, name="tasks_carry"),
+    path("<int:pk>/record/review/", views.task_review, name="task_review"),
+    path("<int:pk>/record/tasks/", views.task_create, name="task_create"),
+    path("<int:pk>/record/speeches/", views.speech_add, name="speech_add"),
+    path("<int:pk>/record/dues/", views.dues_record, name="dues_record"),
+    path("<int:pk>/record/proposals/", views.proposal_add, name="proposal_add"),
+    path(
+        "<int:pk>/record/proposals/<int:proposal_pk>/answer/",
+        views.proposal_answer,
+        name="proposal_answer",
+    ),
+    path("<int:pk>/quality/", views.quality_score, name="quality"),
+    path("<int:pk>/quality/confirm/", views.quality_confirm, name="quality_confirm"),
+]
