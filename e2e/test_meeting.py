@@ -5,6 +5,7 @@ by HTMX, records a vote, records the meeting as held and adopts the minutes."""
 import datetime as dt
 import importlib
 
+import docx
 import pytest
 from django.apps import apps
 from django.utils import timezone
@@ -116,3 +117,15 @@ def test_secretary_runs_a_meeting_member_checks_in(live_server, browser, page, d
     assert meeting.state == State.ADOPTED
     assert meeting.started_at == timezone.make_aware(dt.datetime.combine(today, dt.time(7, 30)))
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    # The secretary downloads the adopted minutes and resolution as Word files.
+    for link, title in (("#minutes-docx", "BIÊN BẢN"), ("#resolution-docx", "NGHỊ QUYẾT")):
+        with page.expect_download() as info:
+            page.click(link)
+        path = info.value.path()
+        document = docx.Document(str(path))
+        text = "\n".join(p.text for p in document.paragraphs)
+        cells = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+        assert title in text and "ĐẢNG CỘNG SẢN VIỆT NAM" in cells
+        assert info.value.suggested_filename.endswith(".docx")
+    assert "Chi bộ thống nhất nhiệm vụ tháng tới." in text  # the resolution's own text
