@@ -1,0 +1,27 @@
+"""Meeting pages. Each view: access helper, form, service, render or redirect."""
+
+from .cell import cell_meetings, check_in, meeting_create, meetings_plan, my_meetings, schedule_set  # noqa: F401
+from .meeting import (  # noqa: F401
+    attendance_mark,
+    guest_add,
+    guest_remove,
+    meeting_adopt,
+    meeting_amend,
+    meeting_cancel,
+    meeting_detail,
+    meeting_hold,
+    meeting_move,
+    roster_freeze,
+    vote_record,
+)
+from .record import (  # noqa: F401
+    dues_record,
+    proposal_add,
+    proposal_answer,
+    quality_confirm,
+    quality_score,
+    speech_add,
+    task_create,
+    task_review,
+    tasks_carry,
+)

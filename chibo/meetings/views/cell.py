@@ -1,0 +1,165 @@
+"""A cell's meetings: its schedule, planning, a member's own schedule, checking in."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from chibo.core import access
+from chibo.core.pages import form_page
+
+from .. import services
+from ..forms import (
+    CheckInForm,
+    MeetingCreateForm,
+    ScheduleForm,
+)
+from ..models import (
+    Attendance,
+    Meeting,
+    Schedule,
+    State,
+)
+from . import record as record_views
+
+# The cell's meetings --------------------------------------------------------------------------
+
+
+def _cell_for(request: HttpRequest, pk: int, *, write: bool = False):
+    access.require_staff(request.user)
+    cell = access.get_unit_for(request.user, pk, write=write)
+    if not cell.holds_members:
+        raise Http404
+    return cell
+
+
+def _cell_context(request: HttpRequest, cell, **forms: BaseForm) -> dict[str, Any]:
+    schedule = Schedule.objects.filter(cell=cell).first()
+    initial = {}
+    if schedule is not None:
+        initial = {"day": schedule.day, "time": schedule.time, "place": schedule.place}
+    now = timezone.now()
+    meetings = list(
+        Meeting.objects.filter(cell=cell).prefetch_related("roster").order_by("planned_at", "pk")
+    )
+    turnouts = {m.pk: services.turnout(m) for m in meetings if m.roster.all()}
+    upcoming = [m for m in meetings if m.planned_at >= now and m.state == State.PLANNED]
+    past = [m for m in reversed(meetings) if m not in upcoming]
+    return {
+        "cell": cell,
+        "ancestors": list(cell.ancestors()),
+        "schedule": schedule,
+        "upcoming": upcoming,
+        "past": past,
+        "turnouts": turnouts,
+        "can_write": access.can_write_unit(request.user, cell),
+        "schedule_form": forms.get("schedule_form") or ScheduleForm(initial=initial),
+        "create_form": forms.get("create_form")
+        or MeetingCreateForm(cell=cell, initial={"place": schedule.place if schedule else ""}),
+        "year_ratings": record_views._year_ratings(cell),
+    }
+
+
+def _to_cell(cell) -> Callable[[Any], str]:
+    return lambda _result: reverse("meetings:cell", args=[cell.pk])
+
+
+@require_GET
+@login_required
+def cell_meetings(request: HttpRequest, pk: int) -> HttpResponse:
+    cell = _cell_for(request, pk)
+    return render(request, "meetings/cell.html", _cell_context(request, cell))
+
+
+@require_POST
+@login_required
+def schedule_set(request: HttpRequest, pk: int) -> HttpResponse:
+    cell = _cell_for(request, pk, write=True)
+    form = ScheduleForm(request.POST)
+    return form_page(
+        request,
+        form,
+        save=lambda d: services.schedule_set(cell=cell, **d),
+        template="meetings/cell.html",
+        success=_to_cell(cell),
+        message=_("Meeting schedule saved."),
+        context=_cell_context(request, cell, schedule_form=form),
+    )
+
+
+@require_POST
+@login_required
+def meetings_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    cell = _cell_for(request, pk, write=True)
+    try:
+        created = services.meetings_plan(cell=cell, start=timezone.localdate(), months=3)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(
+            request, _("%(n)s meetings planned for the next 3 months.") % {"n": len(created)}
+        )
+    return redirect("meetings:cell", cell.pk)
+
+
+@require_POST
+@login_required
+def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
+    cell = _cell_for(request, pk, write=True)
+    form = MeetingCreateForm(request.POST, cell=cell)
+    return form_page(
+        request,
+        form,
+        save=lambda _d: services.meeting_create(cell=cell, **form.meeting_data()),
+        template="meetings/cell.html",
+        success=lambda m: reverse("meetings:detail", args=[m.pk]),
+        message=_("Meeting created."),
+        context=_cell_context(request, cell, create_form=form),
+    )
+
+
+# A member's own schedule and check-in ----------------------------------------------------------
+
+
+@require_GET
+@login_required
+def my_meetings(request: HttpRequest) -> HttpResponse:
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    meetings = (
+        access.own_meetings_for(request.user)
+        .filter(planned_at__gte=start)
+        .select_related("cell")
+        .order_by("planned_at", "pk")
+    )
+    return render(request, "meetings/mine.html", {"meetings": meetings})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def check_in(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_for(request.user, pk)
+    member = request.user.member if request.user.member_id else None  # type: ignore[union-attr]
+    if member is None:
+        raise PermissionDenied
+    row = Attendance.objects.filter(meeting=meeting, member=member).first()
+    return form_page(
+        request,
+        CheckInForm(request.POST or None),
+        save=lambda d: services.attendance_check_in(meeting=meeting, member=member, code=d["code"]),
+        template="meetings/check_in.html",
+        success=lambda _row: reverse("meetings:check_in", args=[meeting.pk]),
+        message=_("You are checked in. Welcome to the meeting."),
+        context={"meeting": meeting, "row": row},
+    )
+
+
+# The meeting ----------------------------------------------------------------------------------
