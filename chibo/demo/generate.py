@@ -8,14 +8,15 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from chibo.meetings.models import Attendance, Meeting, Vote
+from chibo.accounts.models import User
+from chibo.meetings.models import Attendance, Meeting, QualityScore, Task, TaskReview, Vote
 from chibo.members.models import Member, MemberEvent, Placement, Position, StatusPeriod
 from chibo.org.models import Ancestry, Kind, OrgUnit, Village
 
 from .meetings import meetings_write
 from .names import Namer
 from .people import people_rows, plan_people
-from .personas import personas_create, pick_cast
+from .personas import SECRETARY, personas_create, pick_cast
 from .positions import plan_positions
 from .tree import plan_tree
 from .writer import BulkWriter, Ids, analyze
@@ -84,17 +85,29 @@ def demo_generate(
         writer.insert(MemberEvent, rows.events)
         writer.insert(StatusPeriod, rows.periods)
         writer.insert(Position, posts)
-        meetings_write(writer, stage("meetings"), tree, people, as_of=as_of, ids=ids)
-        writer.finish()
 
+        # The logins first: the meetings' quality scores are filled by the secretary persona
+        # (QualityScore.filled_by is required), the one demo user who scores meetings.
         cast = pick_cast(tree, people, secretaries, posts)
         first = tree.provinces[0].province
         personas_create(
             cast, Namer(stage("personas"), province_code=first.code, codename=first.codename)
         )
+        filler = User.objects.get(username=SECRETARY.username).pk
+        meetings_write(
+            writer,
+            stage("meetings"),
+            tree,
+            people,
+            as_of=as_of,
+            ids=ids,
+            extra=stage("tasks"),
+            filler=filler,
+        )
+        writer.finish()
         analyze(
             [OrgUnit, Ancestry, Member, Placement, MemberEvent, StatusPeriod, Position, Meeting]
-            + [Attendance, Vote]
+            + [Attendance, Vote, Task, TaskReview, QualityScore]
         )
     kinds = [u.kind for u in tree.units]
     return Summary(

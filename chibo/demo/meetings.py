@@ -5,7 +5,11 @@ villages and daytime ones in agencies and schools, rosters frozen from the membe
 placements and statuses of the day, attendance, a resolution and the vote that passed it.
 
 Rows are what the meetings services would leave (roster_freeze, attendance_mark, vote_record,
-meeting_hold, meeting_adopt), written in bulk cell by cell so that memory stays flat."""
+meeting_hold, meeting_adopt), written in bulk cell by cell so that memory stays flat. Each held
+monthly meeting also gives one to three tasks to members on its roster, reviewed at the cell's
+next held meeting (record.tasks_carry_over and the review: mostly done, some late, a few
+dropped, some carried over once; those of the last meeting stay open), and most held meetings
+are scored on the checklist of the day (quality_score_set)."""
 
 import datetime as dt
 import random
@@ -21,8 +25,13 @@ from chibo.meetings.models import (
     Attendance,
     Kind,
     Meeting,
+    Outcome,
     Presence,
+    QualityScore,
     State,
+    Task,
+    TaskReview,
+    TaskStatus,
     Vote,
     VoteKind,
     VoteMethod,
@@ -68,6 +77,40 @@ TASKS: dict[str, list[str]] = {
         "thực hành tiết kiệm, chống lãng phí",
     ],
 }
+# Tasks given to one member at a monthly meeting (record.task_create).
+MEMBER_TASKS: dict[str, list[str]] = {
+    "residential": [
+        "Vận động hộ gia đình tham gia vệ sinh môi trường",
+        "Nắm tình hình dư luận trong thôn",
+        "Đôn đốc thu đảng phí",
+        "Vận động nhân dân tham gia bảo hiểm y tế",
+        "Thăm hỏi gia đình chính sách, hộ nghèo trên địa bàn",
+        "Phối hợp chi hội nông dân hướng dẫn bà con chuyển đổi cây trồng",
+        "Nắm tình hình an ninh trật tự, báo cáo chi bộ",
+        "Vận động hộ gia đình đóng góp làm đường giao thông nông thôn",
+    ],
+    "institution": [
+        "Nắm tình hình tư tưởng của cán bộ, công chức",
+        "Đôn đốc thu đảng phí",
+        "Theo dõi, bồi dưỡng quần chúng ưu tú",
+        "Hoàn thành báo cáo chuyên môn của tháng",
+        "Rà soát thủ tục hành chính, đề xuất cắt giảm",
+        "Chuẩn bị nội dung sinh hoạt chuyên đề quý",
+        "Hướng dẫn đảng viên cài đặt Sổ tay đảng viên điện tử",
+    ],
+}
+# Outcomes of a task's first review: mostly done, some late, a few dropped, some carried over
+# (then done, late or dropped at the next held meeting).
+FIRST_REVIEW = [Outcome.DONE] * 13 + [Outcome.LATE] * 3 + [Outcome.DROPPED] + [Outcome.CARRIED] * 3
+SECOND_REVIEW = [Outcome.DONE] * 5 + [Outcome.LATE] * 4 + [Outcome.DROPPED]
+STATUS_OF = {Outcome.DONE: TaskStatus.DONE, Outcome.LATE: TaskStatus.LATE,
+             Outcome.DROPPED: TaskStatus.DROPPED}  # fmt: skip
+REVIEW_NOTES = {
+    Outcome.LATE: ["Hoàn thành chậm so với thời hạn", "Hoàn thành sau khi được nhắc"],
+    Outcome.DROPPED: ["Không còn phù hợp, chi bộ thống nhất dừng", "Chuyển cho tổ chức khác"],
+    Outcome.CARRIED: ["Chưa hoàn thành, tiếp tục thực hiện", "Đang thực hiện"],
+}
+SCORED_SHARE = 0.85  # of held meetings with a quality score
 CANCEL_REASONS = ["Hoãn do mưa bão", "Trùng lịch họp của Đảng ủy", "Thôn tổ chức lễ hội"]
 EXCUSES = ["Ốm", "Đi công tác", "Việc gia đình", "Đi làm ăn xa", "Trực cơ quan"]
 EXEMPT_REASON = "Miễn sinh hoạt"
@@ -101,9 +144,24 @@ def _status(p: Person, on: dt.date) -> str:
     return ""
 
 
+@dataclass(slots=True)
+class _Held:
+    """A held meeting, for the tasks and scores planned after the cell's twelve months."""
+
+    day: dt.date
+    meeting: dict
+    monthly: bool
+    members: list[int]  # on the roster, those present first
+    present: int  # how many of them were present
+
+
 class _Planner:
-    def __init__(self, rng: random.Random, ids: Ids, as_of: dt.date) -> None:
-        self.rng, self.ids = rng, ids
+    def __init__(
+        self, rng: random.Random, ids: Ids, as_of: dt.date, extra: random.Random, filler: int
+    ) -> None:
+        # `extra` draws the tasks and scores, so that they leave the meetings as they were.
+        self.rng, self.ids, self.extra, self.filler = rng, ids, extra, filler
+        self._points = QualityScore._meta.get_field("points")
         self.months = _months(as_of)
         self._rules: dict[dt.date, rules.Rules] = {}
         self._adapt = connection.ops.adapt_datetimefield_value
@@ -132,6 +190,7 @@ class _Planner:
             quarters.setdefault((m.year, (m.month - 1) // 3), []).append(m)
         thematic = {rng.choice(ms) for ms in quarters.values() if rng.random() < THEMATIC_SHARE}
         last = self.months[-1]
+        held: list[_Held] = []
         for month in self.months:
             day = month.replace(day=min(28, max(1, usual_day + rng.randint(-2, 2))))
             hour, minute = (
@@ -149,11 +208,84 @@ class _Planner:
                     )  # fmt: skip
             else:
                 kind = Kind.THEMATIC if combined else Kind.REGULAR
-                self._held(cell, kind, planned, place, stays, out, combined, draft=month == last)
+                held.append(
+                    self._held(cell, kind, planned, place, stays, out, combined, month == last)
+                )
             if month in thematic and not combined:
                 later = day + dt.timedelta(days=rng.randint(5, 12))
                 planned = timezone.make_aware(dt.datetime.combine(later, dt.time(hour, minute)))
-                self._held(cell, Kind.THEMATIC, planned, place, stays, out, False, month == last)
+                held.append(
+                    self._held(
+                        cell, Kind.THEMATIC, planned, place, stays, out, False, month == last
+                    )
+                )
+        held.sort(key=lambda h: h.day)
+        self._tasks(cell, held, out)
+        self._scores(held, out)
+
+    def _tasks(self, cell: Unit, held: list[_Held], out: "_Rows") -> None:
+        """Tasks of each monthly meeting, reviewed at the next held meetings of the cell."""
+        rng = self.extra
+        texts = MEMBER_TASKS["residential" if cell.cell_type in RESIDENTIAL else "institution"]
+        for i, h in enumerate(held):
+            if not h.monthly or not h.members:
+                continue
+            pool = h.members[: h.present] or h.members
+            for text in rng.sample(texts, rng.randint(1, 3)):
+                task = {
+                    "id": self.ids.next(Task),
+                    "cell_id": cell.id,
+                    "meeting_id": h.meeting["id"],
+                    "member_id": rng.choice(pool),
+                    "group_id": None,
+                    "text": text,
+                    "due_on": h.day + dt.timedelta(days=rng.randint(21, 28)),
+                    "status": TaskStatus.OPEN,
+                }
+                outcome = rng.choice(FIRST_REVIEW)
+                for later in held[i + 1 : i + 3]:
+                    out.reviews.append(
+                        {
+                            "id": self.ids.next(TaskReview),
+                            "task_id": task["id"],
+                            "meeting_id": later.meeting["id"],
+                            "outcome": outcome,
+                            "note": rng.choice(REVIEW_NOTES[outcome])
+                            if outcome in REVIEW_NOTES and rng.random() < 0.5
+                            else "",
+                        }
+                    )
+                    if outcome != Outcome.CARRIED:
+                        task["status"] = STATUS_OF[outcome]
+                        break
+                    outcome = rng.choice(SECOND_REVIEW)
+                out.tasks.append(task)
+
+    def _scores(self, held: list[_Held], out: "_Rows") -> None:
+        """quality_score_set on most held meetings: points per part within the day's maxima."""
+        rng = self.extra
+        for h in held:
+            r = self.rules(h.day)
+            if r.quality_max is None or r.quality_good is None or rng.random() > SCORED_SHARE:
+                continue
+            # Mostly 75-95 % of the maximum (100 points nationally), some lower.
+            share = rng.uniform(0.75, 0.95) if rng.random() < 0.85 else rng.uniform(0.5, 0.75)
+            points = {
+                part: max(0, min(top, round(top * share + rng.uniform(-0.08, 0.08) * top)))
+                for part, top in r.quality_max.items()
+            }
+            out.scores.append(
+                {
+                    "id": self.ids.next(QualityScore),
+                    "meeting_id": h.meeting["id"],
+                    "points": self._points.get_db_prep_value(points, connection),
+                    "total": sum(points.values()),
+                    "filled_by_id": self.filler,
+                    "filled_at": h.meeting["ended_at"],  # scored as the meeting closed
+                    "confirmed_by_id": None,
+                    "confirmed_at": None,
+                }
+            )
 
     def _meeting(self, cell: Unit, kind: str, planned: dt.datetime, place: str, state: str,
                  **extra) -> dict:  # fmt: skip
@@ -168,7 +300,7 @@ class _Planner:
         }
 
     def _held(self, cell: Unit, kind: str, planned: dt.datetime, place: str,
-              stays: list[_Stay], out: "_Rows", combined: bool, draft: bool) -> None:  # fmt: skip
+              stays: list[_Stay], out: "_Rows", combined: bool, draft: bool) -> _Held:  # fmt: skip
         rng = self.rng
         day = planned.date()
         r = self.rules(day)
@@ -192,6 +324,8 @@ class _Planner:
         # The roster: members officially placed here that day and in the Party then.
         rate = rng.uniform(0.8, 1.0)
         official_present = counted = present_count = expected_count = 0
+        present: list[int] = []
+        absent: list[int] = []
         for s in stays:
             if s.start > day or (s.end is not None and s.end <= day):
                 continue
@@ -221,6 +355,7 @@ class _Planner:
                 }
             )
             # services.turnout (no one is away here): exempt members expected only if present.
+            (present if presence == Presence.PRESENT else absent).append(p.id)
             if presence == Presence.PRESENT:
                 present_count += 1
                 expected_count += 1
@@ -261,6 +396,8 @@ class _Planner:
                 "recorded_at": meeting["ended_at"],
             }
         )
+        monthly = kind == Kind.REGULAR or combined
+        return _Held(day, meeting, monthly, present + absent, len(present))
 
     def _resolution(self, cell: Unit, kind: str, label: str, topic: str) -> str:
         tasks = TASKS["residential" if cell.cell_type in RESIDENTIAL else "institution"]
@@ -280,6 +417,9 @@ class _Rows:
     meetings: list[dict]
     attendance: list[dict]
     votes: list[dict]
+    tasks: list[dict]
+    reviews: list[dict]
+    scores: list[dict]
 
 
 def _stays(tree: Tree, people: list[Person]) -> dict[int, list[_Stay]]:
@@ -307,13 +447,16 @@ def meetings_write(
     *,
     as_of: dt.date,
     ids: Ids,
+    extra: random.Random,
+    filler: int,
 ) -> int:
-    """Plan and write the meetings of every cell; returns how many meetings."""
-    planner = _Planner(rng, ids, as_of)
+    """Plan and write the meetings of every cell, with their tasks, reviews and quality
+    scores (filled by the user `filler`); returns how many meetings."""
+    planner = _Planner(rng, ids, as_of, extra, filler)
     stays = _stays(tree, people)
     count = 0
     for cells in _batches(tree):
-        rows = _Rows([], [], [])
+        rows = _Rows([], [], [], [], [], [])
         for cell in cells:
             planner.cell(cell, stays[cell.id], rows)
         writer.insert(Meeting, rows.meetings)
@@ -322,5 +465,8 @@ def meetings_write(
         # makes, which simple-history then records as usual.
         writer.insert(Attendance, rows.attendance, history=())
         writer.insert(Vote, rows.votes)
+        writer.insert(Task, rows.tasks)
+        writer.insert(TaskReview, rows.reviews)
+        writer.insert(QualityScore, rows.scores)
         count += len(rows.meetings)
     return count

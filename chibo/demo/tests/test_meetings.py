@@ -9,10 +9,24 @@ import pytest
 from django.utils import timezone
 
 from chibo import rules
+from chibo.demo.personas import SECRETARY
 from chibo.demo.reset import demo_wipe
+from chibo.meetings import quality
 from chibo.meetings import services as s
 from chibo.meetings.compliance.compliance import compliance_report, parse_period
-from chibo.meetings.models import Attendance, Kind, Meeting, Presence, State, Vote
+from chibo.meetings.models import (
+    Attendance,
+    Kind,
+    Meeting,
+    Outcome,
+    Presence,
+    QualityScore,
+    State,
+    Task,
+    TaskReview,
+    TaskStatus,
+    Vote,
+)
 from chibo.members.models import IN_PARTY, Member, Placement, PlacementKind, Status
 from chibo.org.models import CELL_KINDS, CellType, OrgUnit
 from chibo.rules.models import RuleVersion
@@ -52,6 +66,22 @@ def meetings_digest() -> str:
             for a in Attendance.objects.select_related("meeting")
         ),
         sorted((v.votes_for, v.counted, v.passed) for v in Vote.objects.all()),
+        sorted(
+            (
+                code[t.cell_id],
+                t.meeting.planned_at,
+                member[t.member_id],
+                t.text,
+                t.due_on,
+                t.status,
+                [(r.meeting.planned_at, r.outcome, r.note) for r in t.reviews.all()],
+            )
+            for t in Task.objects.select_related("meeting").prefetch_related("reviews__meeting")
+        ),  # fmt: skip
+        sorted(
+            (code[q.meeting.cell_id], q.meeting.planned_at, sorted(q.points.items()), q.total)
+            for q in QualityScore.objects.select_related("meeting")
+        ),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
@@ -149,3 +179,64 @@ def test_compliance_report_runs_on_the_demo(demo):
     assert len(report.cells) == OrgUnit.objects.filter(kind__in=CELL_KINDS).count()
     assert report.totals["monthly"].met > report.totals["monthly"].judged / 2
     assert rules.at(dt.date(2026, 1, 1)).meeting_min_minutes == 90
+
+
+def test_tasks_are_reviewed_at_the_next_meetings_of_their_cell(demo):
+    held = [State.HELD, State.ADOPTED]
+    meetings = {m.pk: m for m in Meeting.objects.filter(state__in=held).prefetch_related("roster")}
+    by_cell: dict[int, list[Meeting]] = {}
+    for m in sorted(meetings.values(), key=lambda m: m.planned_at):
+        by_cell.setdefault(m.cell_id, []).append(m)
+    tasks = list(Task.objects.prefetch_related("reviews"))
+    assert tasks
+    statuses = Counter(t.status for t in tasks)
+    assert statuses[TaskStatus.DONE] > len(tasks) / 2
+    assert statuses[TaskStatus.LATE] and statuses[TaskStatus.DROPPED] and statuses[TaskStatus.OPEN]
+    outcomes = Counter(TaskReview.objects.values_list("outcome", flat=True))
+    assert outcomes[Outcome.CARRIED]
+    for t in tasks:
+        given = meetings[t.meeting_id]
+        assert t.cell_id == given.cell_id and t.member_id is not None and t.group_id is None
+        assert given.kind == Kind.REGULAR or given.combined
+        assert t.member_id in {a.member_id for a in given.roster.all()}, t
+        assert given.day + dt.timedelta(days=21) <= t.due_on <= given.day + dt.timedelta(days=28)
+        cell = by_cell[t.cell_id]
+        after = cell[cell.index(given) + 1 :]
+        reviews = sorted(t.reviews.all(), key=lambda r: meetings[r.meeting_id].planned_at)
+        # Reviewed at the next held meetings of its own cell, one after the other, carried
+        # over at all but the last; without a later meeting the task stays open.
+        assert [r.meeting_id for r in reviews] == [m.pk for m in after[: len(reviews)]], t
+        assert all(r.outcome == Outcome.CARRIED for r in reviews[:-1])
+        if not reviews or reviews[-1].outcome == Outcome.CARRIED:
+            assert t.status == TaskStatus.OPEN
+            assert len(after) == len(reviews), t  # nobody has reviewed it since
+        else:
+            assert t.status == reviews[-1].outcome
+    # Every monthly meeting with members gives 1-3 tasks.
+    given = Counter(t.meeting_id for t in tasks)
+    assert set(given.values()) <= {1, 2, 3}
+
+
+def test_quality_scores_follow_the_rules_of_the_day(demo):
+    held = Meeting.objects.filter(state__in=[State.HELD, State.ADOPTED])
+    scores = list(QualityScore.objects.select_related("meeting", "meeting__cell", "filled_by"))
+    assert 0.7 * held.count() < len(scores) < held.count()
+    ratings = Counter()
+    for q in scores:
+        m = q.meeting
+        assert m.state in (State.HELD, State.ADOPTED)
+        r = rules.at(m.day, m.cell)
+        assert r.quality_max is not None
+        assert set(q.points) == set(r.quality_max)
+        assert all(0 <= q.points[p] <= most for p, most in r.quality_max.items()), q
+        assert q.total == sum(q.points.values())
+        assert q.filled_by.username == SECRETARY.username and q.confirmed_by_id is None
+        expected = quality.rating(q.total, r)
+        ratings[expected] += 1
+        # meeting_rating reads the same rule; only poor attendance takes Tốt down to Khá.
+        got = quality.meeting_rating(m)
+        assert got == expected or (expected == "good" and got == "fair"), q
+    totals = sorted(q.total for q in scores)
+    in_band = sum(1 for x in totals if 75 <= x <= 95)
+    assert in_band > 0.6 * len(totals) and totals[0] < 75
+    assert ratings["good"] and ratings["fair"] and ratings["average"]
