@@ -2,7 +2,6 @@
 
 import datetime as dt
 from dataclasses import dataclass, fields
-from decimal import Decimal
 from fractions import Fraction
 
 
@@ -40,38 +39,52 @@ def _parse(name: str, value):
     return int(value)
 
 
-def values_at(on: dt.date, province_id: int | None) -> dict:
+Version = tuple[dt.date, int | None, dict]  # (effective_from, province id, values)
+
+
+def _versions(**filters) -> list[Version]:
     from .models import RuleVersion
 
+    rows = RuleVersion.objects.filter(**filters).order_by("effective_from", "pk")
+    return list(rows.values_list("effective_from", "province_id", "values"))
+
+
+def _build(versions: list[Version], on: dt.date, province_id: int | None) -> Rules:
+    """Layer the national versions in force on `on`, then the province's own."""
     merged: dict = {}
-    national = RuleVersion.objects.filter(province__isnull=True, effective_from__lte=on)
-    for version in national.order_by("effective_from", "pk"):
-        merged.update(version.values)
-    if province_id is not None:
-        own = RuleVersion.objects.filter(province_id=province_id, effective_from__lte=on)
-        for version in own.order_by("effective_from", "pk"):
-            merged.update(version.values)
-    return merged
-
-
-def at(on: dt.date, unit=None) -> Rules:
-    """The rules in force on `on`; with `unit`, including its province's own versions."""
-    province_id = None
-    if unit is not None:
-        from chibo.org.models import Kind
-
-        top = unit.ancestors(on, include_self=True).filter(kind=Kind.PROVINCE).first()
-        province_id = top.pk if top else None
-    merged = values_at(on, province_id)
+    for wanted in (None, province_id) if province_id is not None else (None,):
+        for effective_from, province, values in versions:
+            if province == wanted and effective_from <= on:
+                merged.update(values)
     unknown = set(merged) - {f.name for f in fields(Rules)}
     if unknown:
         raise ValueError(f"Unknown rule names in the rule versions: {sorted(unknown)}")
     return Rules(**{f.name: _parse(f.name, merged.get(f.name)) for f in fields(Rules)})
 
 
-def share(part: int, whole: int) -> Fraction:
-    return Fraction(part, whole) if whole else Fraction(0)
+def _province_of(unit, on: dt.date) -> int | None:
+    from chibo.org.models import Kind
+
+    top = unit.ancestors(on, include_self=True).filter(kind=Kind.PROVINCE).first()
+    return top.pk if top else None
 
 
-def as_decimal(f: Fraction) -> Decimal:
-    return Decimal(f.numerator) / Decimal(f.denominator)
+def at(on: dt.date, unit=None) -> Rules:
+    """The rules in force on `on`; with `unit`, including its province's own versions."""
+    province_id = _province_of(unit, on) if unit is not None else None
+    return _build(_versions(effective_from__lte=on), on, province_id)
+
+
+class RuleBook:
+    """`at(day, province)` for many days and provinces from one query (reports over a
+    province's thousands of meetings), by the same layering as `at`."""
+
+    def __init__(self) -> None:
+        self._versions = _versions()
+        self._cache: dict[tuple[dt.date, int | None], Rules] = {}
+
+    def at(self, on: dt.date, province_id: int | None) -> Rules:
+        key = (on, province_id)
+        if key not in self._cache:
+            self._cache[key] = _build(self._versions, on, province_id)
+        return self._cache[key]

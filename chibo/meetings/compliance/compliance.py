@@ -13,7 +13,7 @@ rows, the way `chibo.rules.at` layers them.
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from django.db.models import OuterRef, Q, Subquery
@@ -23,8 +23,7 @@ from django.utils.translation import gettext as _
 
 from chibo.org.models import Ancestry, OrgUnit
 from chibo.org.models import Kind as UnitKind
-from chibo.rules.api import Rules, _parse
-from chibo.rules.models import RuleVersion
+from chibo.rules import RuleBook
 
 from ..models import Kind, Meeting, State
 
@@ -133,31 +132,6 @@ def recent_periods(today: dt.date, months: int = 12, quarters: int = 4) -> list[
 
 
 # Rules for many days from one query ---------------------------------------------------------
-
-
-class RuleBook:
-    """`chibo.rules.at(day, unit)` for every (day, province) asked, from one query."""
-
-    def __init__(self) -> None:
-        self._versions = list(
-            RuleVersion.objects.order_by("effective_from", "pk").values_list(
-                "effective_from", "province_id", "values"
-            )
-        )
-        self._cache: dict[tuple[dt.date, int | None], Rules] = {}
-
-    def at(self, on: dt.date, province_id: int | None) -> Rules:
-        key = (on, province_id)
-        if key not in self._cache:
-            merged: dict = {}
-            for wanted in (None, province_id) if province_id is not None else (None,):
-                for effective_from, province, values in self._versions:
-                    if province == wanted and effective_from <= on:
-                        merged.update(values)
-            self._cache[key] = Rules(
-                **{f.name: _parse(f.name, merged.get(f.name)) for f in fields(Rules)}
-            )
-        return self._cache[key]
 
 
 # The report -----------------------------------------------------------------------------------

@@ -38,3 +38,21 @@ def test_a_new_version_leaves_earlier_dates_alone(db):
     )
     assert rules.at(dt.date(2026, 3, 1)) == past
     assert rules.at(dt.date(2026, 6, 1)).meeting_min_minutes == 100
+
+
+def test_the_book_reads_what_at_reads(world):
+    RuleVersion.objects.create(
+        effective_from=dt.date(2026, 1, 1),
+        source="Hướng dẫn của Tỉnh ủy (thử)",
+        province=world.province,
+        values={"quality_good": 85},
+    )
+    book = rules.RuleBook()
+    for day in [
+        dt.date(2018, 7, 5),
+        dt.date(2025, 10, 28),
+        dt.date(2025, 12, 31),
+        dt.date(2026, 1, 1),
+    ]:
+        assert book.at(day, world.province.pk) == rules.at(day, world.cell)
+        assert book.at(day, None) == rules.at(day)
