@@ -2,9 +2,11 @@
 
 import unicodedata
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
@@ -47,11 +49,11 @@ def _download(
     return response
 
 
-def _refused(error: ValidationError) -> HttpResponse:
-    # No page to return to yet (the meeting pages are being built): say why, plainly.
-    return HttpResponse(
-        " ".join(error.messages), status=409, content_type="text/plain; charset=utf-8"
-    )
+def _refused(request: HttpRequest, meeting: Meeting, error: ValidationError) -> HttpResponse:
+    """Back to the meeting page, saying why the file cannot be made (e.g. the resolution did
+    not pass): the person clicked a link there."""
+    messages.error(request, " ".join(error.messages))
+    return redirect("meetings:detail", meeting.pk)
 
 
 @require_GET
@@ -61,7 +63,7 @@ def minutes_docx(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         issued = services.meeting_document(meeting=meeting, type=DocType.MINUTES)
     except ValidationError as e:
-        return _refused(e)
+        return _refused(request, meeting, e)
     return _download(meeting, issued, "bien-ban", docx_meeting.minutes_docx(meeting, issued))
 
 
@@ -72,5 +74,5 @@ def resolution_docx(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         issued = services.meeting_document(meeting=meeting, type=DocType.RESOLUTION)
     except ValidationError as e:
-        return _refused(e)
+        return _refused(request, meeting, e)
     return _download(meeting, issued, "nghi-quyet", docx_meeting.resolution_docx(meeting, issued))

@@ -177,7 +177,7 @@ def tasks_carry_over(*, meeting: Meeting) -> list[TaskReview]:
     "carried over" until the meeting records another outcome. Run when the meeting is
     prepared or held; running it again adds only tasks not yet on the review.
 
-    It takes no version: it only adds placeholder rows nobody has edited, so it cannot
+    It takes no version: it only adds "carried" review rows nobody has edited, so it cannot
     overwrite anyone's work; the meeting row is locked so two runs do not race."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _not_locked(meeting)

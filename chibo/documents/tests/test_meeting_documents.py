@@ -401,8 +401,10 @@ def test_anonymous_is_sent_to_login(world, cast, cell_people, client):
 
 def test_failed_resolution_download_is_refused(world, cast, cell_people, client_for):
     m = make_meeting(world.cell, adopt=False, passed=False)
-    r = client_for(cast.secretary).get(reverse("documents:resolution_docx", args=[m.pk]))
-    assert r.status_code == 409
-    # In the user's language (Vietnamese by default): the existing msgid, translated.
-    assert r.content.decode() == "Nghị quyết không được thông qua nên không thể ban hành."
+    r = client_for(cast.secretary).get(
+        reverse("documents:resolution_docx", args=[m.pk]), follow=True
+    )
+    # Back on the meeting page with the reason, in the user's language (Vietnamese by default).
+    assert r.redirect_chain[-1][0] == reverse("meetings:detail", args=[m.pk])
+    assert "Nghị quyết không được thông qua nên không thể ban hành." in r.content.decode()
     assert not IssuedDocument.objects.exists()
