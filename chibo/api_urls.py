@@ -24,5 +24,8 @@ api.add_router("/events", members_api.events)
 api.add_router("/placements", members_api.placements)
 api.add_router("/positions", members_api.positions)
 api.add_router("/meetings", "chibo.meetings.api.meetings")
+api.add_router("/agenda-templates", "chibo.meetings.api.prepare.templates")
+api.add_router("/follow-assignments", "chibo.follow.api.follow")
+api.add_router("/notices", "chibo.notices.api.notices")
 
 urlpatterns = [path("", api.urls)]

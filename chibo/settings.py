@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "chibo.meetings",
     "chibo.documents",
     "chibo.imports",
+    "chibo.notices",
+    "chibo.follow",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -161,6 +164,15 @@ MAILERS = {
         },
     }
 }
+# Background tasks: a database queue run by `chibo worker` (no broker to install).
+TASKS = {
+    "default": {"BACKEND": os.environ.get("CHIBO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}
+}
+# The daily job (meeting reminders, deadlines) is enqueued after this hour, Vietnam time.
+CHIBO_DAILY_HOUR = int(os.environ.get("CHIBO_DAILY_HOUR", "6"))
+# Links in e-mails point here.
+CHIBO_BASE_URL = os.environ.get("CHIBO_BASE_URL", "http://127.0.0.1:8000")
+
 DEFAULT_FROM_EMAIL = os.environ.get("CHIBO_FROM_EMAIL", "chibo@localhost")
 
 # Uploads: import workbooks are read in memory; refuse anything absurd early.

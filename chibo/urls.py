@@ -10,6 +10,8 @@ urlpatterns = [
     path("meetings/", include("chibo.meetings.urls")),
     path("compliance/", include("chibo.meetings.compliance.urls")),
     path("documents/", include("chibo.documents.urls")),
+    path("notices/", include("chibo.notices.urls")),
+    path("follow/", include("chibo.follow.urls")),
     path("api/v1/", include("chibo.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

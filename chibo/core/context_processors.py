@@ -6,4 +6,10 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"nav_staff": is_staff_anywhere(user), "nav_writer": is_writer_anywhere(user)}
+    from chibo.notices.services import unread_count
+
+    return {
+        "nav_staff": is_staff_anywhere(user),
+        "nav_writer": is_writer_anywhere(user),
+        "nav_unread": unread_count(user),
+    }

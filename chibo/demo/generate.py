@@ -16,6 +16,7 @@ from chibo.org.models import Ancestry, Kind, OrgUnit, Village
 from .meetings import meetings_write
 from .names import Namer
 from .people import people_rows, plan_people
+from .persona_cell import persona_cell_write
 from .personas import SECRETARY, personas_create, pick_cast
 from .positions import plan_positions
 from .tree import plan_tree
@@ -105,6 +106,7 @@ def demo_generate(
             filler=filler,
         )
         writer.finish()
+        persona_cell_write(cast.cell.id, as_of)
         analyze(
             [OrgUnit, Ancestry, Member, Placement, MemberEvent, StatusPeriod, Position, Meeting]
             + [Attendance, Vote, Task, TaskReview, QualityScore]

@@ -167,6 +167,14 @@ def minutes_docx(meeting: Meeting, issued: IssuedDocument | None) -> bytes:
     if h.unexcused_names:
         pf.paragraph(doc, f"- Vắng không lý do: {', '.join(h.unexcused_names)}.", align=pf.JUSTIFY)
     pf.paragraph(doc, f"- Tỷ lệ đảng viên dự sinh hoạt: {formats.ratio(h.present, h.expected)}.")
+    chair = meeting.chair.full_name if meeting.chair else ""
+    taker = meeting.minute_taker.full_name if meeting.minute_taker else ""
+    if chair or taker:
+        pf.paragraph(
+            doc,
+            f"- Chủ trì: đồng chí {chair or '…'}; thư ký: đồng chí {taker or '…'}.",
+            align=pf.JUSTIFY,
+        )
     guests = list(meeting.guests.order_by("-follower", "pk"))
     if guests:
         pf.paragraph(doc, "- Khách mời:")
@@ -176,10 +184,11 @@ def minutes_docx(meeting: Meeting, issued: IssuedDocument | None) -> bytes:
             pf.paragraph(doc, f"  + Đồng chí {g.name}{role}{follows}.", align=pf.JUSTIFY)
 
     _heading(doc, "II. NỘI DUNG")
+    written = _content(doc, meeting)
     if meeting.resolution.strip():
         pf.paragraph(doc, "Chi bộ thảo luận và thống nhất các nội dung sau:", indent=True)
         _text(doc, meeting.resolution)
-    else:
+    elif not written:
         pf.paragraph(doc, "(Chưa ghi nội dung.)", italic=True, indent=True)
 
     votes = list(meeting.votes.all())
@@ -205,8 +214,42 @@ def minutes_docx(meeting: Meeting, issued: IssuedDocument | None) -> bytes:
             align=pf.JUSTIFY,
             indent=True,
         )
-    pf.add_signatures(doc, pf.signer(["THƯ KÝ"], ""), pf.signer(["CHỦ TRÌ"], ""))
+    pf.add_signatures(doc, pf.signer(["THƯ KÝ"], taker), pf.signer(["CHỦ TRÌ"], chair))
     return pf.to_bytes(doc)
+
+
+def _content(doc, meeting: Meeting) -> bool:
+    """What the meeting went through, from the record: the agenda items with notes, who
+    spoke and what they said, the tasks given. False when none of it was written."""
+    part = 0
+
+    def heading(text: str) -> None:
+        nonlocal part
+        part += 1
+        pf.paragraph(doc, f"{part}. {text}:", bold=True, indent=True)
+
+    items = [i for i in meeting.agenda.all() if i.notes.strip()]
+    if items:
+        heading("Các nội dung sinh hoạt")
+        for item in items:
+            pf.paragraph(doc, f"- {item.title}:", italic=True, align=pf.JUSTIFY, indent=True)
+            _text(doc, item.notes)
+    speeches = list(meeting.speeches.select_related("member").order_by("order", "pk"))
+    if speeches:
+        heading("Ý kiến phát biểu")
+        for sp in speeches:
+            who = sp.member.full_name if sp.member else sp.speaker
+            pf.paragraph(doc, f"- Đồng chí {who}: {sp.summary.strip()}", align=pf.JUSTIFY)
+    tasks = list(meeting.tasks.select_related("member", "group").order_by("due_on", "pk"))
+    if tasks:
+        heading("Nhiệm vụ giao cho đảng viên")
+        for t in tasks:
+            who = (
+                f"đồng chí {t.member.full_name}" if t.member else (t.group.name if t.group else "")
+            )
+            due = formats.date(t.due_on)
+            pf.paragraph(doc, f"- {t.text.strip()} ({who}; hạn {due}).", align=pf.JUSTIFY)
+    return part > 0
 
 
 def resolution_docx(meeting: Meeting, issued: IssuedDocument | None) -> bytes:

@@ -109,9 +109,22 @@ class AttendanceForm(VersionedForm):
 
 class GuestForm(VersionedForm):
     id_prefix = "guest"
-    name = forms.CharField(label=_("Name"), max_length=120)
-    role = forms.CharField(label=_("Role"), max_length=200)
-    follower = forms.BooleanField(label=_("Assigned superior follower"), required=False)
+    follow = forms.TypedChoiceField(
+        label=_("Assigned superior follower"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("Or name another guest below."),
+    )
+    name = forms.CharField(label=_("Name"), max_length=120, required=False)
+    role = forms.CharField(label=_("Role"), max_length=200, required=False)
+
+    def __init__(self, *args, follows=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["follow"].choices = [
+            ("", "---------"),
+            *[(a.pk, a.follower_name) for a in follows],
+        ]
 
 
 class VoteForm(VersionedForm):
@@ -332,3 +345,159 @@ class QualityForm(VersionedForm):
 
     def points(self) -> dict[str, int]:
         return {part: self.cleaned_data[f"part_{part}"] for part in self.parts}
+
+
+# Preparation ----------------------------------------------------------------------------------
+
+
+class AgendaForm(VersionedForm):
+    """The whole agenda in one form: a row per item (pk, part, title, notes, remove) and a few
+    empty rows to add items. Rows are numbered 0..n in the order shown."""
+
+    id_prefix = "agenda"
+    EXTRA = 3
+
+    def __init__(self, *args, items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import Section
+
+        count = len(items) + self.EXTRA
+        if self.is_bound:
+            count = max(count, self._bound_rows())
+        for n in range(count):
+            item = items[n] if n < len(items) else None
+            self.fields[f"pk_{n}"] = forms.IntegerField(required=False, widget=forms.HiddenInput)
+            self.fields[f"section_{n}"] = forms.ChoiceField(
+                label=_("Part"), choices=Section.choices, required=False
+            )
+            self.fields[f"title_{n}"] = forms.CharField(
+                label=_("Item"), max_length=300, required=False
+            )
+            self.fields[f"notes_{n}"] = forms.CharField(
+                label=_("Notes"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 1, "class": "form-control form-control-sm"}),
+            )
+            self.fields[f"section_{n}"].widget.attrs["class"] = "form-select form-select-sm"
+            self.fields[f"title_{n}"].widget.attrs["class"] = "form-control form-control-sm"
+            self.fields[f"delete_{n}"] = forms.BooleanField(
+                label=_("Remove"),
+                required=False,
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+            )
+            for name in ("section", "title", "notes", "delete"):
+                label = self.fields[f"{name}_{n}"].label
+                self.fields[f"{name}_{n}"].widget.attrs["aria-label"] = f"{label} {n + 1}"
+            if item is not None and not self.is_bound:
+                self.initial.update(
+                    {
+                        f"pk_{n}": item.pk,
+                        f"section_{n}": item.section,
+                        f"title_{n}": item.title,
+                        f"notes_{n}": item.notes,
+                    }
+                )
+            elif not self.is_bound:
+                self.initial[f"section_{n}"] = Section.CONTENT
+        self.row_count = count
+
+    def _bound_rows(self) -> int:
+        rows = [k.split("_", 1)[1] for k in self.data if k.startswith("title_")]
+        return max((int(r) + 1 for r in rows if r.isdigit() and int(r) < 100), default=0)
+
+    def rows(self) -> list[dict]:
+        return [
+            {name: self[f"{name}_{n}"] for name in ("pk", "section", "title", "notes", "delete")}
+            for n in range(self.row_count)
+        ]
+
+    def changes(self) -> list:
+        from .prepare import ItemChange
+
+        out = []
+        for n in range(self.row_count):
+            c = self.cleaned_data
+            pk, title = c.get(f"pk_{n}"), c.get(f"title_{n}") or ""
+            if pk is None and not title.strip():
+                continue
+            out.append(
+                ItemChange(
+                    pk=pk,
+                    section=c.get(f"section_{n}") or "",
+                    title=title,
+                    notes=c.get(f"notes_{n}") or "",
+                    delete=bool(c.get(f"delete_{n}")),
+                )
+            )
+        return out
+
+
+class ResolutionDraftForm(VersionedForm):
+    id_prefix = "draft"
+    resolution = forms.CharField(
+        label=_("Draft resolution"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Agreed by the cell committee before the meeting; edited during it."),
+    )
+
+
+class OfficersForm(VersionedForm):
+    id_prefix = "officers"
+    chair = forms.TypedChoiceField(
+        label=_("Chaired by"), coerce=int, required=False, empty_value=None
+    )
+    minute_taker = forms.TypedChoiceField(
+        label=_("Minute-taker"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "---------"), *people]
+        self.fields["chair"].choices = choices
+        self.fields["minute_taker"].choices = choices
+
+
+class DocumentForm(PageForm):
+    id_prefix = "document"
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        required=False,
+        help_text=_("Empty: the file's name."),
+    )
+    file = forms.FileField(label=_("File"))
+    item = forms.TypedChoiceField(
+        label=_("Agenda item"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args, items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].choices = [
+            ("", _("The whole meeting")),
+            *[(i.order, f"{i.order}. {i.title}") for i in items],
+        ]
+
+
+class AgendaTemplateForm(BootstrapForm):
+    effective_from = DateField(label=_("In force from"))
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=200,
+        help_text=_("The document that sets this agenda, e.g. Hướng dẫn 05-HD/TU ngày 10/3/2026."),
+    )
+    opening = forms.CharField(
+        label=_("Opening"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One item a line."),
+    )
+    content = forms.CharField(
+        label=_("Content"),
+        widget=forms.Textarea(attrs={"rows": 7}),
+        help_text=_("One item a line."),
+    )
+    closing = forms.CharField(
+        label=_("Closing"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One item a line."),
+    )

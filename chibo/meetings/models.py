@@ -79,6 +79,24 @@ class Meeting(SoftDeletable):
     adopted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Chosen at the opening of the meeting (12-HD: "appoint a minute-taker"); they sign the
+    # minutes. Members of the cell on the meeting day.
+    chair = models.ForeignKey(
+        Member,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("chaired by"),
+    )
+    minute_taker = models.ForeignKey(
+        Member,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("minute-taker"),
+    )
     # Optimistic locking: every change names the version it was made from (services.py).
     version = models.PositiveIntegerField(default=1)
     # services.turnout of the roster, kept here by the roster and attendance services so that
@@ -158,6 +176,14 @@ class Guest(models.Model):
     name = models.CharField(_("name"), max_length=120)
     role = models.CharField(_("role"), max_length=200)
     follower = models.BooleanField(_("assigned superior follower"), default=False)
+    # The assignment of the follower who attended (follower is then True): who may confirm.
+    follow = models.ForeignKey(
+        "follow.FollowAssignment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="guest_visits",
+    )
 
     history = HistoricalRecords()
 
@@ -487,3 +513,104 @@ class QualityScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting}: {self.total}"
+
+
+# Preparation: the agenda and the documents ---------------------------------------------------
+
+
+class Section(models.TextChoices):
+    OPENING = "opening", _("Opening")
+    CONTENT = "content", _("Content")
+    CLOSING = "closing", _("Closing")
+
+
+class AgendaTemplate(models.Model):
+    """The agenda a meeting starts from (12-HD/BTCTW): national (no province) or a province's
+    own, in force from a date. Items are Vietnamese text written by the office, kept as data:
+    [{"section": "opening", "title": "..."}, ...] in order."""
+
+    province = models.ForeignKey(
+        OrgUnit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agenda_templates",
+        verbose_name=_("province"),
+    )
+    effective_from = models.DateField(_("in force from"))
+    source = models.CharField(_("source"), max_length=200)
+    items = models.JSONField(_("items"), default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["province_id", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "effective_from"], name="agenda_template_once_a_day"
+            ),
+            models.UniqueConstraint(
+                fields=["effective_from"],
+                condition=models.Q(province__isnull=True),
+                name="national_agenda_template_once_a_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province or '-'} {self.effective_from:%d/%m/%Y}: {self.source}"
+
+
+class AgendaItem(models.Model):
+    """An item of one meeting's agenda, copied from the template when the secretary first
+    changes the agenda or attaches a document to an item; notes say what it covered."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
+    section = models.CharField(_("part"), max_length=10, choices=Section.choices)
+    order = models.PositiveSmallIntegerField(_("order"))
+    title = models.CharField(_("item"), max_length=300)
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting_id", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MeetingDocument(models.Model):
+    """A document posted to the cell's members for a meeting (or one of its agenda items).
+    The file is kept in the database with its row: posting is one atomic write, backups hold
+    everything, and nothing is served without the access check of the download view."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents")
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="documents",
+        verbose_name=_("agenda item"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField()
+    content = models.BinaryField()
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    posted_at = models.DateTimeField(_("posted at"), auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["content"])
+
+    class Meta:
+        ordering = ["posted_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -102,9 +102,9 @@ def quality_score_set(*, meeting: Meeting, version: int, points: dict, actor) ->
 
 @transaction.atomic
 def quality_confirm(*, meeting: Meeting, actor) -> QualityScore:
-    """The superior follower who attended confirms the score. It does not change the minutes,
-    so it may come after they are adopted. Who may confirm (the follower assigned to the cell)
-    is for the access helper; here: a follower attended, and nobody confirms their own score."""
+    """The superior follower assigned to the cell who attended (on the guest list through their
+    assignment) confirms the score. It does not change the minutes, so it may come after they
+    are adopted. Nobody confirms their own score."""
     score = QualityScore.objects.select_for_update().filter(meeting=meeting).first()
     if score is None:
         raise ValidationError(_("This meeting has not been scored yet."))
@@ -114,6 +114,10 @@ def quality_confirm(*, meeting: Meeting, actor) -> QualityScore:
         raise ValidationError(_("Record the superior follower who attended the meeting first."))
     if score.filled_by_id == actor.pk:
         raise ValidationError(_("The score is confirmed by someone other than who gave it."))
+    if not meeting.guests.filter(follow__follower_id=actor.pk).exists():
+        raise ValidationError(
+            _("Only the superior follower assigned to the cell who attended confirms the score.")
+        )
     score.confirmed_by, score.confirmed_at = actor, timezone.now()
     score.save(update_fields=["confirmed_by", "confirmed_at"])
     return score

@@ -144,9 +144,10 @@ def meeting_move(
         raise ValidationError(_("Only a planned meeting can be moved."))
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the change.")})
-    meeting.planned_at = planned_at
+    old, meeting.planned_at = meeting.planned_at, planned_at
     meeting.note = reason.strip()
     meeting.save(update_fields=["planned_at", "note"])
+    _tell_members(meeting, old_planned_at=old)
     return meeting
 
 
@@ -160,7 +161,17 @@ def meeting_cancel(*, meeting: Meeting, version: int, reason: str) -> Meeting:
     meeting.state = State.CANCELLED
     meeting.note = reason.strip()
     meeting.save(update_fields=["state", "note"])
+    _tell_members(meeting)
     return meeting
+
+
+def _tell_members(meeting: Meeting, old_planned_at: dt.datetime | None = None) -> None:
+    """After the change is saved, notify who attends, unless the meeting is already past."""
+    if max(meeting.planned_at, old_planned_at or meeting.planned_at) < timezone.now():
+        return
+    from chibo.notices.services import meeting_changed
+
+    transaction.on_commit(lambda: meeting_changed(meeting, old_planned_at=old_planned_at))
 
 
 # The roster -----------------------------------------------------------------------------------
@@ -468,14 +479,38 @@ def meeting_amend(
 
 
 @transaction.atomic
-def guest_add(*, meeting: Meeting, version: int, name: str, role: str, follower: bool = False):
+def guest_add(
+    *,
+    meeting: Meeting,
+    version: int,
+    name: str = "",
+    role: str = "",
+    follower: bool = False,
+    follow=None,
+):
+    """A guest by name and role; or the superior follower assigned to the cell on the meeting
+    day (`follow`), named from their account, who may then confirm the meeting's score."""
     from .models import Guest
 
     _claim(meeting, version)
     _not_locked(meeting)
+    if follow is not None:
+        if follow.cell_id != meeting.cell_id or not (
+            follow.start <= meeting.day and (follow.end is None or follow.end > meeting.day)
+        ):
+            raise ValidationError(
+                {"follow": _("This follower is not assigned to the cell on the meeting day.")}
+            )
+        if meeting.guests.filter(follow=follow).exists():
+            raise ValidationError({"follow": _("This follower is already on the guest list.")})
+        name = name.strip() or follow.follower_name
+        role = role.strip() or "Cấp ủy viên cấp trên theo dõi chi bộ"
+        follower = True
     if not name.strip():
         raise ValidationError({"name": _("Give the guest's name.")})
-    guest = Guest(meeting=meeting, name=name.strip(), role=role.strip(), follower=follower)
+    guest = Guest(
+        meeting=meeting, name=name.strip(), role=role.strip(), follower=follower, follow=follow
+    )
     guest.full_clean()
     guest.save()
     return guest

@@ -23,6 +23,16 @@ urlpatterns = [
     path("<int:pk>/amend/", views.meeting_amend, name="amend"),
 ]
 urlpatterns += [
+    path("<int:pk>/prepare/officers/", views.officers_set, name="officers"),
+    path("<int:pk>/prepare/agenda/", views.agenda_save, name="agenda"),
+    path("<int:pk>/prepare/agenda/reset/", views.agenda_reset, name="agenda_reset"),
+    path("<int:pk>/prepare/resolution/", views.resolution_draft, name="resolution_draft"),
+    path("<int:pk>/documents/", views.document_post, name="document_post"),
+    path("<int:pk>/documents/<int:doc_pk>/", views.document_download, name="document"),
+    path("<int:pk>/documents/<int:doc_pk>/remove/", views.document_remove, name="document_remove"),
+    path("agenda-templates/<int:pk>/", views.agenda_templates, name="agenda_templates"),
+]
+urlpatterns += [
     path("<int:pk>/record/review/carry/", views.tasks_carry, name="tasks_carry"),
     path("<int:pk>/record/review/", views.task_review, name="task_review"),
     path("<int:pk>/record/tasks/", views.task_create, name="task_create"),

@@ -62,7 +62,7 @@ def _build(versions: list[Version], on: dt.date, province_id: int | None) -> Rul
     return Rules(**{f.name: _parse(f.name, merged.get(f.name)) for f in fields(Rules)})
 
 
-def _province_of(unit, on: dt.date) -> int | None:
+def province_of(unit, on: dt.date) -> int | None:
     from chibo.org.models import Kind
 
     top = unit.ancestors(on, include_self=True).filter(kind=Kind.PROVINCE).first()
@@ -71,7 +71,7 @@ def _province_of(unit, on: dt.date) -> int | None:
 
 def at(on: dt.date, unit=None) -> Rules:
     """The rules in force on `on`; with `unit`, including its province's own versions."""
-    province_id = _province_of(unit, on) if unit is not None else None
+    province_id = province_of(unit, on) if unit is not None else None
     return _build(_versions(effective_from__lte=on), on, province_id)
 
 

@@ -89,3 +89,12 @@ def user(*, grants: Sequence[tuple[str, OrgUnit]] = (), member: Member | None = 
 
 
 PASSWORD = "Chibo-test-2026!"
+
+
+def follow(cell: OrgUnit, follower: User, start: dt.date = dt.date(2020, 1, 1), **kw):
+    """`follower` assigned to follow `cell` from `start` (by follower themself, for tests)."""
+    from chibo.follow.models import FollowAssignment
+
+    return FollowAssignment.objects.create(
+        cell=cell, follower=follower, start=start, assigned_by=kw.pop("by", follower), **kw
+    )

@@ -230,7 +230,12 @@ def test_quality_scores_follow_the_rules_of_the_day(demo):
         assert set(q.points) == set(r.quality_max)
         assert all(0 <= q.points[p] <= most for p, most in r.quality_max.items()), q
         assert q.total == sum(q.points.values())
-        assert q.filled_by.username == SECRETARY.username and q.confirmed_by_id is None
+        assert q.filled_by.username == SECRETARY.username
+        # Confirmed only by the follower who attended (the personas' cell, see below).
+        assert (
+            q.confirmed_by_id is None
+            or q.meeting.guests.filter(follow__follower=q.confirmed_by).exists()
+        )
         expected = quality.rating(q.total, r)
         ratings[expected] += 1
         # meeting_rating reads the same rule; only poor attendance takes Tốt down to Khá.
@@ -240,3 +245,21 @@ def test_quality_scores_follow_the_rules_of_the_day(demo):
     in_band = sum(1 for x in totals if 75 <= x <= 95)
     assert in_band > 0.6 * len(totals) and totals[0] < 75
     assert ratings["good"] and ratings["fair"] and ratings["average"]
+
+
+def test_the_viewer_persona_follows_the_personas_cell(demo):
+    from chibo.accounts.models import User
+    from chibo.follow.models import FollowAssignment
+    from chibo.meetings.models import Guest, QualityScore
+
+    viewer = User.objects.get(username="viewer")
+    secretary = User.objects.get(username="secretary")
+    assignment = FollowAssignment.objects.get(follower=viewer)
+    assert assignment.cell_id == secretary.grants.get().unit_id
+    attended = set(Guest.objects.filter(follow=assignment).values_list("meeting_id", flat=True))
+    confirmed = set(
+        QualityScore.objects.filter(confirmed_by=viewer).values_list("meeting_id", flat=True)
+    )
+    scored = QualityScore.objects.filter(meeting__cell_id=assignment.cell_id).count()
+    # Confirmed exactly where the follower attended: two meetings in three of those scored.
+    assert confirmed == attended and len(attended) == scored - scored // 3

@@ -1,8 +1,11 @@
-"""What the meeting endpoints share: the stale-version answer, times, the output schemas."""
+"""What the meeting endpoints share: the stale-version answer, times and months, the meeting
+for a reader of its record or a writer, the output schemas."""
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -10,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.errors import HttpError
-from pydantic import field_serializer
+from pydantic import BeforeValidator, PlainSerializer, field_serializer
+from pydantic_core import PydanticCustomError
 
 from chibo.core import access
-from chibo.core.api import user_of
+from chibo.core.api import InSchema, user_of
 
 from ..models import (
     Attendance,
@@ -42,6 +46,66 @@ def versioned() -> Iterator[None]:
 def aware(value: dt.datetime) -> dt.datetime:
     """A time without an offset is Vietnam's (TIME_ZONE), as on the pages."""
     return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def _month(value: Any) -> Any:
+    """A month as "YYYY-MM" (a whole date is accepted too), read as its first day."""
+    if isinstance(value, dt.date):
+        return value.replace(day=1)
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", value.strip()):
+        text = value.strip()
+        try:
+            return dt.date.fromisoformat(text if len(text) == 10 else f"{text}-01").replace(day=1)
+        except ValueError:
+            pass
+    raise PydanticCustomError("month", _("Give the month as YYYY-MM."))
+
+
+Month = Annotated[
+    dt.date,
+    BeforeValidator(_month),
+    PlainSerializer(lambda d: f"{d:%Y-%m}", return_type=str),
+]
+
+
+def _time(value: Any) -> Any:
+    """A time of day as "HH:MM" (or "HH:MM:SS"), as the pages take it."""
+    if isinstance(value, dt.time):
+        return value
+    if isinstance(value, str):
+        for fmt in ("%H:%M", "%H:%M:%S"):
+            try:
+                return dt.datetime.strptime(value.strip(), fmt).time()
+            except ValueError:
+                continue
+    raise PydanticCustomError("time", _("Enter a valid time."))
+
+
+TimeOfDay = Annotated[
+    dt.time,
+    BeforeValidator(_time),
+    PlainSerializer(lambda t: f"{t:%H:%M}", return_type=str),
+]
+
+
+class Versioned(InSchema):
+    version: int
+
+
+class MeetingVersion(Schema):
+    meeting_version: int
+
+
+def with_version[T](obj: T, meeting: Meeting) -> T:
+    """A change to part of a meeting answers that part and the meeting's new version."""
+    meeting.refresh_from_db(fields=["version"])
+    obj.meeting_version = meeting.version  # type: ignore[attr-defined]
+    return obj
+
+
+def writable(request: HttpRequest, meeting_id: int) -> Meeting:
+    """The meeting, for a writer (office, secretary): a reader gets 403, an outsider 404."""
+    return access.get_meeting_for(user_of(request), meeting_id, write=True)
 
 
 def get_record_for(request: HttpRequest, meeting_id: int) -> Meeting:
@@ -93,6 +157,20 @@ class MeetingDetail(MeetingOut):
     counted_for_vote: int | None = Field(
         validation_alias="record_counted",
         description="Official members counted for a vote; null until the roster is frozen.",
+    )
+    minimum_minutes: int | None = Field(
+        validation_alias="record_minimum",
+        description="The least length in force on the meeting day, once it is held "
+        "(null: no rule, or not for this kind of meeting).",
+    )
+    long_enough: bool | None = Field(
+        validation_alias="record_long_enough",
+        description="Lasted at least minimum_minutes (null when either is unknown).",
+    )
+    checkin_code: str | None = Field(
+        validation_alias="record_checkin_code",
+        description="The code members check in with, for a writer of the meeting while the "
+        "roster is open; null otherwise.",
     )
 
 
@@ -152,4 +230,7 @@ class AmendmentOut(Schema):
     reason: str
     by: int = Field(validation_alias="by_id")
     at: dt.datetime
+
+
+class AmendmentRecorded(AmendmentOut):
     meeting_version: int

@@ -1,6 +1,7 @@
 """Meetings: list, details, planning changes, the roster and attendance, votes, holding,
 adopting and amending the minutes, and a member's check-in. Each endpoint: access helper,
-service, schema."""
+service, schema. The cell's schedule, guests, the record and the quality score are added from
+their own modules."""
 
 import datetime as dt
 from typing import Any
@@ -29,21 +30,31 @@ from ..models import (
     VoteKind,
     VoteMethod,
 )
+from .cells import add_cell_routes
 from .common import (
     AmendmentOut,
+    AmendmentRecorded,
     AttendanceChanged,
     AttendanceOut,
     MeetingDetail,
     MeetingOut,
+    Versioned,
     VoteOut,
     VoteRecorded,
     aware,
     get_record_for,
     versioned,
+    with_version,
+    writable,
 )
+from .guests import add_guest_routes
+from .prepare import add_prepare_routes
 from .record import add_record_routes
+from .scores import add_quality_routes
 
 meetings = Router(tags=["meetings"])
+# First: their literal paths (/mine, /cells/...) must come before /{meeting_id}.
+add_cell_routes(meetings)
 
 
 class MeetingFilters(Filters):
@@ -61,10 +72,6 @@ class MeetingIn(InSchema):
     topic: str = Field("", max_length=300)
     combined: bool = False
     prepares: int | None = None
-
-
-class Versioned(InSchema):
-    version: int
 
 
 class MoveIn(Versioned):
@@ -113,29 +120,28 @@ class CheckInIn(InSchema):
 
 
 def _detail(request: HttpRequest, meeting: Meeting) -> Meeting:
-    """The meeting, fresh; the figures and the resolution only for a reader of its record."""
+    """The meeting, fresh; the figures and the resolution only for a reader of its record,
+    the check-in code only for a writer (as on the meeting page)."""
+    user = user_of(request)
     meeting = Meeting.objects.prefetch_related("roster").get(pk=meeting.pk)
-    record: dict[str, Any] = {"resolution": None, "turnout": None, "counted": None}
-    if access.can_read_meeting_record(user_of(request), meeting):
+    record: dict[str, Any] = dict.fromkeys(
+        ("resolution", "turnout", "counted", "minimum", "long_enough", "checkin_code")
+    )
+    if access.can_read_meeting_record(user, meeting):
         record["resolution"] = meeting.resolution
         if meeting.roster.all():
             t = services.turnout(meeting)
             record["turnout"] = {"present": t.present, "expected": t.expected}
             record["counted"] = services.counted_for_vote(meeting)
+        if meeting.started_at:
+            record["minimum"] = services.minimum_minutes(meeting)
+            record["long_enough"] = services.long_enough(meeting)
+        roster_open = not meeting.locked and meeting.state != State.CANCELLED
+        if meeting.checkin_code and roster_open and access.can_write_meeting(user, meeting):
+            record["checkin_code"] = meeting.checkin_code
     for name, value in record.items():
         setattr(meeting, f"record_{name}", value)
     return meeting
-
-
-def _with_version[T](obj: T, meeting: Meeting) -> T:
-    """A change to part of a meeting answers that part and the meeting's new version."""
-    meeting.refresh_from_db(fields=["version"])
-    obj.meeting_version = meeting.version  # type: ignore[attr-defined]
-    return obj
-
-
-def _writable(request: HttpRequest, meeting_id: int) -> Meeting:
-    return access.get_meeting_for(user_of(request), meeting_id, write=True)
 
 
 @meetings.get("", response=list[MeetingOut])
@@ -179,7 +185,7 @@ def meeting_create(request: HttpRequest, payload: MeetingIn) -> tuple[int, Meeti
 
 @meetings.post("/{meeting_id}/move", response=MeetingDetail)
 def meeting_move(request: HttpRequest, meeting_id: int, payload: MoveIn) -> Meeting:
-    meeting = _writable(request, meeting_id)
+    meeting = writable(request, meeting_id)
     with versioned():
         services.meeting_move(
             meeting=meeting,
@@ -192,7 +198,7 @@ def meeting_move(request: HttpRequest, meeting_id: int, payload: MoveIn) -> Meet
 
 @meetings.post("/{meeting_id}/cancel", response=MeetingDetail)
 def meeting_cancel(request: HttpRequest, meeting_id: int, payload: CancelIn) -> Meeting:
-    meeting = _writable(request, meeting_id)
+    meeting = writable(request, meeting_id)
     with versioned():
         services.meeting_cancel(meeting=meeting, version=payload.version, reason=payload.reason)
     return _detail(request, meeting)
@@ -201,7 +207,7 @@ def meeting_cancel(request: HttpRequest, meeting_id: int, payload: CancelIn) -> 
 @meetings.post("/{meeting_id}/freeze", response=MeetingDetail)
 def roster_freeze(request: HttpRequest, meeting_id: int, payload: Versioned) -> Meeting:
     """Freeze the roster from the placements of the meeting day (once)."""
-    meeting = _writable(request, meeting_id)
+    meeting = writable(request, meeting_id)
     with versioned():
         services.roster_freeze(meeting=meeting, version=payload.version)
     return _detail(request, meeting)
@@ -211,7 +217,7 @@ def roster_freeze(request: HttpRequest, meeting_id: int, payload: Versioned) -> 
 def attendance_mark(
     request: HttpRequest, meeting_id: int, member_id: int, payload: AttendancePatch
 ) -> Attendance:
-    meeting = _writable(request, meeting_id)
+    meeting = writable(request, meeting_id)
     row = Attendance.objects.filter(meeting=meeting, member_id=member_id).first()
     if row is None:
         raise Http404  # not on the roster: no such attendance
@@ -226,12 +232,12 @@ def attendance_mark(
         row = services.attendance_mark(
             meeting=meeting, version=payload.version, member=row.member, **data
         )
-    return _with_version(row, meeting)
+    return with_version(row, meeting)
 
 
 @meetings.post("/{meeting_id}/votes", response={201: VoteRecorded})
 def vote_record(request: HttpRequest, meeting_id: int, payload: VoteIn) -> tuple[int, Vote]:
-    meeting = _writable(request, meeting_id)
+    meeting = writable(request, meeting_id)
     with versioned():
         vote = services.vote_record(
             meeting=meeting,
@@ -245,13 +251,13 @@ def vote_record(request: HttpRequest, meeting_id: int, payload: VoteIn) -> tuple
             ballots={k: str(v) for k, v in (payload.ballots or {}).items()},
             on_resolution=payload.on_resolution,
         )
-    return 201, _with_version(Vote.objects.prefetch_related("ballots").get(pk=vote.pk), meeting)
+    return 201, with_version(Vote.objects.prefetch_related("ballots").get(pk=vote.pk), meeting)
 
 
 @meetings.post("/{meeting_id}/hold", response=MeetingDetail)
 def meeting_hold(request: HttpRequest, meeting_id: int, payload: HoldIn) -> Meeting:
     """The meeting took place: its times and draft resolution; the minutes are in draft."""
-    meeting = _writable(request, meeting_id)
+    meeting = writable(request, meeting_id)
     with versioned():
         services.meeting_hold(
             meeting=meeting,
@@ -266,16 +272,16 @@ def meeting_hold(request: HttpRequest, meeting_id: int, payload: HoldIn) -> Meet
 @meetings.post("/{meeting_id}/adopt", response=MeetingDetail)
 def meeting_adopt(request: HttpRequest, meeting_id: int, payload: Versioned) -> Meeting:
     """Adopt the minutes; from now on they are locked and only amended."""
-    meeting = _writable(request, meeting_id)
+    meeting = writable(request, meeting_id)
     with versioned():
         services.meeting_adopt(meeting=meeting, version=payload.version, actor=user_of(request))
     return _detail(request, meeting)
 
 
-@meetings.post("/{meeting_id}/amend", response={201: AmendmentOut})
+@meetings.post("/{meeting_id}/amend", response={201: AmendmentRecorded})
 def meeting_amend(request: HttpRequest, meeting_id: int, payload: AmendIn) -> tuple[int, Amendment]:
     """Correct adopted minutes; the original stays beside the change, with who and why."""
-    meeting = _writable(request, meeting_id)
+    meeting = writable(request, meeting_id)
     with versioned():
         amendment = services.meeting_amend(
             meeting=meeting,
@@ -285,7 +291,15 @@ def meeting_amend(request: HttpRequest, meeting_id: int, payload: AmendIn) -> tu
             reason=payload.reason,
             actor=user_of(request),
         )
-    return 201, _with_version(amendment, meeting)
+    return 201, with_version(amendment, meeting)
+
+
+@meetings.get("/{meeting_id}/amendments", response=list[AmendmentOut])
+@paginate(Page)
+def amendment_list(request: HttpRequest, meeting_id: int) -> QuerySet[Amendment]:
+    """The corrections of the adopted minutes, oldest first, each beside the original."""
+    meeting = get_record_for(request, meeting_id)
+    return meeting.amendments.order_by("at", "pk")
 
 
 @meetings.get("/{meeting_id}/roster", response=list[AttendanceOut])
@@ -314,4 +328,7 @@ def check_in(request: HttpRequest, meeting_id: int, payload: CheckInIn) -> Atten
     return services.attendance_check_in(meeting=meeting, member=member, code=payload.code)
 
 
+add_guest_routes(meetings)
 add_record_routes(meetings)
+add_prepare_routes(meetings)
+add_quality_routes(meetings)

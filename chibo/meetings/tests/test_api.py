@@ -397,4 +397,4 @@ def test_tasks_and_proposals(world, cast, client_for, meeting):
     assert call(client_for(cast.member), "GET", f"/meetings/{meeting.pk}/tasks").status_code == 403
     path = f"/meetings/{meeting.pk}/proposals"
     assert call(client_for(cast.outsider), "GET", path).status_code == 404
-    assert call(c, "POST", path, {}).status_code == 405
+    assert call(c, "DELETE", path).status_code == 405

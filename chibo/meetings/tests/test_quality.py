@@ -196,9 +196,18 @@ def test_the_superior_follower_confirms_and_a_new_score_clears_it(cell, cast):
     m = scored(cell, 92, actor=cast.secretary)
     with pytest.raises(ValidationError, match="superior follower who attended"):
         q.quality_confirm(meeting=m, actor=cast.follower)
+    # A follower guest typed by name is not an assignment: nobody may confirm yet.
     Guest.objects.create(meeting=m, name="Đ/c Lan", role="Đảng ủy viên", follower=True)
     with pytest.raises(ValidationError, match="someone other than who gave it"):
         q.quality_confirm(meeting=m, actor=cast.secretary)
+    with pytest.raises(ValidationError, match="Only the superior follower assigned"):
+        q.quality_confirm(meeting=m, actor=cast.follower)
+    assignment = f.follow(m.cell, cast.follower)
+    with pytest.raises(ValidationError, match="Only the superior follower assigned"):
+        q.quality_confirm(meeting=m, actor=cast.follower)  # assigned but not recorded there
+    s.guest_add(meeting=m, version=v(m), follow=assignment)
+    with pytest.raises(ValidationError, match="Only the superior follower assigned"):
+        q.quality_confirm(meeting=m, actor=cast.viewer)  # reads the cell, not its follower
     score = q.quality_confirm(meeting=m, actor=cast.follower)
     assert score.confirmed_by == cast.follower and score.confirmed_at is not None
     with pytest.raises(ValidationError, match="already confirmed"):
@@ -223,5 +232,7 @@ def test_scoring_refused_when_not_held_adopted_or_stale(cell, cast):
         q.quality_score_set(meeting=m, version=v(m), points=MAX, actor=cast.secretary)
     assert QualityScore.objects.get(meeting=m).total == 80
     # Confirmation is not part of the minutes: it may follow the adoption.
-    Guest.objects.create(meeting=m, name="Đ/c Lan", role="Đảng ủy viên", follower=True)
+    Guest.objects.create(
+        meeting=m, name="Đ/c Lan", role="x", follower=True, follow=f.follow(m.cell, cast.follower)
+    )
     assert q.quality_confirm(meeting=m, actor=cast.follower).confirmed_by == cast.follower

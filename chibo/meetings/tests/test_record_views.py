@@ -323,12 +323,15 @@ def test_the_follower_confirms_after_adoption(world, cast, en, meeting):
     assert en(cast.secretary).post(url("quality", m.pk), data).status_code == 302
     m = adopted(m, cast.secretary)
     follower = en(cast.follower)
-    page = follower.get(url("detail", m.pk)).text
-    assert 'id="confirm-button"' in page
-    assert 'id="confirm-button"' not in en(cast.secretary).get(url("detail", m.pk)).text
+    assert 'id="confirm-button"' not in follower.get(url("detail", m.pk)).text
     r_ = follower.post(url("quality_confirm", m.pk), headers=HX)
     assert r_.status_code == 422 and "superior follower who attended" in r_.text
-    Guest.objects.create(meeting=m, name="Đ/c Lan", role="Đảng ủy viên", follower=True)
+    Guest.objects.create(
+        meeting=m, name="Đ/c Lan", role="x", follower=True, follow=f.follow(m.cell, cast.follower)
+    )
+    assert 'id="confirm-button"' in follower.get(url("detail", m.pk)).text
+    assert 'id="confirm-button"' not in en(cast.secretary).get(url("detail", m.pk)).text
+    assert 'id="confirm-button"' not in en(cast.viewer).get(url("detail", m.pk)).text
     r_ = follower.post(url("quality_confirm", m.pk), follow=True)
     assert "Quality score confirmed." in r_.text
     assert QualityScore.objects.get().confirmed_by == cast.follower

@@ -14,6 +14,16 @@ from .meeting import (  # noqa: F401
     roster_freeze,
     vote_record,
 )
+from .prepare import (  # noqa: F401
+    agenda_reset,
+    agenda_save,
+    agenda_templates,
+    document_download,
+    document_post,
+    document_remove,
+    officers_set,
+    resolution_draft,
+)
 from .record import (  # noqa: F401
     dues_record,
     proposal_add,

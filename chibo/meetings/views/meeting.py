@@ -24,6 +24,7 @@ from chibo.core import access
 from chibo.core.forms import apply_validation_error
 from chibo.core.pages import HtmxHttpRequest
 from chibo.members.models import Member
+from chibo.org.models import Kind as UnitKind
 
 from .. import services
 from ..forms import (
@@ -53,22 +54,33 @@ def _reverse_or_none(name: str, pk: int) -> str | None:
         return None
 
 
+def _follows(meeting: Meeting) -> list:
+    """The followers assigned to the cell on the meeting day, for the guest list."""
+    from chibo.follow.models import FollowAssignment
+
+    rows = FollowAssignment.objects.active_on(meeting.day).filter(cell_id=meeting.cell_id)
+    return list(rows.select_related("follower"))
+
+
 def _roster(meeting: Meeting) -> list[Attendance]:
     return list(meeting.roster.all())
 
 
 def _meeting_context(request: HttpRequest, meeting: Meeting, **forms: BaseForm) -> dict[str, Any]:
     meeting = (
-        Meeting.objects.select_related("cell", "prepares", "adopted_by")
+        Meeting.objects.select_related("cell", "prepares", "adopted_by", "chair", "minute_taker")
         .prefetch_related(
             Prefetch("roster", queryset=Attendance.objects.select_related("member")),
             Prefetch("votes", queryset=Vote.objects.order_by("recorded_at", "pk")),
             "guests",
             "amendments__by",
+            "pre_meetings",
         )
         .get(pk=meeting.pk)
     )
     roster = _roster(meeting)
+    ancestors = list(meeting.cell.ancestors())
+    province = next((u.pk for u in ancestors if u.kind == UnitKind.PROVINCE), None)
     v = {"version": meeting.version}
     present = [r for r in roster if r.present]
     minimum = services.minimum_minutes(meeting) if meeting.started_at else None
@@ -77,7 +89,7 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, **forms: BaseForm) 
     return {
         "meeting": meeting,
         "cell": meeting.cell,
-        "ancestors": list(meeting.cell.ancestors()),
+        "ancestors": ancestors,
         "roster": roster,
         "turnout": services.turnout(meeting) if roster else None,
         "counted": services.counted_for_vote(meeting) if roster else None,
@@ -92,7 +104,7 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, **forms: BaseForm) 
             initial={**v, "date": here, "time": timezone.localtime(meeting.planned_at).time()}
         ),
         "cancel_form": forms.get("cancel_form") or CancelForm(initial=v),
-        "guest_form": forms.get("guest_form") or GuestForm(initial=v),
+        "guest_form": forms.get("guest_form") or GuestForm(initial=v, follows=_follows(meeting)),
         "vote_form": forms.get("vote_form") or VoteForm(initial=v, voters=present),
         "hold_form": forms.get("hold_form")
         or HoldForm(
@@ -107,7 +119,7 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, **forms: BaseForm) 
         "action_form": forms.get("action_form") or VersionedForm(initial=v),
         "amend_form": forms.get("amend_form")
         or AmendForm(initial={**v, "value": meeting.resolution}),
-        **record_views._record_context(request, meeting, roster, forms),
+        **record_views._record_context(request, meeting, roster, forms, province),
     }
 
 
@@ -117,7 +129,11 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access.get_meeting_for(request.user, pk)
     if not access.can_read_meeting_record(request.user, meeting):
         # A member reads the schedule of their own cell, not the roster or the minutes.
-        return render(request, "meetings/meeting_basic.html", {"meeting": meeting})
+        from ..prepare import agenda_of
+
+        documents = meeting.documents.defer("content").order_by("posted_at", "pk")
+        context = {"meeting": meeting, "agenda": agenda_of(meeting), "documents": documents}
+        return render(request, "meetings/meeting_basic.html", context)
     return render(request, "meetings/meeting_detail.html", _meeting_context(request, meeting))
 
 
@@ -259,8 +275,14 @@ def guest_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         form_name="guest_form",
-        make_form=lambda m: GuestForm(request.POST),
-        save=lambda m, f: services.guest_add(meeting=m, **f.cleaned_data),
+        make_form=lambda m: GuestForm(request.POST, follows=_follows(m)),
+        save=lambda m, f: services.guest_add(
+            meeting=m,
+            version=f.cleaned_data["version"],
+            name=f.cleaned_data["name"],
+            role=f.cleaned_data["role"],
+            follow=next((a for a in _follows(m) if a.pk == f.cleaned_data["follow"]), None),
+        ),
         message=_("Guest added."),
     )
 

@@ -120,7 +120,8 @@ def _quality_context(request: HttpRequest, meeting: Meeting, forms: dict) -> dic
         "score_max": sum(r.quality_max.values()) if r and r.quality_max else None,
         "can_confirm": score is not None
         and score.confirmed_by_id is None
-        and score.filled_by_id != request.user.pk,
+        and score.filled_by_id != request.user.pk
+        and meeting.guests.filter(follow__follower_id=request.user.pk).exists(),
         "quality_form": forms.get("quality_form") or _quality_form(meeting, r, initial=initial),
     }
 
@@ -151,7 +152,11 @@ def _record_present(meeting: Meeting) -> dict[str, bool]:
 
 
 def _record_context(
-    request: HttpRequest, meeting: Meeting, roster: list[Attendance], forms: dict
+    request: HttpRequest,
+    meeting: Meeting,
+    roster: list[Attendance],
+    forms: dict,
+    province_id: int | None = None,
 ) -> dict[str, Any]:
     has = _record_present(meeting)
     people = _people(meeting, roster)
@@ -183,7 +188,16 @@ def _record_context(
         or DuesForm(initial={**v, "month": f"{meeting.day:%m/%Y}"}, people=people),
         "proposal_form": forms.get("proposal_form") or ProposalForm(initial=v, people=people),
         **_quality_context(request, meeting, forms),
+        **_prepare_context(meeting, people, forms, province_id),
     }
+
+
+def _prepare_context(
+    meeting: Meeting, people: list[tuple[int, str]], forms: dict, province_id: int | None
+) -> dict:
+    from .prepare import _prepare_context as context
+
+    return context(meeting, people, forms, province_id)
 
 
 def _people_now(meeting: Meeting) -> list[tuple[int, str]]:

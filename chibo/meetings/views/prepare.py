@@ -1,0 +1,246 @@
+"""Preparing a meeting on its page: who chairs and takes the minutes, the agenda, the draft
+resolution and the documents posted to members; and a province's agenda templates."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from chibo.core import access
+from chibo.core.forms import apply_validation_error
+from chibo.members.models import Member
+from chibo.org.models import Kind as UnitKind
+
+from .. import prepare
+from ..forms import AgendaForm, DocumentForm, OfficersForm, ResolutionDraftForm, VersionedForm
+from ..models import AgendaTemplate, Meeting, MeetingDocument, Section, State
+from . import meeting as meeting_views
+from . import record as record_views
+
+
+def _prepare_context(
+    meeting: Meeting, people: list[tuple[int, str]], forms: dict, province_id: int | None = None
+) -> dict:
+    items, template = prepare.agenda_and_template(meeting, province_id)
+    v = {"version": meeting.version}
+    documents = list(
+        MeetingDocument.objects.filter(meeting=meeting)
+        .defer("content")
+        .select_related("agenda_item", "posted_by")
+    )
+    by_item: dict[int | None, list[MeetingDocument]] = {}
+    for doc in documents:
+        by_item.setdefault(doc.agenda_item_id, []).append(doc)
+    for item in items:
+        item.docs = by_item.get(item.pk, []) if item.pk else []  # type: ignore[attr-defined]
+    return {
+        "agenda": items,
+        "agenda_saved": bool(items) and items[0].pk is not None,
+        "agenda_template": template,
+        "sections": Section,
+        "documents": documents,
+        "meeting_documents": by_item.get(None, []),
+        "documents_timely": prepare.documents_timely(meeting) if documents else None,
+        "prepare_open": meeting.state not in (State.CANCELLED, State.ADOPTED),
+        "agenda_form": forms.get("agenda_form") or AgendaForm(initial=v, items=items),
+        "draft_form": forms.get("draft_form")
+        or ResolutionDraftForm(initial={**v, "resolution": meeting.resolution}),
+        "officers_form": forms.get("officers_form")
+        or OfficersForm(
+            initial={**v, "chair": meeting.chair_id, "minute_taker": meeting.minute_taker_id},
+            people=people,
+        ),
+        "document_form": forms.get("document_form") or DocumentForm(items=items),
+    }
+
+
+def _member(pk: int | None) -> Member | None:
+    return Member.objects.filter(pk=pk).first() if pk else None
+
+
+@require_POST
+@login_required
+def officers_set(request: HttpRequest, pk: int) -> HttpResponse:
+    return meeting_views._change(
+        request,
+        pk,
+        form_name="officers_form",
+        make_form=lambda m: OfficersForm(request.POST, people=record_views._people_now(m)),
+        save=lambda m, f: prepare.officers_set(
+            meeting=m,
+            version=f.cleaned_data["version"],
+            chair=_member(f.cleaned_data["chair"]),
+            minute_taker=_member(f.cleaned_data["minute_taker"]),
+        ),
+        message=_("Chair and minute-taker saved."),
+    )
+
+
+@require_POST
+@login_required
+def agenda_save(request: HttpRequest, pk: int) -> HttpResponse:
+    return meeting_views._change(
+        request,
+        pk,
+        form_name="agenda_form",
+        make_form=lambda m: AgendaForm(request.POST, items=prepare.agenda_of(m)),
+        save=lambda m, f: prepare.agenda_save(
+            meeting=m,
+            version=f.cleaned_data["version"],
+            changes=f.changes(),  # type: ignore[attr-defined]
+        ),
+        message=_("Agenda saved."),
+    )
+
+
+@require_POST
+@login_required
+def agenda_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    return meeting_views._change(
+        request,
+        pk,
+        form_name="action_form",
+        make_form=lambda m: VersionedForm(request.POST),
+        save=lambda m, f: prepare.agenda_reset(meeting=m, **f.cleaned_data),
+        message=_("Agenda taken again from the template."),
+    )
+
+
+@require_POST
+@login_required
+def resolution_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    return meeting_views._change(
+        request,
+        pk,
+        form_name="draft_form",
+        make_form=lambda m: ResolutionDraftForm(request.POST),
+        save=lambda m, f: prepare.resolution_draft(
+            meeting=m, version=f.cleaned_data["version"], text=f.cleaned_data["resolution"]
+        ),
+        message=_("Draft resolution saved."),
+    )
+
+
+@require_POST
+@login_required
+def document_post(request: HttpRequest, pk: int) -> HttpResponse:
+    return meeting_views._change(
+        request,
+        pk,
+        form_name="document_form",
+        make_form=lambda m: DocumentForm(request.POST, request.FILES, items=prepare.agenda_of(m)),
+        save=lambda m, f: prepare.document_post(
+            meeting=m,
+            upload=f.cleaned_data["file"],
+            title=f.cleaned_data["title"],
+            item_order=f.cleaned_data["item"],
+            actor=request.user,
+        ),
+        message=_("Document posted; the cell's members are notified."),
+    )
+
+
+@require_POST
+@login_required
+def document_remove(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
+    meeting = access.get_meeting_for(request.user, pk, write=True)
+    document = get_object_or_404(
+        MeetingDocument.objects.defer("content"), pk=doc_pk, meeting=meeting
+    )
+    try:
+        prepare.document_remove(meeting=meeting, document=document)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("Document removed."))
+    return redirect("meetings:detail", meeting.pk)
+
+
+@require_GET
+@login_required
+def document_download(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
+    """Anyone who sees the meeting reads its documents: they are posted to the members."""
+    meeting = access.get_meeting_for(request.user, pk)
+    document = get_object_or_404(MeetingDocument, pk=doc_pk, meeting=meeting)
+    response = HttpResponse(bytes(document.content), content_type=document.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, document.filename)
+    response["Content-Length"] = str(document.size)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# A province's agenda templates ----------------------------------------------------------------
+
+
+def _items_from_text(data: dict[str, str]) -> list[dict]:
+    """One item a line in each part's box."""
+    return [
+        {"section": section.value, "title": line}
+        for section in Section
+        for line in (data.get(section.value) or "").splitlines()
+        if line.strip()
+    ]
+
+
+@login_required
+def agenda_templates(request: HttpRequest, pk: int) -> HttpResponse:
+    """The templates in force for a province over time; its office adds a new version."""
+    from ..forms import AgendaTemplateForm
+
+    province = access.get_unit_for(request.user, pk)
+    if province.kind != UnitKind.PROVINCE:
+        raise PermissionDenied
+    can_write = access.can_write_unit(request.user, province)
+    status = 200
+    if request.method == "POST":
+        if not can_write:
+            raise PermissionDenied
+        form = AgendaTemplateForm(request.POST)
+        if form.is_valid():
+            try:
+                prepare.template_add(
+                    province=province,
+                    effective_from=form.cleaned_data["effective_from"],
+                    source=form.cleaned_data["source"],
+                    items=_items_from_text(form.cleaned_data),
+                    actor=request.user,
+                )
+            except ValidationError as e:
+                apply_validation_error(form, e)
+            else:
+                messages.success(request, _("Agenda template saved."))
+                return redirect("meetings:agenda_templates", province.pk)
+        status = 422
+    else:
+        current = prepare.template_for(province, timezone.localdate())
+        initial: dict[str, Any] = {"effective_from": timezone.localdate()}
+        for section in Section:
+            initial[section.value] = "\n".join(
+                i["title"] for i in (current.items if current else []) if i["section"] == section
+            )
+        form = AgendaTemplateForm(initial=initial)
+    templates = AgendaTemplate.objects.filter(
+        province__isnull=True
+    ) | AgendaTemplate.objects.filter(province=province)
+    return render(
+        request,
+        "meetings/agenda_templates.html",
+        {
+            "unit": province,
+            "ancestors": list(province.ancestors()),
+            "templates": templates.order_by("-effective_from", "pk").select_related("province"),
+            "sections": Section,
+            "form": form,
+            "can_write": can_write,
+            "in_force": prepare.template_for(province, timezone.localdate()),
+        },
+        status=status,
+    )

@@ -1,0 +1,64 @@
+"""Notifications to a person (in the app, and by e-mail through a background task), and the
+record of the daily job's runs that keeps it from running twice a day."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    DOCUMENTS_POSTED = "documents_posted", _("Documents posted for a meeting")
+    MEETING_TOMORROW = "meeting_tomorrow", _("Meeting tomorrow")
+    MEETING_MOVED = "meeting_moved", _("Meeting moved")
+    MEETING_CANCELLED = "meeting_cancelled", _("Meeting cancelled")
+
+
+class EmailState(models.TextChoices):
+    PENDING = "pending", _("to send")
+    SENT = "sent", _("sent")
+    NONE = "none", _("no e-mail address")
+    FAILED = "failed", _("failed")
+
+
+class Notice(models.Model):
+    """One thing one person should know. `key` names the event (a meeting's reminder for a
+    day, a document posted): the same key for the same person is never stored twice, so a
+    job that runs again notifies nobody again. The text is rendered from `kind` and `params`
+    when shown, in the reader's language."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    key = models.CharField(max_length=120)
+    params = models.JSONField(default=dict)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    email = models.CharField(max_length=10, choices=EmailState.choices, default=EmailState.PENDING)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notice_once")]
+        indexes = [
+            models.Index(fields=["user", "read_at"]),
+            models.Index(
+                fields=["email"], condition=models.Q(email="pending"), name="notice_to_mail"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.key}"
+
+
+class JobRun(models.Model):
+    """A scheduled job enqueued for a day: the worker enqueues each daily job once a day."""
+
+    name = models.CharField(max_length=60)
+    day = models.DateField()
+    enqueued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "day"], name="job_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.day}"
