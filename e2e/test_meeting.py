@@ -69,10 +69,24 @@ def test_secretary_runs_a_meeting_member_checks_in(live_server, browser, page, d
     code = page.inner_text("#checkin-code").strip()
     assert len(code) == 6
 
+    # A document for the members, on the agenda's item "vote the resolution".
+    page.click("details:has(#document-form) > summary")
+    page.fill("#document_title", "Dự thảo nghị quyết")
+    pdf = {"name": "du-thao.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 du thao"}
+    page.set_input_files("#document_file", files=[pdf])
+    page.select_option("#document_item", "11")
+    page.click("#document-form button[type=submit]")
+    page.wait_for_selector("#agenda a:has-text('Dự thảo nghị quyết')")
+
     # The member, on their own phone, finds the meeting and checks in with the code.
     member_context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
     phone = member_context.new_page()
     log_in(phone, url, "hung")
+    # The member was notified of the document: the menu says so, the notice leads to it.
+    phone.click("#nav-unread-mobile")
+    phone.click("#notices a")
+    phone.wait_for_selector("#documents a:has-text('Dự thảo nghị quyết')")
+    assert phone.url == f"{url}/meetings/{meeting.pk}/"
     phone.goto(f"{url}/meetings/mine/")
     phone.click(f"#my-meetings a[href='/meetings/{meeting.pk}/check-in/']")
     phone.fill("#checkin_code", code)
@@ -116,7 +130,12 @@ def test_secretary_runs_a_meeting_member_checks_in(live_server, browser, page, d
     meeting.refresh_from_db()
     assert meeting.state == State.ADOPTED
     assert meeting.started_at == timezone.make_aware(dt.datetime.combine(today, dt.time(7, 30)))
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    wide = page.evaluate(
+        "[...document.querySelectorAll('body *')]"
+        ".filter(e => e.getBoundingClientRect().right > 361)"
+        ".map(e => e.tagName + '#' + e.id + '.' + e.className + ':' + e.textContent.slice(0, 40))"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, wide
 
     # The secretary downloads the adopted minutes and resolution as Word files.
     for link, title in (("#minutes-docx", "BIÊN BẢN"), ("#resolution-docx", "NGHỊ QUYẾT")):
