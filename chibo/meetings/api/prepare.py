@@ -6,9 +6,8 @@ changes are for a writer of the meeting and name its version, like the pages."""
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
@@ -20,6 +19,7 @@ from chibo.org.models import Kind as UnitKind
 
 from .. import prepare
 from ..models import AgendaTemplate, Meeting, MeetingDocument, Section
+from ..views.prepare import document_response
 from .common import Versioned, versioned, writable
 
 
@@ -226,11 +226,9 @@ def add_prepare_routes(router: Router) -> None:
     @router.get("/{meeting_id}/documents/{document_id}", response={200: None})
     def document_download(request: HttpRequest, meeting_id: int, document_id: int):
         meeting = _readable(request, meeting_id)
-        doc = get_object_or_404(MeetingDocument, pk=document_id, meeting=meeting)
-        response = HttpResponse(bytes(doc.content), content_type=doc.content_type)
-        response["Content-Disposition"] = content_disposition_header(True, doc.filename)
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return document_response(
+            get_object_or_404(MeetingDocument, pk=document_id, meeting=meeting)
+        )
 
     @router.delete("/{meeting_id}/documents/{document_id}", response={204: None})
     def document_remove(request: HttpRequest, meeting_id: int, document_id: int):

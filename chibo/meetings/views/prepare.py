@@ -168,7 +168,11 @@ def document_remove(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
 def document_download(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
     """Anyone who sees the meeting reads its documents: they are posted to the members."""
     meeting = access.get_meeting_for(request.user, pk)
-    document = get_object_or_404(MeetingDocument, pk=doc_pk, meeting=meeting)
+    return document_response(get_object_or_404(MeetingDocument, pk=doc_pk, meeting=meeting))
+
+
+def document_response(document: MeetingDocument) -> HttpResponse:
+    """The file as an attachment, never sniffed or cached by a shared proxy (page and API)."""
     response = HttpResponse(bytes(document.content), content_type=document.content_type)
     response["Content-Disposition"] = content_disposition_header(True, document.filename)
     response["Content-Length"] = str(document.size)
