@@ -2,15 +2,19 @@
 workbooks (not UI strings). The first spelling of each value is the one the template
 offers; the English label and the stored value are accepted as well."""
 
+from collections.abc import Iterable
+
 from django.db import models
 from django.utils.functional import Promise
 
+from chibo.meetings.models import Kind as MeetingKind
+from chibo.meetings.models import Presence, Rating, State
 from chibo.members.models import EventKind, Gender, PositionKind
 from chibo.org.models import CellType, Kind, VillageKind
 
 
 def _labels(
-    choices: type[models.TextChoices], vi: dict[str, list[str]]
+    choices: Iterable[models.TextChoices] | type[models.TextChoices], vi: dict[str, list[str]]
 ) -> dict[str, list[str | Promise]]:
     """Vietnamese spellings first, then the (lazy) English label, for every enum value."""
     return {c.value: [*vi[c.value], c.label] for c in choices}
@@ -87,3 +91,52 @@ POSITION_KINDS = _labels(
         PositionKind.FRONT_HEAD: ["Trưởng ban công tác Mặt trận", "Trưởng ban CTMT"],
     },
 )
+
+# Meetings -------------------------------------------------------------------------------------
+
+MEETING_KINDS = _labels(
+    MeetingKind,
+    {
+        MeetingKind.REGULAR: ["Thường kỳ", "Sinh hoạt thường kỳ", "Định kỳ", "Hằng tháng"],
+        MeetingKind.THEMATIC: ["Chuyên đề", "Sinh hoạt chuyên đề"],
+        MeetingKind.EXTRAORDINARY: ["Bất thường", "Đột xuất", "Sinh hoạt bất thường"],
+        MeetingKind.COMMITTEE: ["Họp chi ủy", "Chi ủy", "Hội nghị chi ủy"],
+    },
+)
+# A past meeting was held; most have their minutes adopted. Planned and cancelled meetings
+# are not history.
+MEETING_STATES = _labels(
+    (State.HELD, State.ADOPTED),
+    {
+        State.HELD: ["Đã họp", "Đã tổ chức", "Biên bản dự thảo"],
+        State.ADOPTED: ["Đã thông qua biên bản", "Đã thông qua", "Biên bản đã thông qua"],
+    },
+)
+# An exempt member (miễn sinh hoạt) who stays away: not a presence of its own in the meetings
+# app, which records it as an excused absence with this reason (as the demo does).
+EXEMPT = "exempt"
+EXEMPT_REASON = "Miễn sinh hoạt"
+_PRESENCE_VI = {
+    Presence.PRESENT: ["Có mặt", "Dự họp", "Có"],
+    Presence.EXCUSED: ["Vắng có lý do", "Vắng có lí do", "Có lý do"],
+    Presence.UNEXCUSED: ["Vắng không lý do", "Vắng không lí do", "Không lý do"],
+    EXEMPT: ["Miễn sinh hoạt", "Miễn"],
+}
+PRESENCES: dict[str, list[str | Promise]] = {
+    c.value: [*_PRESENCE_VI.get(c.value, []), c.label] for c in Presence
+}
+PRESENCES.setdefault(EXEMPT, [*_PRESENCE_VI[EXEMPT], EventKind.EXEMPTED.label])
+RATING_WORDS = _labels(
+    Rating,
+    {
+        Rating.GOOD: ["Tốt"],
+        Rating.FAIR: ["Khá"],
+        Rating.AVERAGE: ["Trung bình", "TB"],
+        Rating.POOR: ["Kém", "Yếu kém"],
+    },
+)
+YES, NO = "yes", "no"
+YES_NO: dict[str, list[str | Promise]] = {
+    YES: ["Có", "x", "1", "True", "Yes"],
+    NO: ["Không", "0", "False", "No"],
+}

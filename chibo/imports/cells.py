@@ -1,6 +1,8 @@
-"""Reading one cell as its column's type: tidy text, a date, or one of the choices."""
+"""Reading one cell as its column's type: tidy text, a date, a time, a whole number, yes or
+no, or one of the choices."""
 
 import datetime as dt
+import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +15,7 @@ if TYPE_CHECKING:
     from .sheets import Column
 
 TEXT, DATE, CHOICE = "text", "date", "choice"
+TIME, NUMBER, BOOL = "time", "number", "bool"
 
 
 class CellError(ValueError):
@@ -38,17 +41,21 @@ def read_cell(column: "Column", value: Any) -> Any:
     """The cell as its column's type; "" or None when empty. Raises CellError."""
     if column.type == DATE:
         return _date(value)
+    if column.type == TIME:
+        return _time(value)
+    if column.type == NUMBER:
+        return _number(value)
     shown = text(value)
     if not shown:
         return ""
-    if column.type == CHOICE:
+    if column.type in (CHOICE, BOOL):
         found = column.lookup.get(fold(shown))
         if found is None:
             raise CellError(
                 _("Unknown value “%(value)s”. Allowed: %(allowed)s.")
                 % {"value": shown, "allowed": ", ".join(column.shown_choices())}
             )
-        return found
+        return found == "yes" if column.type == BOOL else found
     if isinstance(value, int | float) and column.zero_pad:
         for seen, meant in column.zero_pad:
             if len(shown) == seen:
@@ -93,3 +100,40 @@ def _date_text(value: str) -> dt.date | None:
         return dt.datetime.fromisoformat(value.strip()).date()
     except ValueError:
         return None
+
+
+# "19:30", "19h30", "19h", "19 giờ 30", "19:30:00" (folded: no accents, lower case).
+_TIME_RE = re.compile(r"^(\d{1,2})\s*(?::|h|g|gio)\s*(?:(\d{2})\s*(?::\s*\d{2}|p|phut)?)?$")
+
+
+def _time(value: Any) -> dt.time | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):  # a date-and-time cell
+        return value.time().replace(second=0, microsecond=0)
+    if isinstance(value, dt.time):
+        return value.replace(second=0, microsecond=0)
+    match = _TIME_RE.match(fold(value)) if isinstance(value, str) else None
+    # A bare number is most likely a time cell that lost its format: refuse to guess.
+    if match is not None:
+        hour, minute = int(match[1]), int(match[2] or 0)
+        if hour < 24 and minute < 60:
+            return dt.time(hour, minute)
+    raise CellError(
+        _("“%(value)s” is not a time; write it as hh:mm, for example 19:30.")
+        % {"value": text(value)}
+    )
+
+
+def _number(value: Any) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str) and re.fullmatch(r"[0-9]+", value.strip()):
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise CellError(
+            _("“%(value)s” is not a whole number of 0 or more.") % {"value": text(value)}
+        )
+    return value

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy
 
 from chibo.core.forms import BootstrapForm
 
+from .sheets import SHEETS
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -30,13 +32,13 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(BootstrapForm):
-    uploads = MultipleFileField(
-        label=gettext_lazy("Workbook or CSV files"),
-        help_text=gettext_lazy(
-            "One .xlsx workbook, or CSV files named units.csv, villages.csv, members.csv, "
-            "events.csv, positions.csv."
-        ),
-    )
+    uploads = MultipleFileField(label=gettext_lazy("Workbook or CSV files"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["uploads"].help_text = _(
+            "One .xlsx workbook, or CSV files named %(files)s."
+        ) % {"files": ", ".join(f"{s.key}.csv" for s in SHEETS)}
 
     def clean_uploads(self) -> list[tuple[str, bytes]]:
         uploads: list[UploadedFile] = self.cleaned_data["uploads"]

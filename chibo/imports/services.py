@@ -21,7 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from .cells import CellError, read_cell, text
 from .handlers import HANDLERS, Context, Handler, Parsed, RowError
-from .handlers.base import show
+from .handlers.base import Key, show
 from .models import ImportJob
 from .reader import RawSheet, bundle, read_files
 from .report import ERROR, Change, Problem, Report, Row, SheetResult
@@ -80,10 +80,17 @@ def _run(*, user, files: Files, write: bool) -> Report:
         return report
     ctx = Context(user=user)
     with _history_user(user), transaction.atomic():
+        finishing: list[tuple[Handler, dict[Key, Row], dict[str, str]]] = []
         for sheet in SHEETS:
             raw = book.sheets.get(sheet.key)
             if raw is not None:
-                report.sheets.append(_process(ctx, HANDLERS[sheet.key], raw))
+                handler = HANDLERS[sheet.key]
+                result, by_key, shown = _process(ctx, handler, raw)
+                report.sheets.append(result)
+                if handler.finish is not None:
+                    finishing.append((handler, by_key, shown))
+        for handler, by_key, shown in finishing:
+            _finish(ctx, handler, by_key, shown)
         if not write or report.has_errors:
             transaction.set_rollback(True)
     report.committed = write and not report.has_errors
@@ -104,7 +111,11 @@ def _history_user(user) -> Iterator[None]:
         del context.request
 
 
-def _process(ctx: Context, handler: Handler, raw: RawSheet) -> SheetResult:
+def _process(
+    ctx: Context, handler: Handler, raw: RawSheet
+) -> tuple[SheetResult, dict[Key, Row], dict[str, str]]:
+    """The sheet's rows, each applied in its savepoint; for `_finish`, the rows written by
+    key and each column's header as the file wrote it."""
     sheet = handler.sheet
     result = SheetResult(key=sheet.key, label=str(sheet.label), source=raw.source)
     positions, duplicated, unknown = match_headers(sheet, raw.headers)
@@ -126,16 +137,31 @@ def _process(ctx: Context, handler: Handler, raw: RawSheet) -> SheetResult:
             _("Columns not in the template were ignored: %(names)s.")
             % {"names": ", ".join(unknown)}
         )
+    by_key: dict[Key, Row] = {}
     if result.problems:
-        return result
+        return result, by_key, shown
 
     items = [_parse(sheet.columns, positions, number, cells) for number, cells in raw.rows]
+    ctx.keys[sheet.key] = {k for k in (_key(handler, item) for item in items) if k is not None}
     _mark_duplicates(handler, items)
     ordered = handler.order(items) if handler.order else items
     for item in ordered:
-        result.rows.append(_apply(ctx, handler, item, shown))
+        row = _apply(ctx, handler, item, shown)
+        result.rows.append(row)
+        if row.status != ERROR:
+            by_key[handler.key(item.values)] = row
     result.rows.sort(key=lambda r: r.number)
-    return result
+    return result, by_key, shown
+
+
+def _finish(ctx: Context, handler: Handler, by_key: dict[Key, Row], shown: dict[str, str]) -> None:
+    """What the sheet's rows left for the end; its problems turn their rows into errors."""
+    assert handler.finish is not None
+    for key, problems in handler.finish(ctx).items():
+        row = by_key[key]
+        row.status = ERROR
+        row.changes = []
+        row.problems += [Problem(message, shown.get(column, "")) for message, column in problems]
 
 
 def _parse(
@@ -154,6 +180,14 @@ def _parse(
         if column.required and item.values[column.key] in ("", None):
             item.problems.append((_("This cell is required."), column.key))
     return item
+
+
+def _key(handler: Handler, item: Parsed) -> Key | None:
+    """The row's key, even when some cell could not be read (None if the key needs it)."""
+    try:
+        return handler.key(item.values)
+    except (AttributeError, TypeError):
+        return None
 
 
 def _mark_duplicates(handler: Handler, items: list[Parsed]) -> None:
@@ -208,5 +242,9 @@ def _validation_problems(error: ValidationError, fields: dict[str, str]) -> list
 
 def _describe(values: dict[str, Any]) -> str:
     """A failed row is still named by what it holds, so people can find it."""
-    keys = ("code", "member_code", "cell_code", "name", "full_name")
-    return " · ".join(str(values[k]) for k in keys if values.get(k))
+    keys = ("code", "member_code", "cell_code", "date", "name", "full_name")
+    return " · ".join(
+        v.strftime("%d/%m/%Y") if isinstance(v, dt.date) else str(v)
+        for v in (values.get(k) for k in keys)
+        if v
+    )

@@ -12,11 +12,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .sheets import CHOICE, DATE, INSTRUCTIONS_TITLE, SHEETS, Column, Sheet
+from .sheets import DATE, INSTRUCTIONS_TITLE, NUMBER, SHEETS, TIME, Column, Sheet
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="A4161A")  # the navbar's red
 DATA_ROWS = 2000  # how far down the list choices and cell formats reach
+FORMATS = {DATE: "DD/MM/YYYY", TIME: "HH:MM", NUMBER: "0"}
 
 
 def template_workbook() -> bytes:
@@ -33,10 +34,14 @@ def template_workbook() -> bytes:
 
 def allowed(column: Column) -> str:
     """What a cell of this column may hold, for the guide, the header notes and the docs."""
-    if column.type == CHOICE:
+    if column.offers_choices:
         return ", ".join(column.shown_choices())
     if column.type == DATE:
         return "dd/mm/yyyy"
+    if column.type == TIME:
+        return "hh:mm"
+    if column.type == NUMBER:
+        return _("a whole number")
     if column.max_length:
         return _("text, at most %(limit)d characters") % {"limit": column.max_length}
     return _("text")
@@ -53,8 +58,8 @@ def _write_sheet(ws: Worksheet, sheet: Sheet) -> None:
         cell.comment = Comment(note, "Chibo", width=300, height=120)
         ws.column_dimensions[letter].width = max(len(column.label) + 6, 16)
         # Text columns stay text, so Excel keeps the leading zeros of codes and phone numbers.
-        ws.column_dimensions[letter].number_format = "DD/MM/YYYY" if column.type == DATE else "@"
-        if column.type == CHOICE:
+        ws.column_dimensions[letter].number_format = FORMATS.get(column.type, "@")
+        if column.offers_choices:
             choices = ",".join(column.shown_choices())
             if len(choices) <= 255:  # Excel's limit for an inline list
                 # Offered as a drop-down, but other spellings (English, aliases) stay allowed.
@@ -78,17 +83,21 @@ def _write_guide(ws: Worksheet) -> None:
             "nothing; a row with differences updates it. An empty cell keeps the stored value."
         ),
         _(
-            "Sheets are read in this order: units, villages, members, events, positions. A row "
-            "may refer to a record created by an earlier row or sheet of the same file."
+            "Sheets are read in this order: %(sheets)s. A row may refer to a record created "
+            "by an earlier row or sheet of the same file."
+        )
+        % {"sheets": " → ".join(s.title for s in SHEETS)},
+        _(
+            "Past meetings: the meetings sheet records each meeting held; the attendance and "
+            "ratings sheets name a meeting by the cell's code, the date and the kind of "
+            "meeting. A member's attendance follows the roster of the meeting day."
         ),
         _(
             "Chibo shows a preview first and writes nothing until you confirm. If any row has "
             "an error, nothing is written."
         ),
-        _(
-            "CSV instead of Excel: one file per sheet, named units.csv, villages.csv, "
-            "members.csv, events.csv, positions.csv, saved as CSV UTF-8."
-        ),
+        _("CSV instead of Excel: one file per sheet, named %(files)s, saved as CSV UTF-8.")
+        % {"files": ", ".join(f"{s.key}.csv" for s in SHEETS)},
     ):
         ws.append([line])
     heading = [_("Column"), _("Key"), _("Required"), _("Allowed values"), _("Description")]

@@ -455,6 +455,21 @@ def meeting_adopt(*, meeting: Meeting, version: int, actor) -> Meeting:
 
 
 @transaction.atomic
+def meeting_record_adopted(*, meeting: Meeting, version: int, actor) -> Meeting:
+    """Minutes adopted in the past, brought in from the paper book or a workbook: their vote
+    is not on record, so none is asked for; attendance must still be complete. Adopted at the
+    end of the meeting, by whoever recorded it."""
+    _claim(meeting, version)
+    if meeting.state != State.HELD or meeting.ended_at is None:
+        raise ValidationError(_("Only the minutes of a held meeting can be adopted."))
+    if meeting.roster.filter(presence="").exists():
+        raise ValidationError(_("Mark everyone's attendance before adopting the minutes."))
+    meeting.state, meeting.adopted_at, meeting.adopted_by = State.ADOPTED, meeting.ended_at, actor
+    meeting.save(update_fields=["state", "adopted_at", "adopted_by"])
+    return meeting
+
+
+@transaction.atomic
 def meeting_amend(
     *, meeting: Meeting, version: int, field: str, value: str, reason: str, actor
 ) -> Amendment:

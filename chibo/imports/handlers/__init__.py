@@ -1,13 +1,25 @@
 """One handler per sheet, in dependency order: each decides create / update / unchanged for
 a row and calls the domain services to write it."""
 
+from .attendance import ATTENDANCE_HANDLER
 from .base import Context, Handler, Outcome, Parsed, RowError
+from .meetings import MEETING_HANDLER
 from .members import EVENT_HANDLER, MEMBER_HANDLER, POSITION_HANDLER
 from .org import UNIT_HANDLER, VILLAGE_HANDLER
+from .ratings import RATING_HANDLER
 
 HANDLERS: dict[str, Handler] = {
     h.sheet.key: h
-    for h in (UNIT_HANDLER, VILLAGE_HANDLER, MEMBER_HANDLER, EVENT_HANDLER, POSITION_HANDLER)
+    for h in (
+        UNIT_HANDLER,
+        VILLAGE_HANDLER,
+        MEMBER_HANDLER,
+        EVENT_HANDLER,
+        POSITION_HANDLER,
+        MEETING_HANDLER,
+        ATTENDANCE_HANDLER,
+        RATING_HANDLER,
+    )
 }
 
 __all__ = ["HANDLERS", "Context", "Handler", "Outcome", "Parsed", "RowError"]

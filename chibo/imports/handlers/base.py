@@ -13,9 +13,11 @@ from chibo.core import access
 from chibo.members.models import Member
 from chibo.org.models import OrgUnit
 
+from ..aliases import NO, YES, YES_NO
 from ..sheets import CHOICE, Sheet
 
 Values = dict[str, Any]
+Key = tuple  # what makes two rows of a sheet the same record
 
 
 class RowError(Exception):
@@ -49,10 +51,13 @@ class Parsed:
 @dataclass(frozen=True)
 class Handler:
     sheet: Sheet
-    key: Callable[[Values], tuple]  # what makes two rows of a file the same record
+    key: Callable[[Values], Key]  # what makes two rows of a file the same record
     apply: Callable[["Context", Values], Outcome]
     fields: dict[str, str]  # service/model field name -> column key, for ValidationErrors
     order: Callable[[list[Parsed]], list[Parsed]] | None = None
+    # Run once every sheet is done (what a row leaves for later, e.g. adopting the minutes
+    # of a meeting whose attendance comes in a later sheet): problems by the row's key.
+    finish: Callable[["Context"], dict[Key, list[tuple[str, str]]]] | None = None
 
 
 @dataclass
@@ -61,6 +66,12 @@ class Context:
     that later rows refer to, and those must count as in scope."""
 
     user: Any
+    # Meetings sheet: meetings held by this import whose minutes are to be adopted once the
+    # attendance and rating sheets are done (meeting pk -> the row's key).
+    to_adopt: dict[int, Key] = field(default_factory=dict)
+    # The key of every row read, good or not, by sheet: a later check need not report again
+    # what a row's own error says.
+    keys: dict[str, set[Key]] = field(default_factory=dict)
 
     def units(self, *, deleted: bool = False) -> QuerySet[OrgUnit]:
         return access.units_for(self.user, write=True, deleted=deleted)
@@ -97,8 +108,12 @@ def show(sheet: Sheet, key: str, value: Any) -> str:
     """A value as the template would write it: dd/mm/yyyy, the Vietnamese choice label."""
     if value in (None, ""):
         return ""
+    if isinstance(value, bool):
+        return str(YES_NO[YES if value else NO][0])
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
     column = next((c for c in sheet.columns if c.key == key), None)
     if column is not None and column.type == CHOICE and value in column.choices:
         return str(column.choices[value][0])

@@ -20,7 +20,8 @@ EXIT_DRY_RUN = 2
 @dataclass(frozen=True)
 class Operator:
     """Whoever runs the command on the server without --user: they hold the database
-    already, so the import has the whole tree in scope, as a superuser would."""
+    already, so the import has the whole tree in scope, as a superuser would. Not a user:
+    rows that name who did something (a meeting's score) need --user."""
 
     pk: None = None
     member_id: None = None
@@ -30,8 +31,9 @@ class Operator:
 
 class Command(BaseCommand):
     help = (
-        "Import units, villages, members, events and positions from the Chibo template "
-        "(an .xlsx workbook or CSV files named after their sheet)."
+        "Import units, villages, members, events, positions, and past meetings with their "
+        "attendance and ratings, from the Chibo template (an .xlsx workbook or CSV files "
+        "named after their sheet)."
     )
 
     def add_arguments(self, parser) -> None:
