@@ -22,6 +22,12 @@ pytestmark = pytest.mark.e2e
 def data(transactional_db):
     # Transactional tests empty the tables after each test, rules included: load them again.
     importlib.import_module("chibo.rules.migrations.0002_regulations").load(apps, None)
+    # And the other national data the migrations seed: the agenda template, the terms.
+    for seeded in (
+        "chibo.meetings.migrations.0005_national_agenda_template",
+        "chibo.documents.migrations.0002_national_terms",
+    ):
+        importlib.import_module(seeded).seed(apps, None)
     province = f.unit(Kind.PROVINCE, name="Đảng bộ tỉnh Thử", code="T01")
     base = f.unit(Kind.BASE_COMMITTEE, province, name="Đảng bộ xã An Hòa", code="X01")
     cell = f.unit(Kind.CELL, base, name="Chi bộ thôn Đông", code="X01-CB01")
