@@ -4,19 +4,19 @@ For every cell in the unit's subtree as it stood on the period's last day: did i
 monthly meeting (every month of a quarter), a thematic meeting in the quarter, were its
 meetings long enough under the rule in force on the day, and was attendance good.
 
-The figures come from three queries whatever the number of cells: the cells, the meetings
-with the turnout counts the attendance services keep on each meeting row (no roster rows are
-read), and the rule versions; rules for each meeting day are layered in Python from those
-rows, the way `chibo.rules.at` layers them.
+The figures come from four queries whatever the number of cells: the province, the cells,
+the meetings with the turnout counts the attendance services keep on each meeting row (no
+roster rows are read), and the rule versions; rules for each meeting day are layered in
+Python from those rows by `chibo.rules.RuleBook`, the way `chibo.rules.at` layers them.
+A province's quarter is some 7,000 meetings: each is read and judged once (expressions.py).
 """
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, FilteredRelation, IntegerField, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,8 +26,10 @@ from chibo.org.models import Kind as UnitKind
 from chibo.rules import RuleBook
 
 from ..models import Kind, Meeting, State
+from .expressions import AsFetched, EpochMicroseconds, LocalDays, whole_minutes
 
 HELD = (State.HELD, State.ADOPTED)
+REGULAR, THEMATIC = Kind.REGULAR, Kind.THEMATIC
 CRITERIA = ("monthly", "thematic", "duration", "attendance")
 
 
@@ -131,13 +133,10 @@ def recent_periods(today: dt.date, months: int = 12, quarters: int = 4) -> list[
     return out
 
 
-# Rules for many days from one query ---------------------------------------------------------
-
-
 # The report -----------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class MeetingFact:
     pk: int
     kind: str
@@ -149,32 +148,35 @@ class MeetingFact:
     present: int
     expected: int
     good_share: Fraction | None  # None: no rule on that day
-    url: str | None = None
+    # Filled in by the page for the rows it shows: the meeting's link, "100 min".
+    url: str = ""
+    length: str = ""
+    # Judged once, when the fact is made: the report reads them for thousands of meetings.
+    held: bool = field(init=False)
+    counts_as_monthly: bool = field(init=False)
+    long_enough: bool | None = field(init=False)
+    good_attendance: bool | None = field(init=False)
 
-    @property
-    def held(self) -> bool:
-        return self.state in HELD
+    def __post_init__(self) -> None:
+        self.held = self.state in HELD
+        # A thematic meeting held together with the monthly one is that month's meeting too.
+        self.counts_as_monthly = self.kind == REGULAR or (self.kind == THEMATIC and self.combined)
+        if self.minimum is None:
+            self.long_enough = None
+        else:
+            self.long_enough = self.minutes is not None and self.minutes >= self.minimum
+        share = self.good_share
+        if share is None:
+            self.good_attendance = None
+        else:
+            # present/expected > share, in integers (a Fraction each was slow over thousands).
+            self.good_attendance = self.expected > 0 and (
+                self.present * share.denominator > share.numerator * self.expected
+            )
 
     @property
     def state_label(self) -> str:
         return str(State(self.state).label)
-
-    @property
-    def counts_as_monthly(self) -> bool:
-        # A thematic meeting held together with the monthly one is that month's meeting too.
-        return self.kind == Kind.REGULAR or (self.kind == Kind.THEMATIC and self.combined)
-
-    @property
-    def long_enough(self) -> bool | None:
-        if self.minimum is None:
-            return None
-        return self.minutes is not None and self.minutes >= self.minimum
-
-    @property
-    def good_attendance(self) -> bool | None:
-        if self.good_share is None:
-            return None
-        return self.expected > 0 and Fraction(self.present, self.expected) > self.good_share
 
 
 @dataclass
@@ -192,6 +194,7 @@ class CellRow:
     attendance: bool | None = None  # None: no held meeting, or no rule
     present: int = 0
     expected: int = 0
+    url: str = ""  # filled in by the page for the rows it shows
 
     @property
     def missing(self) -> list[str]:
@@ -215,21 +218,52 @@ class Report:
     meetings_held: int
 
 
+def _valid_on(relation: str, on: dt.date) -> Q:
+    """`Ancestry.objects.valid(on)` for the links reached through `relation`."""
+    return Q(**{f"{relation}__valid_from__lte": on}) & (
+        Q(**{f"{relation}__valid_to__isnull": True}) | Q(**{f"{relation}__valid_to__gt": on})
+    )
+
+
+def _provinces(unit: OrgUnit, on: dt.date) -> list[int]:
+    """The province the cells under `unit` belonged to on `on`: the one at or above the unit,
+    or else (a unit above the provinces) those below it."""
+    links = Ancestry.objects.valid(on)
+    provinces = OrgUnit.all_objects.filter(kind=UnitKind.PROVINCE)
+    above = provinces.filter(pk__in=links.filter(descendant=unit).values("ancestor_id"))
+    below = provinces.filter(pk__in=links.filter(ancestor=unit).values("descendant_id"))
+    return list(above.values_list("pk", flat=True)) or list(below.values_list("pk", flat=True))
+
+
 def _cells(unit: OrgUnit, period: Period):
     """Cells under `unit` as the tree stood on the period's last day, with the unit just above
-    each and its province then (whose rule versions apply)."""
-    links = Ancestry.objects.valid(period.end).filter(descendant=OuterRef("pk"))
-    return (
-        OrgUnit.objects.within(unit, period.end)
+    each and its province then (whose rule versions apply).
+
+    Both by joins, not a subquery per cell: those made PostgreSQL estimate a province's cells
+    costly enough to compile the query with its JIT first (some 60 ms)."""
+    end = period.end
+    cells = (
+        OrgUnit.objects.within(unit, end)
         .cells()
-        .filter(Q(founded_on__isnull=True) | Q(founded_on__lte=period.end))
+        .filter(Q(founded_on__isnull=True) | Q(founded_on__lte=end))
         .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=period.start))
         .annotate(
-            parent_name=Subquery(links.filter(distance=1).values("ancestor__name")[:1]),
-            province_id=Subquery(
-                links.filter(ancestor__kind=UnitKind.PROVINCE).values("ancestor_id")[:1]
+            up=FilteredRelation(
+                "ancestor_links",
+                condition=Q(ancestor_links__distance=1) & _valid_on("ancestor_links", end),
             ),
+            parent_name=F("up__ancestor__name"),
         )
+    )
+    provinces = _provinces(unit, end)
+    if not provinces:
+        return cells.annotate(province_id=Value(None, output_field=IntegerField()))
+    return cells.annotate(
+        top=FilteredRelation(
+            "ancestor_links",
+            condition=Q(ancestor_links__ancestor__in=provinces) & _valid_on("ancestor_links", end),
+        ),
+        province_id=F("top__ancestor_id"),
     )
 
 
@@ -237,98 +271,102 @@ def _aware(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def compliance_report(
-    unit: OrgUnit, period: Period, *, meeting_url: Callable[[int], str | None] | None = None
-) -> Report:
+def compliance_report(unit: OrgUnit, period: Period) -> Report:
     cells_qs = _cells(unit, period)
     rows = {
-        c["pk"]: CellRow(
-            pk=c["pk"],
-            code=c["code"],
-            name=c["name"],
-            parent_name=c["parent_name"] or "",
-            province_id=c["province_id"],
-        )
-        for c in cells_qs.order_by("parent_name", "name", "pk").values(
-            "pk", "code", "name", "parent_name", "province_id"
-        )
+        pk: CellRow(pk, code, name, parent_name or "", province_id)
+        for pk, code, name, parent_name, province_id in cells_qs.order_by(
+            "parent_name", "name", "pk"
+        ).values_list("pk", "code", "name", "parent_name", "province_id")
     }
     # The quarter so far, for the thematic meeting; the period itself for everything else.
     since = min(period.start, period.quarter_start)
+    at = Coalesce("started_at", "planned_at")  # Meeting.day: when it started, or was planned
     meetings = (
+        # Any unit under `unit`: meetings of units that are not in `rows` are skipped below.
         Meeting.objects.filter(
-            cell_id__in=cells_qs.values("pk"), kind__in=[Kind.REGULAR, Kind.THEMATIC]
+            cell_id__in=Ancestry.objects.valid(period.end)
+            .filter(ancestor=unit)
+            .values("descendant_id"),
+            kind__in=[REGULAR, THEMATIC],
         )
-        .annotate(at=Coalesce("started_at", "planned_at"))
+        .annotate(at=at)
         .filter(at__gte=_aware(since), at__lt=_aware(period.end + dt.timedelta(days=1)))
         .order_by("at", "pk")
         .values_list(
             "pk",
             "cell_id",
             "kind",
-            "combined",
             "state",
-            "at",
-            "started_at",
-            "ended_at",
             "present_count",
             "expected_count",
+            AsFetched("combined"),
+            EpochMicroseconds(at),
+            EpochMicroseconds("started_at"),
+            EpochMicroseconds("ended_at"),
         )
     )
+    local_days = LocalDays(since, period.end, timezone.get_current_timezone())
     book = RuleBook()
+    # (day, province): minimum length, minimum when combined, good attendance share.
+    rules_on: dict[tuple[dt.date, int | None], tuple[int | None, int | None, Fraction | None]] = {}
     thematic_held: set[int] = set()
-    for pk, cell_id, kind, combined, state, at, started, ended, present, expected in meetings:
+    held_months: dict[int, set[tuple[int, int]]] = {}
+    held_count = 0
+    for pk, cell_id, kind, state, present, expected, combined, when, started, ended in meetings:
         row = rows.get(cell_id)
         if row is None:
             continue
-        day = timezone.localtime(at).date()
-        if kind == Kind.THEMATIC and state in HELD:
+        day = local_days.of(when)  # Meeting.day
+        if kind == THEMATIC and state in HELD:
             thematic_held.add(cell_id)
         if day < period.start:
             continue  # earlier in the quarter: counted for the thematic meeting only
-        r = book.at(day, row.province_id)
-        minimum = r.meeting_min_minutes_combined if combined else r.meeting_min_minutes
-        minutes = None
-        if started is not None and ended is not None:
-            minutes = int((ended - started).total_seconds() // 60)
-        row.meetings.append(
-            MeetingFact(
-                pk=pk,
-                kind=kind,
-                combined=combined,
-                state=state,
-                day=day,
-                minutes=minutes,
-                minimum=minimum,
-                present=present,
-                expected=expected,
-                good_share=r.good_meeting_attendance,
-                url=meeting_url(pk) if meeting_url else None,
+        key = (day, row.province_id)
+        rule = rules_on.get(key)
+        if rule is None:
+            r = book.at(day, row.province_id)
+            rule = rules_on[key] = (
+                r.meeting_min_minutes,
+                r.meeting_min_minutes_combined,
+                r.good_meeting_attendance,
             )
+        minimum, minimum_combined, good_share = rule
+        if combined:
+            minimum = minimum_combined
+        minutes = whole_minutes(started, ended)
+        # In field order: keyword arguments nearly doubled the cost of making each fact.
+        m = MeetingFact(
+            pk, kind, combined, state, day, minutes, minimum, present, expected, good_share
         )
+        row.meetings.append(m)
+        if not m.held:
+            continue
+        held_count += 1
+        row.present += present
+        row.expected += expected
+        if m.counts_as_monthly:
+            held_months.setdefault(cell_id, set()).add((day.year, day.month))
+        # All held meetings judged long enough (None: none could be judged), same for attendance.
+        if m.long_enough is not None:
+            row.duration = m.long_enough and row.duration is not False
+        if m.good_attendance is not None:
+            row.attendance = m.good_attendance and row.attendance is not False
 
     totals = {c: Total() for c in CRITERIA}
-    present = expected = held_count = 0
+    present = expected = 0
+    months = period.months
+    closes_quarter = period.closes_quarter
     for row in rows.values():
-        held = [m for m in row.meetings if m.held]
-        held_months = {m.day.replace(day=1) for m in held if m.counts_as_monthly}
-        row.months_missing = [m for m in period.months if m not in held_months]
+        row_months = held_months.get(row.pk, set())
+        row.months_missing = [m for m in months if (m.year, m.month) not in row_months]
         row.monthly = not row.months_missing
         if row.pk in thematic_held:
             row.thematic = True
         else:
-            row.thematic = False if period.closes_quarter else None
-        lengths = [m.long_enough for m in held if m.long_enough is not None]
-        row.duration = all(lengths) if lengths else None
-        goods = [m.good_attendance for m in held if m.good_attendance is not None]
-        row.attendance = all(goods) if goods else None
-        row.present = sum(m.present for m in held)
-        row.expected = sum(m.expected for m in held)
-        present, expected, held_count = (
-            present + row.present,
-            expected + row.expected,
-            (held_count + len(held)),
-        )
+            row.thematic = False if closes_quarter else None
+        present += row.present
+        expected += row.expected
         for c in CRITERIA:
             value = getattr(row, c)
             if value is not None:

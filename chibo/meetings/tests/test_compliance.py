@@ -21,6 +21,7 @@ from chibo.meetings.compliance.compliance import (
 from chibo.meetings.models import Kind, Meeting, Presence, State
 from chibo.org import services as org_services
 from chibo.org.models import Kind as UnitKind
+from chibo.rules.models import RuleVersion
 from chibo.testing import factories as f
 
 
@@ -47,10 +48,14 @@ def held(
     minutes: int = 100,
     absent: int = 0,
     combined: bool = False,
+    start: dt.datetime | None = None,
+    length: dt.timedelta | None = None,
 ) -> Meeting:
-    """A meeting held with the services: roster frozen, `absent` members absent (unexcused)."""
+    """A meeting held with the services: roster frozen, `absent` members absent (unexcused).
+    It starts at 19:30 on `day` and lasts `minutes`, unless `start` and `length` say otherwise."""
     topic = "Học tập và làm theo tư tưởng Hồ Chí Minh" if kind == Kind.THEMATIC else ""
-    m = s.meeting_create(cell=cell, kind=kind, planned_at=at(day), topic=topic, combined=combined)
+    start = start or at(day)
+    m = s.meeting_create(cell=cell, kind=kind, planned_at=start, topic=topic, combined=combined)
     s.roster_freeze(meeting=m, version=v(m))
     for i, row in enumerate(m.roster.order_by("pk")):
         presence = Presence.UNEXCUSED if i < absent else Presence.PRESENT
@@ -58,8 +63,8 @@ def held(
     s.meeting_hold(
         meeting=m,
         version=v(m),
-        started_at=at(day),
-        ended_at=at(day) + dt.timedelta(minutes=minutes),
+        started_at=start,
+        ended_at=start + (length or dt.timedelta(minutes=minutes)),
     )
     return m
 
@@ -158,6 +163,14 @@ def test_page_shows_totals_and_filters_missing(world, cast, month, client_for):
     # Attendance over the held meetings (the cast's secretary is a fourth member of `cell`).
     assert ratio(4 + 2, 4 + 3) in html
     assert cell.name in html and cell3.name in html
+    for m in Meeting.objects.filter(cell__in=month, planned_at__gte=at(dt.date(2026, 3, 1), 0, 0)):
+        assert f'href="{reverse("meetings:detail", args=[m.pk])}"' in html
+    for unit in month:
+        assert f'href="{reverse("org:unit", args=[unit.pk])}"' in html
+    c.cookies["django_language"] = "en"
+    english = c.get(url, {"period": "2026-03"}).content.decode()
+    assert "05/03/2026 · 95 min" in english and "06/03/2026 · 60 min" in english
+    assert "07/03/2026 (Cancelled)" in english  # cell3's meeting: no length
     only = c.get(url, {"period": "2026-03", "missing": "monthly"}).content.decode()
     assert cell3.name in only and cell.name not in only and cell2.name not in only
     partial = c.get(url, {"period": "2026-03"}, headers={"HX-Request": "true"})
@@ -280,3 +293,65 @@ def test_share_is_strictly_over_the_rule(world):
         r for r in compliance_report(world.base, parse_period("2026-03")).cells if r.pk == cell.pk
     )
     assert (row.present, row.expected) == (17, 20) and row.attendance is False
+
+
+def test_the_local_day_decides_the_month(world):
+    # Vietnam is UTC+7: 00:30 on 1 April is still 31 March in UTC, and the database keeps UTC.
+    late = held(world.cell, dt.date(2026, 3, 31), start=at(dt.date(2026, 3, 31), 23, 30))
+    early = held(world.cell2, dt.date(2026, 4, 1), start=at(dt.date(2026, 4, 1), 0, 30))
+    assert (late.day, early.day) == (dt.date(2026, 3, 31), dt.date(2026, 4, 1))
+    march = {r.pk: r for r in compliance_report(world.base, parse_period("2026-03")).cells}
+    april = {r.pk: r for r in compliance_report(world.base, parse_period("2026-04")).cells}
+    assert march[world.cell.pk].monthly and not march[world.cell2.pk].monthly
+    assert april[world.cell2.pk].monthly and not april[world.cell.pk].monthly
+    assert [m.day for m in march[world.cell.pk].meetings] == [dt.date(2026, 3, 31)]
+    assert [m.day for m in april[world.cell2.pk].meetings] == [dt.date(2026, 4, 1)]
+    assert march[world.cell2.pk].meetings == [] and april[world.cell.pk].meetings == []
+    for key in ("2026-03", "2026-04", "2026-Q1", "2026-Q2"):
+        check(world.base, key, [world.cell, world.cell2])
+
+
+def test_length_is_whole_minutes_to_the_microsecond(world):
+    # 42-HD/BTCTW: at least 90 minutes from 28/10/2025. A microsecond short is 89 minutes.
+    start = at(dt.date(2026, 3, 5), 19, 30).replace(second=15, microsecond=250_000)
+    short = held(
+        world.cell,
+        dt.date(2026, 3, 5),
+        start=start,
+        length=dt.timedelta(minutes=90) - dt.timedelta(microseconds=1),
+    )
+    exact = held(world.cell2, dt.date(2026, 3, 5), start=start, length=dt.timedelta(minutes=90))
+    assert (short.duration_minutes, exact.duration_minutes) == (89, 90)
+    rows = {r.pk: r for r in compliance_report(world.base, parse_period("2026-03")).cells}
+    assert [m.minutes for m in rows[world.cell.pk].meetings] == [89]
+    assert [m.minutes for m in rows[world.cell2.pk].meetings] == [90]
+    assert rows[world.cell.pk].duration is False and rows[world.cell2.pk].duration is True
+    check(world.base, "2026-03", [world.cell, world.cell2])
+
+
+def test_a_province_rule_applies_to_the_cells_of_that_province_only(world):
+    RuleVersion.objects.create(
+        province=world.province,
+        effective_from=dt.date(2026, 3, 1),
+        source="Hướng dẫn của Tỉnh ủy (thử)",
+        values={"meeting_min_minutes": 100},
+    )
+    neighbour = f.unit(UnitKind.PROVINCE, name="Đảng bộ tỉnh Bên")
+    lone = f.unit(UnitKind.BASE_CELL, neighbour, name="Chi bộ cơ sở Bên")
+    f.member(lone)
+    for cell in (world.cell, world.cell2, lone):
+        held(cell, dt.date(2026, 3, 5), minutes=95)
+    held(world.cell, dt.date(2026, 2, 5), minutes=95)  # before the province's rule
+    province = {r.pk: r for r in compliance_report(world.province, parse_period("2026-03")).cells}
+    assert province[world.cell.pk].province_id == world.province.pk
+    assert [m.minimum for m in province[world.cell.pk].meetings] == [100]
+    assert province[world.cell.pk].duration is False
+    feb = {r.pk: r for r in compliance_report(world.base, parse_period("2026-02")).cells}
+    assert [m.minimum for m in feb[world.cell.pk].meetings] == [90] and feb[world.cell.pk].duration
+    other = compliance_report(neighbour, parse_period("2026-03")).cells
+    assert [(r.pk, r.province_id, r.duration) for r in other] == [(lone.pk, neighbour.pk, True)]
+    assert [m.minimum for m in other[0].meetings] == [90]
+    check(world.province, "2026-03", [world.cell, world.cell2, world.other_cell])
+    check(world.base, "2026-02", [world.cell, world.cell2])
+    check(neighbour, "2026-03", [lone])
+    check(lone, "2026-03", [lone])
