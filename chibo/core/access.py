@@ -280,5 +280,11 @@ def can_read_meeting_record(user, meeting) -> bool:
     return scope is None or OrgUnit.all_objects.filter(pk=meeting.cell_id, pk__in=scope).exists()
 
 
+def can_assign_followers(user, cell) -> bool:
+    """An office above the cell (a writer of its parent) assigns the superior followers who
+    follow it; the cell's own secretary does not choose who follows it."""
+    return cell.parent_id is not None and can_write_unit(user, cell.parent)
+
+
 def can_write_meeting(user, meeting) -> bool:
     return meetings_for(user, write=True).filter(pk=meeting.pk).exists()

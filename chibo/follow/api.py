@@ -15,7 +15,6 @@ from chibo.core.api import InSchema, Page, user_of
 
 from . import services
 from .models import FollowAssignment
-from .views import can_assign
 
 follow = Router(tags=["follow"])
 
@@ -61,7 +60,7 @@ def assignment_list(
 def assignment_create(request: HttpRequest, payload: AssignIn) -> tuple[int, FollowAssignment]:
     user = user_of(request)
     cell = access.get_unit_for(user, payload.cell)
-    if not can_assign(user, cell):
+    if not access.can_assign_followers(user, cell):
         raise PermissionDenied
     follower = get_object_or_404(User, pk=payload.follower)
     return 201, services.assign(
@@ -82,6 +81,6 @@ def assignment_finish(
     assignment = get_object_or_404(
         FollowAssignment.objects.filter(cell__in=access.units_for(user)), pk=assignment_id
     )
-    if not can_assign(user, assignment.cell):
+    if not access.can_assign_followers(user, assignment.cell):
         raise PermissionDenied
     return services.finish(assignment=assignment, end=payload.end)

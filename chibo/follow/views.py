@@ -19,11 +19,6 @@ from .forms import AssignForm, FinishForm
 from .models import FollowAssignment
 
 
-def can_assign(user, cell) -> bool:
-    """An office above the cell assigns its followers; the cell's own secretary does not."""
-    return cell.parent_id is not None and access.can_write_unit(user, cell.parent)
-
-
 def _cell(request: HttpRequest, pk: int):
     access.require_staff(request.user)
     cell = access.get_unit_for(request.user, pk)
@@ -35,7 +30,7 @@ def _cell(request: HttpRequest, pk: int):
 @login_required
 def cell_followers(request: HttpRequest, pk: int) -> HttpResponse:
     cell = _cell(request, pk)
-    writer = can_assign(request.user, cell)
+    writer = access.can_assign_followers(request.user, cell)
     people = services.candidates(cell) if writer else []
     form = AssignForm(initial={"start": timezone.localdate()}, people=people)
     status = 200
@@ -86,7 +81,7 @@ def cell_followers(request: HttpRequest, pk: int) -> HttpResponse:
 def finish(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = get_object_or_404(FollowAssignment, pk=pk)
     cell = _cell(request, assignment.cell_id)
-    if not can_assign(request.user, cell):
+    if not access.can_assign_followers(request.user, cell):
         raise PermissionDenied
     form = FinishForm(request.POST)
     if form.is_valid():

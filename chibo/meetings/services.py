@@ -67,6 +67,8 @@ def schedule_set(*, cell: OrgUnit, day: int, time: dt.time, place: str) -> Sched
         raise ValidationError({"cell": _("Only a cell has a meeting schedule.")})
     if not 1 <= day <= 28:
         raise ValidationError({"day": _("Choose a day from 1 to 28, so that every month has it.")})
+    if not place.strip():
+        raise ValidationError({"place": _("Say where the cell meets.")})
     schedule, _created = Schedule.objects.update_or_create(
         cell=cell, defaults={"day": day, "time": time, "place": place.strip()}
     )

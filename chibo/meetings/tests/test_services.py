@@ -304,3 +304,14 @@ def test_check_in_with_the_code(world):
         s.attendance_check_in(meeting=m, member=world.member2, code=m.checkin_code)  # not on roster
     row = s.attendance_check_in(meeting=m, member=world.member, code=m.checkin_code)
     assert row.presence == Presence.PRESENT and row.checked_in_at is not None
+
+
+def test_schedule_needs_a_place(world):
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from chibo.meetings.models import Schedule
+
+    with translation.override("en"), pytest.raises(ValidationError, match="where the cell meets"):
+        s.schedule_set(cell=world.cell, day=5, time=dt.time(19, 30), place="   ")
+    assert not Schedule.objects.exists()
