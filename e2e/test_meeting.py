@@ -22,6 +22,7 @@ pytestmark = pytest.mark.e2e
 def data(transactional_db):
     # Transactional tests empty the tables after each test, rules included: load them again.
     importlib.import_module("chibo.rules.migrations.0002_regulations").load(apps, None)
+    importlib.import_module("chibo.rules.migrations.0004_member_rules").load(apps, None)
     # And the other national data the migrations seed: the agenda template, the terms.
     for seeded in (
         "chibo.meetings.migrations.0005_national_agenda_template",

@@ -24,6 +24,20 @@ class Rules:
     quality_average: int | None  # Trung bình at or above; below is Kém
     good_meeting_attendance: Fraction | None  # a good meeting: attendance above this share
     year_good_min_good_meetings: int | None  # a good year: all meetings fair+, this many good
+    # Members (Điều lệ, Quy định 294-QĐ/TW and the guidance before it)
+    admission_min_age: int | None  # a candidate is at least this old at the cell's vote
+    admission_max_age: int | None  # ... and at most this old, unless a higher level approves
+    introducer_min_months: int | None  # an introducer has worked with the candidate this long
+    ceremony_working_days: int | None  # the admission ceremony within this many working days
+    probation_months: int | None  # probation runs this long from the ceremony
+    review_working_days: int | None  # the cell considers official membership within this
+    removal_missed_meetings: int | None  # unexcused missed meetings in a year: removal review
+    # Party badges (Huy hiệu Đảng)
+    badge_years: list[int] | None  # party ages that earn a badge
+    badge_occasions: list[tuple[int, int]] | None  # (month, day) of the award occasions
+    badge_early_ill_months: dict[int, int] | None  # badge years -> months early when ill
+    badge_posthumous_months: int | None  # months early for a posthumous award
+    badge_discipline_wait_months: dict[str, int] | None  # discipline kind -> months held back
 
 
 FRACTIONS = {"ordinary_majority", "special_majority", "good_meeting_attendance"}
@@ -34,8 +48,15 @@ def _parse(name: str, value):
         return None
     if name in FRACTIONS:
         return Fraction(str(value))  # stored as text, e.g. "1/2", "17/20"
-    if name == "quality_max":
+    if name in ("quality_max", "badge_discipline_wait_months"):
         return {str(k): int(v) for k, v in value.items()}
+    if name == "badge_years":
+        return sorted(int(v) for v in value)
+    if name == "badge_occasions":  # stored as "dd/mm" texts
+        days = [tuple(int(x) for x in str(v).split("/")) for v in value]
+        return sorted((month, day) for day, month in days)
+    if name == "badge_early_ill_months":
+        return {int(k): int(v) for k, v in value.items()}
     return int(value)
 
 
@@ -88,3 +109,17 @@ class RuleBook:
         if key not in self._cache:
             self._cache[key] = _build(self._versions, on, province_id)
         return self._cache[key]
+
+
+def sources(on: dt.date, province_id: int | None = None) -> dict[str, int]:
+    """For each rule in force on `on`, the id of the RuleVersion that set it (the layering of
+    `at`: the latest nationwide version, then the province's own)."""
+    out: dict[str, int] = {}
+    from .models import RuleVersion
+
+    rows = RuleVersion.objects.filter(effective_from__lte=on).order_by("effective_from", "pk")
+    for wanted in (None, province_id) if province_id is not None else (None,):
+        for pk, province, values in rows.values_list("pk", "province_id", "values"):
+            if province == wanted:
+                out.update(dict.fromkeys(values, pk))
+    return out

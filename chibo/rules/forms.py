@@ -1,0 +1,59 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from chibo.core.forms import BootstrapForm, DateField, style_fields
+
+from .catalogue import ENTRIES, from_text
+
+
+class VersionForm(BootstrapForm):
+    """A new version: its date, its regulation, whose it is, and the values it sets (one
+    text box per rule; left empty, a rule keeps the value it had)."""
+
+    effective_from = DateField(label=_("Takes effect on"))
+    source = forms.CharField(label=_("Regulation"), max_length=200)
+    province = forms.TypedChoiceField(label=_("Applies to"), coerce=int)
+
+    def __init__(self, *args, provinces=(), current: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["province"].choices = [(0, _("Nationwide"))] + [  # type: ignore[attr-defined]
+            (p.pk, p.name) for p in provinces
+        ]
+        for name, entry in ENTRIES.items():
+            label = f"{entry.label} ({entry.unit})" if entry.unit else str(entry.label)
+            now = (current or {}).get(name, "")
+            self.fields[f"v_{name}"] = forms.CharField(
+                label=label,
+                required=False,
+                max_length=300,
+                help_text=_("In force now: %(value)s") % {"value": now} if now else "",
+            )
+            self.fields[f"v_{name}"].widget.attrs["placeholder"] = now
+        style_fields(self)
+
+    def clean(self):
+        data = super().clean()
+        values = {}
+        for name, entry in ENTRIES.items():
+            text = (data.get(f"v_{name}") or "").strip()
+            if not text:
+                continue
+            try:
+                values[name] = from_text(entry, text)
+            except ValidationError as e:
+                self.add_error(f"v_{name}", e)
+        if not values and not self.errors:
+            raise ValidationError(_("Give at least one value."))
+        data["values"] = values
+        return data
+
+
+class DayChangeForm(BootstrapForm):
+    date = DateField(label=_("Date"))
+    working = forms.BooleanField(
+        label=_("A weekend day that is worked"),
+        required=False,
+        help_text=_("Leave unticked for a weekday off."),
+    )
+    name = forms.CharField(label=_("Reason"), max_length=200)

@@ -1,0 +1,94 @@
+"""Writes to the rules: a new version of a regulation, a working-day change. A version takes
+effect from today at the earliest, so the deadlines and checks of past dates keep reading
+the rules they had (a regulation is never rewritten: a new one is added)."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chibo.org.models import Kind, OrgUnit
+
+from . import calendar
+from .catalogue import ENTRIES
+from .models import DayChange, RuleVersion
+
+
+@transaction.atomic
+def version_add(
+    *,
+    effective_from: dt.date,
+    source: str,
+    province: OrgUnit | None,
+    values: dict,
+    today: dt.date | None = None,
+) -> RuleVersion:
+    """`values`: stored JSON values by rule name (see chibo.rules.catalogue.from_text)."""
+    today = today or timezone.localdate()
+    if effective_from < today:
+        raise ValidationError(
+            {
+                "effective_from": _(
+                    "A new version takes effect from today at the earliest: earlier dates "
+                    "keep the rules they had."
+                )
+            }
+        )
+    source = " ".join(source.split())
+    if not source:
+        raise ValidationError({"source": _("Name the regulation.")})
+    if province is not None and province.kind != Kind.PROVINCE:
+        raise ValidationError({"province": _("A province's own rules belong to a province.")})
+    if not values:
+        raise ValidationError(_("Give at least one value."))
+    unknown = sorted(set(values) - set(ENTRIES))
+    if unknown:
+        raise ValidationError(_("Unknown rules: %(names)s.") % {"names": ", ".join(unknown)})
+    version = RuleVersion(
+        effective_from=effective_from, source=source, province=province, values=values
+    )
+    version.full_clean()
+    version.save()
+    return version
+
+
+@transaction.atomic
+def day_change_add(*, date: dt.date, working: bool, name: str) -> DayChange:
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": _("Say why the day changes.")})
+    if not calendar.FIRST <= date <= calendar.LAST:
+        raise ValidationError(
+            {
+                "date": _("Chibo counts working days from %(first)s to %(last)s.")
+                % {"first": f"{calendar.FIRST:%d/%m/%Y}", "last": f"{calendar.LAST:%d/%m/%Y}"}
+            }
+        )
+    if DayChange.objects.filter(date=date).exists():
+        raise ValidationError({"date": _("That day is already recorded.")})
+    usual = calendar.is_working(date, {})
+    if usual == working:
+        raise ValidationError(
+            {
+                "working": (
+                    _("%(day)s is already a working day.")
+                    if working
+                    else _("%(day)s is already a day off.")
+                )
+                % {"day": f"{date:%d/%m/%Y}"}
+            }
+        )
+    change = DayChange(date=date, working=working, name=name)
+    change.full_clean()
+    change.save()
+    calendar.rebuild(date)
+    return change
+
+
+@transaction.atomic
+def day_change_delete(*, change: DayChange) -> None:
+    date = change.date
+    change.delete()
+    calendar.rebuild(date)
