@@ -19,6 +19,7 @@ from chibo.members.models import (
     MemberQuerySet,
     Placement,
     Position,
+    Transfer,
 )
 from chibo.org.models import Ancestry, OrgUnit, OrgUnitQuerySet, Village
 
@@ -227,6 +228,60 @@ def placements_for(user, *, deleted: bool = False) -> QuerySet[Placement]:
 
 def positions_for(user, *, deleted: bool = False) -> QuerySet[Position]:
     return Position.all_objects.filter(deleted_at__isnull=not deleted, member__in=members_for(user))
+
+
+# Transfers ------------------------------------------------------------------------------------
+
+
+def transfers_for(user, *, write: bool = False) -> QuerySet[Transfer]:
+    """Transfers sent from or to a cell in scope: the letter concerns both sides, and the
+    receiving side sees what it is asked to accept before the record is theirs. A member
+    reads their own."""
+    qs = Transfer.objects.all()
+    scope = _scope(user, write)
+    if scope is None:
+        return qs
+    condition = Q(from_unit_id__in=scope) | Q(to_unit_id__in=scope)
+    if not write and user.member_id:
+        condition |= Q(member_id=user.member_id)
+    return qs.filter(condition)
+
+
+# Who acts on a transfer: the sending side cancels it, the receiving side accepts it.
+TRANSFER_SIDES = {"sending": "from_unit_id", "receiving": "to_unit_id"}
+
+
+def _transfers_written_by(user, side: str) -> QuerySet[Transfer]:
+    scope = _scope(user, True)
+    qs = Transfer.objects.all()
+    return qs if scope is None else qs.filter(**{f"{TRANSFER_SIDES[side]}__in": scope})
+
+
+def get_transfer_for(user, pk, *, write: bool = False, side: str | None = None) -> Transfer:
+    """A transfer the user may read. `write`: one they may act on from either side; `side`
+    ("sending" or "receiving"): from that side only (implies write)."""
+    writable = _transfers_written_by(user, side) if side else transfers_for(user, write=True)
+    readable = transfers_for(user).select_related("member", "from_unit", "to_unit")
+    return _get(readable, writable, pk, write or side is not None)
+
+
+def can_accept_transfer(user, transfer: Transfer) -> bool:
+    return _transfers_written_by(user, "receiving").filter(pk=transfer.pk).exists()
+
+
+def can_cancel_transfer(user, transfer: Transfer) -> bool:
+    return _transfers_written_by(user, "sending").filter(pk=transfer.pk).exists()
+
+
+def can_end_transfer(user, transfer: Transfer) -> bool:
+    return transfers_for(user, write=True).filter(pk=transfer.pk).exists()
+
+
+def transfer_targets() -> OrgUnitQuerySet:
+    """Units a transfer may be sent to: any live unit, in scope or not (the service refuses
+    one that holds no members). A letter names the receiving organisation wherever it is in
+    the tree; that side decides by accepting, and the sender learns only the cell's name."""
+    return OrgUnit.objects.all()
 
 
 # Meetings -------------------------------------------------------------------------------------

@@ -2,10 +2,19 @@
 services (member_refresh) and the bulk demo writer derive exactly the same rows."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
-from .models import EVENT_PRECEDENCE, STATUS_OF_EVENT, EventKind, PlacementKind
+from chibo.rules.calendar import add_months
+
+from .models import (
+    ADMISSIONS,
+    EVENT_PRECEDENCE,
+    IN_PARTY,
+    STATUS_OF_EVENT,
+    EventKind,
+    PlacementKind,
+)
 
 
 class PlacementFact(NamedTuple):
@@ -25,6 +34,40 @@ class Period(NamedTuple):
     status: str
     valid_from: dt.date
     valid_to: dt.date | None  # exclusive; None: still so
+    party_age_from: dt.date | None = None  # in the Party: party age counts from this day
+
+
+class Copies(NamedTuple):
+    """The values kept on the member row (see Member)."""
+
+    home_unit_id: int | None
+    admitted_on: dt.date | None
+    official_on: dt.date | None
+    last_admitted_on: dt.date | None
+    ceremony_on: dt.date | None
+    probation_ends_on: dt.date | None
+
+
+def copies(
+    placements: Iterable[PlacementFact],
+    events: Iterable[EventFact],
+    probation_months: Callable[[dt.date], int | None],
+) -> Copies:
+    """`probation_months(day)`: the rule in force on the ceremony day."""
+    events = list(events)
+    admissions = [e.date for e in events if e.kind in ADMISSIONS]
+    last = max(admissions) if admissions else None
+    ceremonies = [e.date for e in events if e.kind == EventKind.CEREMONY]
+    ceremony = min((d for d in ceremonies if last and d >= last), default=None)
+    months = probation_months(ceremony) if ceremony else None
+    return Copies(
+        home_unit(placements),
+        first_date(events, EventKind.ADMITTED),
+        first_date(events, EventKind.OFFICIAL),
+        last,
+        ceremony,
+        add_months(ceremony, months) if ceremony and months else None,
+    )
 
 
 def home_unit(placements: Iterable[PlacementFact]) -> int | None:
@@ -62,4 +105,23 @@ def status_periods(events: Iterable[EventFact]) -> list[Period]:
         if periods:
             periods[-1] = periods[-1]._replace(valid_to=e.date)
         periods.append(Period(status, e.date, None))
-    return periods
+    return _with_party_age(periods)
+
+
+def _with_party_age(periods: list[Period]) -> list[Period]:
+    """Party age counts from the first admission, less the days out of the Party since."""
+    out: list[Period] = []
+    start: dt.date | None = None
+    gap = dt.timedelta(0)
+    left: dt.date | None = None  # the day the member last left the Party
+    for p in periods:
+        in_party = p.status in IN_PARTY
+        if in_party and start is None:
+            start = p.valid_from
+        elif in_party and left is not None:
+            gap += p.valid_from - left
+            left = None
+        elif not in_party and start is not None and left is None:
+            left = p.valid_from
+        out.append(p._replace(party_age_from=start + gap if in_party and start else None))
+    return out

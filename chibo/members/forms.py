@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from chibo.core.forms import BootstrapForm, DateField
 from chibo.org.forms import UnitCodeField
 
-from .models import EventKind, Gender, Member, PlacementKind, PositionKind, Status
+from .models import EventKind, ExemptionReason, Gender, Member, PlacementKind, PositionKind, Status
 
 STATUS_FILTERS = [
     ("", _("In the Party")),
@@ -67,6 +67,11 @@ class EventForm(BootstrapForm):
     kind = forms.ChoiceField(label=_("Event"), choices=EventKind.choices)
     date = DateField(label=_("Date"))
     end_date = DateField(label=_("Until (exemption only)"), required=False)
+    reason = forms.ChoiceField(
+        label=_("Reason (exemption only)"),
+        choices=[("", "—"), *ExemptionReason.choices],
+        required=False,
+    )
     decision_number = forms.CharField(label=_("Decision number"), max_length=40, required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 

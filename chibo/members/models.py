@@ -25,6 +25,7 @@ class Gender(models.TextChoices):
 
 class EventKind(models.TextChoices):
     ADMITTED = "admitted", _("Admitted (probationary)")
+    CEREMONY = "ceremony", _("Admission ceremony held")
     OFFICIAL = "official", _("Recognised as official member")
     READMITTED = "readmitted", _("Readmitted")
     TRANSFERRED = "transferred", _("Transferred")
@@ -70,6 +71,19 @@ EVENT_PRECEDENCE = {
 IN_PARTY = {Status.PROBATIONARY, Status.OFFICIAL}
 # Events that are periods (they have an end date).
 PERIOD_EVENTS = {EventKind.EXEMPTED}
+ADMISSIONS = {EventKind.ADMITTED, EventKind.READMITTED}
+DISCIPLINES = {EventKind.REPRIMAND, EventKind.WARNING, EventKind.DISMISSAL}
+
+
+class ExemptionReason(models.TextChoices):
+    """Why a member is exempt from activities (miễn sinh hoạt)."""
+
+    OLD_AGE = "old_age", _("Old age")
+    ILLNESS = "illness", _("Illness")
+    ABROAD = "abroad", _("Abroad")
+    MATERNITY = "maternity", _("Maternity")
+    MOBILE_WORK = "mobile_work", _("Mobile work")
+    OTHER = "other", _("Other")
 
 
 def exempt_on(on: dt.date, member_ref: str = "pk") -> Exists:
@@ -158,6 +172,10 @@ class Member(SoftDeletable):
     )
     admitted_on = models.DateField(_("admission decision date"), null=True, editable=False)
     official_on = models.DateField(_("official member date"), null=True, editable=False)
+    # The current stint (the latest admission or readmission), for the probation deadlines:
+    last_admitted_on = models.DateField(null=True, editable=False)
+    ceremony_on = models.DateField(_("admission ceremony"), null=True, editable=False)
+    probation_ends_on = models.DateField(_("probation ends"), null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MemberManager()
@@ -345,6 +363,9 @@ class MemberEvent(SoftDeletable):
     kind = models.CharField(_("event"), max_length=20, choices=EventKind.choices)
     date = models.DateField(_("date"))
     end_date = models.DateField(_("until"), null=True, blank=True)
+    reason = models.CharField(
+        _("reason"), max_length=20, choices=ExemptionReason.choices, blank=True
+    )
     decision_number = models.CharField(_("decision number"), max_length=40, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
@@ -378,6 +399,9 @@ class StatusPeriod(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices)
     valid_from = models.DateField()
     valid_to = models.DateField(null=True, blank=True)
+    # In the Party: the day party age counts from, for any day of this period (the first
+    # admission, moved later by the days spent out of the Party before this period).
+    party_age_from = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["valid_from"]
@@ -388,3 +412,61 @@ class StatusPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.status} {self.valid_from}"
+
+
+class TransferState(models.TextChoices):
+    PENDING = "pending", _("Sent, not yet received")
+    ACCEPTED = "accepted", _("Received")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Transfer(models.Model):
+    """A move of a member's activities (chuyển sinh hoạt đảng) to another cell.
+
+    Official: the record moves; the member leaves the sending cell on `sent_on` and belongs to
+    the receiving cell from `received_on`, when that cell accepts. In between the member is in
+    transit and counts in neither. Temporary: the record stays; the member also takes part in
+    the receiving cell from `received_on` until `until`. The placements are written by
+    chibo.members.transfers, which also keeps this row's state."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="transfers")
+    kind = models.CharField(_("kind"), max_length=10, choices=PlacementKind.choices)
+    from_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("from cell"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("to cell"), on_delete=models.PROTECT, related_name="+"
+    )
+    letter_number = models.CharField(_("letter number"), max_length=40)
+    sent_on = models.DateField(_("sent on"))
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    until = models.DateField(_("temporary until"), null=True, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=TransferState.choices, default=TransferState.PENDING
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    placement = models.OneToOneField(
+        Placement, null=True, blank=True, on_delete=models.SET_NULL, related_name="transfer"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        ordering = ["-sent_on", "pk"]
+        indexes = [
+            models.Index(fields=["from_unit", "sent_on"]),
+            models.Index(fields=["to_unit", "sent_on"]),
+            models.Index(fields=["state", "sent_on"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(received_on__isnull=True) | Q(received_on__gte=models.F("sent_on")),
+                name="transfer_received_after_sent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.from_unit} → {self.to_unit}"

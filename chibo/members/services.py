@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chibo import rules
 from chibo.core.search import fold
 from chibo.org.models import Kind, OrgUnit, Village
 
@@ -38,6 +39,10 @@ PROFILE_FIELDS = (
 )
 
 
+def _probation_months(day: dt.date) -> int | None:
+    return rules.at(day).probation_months
+
+
 def member_refresh(member: Member) -> None:
     """Recompute what is derived from the member's placements and events: the copies on the
     member row and the status periods (see members.derive)."""
@@ -51,28 +56,22 @@ def member_refresh(member: Member) -> None:
         derive.EventFact(*row)
         for row in MemberEvent.objects.filter(member=member).values_list("pk", "kind", "date")
     ]
-    home = derive.home_unit(placements)
-    admitted = derive.first_date(events, EventKind.ADMITTED)
-    official = derive.first_date(events, EventKind.OFFICIAL)
-    if (member.home_unit_id, member.admitted_on, member.official_on) != (home, admitted, official):
-        Member.all_objects.filter(pk=member.pk).update(
-            home_unit_id=home, admitted_on=admitted, official_on=official
-        )
-        member.home_unit_id, member.admitted_on, member.official_on = home, admitted, official
+    copies = derive.copies(placements, events, _probation_months)
+    if tuple(getattr(member, f) for f in derive.Copies._fields) != copies:
+        Member.all_objects.filter(pk=member.pk).update(**copies._asdict())
+        for field, value in copies._asdict().items():
+            setattr(member, field, value)
     periods = derive.status_periods(events)
     stored = [
         derive.Period(*row)
         for row in StatusPeriod.objects.filter(member=member)
         .order_by("valid_from")
-        .values_list("status", "valid_from", "valid_to")
+        .values_list("status", "valid_from", "valid_to", "party_age_from")
     ]
     if stored != periods:
         StatusPeriod.objects.filter(member=member).delete()
         StatusPeriod.objects.bulk_create(
-            StatusPeriod(
-                member=member, status=p.status, valid_from=p.valid_from, valid_to=p.valid_to
-            )
-            for p in periods
+            StatusPeriod(member=member, **p._asdict()) for p in periods
         )
 
 
@@ -261,36 +260,34 @@ def member_transfer(
     arrived_on: dt.date | None = None,
     letter_number: str = "",
 ) -> Placement:
-    """Official transfer: the current official placement ends on `left_on`; the new one
-    starts on `arrived_on` (the gap between them is the time in transit)."""
+    """Official transfer sent and received at once (an office that writes both cells, or a
+    past transfer entered afterwards): the current official placement ends on `left_on`; the
+    new one starts on `arrived_on` (the gap between them is the time in transit). Goes
+    through members.transfers like any transfer; the letter number may be missing here."""
+    from . import transfers  # it builds on the services of this module
+
     arrived_on = arrived_on or left_on
     if arrived_on < left_on:
         raise ValidationError({"arrived_on": _("The arrival date is before the leaving date.")})
-    current = (
-        Placement.objects.select_for_update()
-        .filter(member=member, kind=PlacementKind.OFFICIAL, end__isnull=True)
-        .first()
-    )
-    if current is None:
-        raise ValidationError(_("The member has no current official placement to transfer from."))
-    if current.unit_id == to_unit.pk:
-        raise ValidationError({"to_unit": _("The member is already placed in that cell.")})
-    if left_on <= current.start:
-        raise ValidationError(
-            {"left_on": _("The leaving date must be after the current placement began.")}
+    names = {"sent_on": "left_on", "received_on": "arrived_on"}
+    try:
+        sent = transfers._send(
+            member=member,
+            kind=PlacementKind.OFFICIAL,
+            to_unit=to_unit,
+            letter_number=letter_number,
+            sent_on=left_on,
+            until=None,
+            note="",
+            letter_required=False,
         )
-    placement_update(placement=current, end=left_on)
-    new = placement_create(
-        member=member, unit=to_unit, start=arrived_on, letter_number=letter_number
-    )
-    event_create(
-        member=member,
-        kind=EventKind.TRANSFERRED,
-        date=left_on,
-        decision_number=letter_number,
-        note=f"{current.unit.code} → {to_unit.code}",
-    )
-    return new
+        received = transfers.transfer_accept(transfer=sent, received_on=arrived_on)
+    except ValidationError as e:
+        if not hasattr(e, "error_dict"):
+            raise
+        raise ValidationError({names.get(k, k): v for k, v in e.error_dict.items()}) from None
+    assert received.placement is not None
+    return received.placement
 
 
 @transaction.atomic
@@ -323,6 +320,8 @@ def _check_event(e: MemberEvent) -> None:
         raise ValidationError({"date": _("The date cannot be in the future.")})
     if e.date < e.member.birth_date:
         raise ValidationError({"date": _("The date is before the member's birth date.")})
+    if e.reason and e.kind != EventKind.EXEMPTED:
+        raise ValidationError({"reason": _("Only an exemption has a reason.")})
     if e.end_date is not None:
         if e.kind not in PERIOD_EVENTS:
             raise ValidationError({"end_date": _("Only an exemption has an end date.")})
@@ -354,12 +353,14 @@ def event_create(
     end_date: dt.date | None = None,
     decision_number: str = "",
     note: str = "",
+    reason: str = "",
 ) -> MemberEvent:
     e = MemberEvent(
         member=member,
         kind=kind,
         date=date,
         end_date=end_date,
+        reason=reason,
         decision_number=decision_number.strip(),
         note=note.strip(),
     )

@@ -88,6 +88,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "placements": member.placements.select_related("unit", "party_group").order_by("-start"),
         "positions": member.positions.select_related("unit", "village").order_by("-start"),
         "events": member.events.order_by("-date", "-pk"),
+        "transfers": member.transfers.select_related("from_unit", "to_unit"),
         "history": member_history(member),
         "can_write": access.can_write_member(request.user, member),
     }

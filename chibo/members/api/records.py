@@ -2,6 +2,7 @@
 its member (access.get_*_for); places it points at need write scope of their own."""
 
 import datetime as dt
+from typing import Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -14,7 +15,15 @@ from chibo.core.api import Filters, InSchema, Page, patch_data, today, unset, us
 from chibo.org.models import OrgUnit, Village
 
 from .. import services
-from ..models import EventKind, MemberEvent, Placement, PlacementKind, Position, PositionKind
+from ..models import (
+    EventKind,
+    ExemptionReason,
+    MemberEvent,
+    Placement,
+    PlacementKind,
+    Position,
+    PositionKind,
+)
 
 events = Router(tags=["events"])
 placements = Router(tags=["placements"])
@@ -135,6 +144,7 @@ class EventOut(Schema):
     kind: EventKind
     date: dt.date
     end_date: dt.date | None
+    reason: ExemptionReason | Literal[""]
     decision_number: str
     note: str
 
@@ -144,6 +154,7 @@ class EventIn(InSchema):
     kind: EventKind
     date: dt.date
     end_date: dt.date | None = None
+    reason: ExemptionReason | Literal[""] = Field("", description="An exemption's reason.")
     decision_number: str = ""
     note: str = ""
 
@@ -152,6 +163,7 @@ class EventPatch(InSchema):
     kind: EventKind = unset()
     date: dt.date = unset()
     end_date: dt.date | None = unset()
+    reason: ExemptionReason | Literal[""] = unset()
     decision_number: str = unset()
     note: str = unset()
 

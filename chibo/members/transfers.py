@@ -1,0 +1,429 @@
+"""Transfers of a member's activities between cells (chuyển sinh hoạt đảng).
+
+The sending side writes the letter (`transfer_send`); the member is then in transit until
+the receiving side accepts (`transfer_accept`). Official: the member leaves the sending cell
+on the sending day and counts in no cell until received. Temporary: the record stays where
+it is and the member also takes part in the receiving cell from receiving day until `until`.
+The placements that make members count in cells are written here and nowhere else, through
+members.services, so every count and report sees the transfer the same way."""
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chibo.core import formats
+from chibo.org.models import Ancestry, OrgUnit
+
+from . import services
+from .models import (
+    IN_PARTY,
+    EventKind,
+    Member,
+    Placement,
+    PlacementKind,
+    Transfer,
+    TransferState,
+)
+
+# Where it went, seen from a unit's subtree.
+IN, OUT, INTERNAL = "in", "out", "internal"
+
+
+def _date(day: dt.date) -> str:
+    return formats.date(day)
+
+
+def _not_future(day: dt.date, field: str) -> None:
+    if day > timezone.localdate():
+        raise ValidationError({field: _("The date cannot be in the future.")})
+
+
+def _in_party(member: Member, day: dt.date, field: str) -> None:
+    status = (
+        Member.all_objects.with_status(day)
+        .filter(pk=member.pk)
+        .values_list("status", flat=True)
+        .first()
+    )
+    if status not in IN_PARTY:
+        raise ValidationError(
+            {field: _("The member is not in the Party on %(date)s.") % {"date": _date(day)}}
+        )
+
+
+@contextmanager
+def _fields_as(**names: str) -> Iterator[None]:
+    """The placement and event services name their dates `start` and `date`; here they are
+    the transfer's own dates."""
+    try:
+        yield
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        raise ValidationError({names.get(k, k): v for k, v in exc.error_dict.items()}) from None
+
+
+def _send(
+    *,
+    member: Member,
+    kind: str,
+    to_unit: OrgUnit,
+    letter_number: str,
+    sent_on: dt.date,
+    until: dt.date | None,
+    note: str,
+    letter_required: bool,
+) -> Transfer:
+    letter_number = " ".join(letter_number.split())
+    note = note.strip()
+    if kind not in PlacementKind.values:
+        raise ValidationError({"kind": _("Choose an official or a temporary transfer.")})
+    if letter_required and not letter_number:
+        raise ValidationError({"letter_number": _("Give the number of the transfer letter.")})
+    _not_future(sent_on, "sent_on")
+    # One transfer at a time per member: lock the member so that two senders cannot both
+    # find no pending transfer.
+    Member.all_objects.select_for_update().filter(pk=member.pk).first()
+    if Transfer.objects.filter(member=member, state=TransferState.PENDING).exists():
+        raise ValidationError(
+            _(
+                "This member already has a transfer waiting to be received: receive or "
+                "cancel it first."
+            )
+        )
+    current = (
+        Placement.objects.select_for_update()
+        .filter(member=member, kind=PlacementKind.OFFICIAL, end__isnull=True)
+        .select_related("unit")
+        .first()
+    )
+    if current is None:
+        raise ValidationError(_("The member has no current official placement to transfer from."))
+    services._check_cell(to_unit, "to_unit")
+    if current.unit_id == to_unit.pk:
+        raise ValidationError({"to_unit": _("The member is already placed in that cell.")})
+    if kind == PlacementKind.OFFICIAL and sent_on <= current.start:
+        raise ValidationError(
+            {"sent_on": _("The leaving date must be after the current placement began.")}
+        )
+    if kind == PlacementKind.TEMPORARY and sent_on < current.start:
+        raise ValidationError(
+            {"sent_on": _("The sending date is before the current placement began.")}
+        )
+    _in_party(member, sent_on, "sent_on")
+    if kind == PlacementKind.TEMPORARY:
+        if until is None:
+            raise ValidationError({"until": _("Give the date the temporary transfer ends.")})
+        if until <= sent_on:
+            raise ValidationError(
+                {"until": _("A temporary transfer must end after the sending date.")}
+            )
+    elif until is not None:
+        raise ValidationError({"until": _("Only a temporary transfer has an end date.")})
+    transfer = Transfer(
+        member=member,
+        kind=kind,
+        from_unit=current.unit,
+        to_unit=to_unit,
+        letter_number=letter_number,
+        sent_on=sent_on,
+        until=until,
+        note=note,
+    )
+    transfer.full_clean(exclude=[] if letter_required else ["letter_number"])
+    transfer.save()
+    if kind == PlacementKind.OFFICIAL:
+        # The member leaves the sending cell today and is in transit until received.
+        services.placement_update(placement=current, end=sent_on)
+    return transfer
+
+
+@transaction.atomic
+def transfer_send(
+    *,
+    member: Member,
+    kind: str,
+    to_unit: OrgUnit,
+    letter_number: str,
+    sent_on: dt.date,
+    until: dt.date | None = None,
+    note: str = "",
+) -> Transfer:
+    """The sending side's letter. Official: the member's official placement ends on
+    `sent_on`. Temporary: nothing changes until the receiving cell accepts."""
+    transfer = _send(
+        member=member,
+        kind=kind,
+        to_unit=to_unit,
+        letter_number=letter_number,
+        sent_on=sent_on,
+        until=until,
+        note=note,
+        letter_required=True,
+    )
+    _tell_receivers(transfer)
+    return transfer
+
+
+def _tell_receivers(transfer: Transfer) -> None:
+    """The receiving cell's secretaries and the office above it learn that a member is on
+    the way (a transfer recorded as already received tells no one)."""
+    from django.urls import reverse
+
+    from chibo.core.formats import date
+    from chibo.deadlines.reminders import audiences
+    from chibo.notices.models import Kind
+    from chibo.notices.services import notify
+
+    users = audiences([transfer.to_unit_id], transfer.sent_on).get(transfer.to_unit_id, set())
+    notify(
+        users,
+        kind=Kind.TRANSFER_SENT,
+        key=f"transfer:{transfer.pk}",
+        params={
+            "member": transfer.member.full_name,
+            "from": transfer.from_unit.name,
+            "to": transfer.to_unit.name,
+            "letter": transfer.letter_number,
+            "day": date(transfer.sent_on),
+        },
+        url=reverse("members:transfer_detail", args=[transfer.pk]),
+    )
+
+
+def _pending(transfer: Transfer, message: str) -> Transfer:
+    locked = Transfer.objects.select_for_update().select_related("member").get(pk=transfer.pk)
+    if locked.state != TransferState.PENDING:
+        raise ValidationError(message)
+    return locked
+
+
+@transaction.atomic
+def transfer_accept(*, transfer: Transfer, received_on: dt.date) -> Transfer:
+    """The receiving cell takes the member in from `received_on`."""
+    t = _pending(transfer, _("Only a transfer waiting to be received can be accepted."))
+    _not_future(received_on, "received_on")
+    if received_on < t.sent_on:
+        raise ValidationError({"received_on": _("The receiving date is before the sending date.")})
+    if t.until is not None and received_on >= t.until:
+        raise ValidationError(
+            {
+                "received_on": _(
+                    "The temporary transfer ends on %(date)s: it cannot be received that day "
+                    "or later."
+                )
+                % {"date": _date(t.until)}
+            }
+        )
+    services._check_cell(t.to_unit, "to_unit")
+    _in_party(t.member, received_on, "received_on")
+    with _fields_as(start="received_on", end="until"):
+        if t.kind == PlacementKind.OFFICIAL:
+            t.placement = services.placement_create(
+                member=t.member, unit=t.to_unit, start=received_on, letter_number=t.letter_number
+            )
+            services.event_create(
+                member=t.member,
+                kind=EventKind.TRANSFERRED,
+                date=t.sent_on,
+                decision_number=t.letter_number,
+                note=f"{t.from_unit.code} → {t.to_unit.code}",
+            )
+        else:
+            t.placement = services.placement_create(
+                member=t.member,
+                unit=t.to_unit,
+                kind=PlacementKind.TEMPORARY,
+                start=received_on,
+                end=t.until,
+                letter_number=t.letter_number,
+                note=t.note,
+            )
+    t.received_on = received_on
+    t.state = TransferState.ACCEPTED
+    t.save()
+    return t
+
+
+@transaction.atomic
+def transfer_cancel(*, transfer: Transfer) -> Transfer:
+    """The letter is withdrawn before it was received. Official: the member is back in the
+    sending cell as if never sent (the placement ended on sending day runs on)."""
+    t = _pending(transfer, _("Only a transfer waiting to be received can be cancelled."))
+    if t.kind == PlacementKind.OFFICIAL:
+        sending = (
+            Placement.objects.select_for_update()
+            .filter(member=t.member, kind=PlacementKind.OFFICIAL, unit=t.from_unit, end=t.sent_on)
+            .order_by("-start", "-pk")
+            .first()
+        )
+        if sending is None:
+            raise ValidationError(
+                _(
+                    "The placement in the sending cell was changed after the transfer was "
+                    "sent; correct the placements on the member's page."
+                )
+            )
+        services.placement_update(placement=sending, end=None)
+    t.state = TransferState.CANCELLED
+    t.save()
+    return t
+
+
+@transaction.atomic
+def temporary_end(*, transfer: Transfer, on: dt.date) -> Transfer:
+    """A received temporary transfer ends early: the member stops taking part in the
+    receiving cell on `on`."""
+    t = Transfer.objects.select_for_update().select_related("member").get(pk=transfer.pk)
+    placement = (
+        Placement.all_objects.select_for_update().filter(pk=t.placement_id).first()
+        if t.placement_id
+        else None
+    )
+    if (
+        t.kind != PlacementKind.TEMPORARY
+        or t.state != TransferState.ACCEPTED
+        or placement is None
+        or placement.is_deleted
+    ):
+        raise ValidationError(_("Only a received temporary transfer can be ended early."))
+    _not_future(on, "on")
+    if on <= placement.start:
+        raise ValidationError(
+            {
+                "on": _("The end must come after the member was received, on %(date)s.")
+                % {"date": _date(placement.start)}
+            }
+        )
+    if placement.end is not None and on >= placement.end:
+        raise ValidationError(
+            {
+                "on": _("The temporary transfer already ends on %(date)s.")
+                % {"date": _date(placement.end)}
+            }
+        )
+    services.placement_update(placement=placement, end=on)
+    t.until = on
+    t.save()
+    return t
+
+
+# Lists ----------------------------------------------------------------------------------------
+
+
+def _within(unit: OrgUnit, column: str, day) -> Exists:
+    """`column` (a unit id) lay in `unit`'s subtree as the tree stood on `day`."""
+    return Exists(
+        Ancestry.objects.filter(
+            ancestor=unit, descendant=OuterRef(column), valid_from__lte=day
+        ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+    )
+
+
+def transfer_list(
+    qs: QuerySet[Transfer],
+    *,
+    start: dt.date,
+    end: dt.date,
+    unit: OrgUnit | None = None,
+    direction: str | None = None,
+    state: str | None = None,
+) -> QuerySet[Transfer]:
+    """Transfers that moved in [start, end] or were in transit on `end` (the report date),
+    annotated with `phase`, the state as it stood on `end`, and `as_of` (= end).
+
+    With a unit: only those leaving or entering its subtree (as the tree stood on the sending
+    day, and on the receiving day for the receiving cell), annotated with `direction` (in,
+    out, internal). Pending first (longest in transit first), then the received, latest
+    first, then the cancelled."""
+    pending_on_end = Q(sent_on__lte=end) & (
+        Q(state=TransferState.PENDING) | Q(state=TransferState.ACCEPTED, received_on__gt=end)
+    )
+    moved = Q(sent_on__gte=start, sent_on__lte=end) | Q(
+        received_on__gte=start, received_on__lte=end
+    )
+    qs = qs.filter(pending_on_end | moved).annotate(
+        as_of=Value(end, output_field=DateField()),
+        phase=Case(
+            When(state=TransferState.CANCELLED, then=Value(TransferState.CANCELLED.value)),
+            When(received_on__lte=end, then=Value(TransferState.ACCEPTED.value)),
+            default=Value(TransferState.PENDING.value),
+            output_field=CharField(),
+        ),
+        phase_rank=Case(
+            When(state=TransferState.CANCELLED, then=Value(2)),
+            When(received_on__lte=end, then=Value(1)),
+            default=Value(0),
+        ),
+        # Pending: by sending day, oldest first. Received: by receiving day, latest first.
+        sort_day=Case(
+            When(state=TransferState.ACCEPTED, received_on__lte=end, then=Value(None)),
+            default="sent_on",
+            output_field=DateField(),
+        ),
+    )
+    if unit is not None:
+        received_or_sent = Coalesce(OuterRef("received_on"), OuterRef("sent_on"))
+        qs = qs.annotate(
+            from_inside=_within(unit, "from_unit_id", OuterRef("sent_on")),
+            to_inside=_within(unit, "to_unit_id", received_or_sent),
+        ).filter(Q(from_inside=True) | Q(to_inside=True))
+        qs = qs.annotate(
+            direction=Case(
+                When(from_inside=True, to_inside=True, then=Value(INTERNAL)),
+                When(from_inside=True, then=Value(OUT)),
+                default=Value(IN),
+                output_field=CharField(),
+            )
+        )
+        if direction:
+            qs = qs.filter(Q(direction=direction))
+    if state:
+        qs = qs.filter(Q(phase=state))
+    return qs.select_related("member", "from_unit", "to_unit").order_by(
+        "phase_rank", "sort_day", "-received_on", "-sent_on", "pk"
+    )
+
+
+def transfer_counts(qs: QuerySet[Transfer]) -> dict[str, int]:
+    """For a `transfer_list` with a unit: how many in each direction and state, keyed
+    "in_pending", "out_accepted" ..., zeros included."""
+    group = ("direction", "phase")
+    found = {
+        f"{row['direction']}_{row['phase']}": row["n"]
+        for row in qs.order_by().values(*group).annotate(n=Count("pk"))
+    }
+    return {
+        f"{d}_{s}": found.get(f"{d}_{s}", 0)
+        for d in (IN, OUT, INTERNAL)
+        for s in TransferState.values
+    }
+
+
+def days_in_transit(t: Transfer) -> int | None:
+    """Days from sending to receiving; while pending on the list's date, the days so far."""
+    phase = getattr(t, "phase", None)
+    if phase == TransferState.CANCELLED or t.state == TransferState.CANCELLED:
+        return None
+    as_of = getattr(t, "as_of", None) or timezone.localdate()
+    if t.received_on is not None and t.received_on <= as_of:
+        return (t.received_on - t.sent_on).days
+    return (as_of - t.sent_on).days
