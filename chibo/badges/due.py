@@ -1,0 +1,378 @@
+"""Who is due a Party badge on an occasion, for a unit's subtree, computed in SQL.
+
+For the occasion day O, with the rules in force on O:
+- due: in the Party on O with an official placement in the subtree; milestone N = the highest
+  badge age reached by O (party age counted as in chibo.badges.age); no badge of N or more
+  years recorded yet;
+- early (serious illness): exempt from activities for illness on O, and a milestone falls
+  within badge_early_ill_months[N] months after O;
+- posthumous: died in the badge_posthumous_months before O (or on O), placed in the subtree
+  when they died, with a milestone falling at most that many months after the death (party
+  age of the in-Party period that the death ended);
+- held back: any of these, disciplined less than badge_discipline_wait_months[kind] months
+  before O: listed apart, with the day the wait ends.
+
+Two queries over members (the living, the deceased) and one for the cells' names, whatever the
+number of members: milestones are CASEs on cut-off dates computed here, awards and discipline
+are correlated subqueries the database runs only for the members it keeps."""
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import groupby
+
+from django.db import models
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.lookups import GreaterThanOrEqual
+from django.utils.translation import gettext_lazy as _
+
+from chibo import rules as party_rules
+from chibo.members.models import (
+    DISCIPLINES,
+    IN_PARTY,
+    EventKind,
+    ExemptionReason,
+    Member,
+    MemberEvent,
+    Placement,
+    PlacementKind,
+    StatusPeriod,
+)
+from chibo.org.models import Ancestry, Kind, OrgUnit
+from chibo.rules.calendar import add_months
+
+from .age import latest_start, milestone_case, reached_on, whole_months, with_party_age_from
+from .models import BadgeAward, Early
+
+# Units whose subtree holds most of the members of a province (see `deceased`).
+LARGE_KINDS = {Kind.PROVINCE, Kind.DISTRICT}
+
+
+class Reason(models.TextChoices):
+    DUE = "due", _("Due")
+    ILLNESS = "illness", _("Early: serious illness")
+    POSTHUMOUS = "posthumous", _("Posthumous")
+
+
+EARLY_OF_REASON = {
+    Reason.DUE: "",
+    Reason.ILLNESS: Early.ILLNESS,
+    Reason.POSTHUMOUS: Early.POSTHUMOUS,
+}
+
+
+@dataclass
+class DueRow:
+    member_id: int
+    full_name: str
+    code: str
+    birth_date: dt.date
+    admitted_on: dt.date | None
+    party_age_from: dt.date
+    years: int  # the badge: years of party age
+    qualifies_on: dt.date  # the day party age reaches `years`
+    reason: str  # Reason
+    cell_id: int | None
+    cell_name: str = ""
+    cell_code: str = ""
+    death_on: dt.date | None = None
+    held_until: dt.date | None = None  # held back by discipline until this day
+    held_by: str = ""  # the discipline (EventKind) that holds the member back longest
+    sort_name: str = ""
+
+    @property
+    def choice(self) -> str:
+        """The value of the row's checkbox in the award form."""
+        return f"{self.member_id}:{self.years}"
+
+    @property
+    def early(self) -> str:
+        return EARLY_OF_REASON[Reason(self.reason)]
+
+    @property
+    def reason_label(self) -> str:
+        return str(Reason(self.reason).label)
+
+    @property
+    def held_by_label(self) -> str:
+        return str(EventKind(self.held_by).label) if self.held_by else ""
+
+
+@dataclass
+class DueList:
+    """The rows of due_list and their sections (computed once: the rows do not change)."""
+
+    unit: OrgUnit
+    on: dt.date
+    rules: party_rules.Rules
+    rows: list[DueRow] = field(default_factory=list)
+
+    @cached_property
+    def awardable(self) -> list[DueRow]:
+        return [r for r in self.rows if r.held_until is None]
+
+    @cached_property
+    def due(self) -> list[DueRow]:
+        return [r for r in self.awardable if r.reason == Reason.DUE]
+
+    @cached_property
+    def groups(self) -> list[tuple[int, list[DueRow]]]:
+        """The due members by badge (30 years first), each group in cell and name order."""
+        rows = sorted(self.due, key=lambda r: r.years)
+        return [(years, list(group)) for years, group in groupby(rows, key=lambda r: r.years)]
+
+    @cached_property
+    def early(self) -> list[DueRow]:
+        return [r for r in self.awardable if r.reason == Reason.ILLNESS]
+
+    @cached_property
+    def posthumous(self) -> list[DueRow]:
+        return [r for r in self.awardable if r.reason == Reason.POSTHUMOUS]
+
+    @cached_property
+    def held(self) -> list[DueRow]:
+        return [r for r in self.rows if r.held_until is not None]
+
+    @cached_property
+    def _by_member(self) -> dict[int, DueRow]:
+        return {r.member_id: r for r in self.rows}
+
+    def find(self, member_id: int) -> DueRow | None:
+        return self._by_member.get(member_id)
+
+
+def _waits(r: party_rules.Rules, on: dt.date) -> dict[str, tuple[int, dt.date]]:
+    """Discipline kind -> (months held back, the last day such a decision no longer holds
+    the member back on `on`)."""
+    waits = r.badge_discipline_wait_months or {}
+    return {k: (m, latest_start(on, m)) for k, m in sorted(waits.items()) if k in DISCIPLINES}
+
+
+def _with_discipline(qs: QuerySet, member: str, on: dt.date, waits) -> QuerySet:
+    """Alias `held_<kind>`: the latest decision of that kind still holding the member back on
+    `on` (NULL: none); and `held`, whether any does."""
+    if not waits:
+        return qs.alias(held=Value(False))
+    held = Q()
+    for kind, (_months, cut) in waits.items():
+        latest = MemberEvent.objects.filter(
+            member=OuterRef(member), kind=kind, date__gt=cut, date__lte=on
+        ).order_by("-date")
+        qs = qs.alias(**{f"held_{kind}": Subquery(latest.values("date")[:1])})
+        held |= Q(**{f"held_{kind}__isnull": False})
+    flag = Case(
+        When(held, then=Value(True)), default=Value(False), output_field=models.BooleanField()
+    )
+    return qs.alias(held=flag)
+
+
+def _not_awarded(member: str) -> Exists:
+    return Exists(BadgeAward.objects.filter(member=OuterRef(member), years__gte=OuterRef("years")))
+
+
+def living(unit: OrgUnit, on: dt.date, r: party_rules.Rules) -> QuerySet:
+    """Members in the Party on `on`, placed in the subtree, due (or early for illness),
+    annotated `years` and `reason`; discipline as aliases (see _with_discipline)."""
+    years = r.badge_years or []
+    ahead = r.badge_early_ill_months or {}
+    members = Member.objects.placed_in(unit, on)
+    if years:
+        # Party age never counts from before the first admission (a member's copy): younger
+        # members are left out before their status period is looked up.
+        first = max(latest_start(add_months(on, ahead.get(n, 0)), 12 * n) for n in years)
+        members = members.filter(Q(admitted_on__isnull=True) | Q(admitted_on__lte=first))
+    qs = with_party_age_from(members, on)
+    qs = qs.alias(
+        milestone=milestone_case("party_age_from", on, dict.fromkeys(years, 0)),
+        early_milestone=milestone_case("party_age_from", on, {n: ahead.get(n, 0) for n in years}),
+    ).filter(early_milestone__isnull=False)  # never below `milestone`: a cheap first cut
+    ill = MemberEvent.objects.filter(
+        member=OuterRef("pk"),
+        kind=EventKind.EXEMPTED,
+        reason=ExemptionReason.ILLNESS,
+        date__lte=on,
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+    # The cheap comparison first: the database need not look for an exemption otherwise.
+    early = (Q(milestone__isnull=True) | Q(milestone__lt=F("early_milestone"))) & Q(ill=True)
+    qs = qs.alias(ill=Exists(ill)).annotate(
+        years=Case(When(early, then=F("early_milestone")), default=F("milestone")),
+        reason=Case(When(early, then=Value(Reason.ILLNESS.value)), default=Value(Reason.DUE.value)),
+    )
+    qs = qs.filter(years__isnull=False).exclude(_not_awarded("pk"))
+    qs = _with_discipline(qs, "pk", on, _waits(r, on))
+    return qs if years else qs.none()  # no badge rule in force that day
+
+
+def deceased(unit: OrgUnit, on: dt.date, r: party_rules.Rules) -> QuerySet:
+    """The in-Party status periods that a death in the window before `on` ended, of members
+    placed in the subtree when they died, with a posthumous badge not yet recorded; annotated
+    `years`, `reason`, discipline as aliases. Rows of StatusPeriod, one per member."""
+    years = r.badge_years or []
+    months = r.badge_posthumous_months or 0
+    died = MemberEvent.objects.filter(
+        member=OuterRef("member_id"), kind=EventKind.DECEASED, date=OuterRef("valid_to")
+    )
+    tree = Ancestry.objects.filter(
+        ancestor_id=unit.pk,
+        descendant_id=OuterRef("unit_id"),
+        valid_from__lte=OuterRef(OuterRef("valid_to")),
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=OuterRef(OuterRef("valid_to"))))
+    # Placed on the day of death, or until it (a service may close the placement that day).
+    placed = (
+        Placement.objects.filter(
+            member=OuterRef("member_id"),
+            kind=PlacementKind.OFFICIAL,
+            start__lte=OuterRef("valid_to"),
+        )
+        .filter(Q(end__isnull=True) | Q(end__gte=OuterRef("valid_to")))
+        .filter(Exists(tree))
+        .order_by("-start", "-pk")
+    )
+    # Whole months of party age on the day `months` after the death; the reference date
+    # differs per member, so this one is arithmetic in SQL rather than cut-off dates.
+    age = whole_months("party_age_from", "valid_to", months)
+    milestone = Case(
+        *[
+            When(GreaterThanOrEqual(age, 12 * n), then=Value(n))
+            for n in sorted(years, reverse=True)
+        ],
+        default=None,
+        output_field=IntegerField(),
+    )
+    # The periods ended in the window, picked first (a few hundred in 100,000 members): the
+    # milestone arithmetic then runs on those rows only, whatever order the database takes.
+    since = add_months(on, -months)
+    window = StatusPeriod.objects.filter(status__in=IN_PARTY, valid_to__gte=since, valid_to__lte=on)
+    if unit.kind not in LARGE_KINDS:
+        # Below a province, start from the members placed under the unit in the window (a
+        # superset: the exact test is `placed`): ten times faster for a base committee,
+        # slower for a province, where the periods of the window are the smaller set.
+        ever = Ancestry.objects.filter(ancestor_id=unit.pk, valid_from__lte=on).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=since)
+        )
+        nearby = Placement.objects.filter(
+            kind=PlacementKind.OFFICIAL, unit__in=ever.values("descendant_id"), start__lte=on
+        ).filter(Q(end__isnull=True) | Q(end__gte=since))
+        window = window.filter(member_id__in=nearby.values("member_id"))
+    qs = (
+        StatusPeriod.objects.filter(pk__in=window.values("pk"), member__deleted_at__isnull=True)
+        .filter(Exists(died))
+        .alias(cell=Subquery(placed.values("unit_id")[:1]))
+        .filter(cell__isnull=False)
+        .annotate(years=milestone, reason=Value(Reason.POSTHUMOUS.value))
+        .filter(years__isnull=False)
+        .exclude(_not_awarded("member_id"))
+    )
+    qs = _with_discipline(qs, "member_id", on, _waits(r, on))
+    return qs if years and r.badge_posthumous_months is not None else qs.none()
+
+
+def due_list(unit: OrgUnit, on: dt.date, r: party_rules.Rules | None = None) -> DueList:
+    """Everyone due a badge on `on` under `unit`, with the early, posthumous and held-back
+    cases (see the module's docstring). `r`: the rules to apply (default: those in force on
+    `on` for the unit)."""
+    r = r if r is not None else party_rules.at(on, unit)
+    waits = _waits(r, on)
+    cell_on = Placement.objects.active_on(on).filter(
+        member=OuterRef("pk"), kind=PlacementKind.OFFICIAL
+    )
+    raw = list(
+        living(unit, on, r)
+        .order_by()
+        .values(
+            member_key=F("pk"),
+            name=F("full_name"),
+            record_code=F("code"),
+            born=F("birth_date"),
+            first_admitted=F("admitted_on"),
+            sort=F("search_name"),
+            age_from=F("party_age_from"),
+            badge=F("years"),
+            why=F("reason"),
+            cell_key=Subquery(cell_on.order_by("-start", "-pk").values("unit_id")[:1]),
+            **{f"last_{kind}": F(f"held_{kind}") for kind in waits},
+        )
+    )
+    raw += list(
+        deceased(unit, on, r)
+        .order_by()
+        .values(
+            member_key=F("member_id"),
+            name=F("member__full_name"),
+            record_code=F("member__code"),
+            born=F("member__birth_date"),
+            first_admitted=F("member__admitted_on"),
+            sort=F("member__search_name"),
+            age_from=F("party_age_from"),
+            badge=F("years"),
+            why=F("reason"),
+            cell_key=F("cell"),
+            death=F("valid_to"),
+            **{f"last_{kind}": F(f"held_{kind}") for kind in waits},
+        )
+    )
+    cells = {
+        pk: (name, code)
+        for pk, name, code in OrgUnit.all_objects.filter(
+            pk__in={x["cell_key"] for x in raw}
+        ).values_list("pk", "name", "code")
+    }
+    rows = []
+    for x in raw:
+        held = [
+            (add_months(x[f"last_{kind}"], months), kind)
+            for kind, (months, _cut) in waits.items()
+            if x[f"last_{kind}"] is not None
+        ]
+        until, by = max(held) if held else (None, "")
+        name, code = cells.get(x["cell_key"], ("", ""))
+        rows.append(
+            DueRow(
+                member_id=x["member_key"],
+                full_name=x["name"],
+                code=x["record_code"],
+                birth_date=x["born"],
+                admitted_on=x["first_admitted"],
+                party_age_from=x["age_from"],
+                years=x["badge"],
+                qualifies_on=reached_on(x["age_from"], x["badge"]),
+                reason=x["why"],
+                cell_id=x["cell_key"],
+                cell_name=name,
+                cell_code=code,
+                death_on=x.get("death"),
+                held_until=until,
+                held_by=by,
+                sort_name=x["sort"],
+            )
+        )
+    rows.sort(key=lambda row: (row.cell_name, row.sort_name, row.member_id))
+    return DueList(unit=unit, on=on, rules=r, rows=rows)
+
+
+Counts = Counter[tuple[int, str, bool]]
+
+
+def due_counts(unit: OrgUnit, on: dt.date, r: party_rules.Rules | None = None) -> Counts:
+    """(badge years, reason, held back) -> number of members, by two GROUP BY queries: the
+    figures of due_list without reading its rows."""
+    r = r if r is not None else party_rules.at(on, unit)
+    counts: Counts = Counter()
+    for qs in (living(unit, on, r), deceased(unit, on, r)):
+        grouped = qs.order_by().values("years", "reason", is_held=F("held")).annotate(n=Count("*"))
+        for row in grouped:
+            counts[(row["years"], row["reason"], bool(row["is_held"]))] += row["n"]
+    return counts

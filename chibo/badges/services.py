@@ -1,0 +1,194 @@
+"""Party badges: recording awards and special occasions (the writes), and the reads every page,
+the API and the reminders use, gathered here under one name:
+
+- chibo.badges.age: party age of one member, and in SQL for many;
+- chibo.badges.occasions: the award occasions of a year, the next one;
+- chibo.badges.due: who is due a badge on an occasion, for a unit's subtree."""
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from chibo import rules
+from chibo.core import formats
+from chibo.members.models import Member
+from chibo.org.models import Kind, OrgUnit
+
+from .age import PartyAge, party_age, party_age_from, with_party_age_from
+from .due import DueList, DueRow, Reason, due_counts, due_list
+from .models import BadgeAward, BadgeOccasion
+from .occasions import Occasion, next_occasion, occasion_on, occasions
+
+__all__ = [
+    "DueList",
+    "DueRow",
+    "Occasion",
+    "PartyAge",
+    "Reason",
+    "award_record",
+    "due_counts",
+    "due_list",
+    "next_occasion",
+    "occasion_create",
+    "occasion_delete",
+    "occasion_on",
+    "occasions",
+    "party_age",
+    "party_age_from",
+    "with_party_age_from",
+]
+
+DECISION_NUMBER_MAX = BadgeAward._meta.get_field("decision_number").max_length or 40
+OCCASION_NAME_MAX = BadgeOccasion._meta.get_field("name").max_length or 120
+
+
+@transaction.atomic
+def award_record(
+    *,
+    unit: OrgUnit,
+    occasion: dt.date,
+    awards: Sequence[tuple[Member, int]],
+    decision_number: str,
+    decision_on: dt.date,
+    actor,
+    as_recorded: bool = False,
+) -> list[BadgeAward]:
+    """Record the badges of one decision: (member, years) pairs, each due on `occasion` in
+    `unit`'s list and not held back. All or nothing: one wrong pair refuses the decision.
+
+    `as_recorded`: a past decision entered afterwards (the import of an office's records).
+    The decision was made then, so a pair the list does not offer (a badge given late, after
+    a higher milestone; an older badge entered after a higher one) is taken when the member's
+    party age on the occasion had reached `years`, a badge age of the rules that day."""
+    number = " ".join(decision_number.split())
+    errors: dict[str, str] = {}
+    if not number:
+        errors["decision_number"] = _("Enter the number of the decision.")
+    elif len(number) > DECISION_NUMBER_MAX:
+        errors["decision_number"] = _("The decision number has at most %(limit)d characters.") % {
+            "limit": DECISION_NUMBER_MAX
+        }
+    if decision_on > timezone.localdate():
+        errors["decision_on"] = _("The decision date cannot be in the future.")
+    if occasion_on(occasion, rules.province_of(unit, occasion)) is None:
+        errors["occasion"] = _("%(date)s is not a badge award occasion.") % {
+            "date": formats.date(occasion)
+        }
+    if not awards:
+        errors["awards"] = _("Choose at least one member.")
+    if errors:
+        raise ValidationError(errors)
+    listing = due_list(unit, occasion)
+    held = set(
+        BadgeAward.objects.filter(member_id__in=[m.pk for m, _y in awards]).values_list(
+            "member_id", "years"
+        )
+    )
+    problems: list[str] = []
+    chosen: dict[int, DueRow] = {}
+    recorded: dict[int, int] = {}  # as_recorded: member id -> years, off the list
+    for member, years in awards:
+        row = listing.find(member.pk)
+        values = {"name": member.full_name, "years": years, "date": formats.date(occasion)}
+        if member.pk in chosen or member.pk in recorded:
+            problems.append(_("%(name)s is chosen twice.") % values)
+        elif (member.pk, years) in held:
+            problems.append(_("%(name)s already has the %(years)s-year badge.") % values)
+        elif as_recorded and (row is None or (row.held_until is None and row.years != years)):
+            age = party_age(member, occasion)
+            if age is None or age.years < years or years not in (listing.rules.badge_years or []):
+                problems.append(_("%(name)s is not due a badge on %(date)s.") % values)
+            else:
+                recorded[member.pk] = years
+        elif row is None:
+            problems.append(_("%(name)s is not due a badge on %(date)s.") % values)
+        elif row.held_until is not None:
+            values["until"] = formats.date(row.held_until)
+            problems.append(
+                _("%(name)s is held back by a discipline decision until %(until)s.") % values
+            )
+        elif row.years != years:
+            values["due"] = row.years
+            problems.append(
+                _("%(name)s is due the %(due)s-year badge, not the %(years)s-year one.") % values
+            )
+        else:
+            chosen[member.pk] = row
+    if problems:
+        raise ValidationError({"awards": problems})
+    objs = [
+        BadgeAward(
+            member_id=member_id,
+            years=row.years,
+            occasion_date=occasion,
+            decision_number=number,
+            decision_on=decision_on,
+            early=row.early,
+            recorded_by=actor,
+        )
+        for member_id, row in chosen.items()
+    ] + [
+        BadgeAward(
+            member_id=member_id,
+            years=years,
+            occasion_date=occasion,
+            decision_number=number,
+            decision_on=decision_on,
+            recorded_by=actor,
+        )
+        for member_id, years in recorded.items()
+    ]
+    try:
+        return bulk_create_with_history(objs, BadgeAward, default_user=actor)
+    except IntegrityError:
+        # Another office recorded one of these badges since the list was read.
+        raise ValidationError(
+            {"awards": _("One of these badges was recorded meanwhile: reload the list.")}
+        ) from None
+
+
+@transaction.atomic
+def occasion_create(*, date: dt.date, name: str, province: OrgUnit | None, actor) -> BadgeOccasion:
+    """A special occasion: nationwide (province None) or for one province's units."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": _("Name the occasion.")})
+    if len(name) > OCCASION_NAME_MAX:
+        raise ValidationError(
+            {"name": _("The name has at most %(limit)d characters.") % {"limit": OCCASION_NAME_MAX}}
+        )
+    if province is not None and province.kind != Kind.PROVINCE:
+        raise ValidationError({"province": _("Choose a province.")})
+    day = {"date": formats.date(date)}
+    regular = occasion_on(date, province)
+    if regular is not None and not regular.special:
+        raise ValidationError({"date": _("%(date)s is already a regular award occasion.") % day})
+    clash = BadgeOccasion.objects.filter(date=date)
+    if province is not None:
+        clash = clash.filter(province__isnull=True) | clash.filter(province=province)
+    if clash.exists():
+        raise ValidationError({"date": _("There is already a special occasion on %(date)s.") % day})
+    occasion = BadgeOccasion(date=date, name=name, province=province, created_by=actor)
+    occasion._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
+    occasion.save()
+    return occasion
+
+
+@transaction.atomic
+def occasion_delete(*, occasion: BadgeOccasion, actor) -> None:
+    awarded = BadgeAward.objects.filter(occasion_date=occasion.date)
+    if occasion.province_id is not None:
+        awarded = awarded.filter(
+            member__home_unit__in=OrgUnit.all_objects.within(occasion.province_id)
+        )
+    if awarded.exists():
+        raise ValidationError(
+            _("Badges were awarded on this occasion; it can no longer be deleted.")
+        )
+    occasion._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
+    occasion.delete()
