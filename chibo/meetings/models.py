@@ -170,6 +170,14 @@ class Attendance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "member"], name="attendance_once")
         ]
+        # The removal review reads only the unexcused absences (chibo.deadlines.removal).
+        indexes = [
+            models.Index(
+                fields=["member", "meeting"],
+                condition=models.Q(presence="unexcused"),
+                name="attendance_unexcused_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.member} @ {self.meeting}"

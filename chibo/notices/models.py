@@ -11,6 +11,13 @@ class Kind(models.TextChoices):
     MEETING_TOMORROW = "meeting_tomorrow", _("Meeting tomorrow")
     MEETING_MOVED = "meeting_moved", _("Meeting moved")
     MEETING_CANCELLED = "meeting_cancelled", _("Meeting cancelled")
+    CEREMONY_SOON = "ceremony_soon", _("Admission ceremony due soon")
+    CEREMONY_OVERDUE = "ceremony_overdue", _("Admission ceremony overdue")
+    PROBATION_ENDING = "probation_ending", _("Probation ending")
+    REVIEW_OVERDUE = "review_overdue", _("Official membership review overdue")
+    TASK_OVERDUE = "task_overdue", _("Meeting task overdue")
+    TRANSFER_SENT = "transfer_sent", _("Transfer waiting to be received")
+    BADGES_DUE = "badges_due", _("Party badges due on the next occasion")
 
 
 class EmailState(models.TextChoices):

@@ -37,6 +37,31 @@ TEXTS = {
     Kind.MEETING_CANCELLED: gettext_lazy(
         "The meeting of %(cell)s on %(day)s is cancelled: %(reason)s"
     ),
+    Kind.CEREMONY_SOON: gettext_lazy(
+        "The admission ceremony of %(member)s (%(cell)s) must be held by %(deadline)s."
+    ),
+    Kind.CEREMONY_OVERDUE: gettext_lazy(
+        "Overdue: the admission ceremony of %(member)s (%(cell)s) was due by %(deadline)s."
+    ),
+    Kind.PROBATION_ENDING: gettext_lazy(
+        "The probation of %(member)s (%(cell)s) ends on %(day)s: prepare the cell's review "
+        "for official membership."
+    ),
+    Kind.REVIEW_OVERDUE: gettext_lazy(
+        "Overdue: the cell's review of %(member)s (%(cell)s) for official membership was due "
+        "by %(deadline)s."
+    ),
+    Kind.TASK_OVERDUE: gettext_lazy(
+        "Overdue task from the meeting of %(cell)s on %(day)s, due %(deadline)s: %(task)s"
+    ),
+    Kind.TRANSFER_SENT: gettext_lazy(
+        "%(member)s is transferred from %(from)s to %(to)s (letter %(letter)s of %(day)s): "
+        "record the day the member is received."
+    ),
+    Kind.BADGES_DUE: gettext_lazy(
+        "Party badges, %(occasion)s (%(day)s): %(count)s members of %(unit)s are due. Check "
+        "the list and propose the decision."
+    ),
 }
 
 
@@ -96,7 +121,10 @@ def mail_pending(limit: int = 500) -> int:
                 [
                     subject,
                     _("Open it in Chibo: %(url)s") % {"url": absolute(notice.url)},
-                    _("You receive this because you are a member of the cell."),
+                    _(
+                        "You receive this because of your role in Chibo; the Notifications "
+                        "page lists everything sent to you."
+                    ),
                 ]
             )
         try:

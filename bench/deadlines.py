@@ -1,0 +1,547 @@
+"""The deadline lists of a 100,000-member province (chibo.deadlines): ceremonies due,
+probations ending, reviews due and awaiting decision, overdue meeting tasks and the removal
+review over a year of monthly meetings; time, query count, and the board page.
+
+    .venv/bin/python bench/deadlines.py [--db PATH] [--rebuild] [--repeat 7]
+    .venv/bin/python bench/deadlines.py --postgres URL [--keep]
+
+with URL postgres://postgres@127.0.0.1:5432/bench_deadlines, for example.
+
+It builds its own data (not the demo): a province of 125 base committees and 2,500 cells of 40
+members, 6% of them in some stage of probation around the reference day, twelve adopted monthly
+meetings per cell with every roster row (1.2 million), two tasks per meeting. Rows are written
+straight into the tables (COPY on PostgreSQL, executemany on SQLite), without history rows,
+which the lists never read. SQLite: /tmp/chibo-bench-deadlines-100k.sqlite3, built if missing
+and kept. PostgreSQL: creates the named database, fills it, measures, drops it (--keep: reuse
+it and leave it). Target: the lists of the province under 2 s on PostgreSQL.
+"""
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import sys
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from _setup import ROOT, remove_database
+
+TARGET_MS = 2000
+DEFAULT_DB = Path("/tmp/chibo-bench-deadlines-100k.sqlite3")
+ON = dt.date(2026, 11, 20)  # the reference day the data is built around (a Friday)
+BASES, CELLS_PER_BASE, MEMBERS_PER_CELL = 125, 20, 40  # 100,000 members
+PROBATIONARY_SHARE = 0.06
+BATCH = 5000
+
+
+def setup(url: str) -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chibo.settings")
+    import django
+
+    django.setup()
+
+
+def postgres_admin(url: str, sql: str, params: tuple = ()) -> list[tuple]:
+    import psycopg
+
+    admin = urlunsplit(urlsplit(url)._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        cursor = conn.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
+
+
+# Writing -------------------------------------------------------------------------------------
+
+
+def insert(model, rows: Iterable[dict]) -> int:
+    """Rows as {attname: value}; missing columns get the field's default. COPY on
+    PostgreSQL, a prepared INSERT through executemany on SQLite."""
+    from django.db import connection
+
+    ops = connection.ops
+    now = dt.datetime.now(dt.UTC)
+    spec = []
+    for f in model._meta.concrete_fields:
+        auto = getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False)
+        spec.append((f.attname, f.column, now if auto else f.get_default()))
+
+    def values(row: dict) -> tuple:
+        out = []
+        for attname, _, default in spec:
+            v = row.get(attname, default)
+            if isinstance(v, dt.datetime):
+                v = ops.adapt_datetimefield_value(v)
+            out.append(v)
+        return tuple(out)
+
+    table = ops.quote_name(model._meta.db_table)
+    columns = ", ".join(ops.quote_name(c) for _, c, _ in spec)
+    count = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(values(row))
+                    count += 1
+        else:
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(spec))})"
+            batch: list[tuple] = []
+            for row in rows:
+                batch.append(values(row))
+                if len(batch) == BATCH:
+                    cursor.executemany(sql, batch)
+                    count += len(batch)
+                    batch = []
+            if batch:
+                cursor.executemany(sql, batch)
+                count += len(batch)
+    return count
+
+
+def fill() -> dict[str, int]:
+    """Write the province; returns rows written per table."""
+    from django.contrib.auth.hashers import make_password
+    from django.core.management import call_command
+    from django.core.management.color import no_style
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from chibo import rules
+    from chibo.accounts.models import Role, RoleGrant, User
+    from chibo.badges.models import BadgeAward
+    from chibo.development.models import OfficialReview, Outcome
+    from chibo.meetings.models import Attendance, Meeting, Presence, State, Task, TaskStatus
+    from chibo.meetings.models import Kind as MeetingKind
+    from chibo.members.models import (
+        EventKind,
+        Member,
+        MemberEvent,
+        Placement,
+        Status,
+        StatusPeriod,
+    )
+    from chibo.org.models import Ancestry, CellType, Kind, OrgUnit
+    from chibo.rules.calendar import add_months, add_years
+
+    call_command("migrate", verbosity=0)
+    rng = random.Random(1)
+    written: dict[str, int] = {}
+
+    def put(model, rows) -> None:
+        written[model.__name__] = written.get(model.__name__, 0) + insert(model, rows)
+
+    with transaction.atomic():
+        units = [{"id": 1, "code": "B01", "name": "Đảng bộ tỉnh Thử", "kind": Kind.PROVINCE}]
+        closure = [{"ancestor_id": 1, "descendant_id": 1, "distance": 0}]
+        cells: list[int] = []
+        uid = 1
+        for b in range(BASES):
+            uid += 1
+            base = uid
+            units.append(
+                {
+                    "id": base,
+                    "code": f"B01-X{b:03d}",
+                    "name": f"Đảng bộ xã {b}",
+                    "kind": Kind.BASE_COMMITTEE,
+                    "parent_id": 1,
+                    "depth": 1,
+                }
+            )
+            closure += [
+                {"ancestor_id": base, "descendant_id": base, "distance": 0},
+                {"ancestor_id": 1, "descendant_id": base, "distance": 1},
+            ]
+            for c in range(CELLS_PER_BASE):
+                uid += 1
+                units.append(
+                    {
+                        "id": uid,
+                        "code": f"B01-X{b:03d}-CB{c:02d}",
+                        "name": f"Chi bộ {c} xã {b}",
+                        "kind": Kind.CELL,
+                        "cell_type": CellType.RURAL,
+                        "parent_id": base,
+                        "depth": 2,
+                    }
+                )
+                closure += [
+                    {"ancestor_id": uid, "descendant_id": uid, "distance": 0},
+                    {"ancestor_id": base, "descendant_id": uid, "distance": 1},
+                    {"ancestor_id": 1, "descendant_id": uid, "distance": 2},
+                ]
+                cells.append(uid)
+        put(OrgUnit, units)
+        put(Ancestry, ({"id": i + 1, **r} for i, r in enumerate(closure)))
+
+        members, placements, events, periods, reviews = [], [], [], [], []
+        by_cell: dict[int, list[tuple[int, dt.date, dt.date | None]]] = {}
+        mid = 0
+        for cell in cells:
+            for _ in range(MEMBERS_PER_CELL):
+                mid += 1
+                if rng.random() < PROBATIONARY_SHARE:
+                    admitted = ON - dt.timedelta(days=rng.randint(0, 480))
+                    ceremony: dt.date | None = admitted + dt.timedelta(days=rng.randint(3, 50))
+                    if rng.random() < 0.08 or ceremony > ON:
+                        ceremony = None
+                    ends = add_months(ceremony, 12) if ceremony else None
+                    official = None
+                    if ends and ends <= ON - dt.timedelta(days=45) and rng.random() < 0.7:
+                        official = ends  # recognised, dated the day probation ended
+                    elif ends and ends <= ON and rng.random() < 0.3:
+                        vote = ends + dt.timedelta(days=rng.randint(5, 40))
+                        if vote <= ON:
+                            reviews.append(
+                                {
+                                    "member_id": mid,
+                                    "probation_ended_on": ends,
+                                    "vote_on": vote,
+                                    "votes_for": 9,
+                                    "votes_eligible": 10,
+                                    "outcome": Outcome.RECOGNISE,
+                                }
+                            )
+                else:
+                    admitted = dt.date(1965, 1, 1) + dt.timedelta(days=rng.randint(0, 21500))
+                    ceremony = admitted + dt.timedelta(days=20)
+                    ends = add_months(ceremony, 12)
+                    official = ends
+                name = f"Nguyễn Văn Thử {mid}"
+                members.append(
+                    {
+                        "id": mid,
+                        "code": f"DV{mid:07d}",
+                        "full_name": name,
+                        "search_name": name.lower(),
+                        "gender": "male",
+                        "birth_date": admitted - dt.timedelta(days=rng.randint(20 * 365, 40 * 365)),
+                        "home_unit_id": cell,
+                        "admitted_on": admitted,
+                        "official_on": official,
+                        "last_admitted_on": admitted,
+                        "ceremony_on": ceremony,
+                        "probation_ends_on": ends,
+                    }
+                )
+                placements.append(
+                    {
+                        "id": mid,
+                        "member_id": mid,
+                        "unit_id": cell,
+                        "kind": "official",
+                        "start": admitted,
+                    }
+                )
+                events.append({"member_id": mid, "kind": EventKind.ADMITTED, "date": admitted})
+                if ceremony:
+                    events.append({"member_id": mid, "kind": EventKind.CEREMONY, "date": ceremony})
+                if official:
+                    events.append({"member_id": mid, "kind": EventKind.OFFICIAL, "date": official})
+                periods.append(
+                    {
+                        "member_id": mid,
+                        "status": Status.PROBATIONARY,
+                        "valid_from": admitted,
+                        "valid_to": official,
+                        "party_age_from": admitted,
+                    }
+                )
+                if official:
+                    periods.append(
+                        {
+                            "member_id": mid,
+                            "status": Status.OFFICIAL,
+                            "valid_from": official,
+                            "party_age_from": admitted,
+                        }
+                    )
+                by_cell.setdefault(cell, []).append((mid, admitted, official))
+        put(Member, members)
+        put(Placement, placements)
+        put(MemberEvent, ({"id": i + 1, **r} for i, r in enumerate(events)))
+        put(StatusPeriod, ({"id": i + 1, **r} for i, r in enumerate(periods)))
+        put(OfficialReview, ({"id": i + 1, **r} for i, r in enumerate(reviews)))
+        # Badges already awarded: each member's highest milestone reached a month before the
+        # reference day, so that the next occasion lists only those reaching one since.
+        badge_years = rules.at(ON).badge_years or []
+        awards = []
+        for m in members:
+            reached = [
+                n
+                for n in badge_years
+                if add_years(m["admitted_on"], n) <= ON - dt.timedelta(days=30)
+            ]
+            if reached:
+                awards.append(
+                    {
+                        "id": len(awards) + 1,
+                        "member_id": m["id"],
+                        "years": max(reached),
+                        "occasion_date": add_years(m["admitted_on"], max(reached)),
+                        "decision_number": "1-QĐ/TU",
+                    }
+                )
+        put(BadgeAward, awards)
+
+        # Twelve monthly meetings per cell up to the reference day, on the 5th at 19:30.
+        months = []
+        first = add_months(ON.replace(day=5), -11)
+        for k in range(12):
+            held = add_months(first, k)
+            if held <= ON:
+                months.append(held)
+        meetings, tasks = [], []
+        meeting_id = 0
+
+        def at(d: dt.date, hour: int, minute: int = 30) -> dt.datetime:
+            return timezone.make_aware(dt.datetime.combine(d, dt.time(hour, minute)))
+
+        for cell in cells:
+            for held in months:
+                meeting_id += 1
+                meetings.append(
+                    {
+                        "id": meeting_id,
+                        "cell_id": cell,
+                        "kind": MeetingKind.REGULAR,
+                        "planned_at": at(held, 19),
+                        "started_at": at(held, 19),
+                        "ended_at": at(held, 21),
+                        "state": State.ADOPTED,
+                    }
+                )
+                for _ in range(2):
+                    holder = rng.choice(by_cell[cell])[0]
+                    due = held + dt.timedelta(days=20)
+                    # Reviewed at the next meeting; one in twenty is forgotten and stays open.
+                    closed = due < ON - dt.timedelta(days=30) and rng.random() < 0.95
+                    tasks.append(
+                        {
+                            "id": len(tasks) + 1,
+                            "cell_id": cell,
+                            "meeting_id": meeting_id,
+                            "member_id": holder,
+                            "text": "Vận động hộ gia đình tham gia vệ sinh môi trường",
+                            "due_on": due,
+                            "status": TaskStatus.DONE if closed else TaskStatus.OPEN,
+                        }
+                    )
+        put(Meeting, meetings)
+        put(Task, tasks)
+
+        def roster() -> Iterable[dict]:
+            row_id = 0
+            for m in meetings:
+                held = m["planned_at"].date()
+                for member_id, admitted, official in by_cell[m["cell_id"]]:
+                    if admitted > held:
+                        continue
+                    r = rng.random()
+                    presence = (
+                        Presence.PRESENT
+                        if r < 0.92
+                        else Presence.EXCUSED
+                        if r < 0.97
+                        else Presence.UNEXCUSED
+                    )
+                    row_id += 1
+                    yield {
+                        "id": row_id,
+                        "meeting_id": m["id"],
+                        "member_id": member_id,
+                        "official": official is not None and official <= held,
+                        "presence": presence,
+                        "reason": "Ốm" if presence == Presence.EXCUSED else "",
+                    }
+
+        put(Attendance, roster())
+
+        # One office account per base committee, and one on the province for the page.
+        users = [{"id": 1, "username": "province", "password": make_password(None)}]
+        users += [
+            {"id": b + 2, "username": f"office{b}", "password": make_password(None)}
+            for b in range(BASES)
+        ]
+        put(User, ({"is_active": True, "date_joined": dt.datetime.now(dt.UTC), **u} for u in users))
+        grants = [{"id": 1, "user_id": 1, "unit_id": 1, "role": Role.OFFICE}]
+        grants += [
+            {"id": b + 2, "user_id": b + 2, "unit_id": u["id"], "role": Role.OFFICE}
+            for b, u in enumerate(x for x in units if x["kind"] == Kind.BASE_COMMITTEE)
+        ]
+        put(RoleGrant, grants)
+
+        models = [OrgUnit, Ancestry, Member, Placement, MemberEvent, StatusPeriod, OfficialReview]
+        models += [BadgeAward]
+        models += [Meeting, Task, Attendance, User, RoleGrant]
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(sql)
+            for model in models:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    return written
+
+
+# Measuring ------------------------------------------------------------------------------------
+
+
+def measure(repeat: int) -> None:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.urls import reverse
+
+    from chibo.accounts.models import User
+    from chibo.deadlines.reminders import deadline_reminders
+    from chibo.deadlines.removal import removal_review
+    from chibo.deadlines.services import (
+        badges_due,
+        ceremonies_due,
+        deadline_board,
+        open_tasks,
+        probations_ending,
+        reviews_due,
+    )
+    from chibo.members.models import Member
+    from chibo.notices.models import Notice
+    from chibo.org.models import OrgUnit
+
+    setup_test_environment()
+    province = OrgUnit.objects.get(code="B01")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"{Member.objects.count():,} members; {connection.vendor}; "
+        f"load average {load} on {os.cpu_count()} cores; lists as of {ON:%d/%m/%Y}"
+    )
+
+    def lists():
+        return deadline_board(province, ON), removal_review(province, ON.year, ON)
+
+    board, removal = lists()  # warm caches
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        lists()
+        timings.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as ctx:
+        lists()
+    median = statistics.median(timings)
+    verdict = "OK" if median < TARGET_MS else "TOO SLOW"
+    print(
+        f"  rows: ceremonies {len(board.ceremonies):,} ({board.overdue(board.ceremonies):,} "
+        f"overdue), probations ending {len(board.probations):,}, reviews due "
+        f"{len(board.reviews):,} ({board.overdue(board.reviews):,} overdue), awaiting decision "
+        f"{len(board.decisions):,}, overdue tasks {len(board.tasks):,}, removal review "
+        f"{len(removal.rows):,} (threshold {removal.threshold}), badges due on the next "
+        f"occasion {board.badges.due if board.badges else '-'}"
+    )
+    print(
+        f"  lists of the province: median {median:.0f} ms (range {min(timings):.0f}-"
+        f"{max(timings):.0f}; {len(ctx.captured_queries)} queries; target < {TARGET_MS} ms): "
+        f"{verdict}"
+    )
+    for name, fn in [
+        ("ceremonies", lambda: ceremonies_due(province, ON)),
+        ("probations ending", lambda: probations_ending(province, ON)),
+        ("reviews", lambda: reviews_due(province, ON)),
+        ("overdue tasks", lambda: open_tasks(province, ON)),
+        ("badge count (chibo.badges)", lambda: badges_due(province, ON)),
+        ("removal review", lambda: removal_review(province, ON.year, ON)),
+    ]:
+        ms = []
+        for _ in range(max(3, repeat // 2)):
+            started = time.perf_counter()
+            fn()
+            ms.append((time.perf_counter() - started) * 1000)
+        print(f"    {name}: median {statistics.median(ms):.0f} ms")
+
+    client = Client()
+    client.force_login(User.objects.get(username="province"))
+    url = reverse("deadlines:unit", args=[province.pk])
+    params = {"on": f"{ON:%d/%m/%Y}"}
+    client.get(url, params)
+    ms = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        assert client.get(url, params).status_code == 200
+        ms.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url, params)
+    print(
+        f"  board page (rendered, province office): median {statistics.median(ms):.0f} ms, "
+        f"{len(ctx.captured_queries)} queries"
+    )
+
+    Notice.objects.all().delete()
+    started = time.perf_counter()
+    created = deadline_reminders(ON)
+    first = (time.perf_counter() - started) * 1000
+    started = time.perf_counter()
+    again = deadline_reminders(ON)
+    second = (time.perf_counter() - started) * 1000
+    print(
+        f"  daily reminders: first run {first:.0f} ms ({created:,} notices to the "
+        f"{BASES} base offices), second run {second:.0f} ms ({again} new)"
+    )
+    Notice.objects.all().delete()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, default=DEFAULT_DB)
+    parser.add_argument("--rebuild", action="store_true", help="Rebuild the SQLite file.")
+    parser.add_argument("--postgres", metavar="URL", help="Measure on a fresh PostgreSQL database.")
+    parser.add_argument(
+        "--keep", action="store_true", help="PostgreSQL: reuse the database and leave it there."
+    )
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    if args.postgres:
+        name = urlsplit(args.postgres).path.lstrip("/")
+        assert name and name.isidentifier(), "Name a database to create and drop."
+        # test_* databases belong to test runs (CHIBO_TEST_DB_NAME); never drop one of those.
+        assert not name.startswith("test"), "Choose a name that test runs do not use."
+        exists = postgres_admin(
+            args.postgres, "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
+        )
+        fresh = not (args.keep and exists)
+        if fresh:
+            postgres_admin(args.postgres, f'DROP DATABASE IF EXISTS "{name}"')
+            postgres_admin(args.postgres, f'CREATE DATABASE "{name}"')
+        filled = not fresh
+        try:
+            setup(args.postgres)
+            if fresh:
+                started = time.perf_counter()
+                written = fill()
+                print(f"filled in {time.perf_counter() - started:.0f} s: {written}")
+                filled = True
+            measure(args.repeat)
+        finally:
+            from django.db import connections
+
+            connections.close_all()
+            if not (args.keep and filled):
+                postgres_admin(args.postgres, f'DROP DATABASE IF EXISTS "{name}"')
+        return
+    if args.rebuild or not args.db.exists():
+        remove_database(args.db)
+        setup(f"sqlite:///{args.db}")
+        started = time.perf_counter()
+        written = fill()
+        print(f"filled in {time.perf_counter() - started:.0f} s: {written}")
+    else:
+        setup(f"sqlite:///{args.db}")
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+    measure(args.repeat)
+
+
+if __name__ == "__main__":
+    main()

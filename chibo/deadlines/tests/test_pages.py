@@ -1,0 +1,313 @@
+"""The board page, the timeline page and the API: what they show, and who may see them."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from chibo.accounts.models import RecordRead
+from chibo.badges.models import BadgeAward
+from chibo.development.models import Candidate
+from chibo.members.models import PlacementKind, Transfer
+from chibo.testing import factories as f
+from chibo.testing.api import call
+
+from .builders import probationary, vote
+
+D = dt.date
+ON = D(2026, 4, 14)
+
+
+@pytest.fixture
+def due(world):
+    """In the base committee on 14/04/2026: a ceremony overdue (admitted 02/02/2026, due
+    23/03), a review overdue (probation ended 02/03/2026, due 13/04) and a review voted."""
+    return {
+        "ceremony": probationary(world.cell, D(2026, 2, 2), full_name="Lễ Quá Hạn"),
+        "review": probationary(world.cell2, D(2025, 2, 3), D(2025, 3, 2), full_name="Xét Quá Hạn"),
+        "voted": vote(
+            probationary(world.cell, D(2025, 2, 3), D(2025, 3, 2), full_name="Đã Biểu Quyết"),
+            D(2026, 4, 10),
+        ).member,
+    }
+
+
+def en(client):
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def board_url(unit) -> str:
+    return reverse("deadlines:unit", args=[unit.pk])
+
+
+def test_board_page(world, cast, client_for, due):
+    c = en(client_for(cast.base_officer))
+    r = c.get(board_url(world.base), {"on": "14/04/2026"})
+    assert r.status_code == 200
+    html = r.text
+    for m in due.values():
+        assert reverse("members:detail", args=[m.pk]) in html
+    assert "ceremony by 23/03/2026" in html and "review by 13/04/2026" in html
+    assert "the cell voted on 10/04/2026" in html
+    assert html.count('list-group-item list-group-item-danger"') == 2  # the two overdue
+    assert "Removal review, 2026" in html
+    # The day before the ceremony deadline nothing is overdue yet (the review not ended).
+    r = c.get(board_url(world.base), {"on": "23/03/2026"})
+    assert r.status_code == 200 and 'list-group-item-danger"' not in r.text
+    # Only the cell's part for the cell.
+    r = c.get(board_url(world.cell2), {"on": "14/04/2026"})
+    assert "Xét Quá Hạn" in r.text and "Lễ Quá Hạn" not in r.text
+    # HTMX gets the board alone.
+    r = c.get(board_url(world.base), {"on": "14/04/2026"}, headers={"HX-Request": "true"})
+    assert r.status_code == 200 and "<html" not in r.text and 'id="board"' in r.text
+
+
+def test_board_form_errors(world, cast, client_for):
+    c = en(client_for(cast.base_officer))
+    r = c.get(board_url(world.base), {"on": "31/02/2026"})
+    assert r.status_code == 422 and "Enter a valid date." in r.text
+    r = c.get(board_url(world.base), {"on": "14/04/2026", "year": "2027"})
+    assert r.status_code == 422 and "That year has not begun on the day chosen." in r.text
+    r = c.get(board_url(world.base), {"on": "14/04/1989"})
+    assert r.status_code == 422 and "Choose a day from 1990 on." in r.text
+
+
+def test_board_permissions(world, cast, client_for):
+    url = board_url(world.base)
+    assert client_for(cast.province_officer).get(url).status_code == 200
+    assert client_for(cast.viewer).get(url).status_code == 200
+    assert client_for(cast.secretary).get(board_url(world.cell)).status_code == 200
+    assert client_for(cast.secretary).get(url).status_code == 404  # above their cell
+    assert client_for(cast.outsider).get(url).status_code == 404
+    assert client_for(cast.member).get(board_url(world.cell)).status_code == 403
+    assert client_for(cast.base_officer).post(url).status_code == 405
+    assert client_for(cast.viewer).post(url).status_code == 405
+    r = en(client_for(cast.base_officer)).get(reverse("deadlines:unit", args=[999999]))
+    assert r.status_code == 404
+
+
+def test_board_queries_do_not_grow_with_rows(world, cast, client_for):
+    c = client_for(cast.base_officer)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(board_url(world.base), {"on": "14/04/2026"}).status_code == 200
+        return len(ctx.captured_queries)
+
+    probationary(world.cell, D(2026, 2, 2))
+    one = count()
+    for cell in (world.cell, world.cell2, world.cell2):
+        probationary(cell, D(2026, 2, 2))
+        probationary(cell, D(2025, 2, 3), D(2025, 3, 2))
+    assert count() == one
+
+
+# API ------------------------------------------------------------------------------------------
+
+
+def test_api_board(world, cast, client_for, due):
+    c = client_for(cast.base_officer)
+    r = call(c, "GET", f"/deadlines?unit={world.base.pk}&on=2026-04-14")
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert body["ceremonies"]["count"] == 1 and body["ceremonies"]["overdue"] == 1
+    item = body["ceremonies"]["items"][0]
+    assert (item["member"], item["deadline"], item["overdue"], item["cell_name"]) == (
+        due["ceremony"].pk,
+        "2026-03-23",
+        True,
+        "Chi bộ thôn Đông",
+    )
+    assert [(i["member"], i["deadline"]) for i in body["reviews"]["items"]] == [
+        (due["review"].pk, "2026-04-13")
+    ]
+    assert [(i["member"], i["voted_on"]) for i in body["decisions"]["items"]] == [
+        (due["voted"].pk, "2026-04-10")
+    ]
+    assert body["probations"]["count"] == 0 and body["tasks"]["count"] == 0
+    assert body["removal"]["year"] == 2026 and body["removal"]["threshold"] == 3
+    # Scope and roles.
+    for user, unit, status in [
+        (cast.viewer, world.base, 200),
+        (cast.outsider, world.base, 404),
+        (cast.member, world.cell, 403),
+    ]:
+        assert call(client_for(user), "GET", f"/deadlines?unit={unit.pk}").status_code == status
+    assert call(c, "POST", f"/deadlines?unit={world.base.pk}", {}).status_code == 405
+    r = call(c, "GET", f"/deadlines?unit={world.base.pk}&on=1989-12-31")
+    assert r.status_code == 422 and "Choose a day from 1990 on." in r.text
+
+
+def test_api_removal_review(world, cast, client_for):
+    c = client_for(cast.base_officer)
+    r = call(c, "GET", f"/deadlines/removal-review?unit={world.base.pk}&year=2025")
+    assert r.status_code == 200
+    assert r.json() == {
+        "year": 2025,
+        "as_of": "2025-12-31",
+        "threshold": 3,
+        "count": 0,
+        "items": [],
+    }
+    this_year = timezone.localdate().year
+    r = call(c, "GET", f"/deadlines/removal-review?unit={world.base.pk}&year={this_year + 1}")
+    assert r.status_code == 422
+    assert f"Choose a year from 1990 to {this_year}." in r.text
+    url = f"/deadlines/removal-review?unit={world.base.pk}"
+    assert call(client_for(cast.outsider), "GET", url).status_code == 404
+    assert call(client_for(cast.member), "GET", url).status_code == 403
+
+
+# The timeline -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def life(world):
+    """A member with a candidacy, admission, ceremony, a review voted and a transfer sent."""
+    m = probationary(world.cell, D(2025, 2, 3), D(2025, 3, 2), full_name="Đời Đảng Viên")
+    Candidate.objects.create(
+        cell=world.cell,
+        full_name=m.full_name,
+        gender=m.gender,
+        birth_date=m.birth_date,
+        proposed_on=D(2024, 5, 1),
+        class_completed_on=D(2024, 6, 15),
+        class_certificate="CN-12",
+        introducer_1=world.member,
+        introducer_1_since=D(2022, 1, 1),
+        union_introduction="Nghị quyết Đoàn 3",
+        introduced_on=D(2024, 9, 1),
+        vote_on=D(2024, 12, 20),
+        votes_for=3,
+        votes_eligible=3,
+        decision_number="15-QĐ/ĐU",
+        decision_on=D(2025, 2, 3),
+        member=m,
+    )
+    vote(m, D(2026, 4, 20))
+    Transfer.objects.create(
+        member=m,
+        kind=PlacementKind.OFFICIAL,
+        from_unit=world.cell,
+        to_unit=world.cell2,
+        letter_number="05-GGT",
+        sent_on=D(2026, 5, 4),
+    )
+    return m
+
+
+def test_timeline_page(world, cast, client_for, life):
+    old = f.member(world.cell, full_name="Lão Thành", admitted_on=D(1996, 2, 1))
+    BadgeAward.objects.create(
+        member=old, years=30, occasion_date=D(2026, 2, 3), decision_number="1-QĐ/TU"
+    )
+    c = en(client_for(cast.base_officer))
+    r = c.get(reverse("members:timeline", args=[life.pk]))
+    assert r.status_code == 200
+    html = r.text
+    # In date order, as counted from the fixture.
+    order = [
+        "01/05/2024</strong> Proposed for admission by Chi bộ thôn Đông",
+        "15/06/2024</strong> Completed the class on the Party",
+        "01/09/2024</strong> Introduced for admission",
+        "20/12/2024</strong> The cell voted on the admission",
+        "03/02/2025</strong> Admitted (probationary)",
+        "03/02/2025</strong> Began taking part in Chi bộ thôn Đông",
+        "02/03/2025</strong> Admission ceremony held",
+        "20/04/2026</strong> The cell reviewed official membership",
+        "04/05/2026</strong> Transfer sent from Chi bộ thôn Đông to Chi bộ trường Tiểu học",
+    ]
+    places = [html.index(text) for text in order]
+    assert places == sorted(places)
+    assert "Nguyễn Văn Hùng, Nghị quyết Đoàn 3" in html and "Certificate CN-12" in html
+    assert "3 of 3 official members in favour" in html
+    assert "Official · not yet received" in html and "Decision 05-GGT" in html
+    assert "The cell voted on 20/04/2026; the decision is awaited" in html
+    # Party age from 03/02/2025, counted here by months: whole months to today.
+    today = timezone.localdate()
+    months = (today.year - 2025) * 12 + today.month - 2 - (today.day < 3)
+    years, rest = divmod(months, 12)
+    age = f"{years} year{'s' if years != 1 else ''}" + (
+        f" {rest} month{'s' if rest != 1 else ''}" if rest else ""
+    )
+    assert f'id="party-age">{age} ' in html
+    r = c.get(reverse("members:timeline", args=[old.pk]))
+    assert "03/02/2026</strong> Party badge for 30 years of party age" in r.text
+    assert "Decision 1-QĐ/TU" in r.text
+
+
+def test_timeline_access_and_audit(world, cast, client_for, life):
+    url = reverse("members:timeline", args=[life.pk])
+    assert client_for(cast.base_officer).get(url).status_code == 200
+    assert (
+        RecordRead.objects.filter(user=cast.base_officer, member=life, channel="page").count() == 1
+    )
+    assert client_for(cast.viewer).get(url).status_code == 200
+    # The secretary reads a member of their own cell: no trace; the member reads their own.
+    assert client_for(cast.secretary).get(url).status_code == 200
+    own = reverse("members:timeline", args=[world.member.pk])
+    assert client_for(cast.member).get(own).status_code == 200
+    assert set(RecordRead.objects.values_list("user__username", flat=True)) == {"base", "viewer"}
+    assert client_for(cast.member).get(url).status_code == 404  # another member's
+    assert client_for(cast.outsider).get(url).status_code == 404
+    assert client_for(cast.base_officer).post(url).status_code == 405
+    # Linked from the record page.
+    detail = client_for(cast.base_officer).get(reverse("members:detail", args=[life.pk]))
+    assert url in detail.text
+
+
+def test_timeline_api(world, cast, client_for, life):
+    r = call(client_for(cast.base_officer), "GET", f"/deadlines/timeline/{life.pk}")
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert body["status"] == "probationary" and body["party_age_from"] == "2025-02-03"
+    assert [e["day"] for e in body["entries"]] == [
+        "2024-05-01",
+        "2024-06-15",
+        "2024-09-01",
+        "2024-12-20",
+        "2025-02-03",
+        "2025-02-03",
+        "2025-03-02",
+        "2026-04-20",
+        "2026-05-04",
+    ]
+    assert [(d["member"], d["voted_on"]) for d in body["due"]["decisions"]] == [
+        (life.pk, "2026-04-20")
+    ]
+    assert RecordRead.objects.filter(user=cast.base_officer, channel="api").count() == 1
+    r = call(client_for(cast.outsider), "GET", f"/deadlines/timeline/{life.pk}")
+    assert r.status_code == 404
+    r = call(client_for(cast.member), "GET", f"/deadlines/timeline/{world.member.pk}")
+    assert r.status_code == 200 and RecordRead.objects.count() == 1
+
+
+def test_badges_count_for_the_next_occasion(world, cast, client_for):
+    from chibo.members.models import EventKind
+    from chibo.members.services import event_create
+
+    # 30 years of party age on 01/02/2026 and 15/01/2026: both reach the 30-year badge by the
+    # occasion of 03/02/2026; the second was reprimanded on 01/12/2025, so is held back
+    # (6 months). Everyone else in the world was admitted in 2010 or 2015.
+    f.member(world.cell, full_name="Ba Mươi Năm", admitted_on=D(1996, 2, 1))
+    held = f.member(world.cell2, full_name="Bị Khiển Trách", admitted_on=D(1996, 1, 15))
+    event_create(member=held, kind=EventKind.REPRIMAND, date=D(2025, 12, 1))
+    c = client_for(cast.base_officer)
+    for on in ("2026-01-20", "2026-02-03"):
+        body = call(c, "GET", f"/deadlines?unit={world.base.pk}&on={on}").json()
+        assert body["badges"] == {
+            "occasion": "2026-02-03",
+            "name": body["badges"]["name"],
+            "due": 1,
+            "held": 1,
+        }
+    # The day after, the next occasion is 19/05/2026.
+    body = call(c, "GET", f"/deadlines?unit={world.base.pk}&on=2026-02-04").json()
+    assert body["badges"]["occasion"] == "2026-05-19"
+    r = en(c).get(board_url(world.base), {"on": "20/01/2026"})
+    assert "Due on 03/02/2026" in r.text and "held back: 1" in r.text
+    assert f"/badges/unit/{world.base.pk}/?occasion=03/02/2026" in r.text
