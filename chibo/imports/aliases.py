@@ -7,9 +7,11 @@ from collections.abc import Iterable
 from django.db import models
 from django.utils.functional import Promise
 
+from chibo.badges.models import Early
+from chibo.development.models import Outcome
 from chibo.meetings.models import Kind as MeetingKind
 from chibo.meetings.models import Presence, Rating, State
-from chibo.members.models import EventKind, Gender, PositionKind
+from chibo.members.models import EventKind, ExemptionReason, Gender, PlacementKind, PositionKind
 from chibo.org.models import CellType, Kind, VillageKind
 
 
@@ -62,6 +64,7 @@ EVENT_KINDS = _labels(
     EventKind,
     {
         EventKind.ADMITTED: ["Kết nạp"],
+        EventKind.CEREMONY: ["Lễ kết nạp", "Tổ chức lễ kết nạp"],
         EventKind.OFFICIAL: ["Chính thức", "Công nhận chính thức"],
         EventKind.READMITTED: ["Kết nạp lại"],
         EventKind.TRANSFERRED: ["Chuyển sinh hoạt"],
@@ -73,6 +76,17 @@ EVENT_KINDS = _labels(
         EventKind.EXPELLED: ["Khai trừ"],
         EventKind.WITHDREW: ["Ra khỏi Đảng", "Xin ra khỏi Đảng"],
         EventKind.DECEASED: ["Từ trần", "Qua đời"],
+    },
+)
+EXEMPTION_REASONS = _labels(
+    ExemptionReason,
+    {
+        ExemptionReason.OLD_AGE: ["Tuổi cao", "Tuổi cao sức yếu"],
+        ExemptionReason.ILLNESS: ["Ốm đau", "Bệnh", "Ốm"],
+        ExemptionReason.ABROAD: ["Ra nước ngoài", "Nước ngoài"],
+        ExemptionReason.MATERNITY: ["Thai sản", "Nghỉ thai sản"],
+        ExemptionReason.MOBILE_WORK: ["Công tác lưu động", "Lưu động"],
+        ExemptionReason.OTHER: ["Khác", "Lý do khác"],
     },
 )
 POSITION_KINDS = _labels(
@@ -89,6 +103,30 @@ POSITION_KINDS = _labels(
             "Tổ trưởng tổ dân phố",
         ],
         PositionKind.FRONT_HEAD: ["Trưởng ban công tác Mặt trận", "Trưởng ban CTMT"],
+    },
+)
+
+# The member's lifecycle: reviews, transfers, badges ---------------------------------------------
+
+REVIEW_OUTCOMES = _labels(
+    Outcome,
+    {
+        Outcome.RECOGNISE: ["Công nhận chính thức", "Công nhận", "Đủ điều kiện"],
+        Outcome.REMOVE: ["Đề nghị xóa tên", "Xóa tên", "Không công nhận"],
+    },
+)
+TRANSFER_KINDS = _labels(
+    PlacementKind,
+    {
+        PlacementKind.OFFICIAL: ["Chính thức", "Chuyển chính thức", "Chuyển sinh hoạt chính thức"],
+        PlacementKind.TEMPORARY: ["Tạm thời", "Chuyển tạm thời", "Chuyển sinh hoạt tạm thời"],
+    },
+)
+EARLY_AWARDS = _labels(
+    Early,
+    {
+        Early.ILLNESS: ["Ốm đau", "Ốm nặng", "Bệnh nặng", "Xét sớm do ốm đau"],
+        Early.POSTHUMOUS: ["Truy tặng", "Đã từ trần"],
     },
 )
 

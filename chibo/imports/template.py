@@ -93,6 +93,13 @@ def _write_guide(ws: Worksheet) -> None:
             "meeting. A member's attendance follows the roster of the meeting day."
         ),
         _(
+            "Member histories: a candidates row records the steps it fills in, in order, each "
+            "checked with the rules in force on its date; the admission decision creates the "
+            "member's record (leave that member out of the members sheet). Transfers are "
+            "listed in the order they were sent; a transfer without a receiving date stays "
+            "pending."
+        ),
+        _(
             "Chibo shows a preview first and writes nothing until you confirm. If any row has "
             "an error, nothing is written."
         ),

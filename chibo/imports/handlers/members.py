@@ -11,6 +11,7 @@ from chibo.members.models import (
     Placement,
     PlacementKind,
     Position,
+    Transfer,
 )
 from chibo.members.services import (
     PROFILE_FIELDS,
@@ -72,17 +73,23 @@ def _update_member(ctx: Context, v: Values, member: Member, label: str) -> Outco
             _("This member is in the trash; restore the record before importing it again."), "code"
         )
     unit = ctx.unit(v["unit_code"], "unit_code")
+    official = Placement.objects.filter(member=member, kind=PlacementKind.OFFICIAL)
+    placement = official.filter(end__isnull=True).first()
+    # The row describes the placement the record started with in this cell: after transfers
+    # (the transfers sheet of the same file, imported before), not the current one.
+    first = official.filter(unit=unit, transfer__isnull=True).order_by("start", "pk").first()
     if member.home_unit_id != unit.pk:
-        fail(
-            _(
-                "This member's record is held in another cell; a move is a transfer, "
-                "made on the member's page."
-            ),
-            "unit_code",
-        )
-    placement = Placement.objects.filter(
-        member=member, kind=PlacementKind.OFFICIAL, end__isnull=True
-    ).first()
+        if first is None or not Transfer.objects.filter(member=member, from_unit=unit).exists():
+            fail(
+                _(
+                    "This member's record is held in another cell; a move is a transfer, "
+                    "made on the member's page."
+                ),
+                "unit_code",
+            )
+        placement = first
+    elif first is not None and (placement is None or hasattr(placement, "transfer")):
+        placement = first
     current = {key: getattr(member, key) for key in PROFILE}
     current_dates = {
         # Without an open placement there is nothing to move: the cell is ignored.
@@ -148,12 +155,14 @@ def _apply_event(ctx: Context, v: Values) -> Outcome:
             kind=v["kind"],
             date=v["date"],
             end_date=v["end_date"],
+            reason=v["reason"],
             decision_number=v["decision_number"],
             note=v["note"],
         )
         return Outcome(CREATE, label)
     current = {
         "end_date": existing.end_date,
+        "reason": existing.reason,
         "decision_number": existing.decision_number,
         "note": existing.note,
     }
@@ -169,7 +178,13 @@ EVENT_HANDLER = Handler(
     sheet=EVENTS,
     key=lambda v: (v["member_code"], v["kind"], v["date"]),
     apply=_apply_event,
-    fields={"member": "member_code", "kind": "kind", "date": "date", "end_date": "end_date"},
+    fields={
+        "member": "member_code",
+        "kind": "kind",
+        "date": "date",
+        "end_date": "end_date",
+        "reason": "reason",
+    },
 )
 
 

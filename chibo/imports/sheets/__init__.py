@@ -9,12 +9,15 @@ from chibo.core.search import fold
 
 from ..cells import BOOL, CHOICE, DATE, NUMBER, TEXT, TIME
 from .base import Column, Sheet
+from .lifecycle import BADGES, CANDIDATES, REVIEWS, TRANSFERS
 from .meetings import ATTENDANCE, MEETINGS, PARTS, RATINGS
 from .records import EVENTS, MEMBERS, POSITIONS, UNITS, VILLAGES
 
 __all__ = [
     "ATTENDANCE",
+    "BADGES",
     "BOOL",
+    "CANDIDATES",
     "CHOICE",
     "DATE",
     "EVENTS",
@@ -25,9 +28,11 @@ __all__ = [
     "PARTS",
     "POSITIONS",
     "RATINGS",
+    "REVIEWS",
     "SHEETS",
     "TEXT",
     "TIME",
+    "TRANSFERS",
     "UNITS",
     "VILLAGES",
     "Column",
@@ -36,13 +41,19 @@ __all__ = [
     "sheet_named",
 ]
 
-# Dependency order: later sheets refer to records the earlier ones create.
+# Dependency order: later sheets refer to records the earlier ones create. Candidates come
+# before events (an admission decision creates the member record that events may name);
+# transfers before badges and meetings (a badge list and a roster read the placements).
 SHEETS: tuple[Sheet, ...] = (
     UNITS,
     VILLAGES,
     MEMBERS,
+    CANDIDATES,
     EVENTS,
     POSITIONS,
+    REVIEWS,
+    TRANSFERS,
+    BADGES,
     MEETINGS,
     ATTENDANCE,
     RATINGS,

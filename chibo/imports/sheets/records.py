@@ -5,7 +5,15 @@ from django.utils.translation import gettext_lazy
 from chibo.members.models import Member, MemberEvent
 from chibo.org.models import OrgUnit, Village
 
-from ..aliases import CELL_TYPES, EVENT_KINDS, GENDERS, KINDS, POSITION_KINDS, VILLAGE_KINDS
+from ..aliases import (
+    CELL_TYPES,
+    EVENT_KINDS,
+    EXEMPTION_REASONS,
+    GENDERS,
+    KINDS,
+    POSITION_KINDS,
+    VILLAGE_KINDS,
+)
 from ..cells import CHOICE, DATE
 from .base import DATE_HELP, MEMBER_CODE, Column, Sheet, limit
 
@@ -201,6 +209,14 @@ EVENTS = Sheet(
         ),
         Column("date", "Ngày", DATE_HELP, DATE, required=True, aliases=("Ngày quyết định",)),
         Column("end_date", "Đến ngày", gettext_lazy("Only for an exemption."), DATE),
+        Column(
+            "reason",
+            "Lý do miễn sinh hoạt",
+            gettext_lazy("Only for an exemption: why the member is exempt."),
+            CHOICE,
+            choices=EXEMPTION_REASONS,
+            aliases=("Lý do", "Lí do"),
+        ),
         Column(
             "decision_number",
             "Số quyết định",

@@ -1,6 +1,10 @@
 import pytest
 from django.utils import translation
 
+from chibo.members import services as ms
+from chibo.members.models import Member
+
+from .lifecycle_helpers import HUNG, SECRETARY
 from .meeting_helpers import People, make_people
 
 
@@ -15,3 +19,13 @@ def english():
 def people(world, cast) -> People:
     """A cell with one of each kind of roster row on 05/03/2026 (meeting_helpers.People)."""
     return make_people(world, cast)
+
+
+@pytest.fixture
+def introducers(world, cast) -> tuple[Member, Member]:
+    """HUNG (official since 02/03/2016) and BITHU (official since 19/05/2011), both placed in
+    X01-CB01: the introducers of `candidate_row`."""
+    return (
+        ms.member_update(member=world.member, profile={"code": HUNG}),
+        ms.member_update(member=cast.secretary.member, profile={"code": SECRETARY}),
+    )

@@ -31,9 +31,9 @@ class Operator:
 
 class Command(BaseCommand):
     help = (
-        "Import units, villages, members, events, positions, and past meetings with their "
-        "attendance and ratings, from the Chibo template (an .xlsx workbook or CSV files "
-        "named after their sheet)."
+        "Import units, villages, members, candidates, events, positions, official reviews, "
+        "transfers, badges, and past meetings with their attendance and ratings, from the "
+        "Chibo template (an .xlsx workbook or CSV files named after their sheet)."
     )
 
     def add_arguments(self, parser) -> None:
