@@ -9,16 +9,29 @@ from django.db import transaction
 from django.utils import timezone
 
 from chibo.accounts.models import User
+from chibo.badges.models import BadgeAward
+from chibo.development.models import Candidate, OfficialReview
 from chibo.meetings.models import Attendance, Meeting, QualityScore, Task, TaskReview, Vote
-from chibo.members.models import Member, MemberEvent, Placement, Position, StatusPeriod
+from chibo.members.models import (
+    Member,
+    MemberEvent,
+    Placement,
+    Position,
+    StatusPeriod,
+    Transfer,
+)
 from chibo.org.models import Ancestry, Kind, OrgUnit, Village
 
+from .awards import plan_awards
+from .candidacies import plan_candidacies
+from .lifecycle import Rosters, plan_probations, plan_stories, review_rows, transfer_rows
 from .meetings import meetings_write
 from .names import Namer
 from .people import people_rows, plan_people
 from .persona_cell import persona_cell_write
 from .personas import SECRETARY, personas_create, pick_cast
 from .positions import plan_positions
+from .timeline import Timeline
 from .tree import plan_tree
 from .writer import BulkWriter, Ids, analyze
 
@@ -36,6 +49,9 @@ class Summary:
     villages: int
     members: int
     positions: int
+    candidates: int
+    transfers: int
+    badges: int
     rows: int
     seconds: float
 
@@ -43,8 +59,9 @@ class Summary:
         return (
             f"{self.members:,} members in {self.cells:,} cells ({self.party_groups} party "
             f"groups, {self.villages:,} villages) under {self.base_committees} base committees "
-            f"in {self.provinces} province(s); {self.positions:,} posts; {self.rows:,} rows "
-            f"written in {self.seconds:.1f} s"
+            f"in {self.provinces} province(s); {self.positions:,} posts; {self.candidates:,} "
+            f"candidates, {self.transfers:,} transfers, {self.badges:,} badges; {self.rows:,} "
+            f"rows written in {self.seconds:.1f} s"
         )
 
 
@@ -73,9 +90,24 @@ def demo_generate(
             )
             for u in tree.provinces
         }
-        people = plan_people(stage("people"), tree, as_of=as_of, ids=ids, namers=namers)
+        life = Timeline(as_of)
+        people = plan_people(stage("people"), tree, as_of=as_of, ids=ids, namers=namers, life=life)
+        # The lifecycle's stories: the probations before the posts are drawn (they decide who
+        # can serve), the rest after, for members who hold none.
+        story = stage("lifecycle")
+        plan_probations(story, life, tree, people)
         posts, secretaries = plan_positions(stage("posts"), tree, people, as_of=as_of, ids=ids)
+        plan_stories(story, life, tree, people, posts=posts)
         rows = people_rows(people, ids)
+        rosters = Rosters(people)
+        candidates, candidate_history = plan_candidacies(
+            stage("candidates"), life, tree, people, rosters, namers, ids
+        )
+        reviews, review_history = review_rows(
+            stage("reviews"), life, people, rosters, rows.events, ids
+        )
+        transfers, transfer_history = transfer_rows(people, rows.placements, ids)
+        awards = plan_awards(stage("badges"), life, people, rows.periods, ids)
 
         writer = BulkWriter(timezone.now(), ids)
         writer.insert(OrgUnit, [u.row() for u in tree.units])
@@ -86,6 +118,10 @@ def demo_generate(
         writer.insert(MemberEvent, rows.events)
         writer.insert(StatusPeriod, rows.periods)
         writer.insert(Position, posts)
+        writer.insert(Transfer, transfers, history=transfer_history)
+        writer.insert(Candidate, candidates, history=candidate_history)
+        writer.insert(OfficialReview, reviews, history=review_history)
+        writer.insert(BadgeAward, awards)
 
         # The logins first: the meetings' quality scores are filled by the secretary persona
         # (QualityScore.filled_by is required), the one demo user who scores meetings.
@@ -110,6 +146,7 @@ def demo_generate(
         analyze(
             [OrgUnit, Ancestry, Member, Placement, MemberEvent, StatusPeriod, Position, Meeting]
             + [Attendance, Vote, Task, TaskReview, QualityScore]
+            + [Transfer, Candidate, OfficialReview, BadgeAward]
         )
     kinds = [u.kind for u in tree.units]
     return Summary(
@@ -120,6 +157,9 @@ def demo_generate(
         villages=len(tree.villages),
         members=len(people),
         positions=len(posts),
+        candidates=len(candidates),
+        transfers=len(transfers),
+        badges=len(awards),
         rows=sum(writer.written.values()),
         seconds=time.perf_counter() - started,
     )

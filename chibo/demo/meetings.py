@@ -114,6 +114,7 @@ SCORED_SHARE = 0.85  # of held meetings with a quality score
 CANCEL_REASONS = ["Hoãn do mưa bão", "Trùng lịch họp của Đảng ủy", "Thôn tổ chức lễ hội"]
 EXCUSES = ["Ốm", "Đi công tác", "Việc gia đình", "Đi làm ăn xa", "Trực cơ quan"]
 EXEMPT_REASON = "Miễn sinh hoạt"
+AWAY_REASON = "Sinh hoạt tạm thời ở chi bộ khác"
 
 
 def _months(as_of: dt.date) -> list[dt.date]:
@@ -131,17 +132,7 @@ class _Stay:
     person: Person
     start: dt.date
     end: dt.date | None  # placed until the day before
-
-
-def _status(p: Person, on: dt.date) -> str:
-    """members.derive's status on a date, from the planned events."""
-    if p.deceased is not None and p.deceased <= on:
-        return Status.DECEASED
-    if p.official is not None and p.official <= on:
-        return Status.OFFICIAL
-    if p.admitted <= on:
-        return Status.PROBATIONARY
-    return ""
+    hosted: bool = False  # a temporary placement here from another cell
 
 
 @dataclass(slots=True)
@@ -212,7 +203,10 @@ class _Planner:
                     self._held(cell, kind, planned, place, stays, out, combined, month == last)
                 )
             if month in thematic and not combined:
-                later = day + dt.timedelta(days=rng.randint(5, 12))
+                shift = dt.timedelta(days=rng.randint(5, 12))
+                later = day + shift
+                if later.month != day.month:  # the quarter's topic stays in its month
+                    later = day - shift
                 planned = timezone.make_aware(dt.datetime.combine(later, dt.time(hour, minute)))
                 held.append(
                     self._held(
@@ -321,7 +315,8 @@ class _Planner:
             started_at=self._adapt(started), ended_at=self._adapt(ended),
             checkin_code=f"{rng.randrange(10**6):06d}",
         )  # fmt: skip
-        # The roster: members officially placed here that day and in the Party then.
+        # The roster (services.roster_freeze): members officially placed here that day and in
+        # the Party then, those away on temporary transfer noted, and those hosted here.
         rate = rng.uniform(0.8, 1.0)
         official_present = counted = present_count = expected_count = 0
         present: list[int] = []
@@ -330,12 +325,15 @@ class _Planner:
             if s.start > day or (s.end is not None and s.end <= day):
                 continue
             p = s.person
-            status = _status(p, day)
+            status = p.status_on(day)
             if status not in (Status.OFFICIAL, Status.PROBATIONARY):
                 continue
             official, exempt = status == Status.OFFICIAL, p.exempt_on(day)
+            away = not s.hosted and p.away_on(day)
             reason = ""
-            if rng.random() < (0.05 if exempt else rate):
+            if away:
+                presence, reason = Presence.EXCUSED, AWAY_REASON
+            elif rng.random() < (0.05 if exempt else rate):
                 presence = Presence.PRESENT
             elif exempt:
                 presence, reason = Presence.EXCUSED, EXEMPT_REASON
@@ -350,11 +348,16 @@ class _Planner:
                     "member_id": p.id,
                     "official": official,
                     "exempt": exempt,
+                    "away": away,
+                    "hosted": s.hosted,
                     "presence": presence,
                     "reason": reason,
                 }
             )
-            # services.turnout (no one is away here): exempt members expected only if present.
+            if away:  # attends in the other cell: neither expected nor counted here
+                absent.append(p.id)
+                continue
+            # services.turnout: exempt members expected only if present.
             (present if presence == Presence.PRESENT else absent).append(p.id)
             if presence == Presence.PRESENT:
                 present_count += 1
@@ -423,13 +426,14 @@ class _Rows:
 
 
 def _stays(tree: Tree, people: list[Person]) -> dict[int, list[_Stay]]:
-    """Each cell's official placements, as people_rows writes them."""
+    """Each cell's placements, as people_rows writes them."""
     by_cell: dict[int, list[_Stay]] = {c.id: [] for c in tree.cells}
     for p in people:
-        if p.moved_from is not None:
-            assert p.first_start is not None
-            by_cell[p.moved_from.id].append(_Stay(p, p.first_start, p.left_on))
-        by_cell[p.cell.id].append(_Stay(p, p.start, None))
+        for unit, start, end in p.stays():
+            by_cell[unit.id].append(_Stay(p, start, end))
+        t = p.temporary
+        if t is not None and t.received is not None:
+            by_cell[t.to.id].append(_Stay(p, t.received, t.until, hosted=True))
     return by_cell
 
 

@@ -1,32 +1,40 @@
 """Members of the demo cells: profiles, their placements and the events of their party life,
-planned in memory so that every date agrees with the others (admitted at 18-60, official a
-year later, exempt or deceased only after that, transfers with a gap in transit)."""
+planned in memory so that every date agrees with the others (admitted at 18-60, the ceremony
+within its deadline, official from the end of the probation, exempt or deceased only after
+that, transfers with a gap in transit). chibo.demo.lifecycle adds the rarer stories."""
 
 import datetime as dt
 import random
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, field
 
+from chibo import rules
 from chibo.core.search import fold
 from chibo.members import derive
 from chibo.members.models import (
     EventKind,
+    ExemptionReason,
     Gender,
     Member,
     MemberEvent,
     Placement,
     PlacementKind,
+    Status,
     StatusPeriod,
 )
 from chibo.org.models import CellType
+from chibo.rules.calendar import add_years
+from chibo.rules.models import RuleVersion
 
 from .names import Namer, mobile_phone
+from .timeline import Stint, Timeline, between
 from .tree import Tree, Unit
 from .writer import Ids
 
-# From the 2025 reorganisation commune committees decide admissions; before, the district did.
-REFORM = dt.date(2025, 7, 1)
 DAY = dt.timedelta(days=1)
-RECENT_SHARE = 0.045  # admitted within the last year, still probationary
+RECENT_DAYS = 730  # admitted in the last two years: the candidacy is on record
+RECENT_SHARE = 0.07  # of members admitted in those two years
+SETTLED_DAYS = 70  # an admission this long ago has had its ceremony
 OLD_AGE_EXEMPT_SHARE = 0.2  # of members over 72 in residential cells
 ILLNESS_EXEMPT_SHARE = 0.006
 DECEASED_SHARE = 0.004
@@ -47,6 +55,19 @@ PROFILES: dict[str, tuple[int, int, int, float]] = {
 }
 
 
+@dataclass(slots=True)
+class Move:
+    """A transfer the lifecycle planner adds: an official one sent and not yet received
+    (`received` None), or a temporary one received into `to` until `until`."""
+
+    to: Unit
+    letter: str
+    sent: dt.date
+    received: dt.date | None = None
+    until: dt.date | None = None
+    note: str = ""
+
+
 @dataclass(eq=False, slots=True)
 class Person:
     id: int
@@ -58,21 +79,69 @@ class Person:
     phone: str
     national_id: str
     cell: Unit
-    admitted: dt.date
-    admission_decision: str
-    official: dt.date | None
-    official_decision: str
+    first: Stint  # the admission, ceremony and recognition
     start: dt.date  # official placement in `cell` since
     card_number: str | None = None
     group: Unit | None = None
     exempt_from: dt.date | None = None
     exempt_to: dt.date | None = None
     exempt_note: str = ""
+    exempt_reason: str = ""
     deceased: dt.date | None = None
     moved_from: Unit | None = None  # an official transfer: the earlier cell
     first_start: dt.date | None = None
     left_on: dt.date | None = None
     letter: str = ""
+    # The rarer stories (chibo.demo.lifecycle): removed from the rolls and readmitted later,
+    # an official transfer in transit, a temporary transfer, disciplines (kind, date, decision
+    # number, note).
+    removed: dt.date | None = None
+    removal_decision: str = ""
+    again: Stint | None = None
+    pending: Move | None = None
+    temporary: Move | None = None
+    disciplines: list[tuple[str, dt.date, str, str]] = field(default_factory=list)
+
+    @property
+    def admitted(self) -> dt.date:
+        return self.first.admitted
+
+    @property
+    def official(self) -> dt.date | None:
+        return self.first.official
+
+    @property
+    def moved(self) -> bool:
+        """Transferred, in transit, away, or out of the Party for a while."""
+        return bool(self.moved_from or self.pending or self.temporary or self.again)
+
+    def stints(self) -> list[Stint]:
+        return [self.first] if self.again is None else [self.first, self.again]
+
+    def stays(self) -> list[tuple[Unit, dt.date, dt.date | None]]:
+        """The official placements (cell, start, end), the end exclusive."""
+        if self.moved_from is not None:
+            assert self.first_start is not None
+            earlier = (self.moved_from, self.first_start, self.left_on)
+            return [earlier, (self.cell, self.start, None)]
+        if self.again is not None:
+            return [(self.cell, self.start, self.removed), (self.cell, self.again.admitted, None)]
+        if self.pending is not None:
+            return [(self.cell, self.start, self.pending.sent)]
+        return [(self.cell, self.start, None)]
+
+    def status_on(self, on: dt.date) -> str:
+        """members.derive's status on a date, from the planned events."""
+        if self.deceased is not None and self.deceased <= on:
+            return Status.DECEASED
+        stint = self.first
+        if self.again is not None and self.again.admitted <= on:
+            stint = self.again
+        elif self.removed is not None and self.removed <= on:
+            return Status.REMOVED
+        if stint.official is not None and stint.official <= on:
+            return Status.OFFICIAL
+        return Status.PROBATIONARY if stint.admitted <= on else ""
 
     def age(self, on: dt.date) -> int:
         return on.year - self.birth.year - ((on.month, on.day) < (self.birth.month, self.birth.day))
@@ -84,39 +153,30 @@ class Person:
             and (self.exempt_to is None or self.exempt_to >= on)
         )
 
-    def active_on(self, on: dt.date) -> bool:
-        """In the party, taking part in activities, and official, on `on`."""
+    def away_on(self, on: dt.date) -> bool:
+        """Taking part in another cell on temporary transfer."""
+        t = self.temporary
         return (
-            self.official is not None
-            and self.official <= on
-            and (self.deceased is None or self.deceased > on)
-            and not self.exempt_on(on)
+            t is not None
+            and t.received is not None
+            and t.received <= on
+            and (t.until is None or on < t.until)
         )
 
-
-def between(rng: random.Random, a: dt.date, b: dt.date) -> dt.date:
-    return a + dt.timedelta(days=rng.randint(0, max(0, (b - a).days)))
+    def active_on(self, on: dt.date) -> bool:
+        """In the party, taking part in activities, and official, on `on`."""
+        return self.status_on(on) == Status.OFFICIAL and not self.exempt_on(on)
 
 
 def years_after(d: dt.date, years: float) -> dt.date:
     return d + dt.timedelta(days=int(years * 365.25))
 
 
-def add_months(d: dt.date, months: int) -> dt.date:
-    y, m = divmod(d.month - 1 + months, 12)
-    year, month = d.year + y, m + 1
-    day = min(d.day, 28 if month == 2 else 30 if month in (4, 6, 9, 11) else 31)
-    return dt.date(year, month, day)
-
-
-def decision(rng: random.Random, on: dt.date, kind: str = "QĐ") -> str:
-    issuer = "ĐU" if on >= REFORM else "HU"
-    return f"{rng.randint(1, 480)}-{kind}/{issuer}"
-
-
 class _People:
-    def __init__(self, rng: random.Random, as_of: dt.date, ids: Ids) -> None:
-        self.rng, self.as_of, self.ids = rng, as_of, ids
+    def __init__(self, rng: random.Random, as_of: dt.date, ids: Ids, life: Timeline) -> None:
+        self.rng, self.as_of, self.ids, self.life = rng, as_of, ids, life
+        self.min_age = life.rule(as_of, "admission_min_age")
+        self.max_age = life.rule(as_of, "admission_max_age")
         self.national_ids: set[str] = set()
         self.cards: set[str] = set()
         self.serial = 0
@@ -131,35 +191,44 @@ class _People:
     def person(self, cell: Unit, namer: Namer) -> Person:
         rng, today = self.rng, self.as_of
         oldest, usual, youngest, women = PROFILES[cell.cell_type]
-        year = round(rng.triangular(today.year - oldest, today.year - youngest, today.year - usual))
-        year = min(max(year, 1940), 2004, today.year - 19)
-        birth = dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(365))
-        female = rng.random() < women
-        ethnicity = namer.ethnicity()
-        earliest = years_after(birth, 18.05)  # admission at 18 at the youngest
-
+        recent = today - RECENT_DAYS * DAY
         admitted: dt.date | None = None
         if rng.random() < RECENT_SHARE:
-            admitted = today - dt.timedelta(days=rng.randint(20, 330))
-            if not earliest <= admitted <= years_after(birth, 60):
-                admitted = None
+            # Admitted in the last two years, mostly young: cells recruit among the youth.
+            admitted = today - dt.timedelta(days=rng.randint(SETTLED_DAYS, RECENT_DAYS))
+            low = self.min_age + 0.3
+            age = rng.triangular(low, min(self.max_age - 1, low + 30), low + 5)
+            birth = admitted - dt.timedelta(days=int(age * 365.25))
+            year = birth.year
+        else:
+            year = round(
+                rng.triangular(today.year - oldest, today.year - youngest, today.year - usual)
+            )
+            year = min(max(year, 1940), 2004, today.year - 19)
+            birth = dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(365))
+        female = rng.random() < women
+        ethnicity = namer.ethnicity()
+        # The cell votes some weeks before the decision: at the minimum age by then.
+        earliest = add_years(birth, self.min_age) + 60 * DAY
         if admitted is None:
-            latest = today - dt.timedelta(days=420)  # leaves room for the year of probation
-            admitted = years_after(birth, 18 + min(40.0, rng.expovariate(1 / 8)))
+            latest = recent - DAY
+            spread = min(40.0, self.max_age - self.min_age - 2, rng.expovariate(1 / 8))
+            admitted = max(earliest, years_after(birth, self.min_age + spread))
             if admitted > latest:
                 admitted = (
                     between(rng, earliest, latest)
                     if earliest <= latest
-                    else between(rng, max(earliest, today - 330 * DAY), today - 20 * DAY)
+                    else between(rng, max(earliest, recent), today - SETTLED_DAYS * DAY)
                 )
-        official = None
-        if admitted <= today - 420 * DAY:
-            # Probation is 12 months from the ceremony; the cell then meets to recognise.
-            official = add_months(admitted, 12) + dt.timedelta(days=rng.randint(3, 50))
+        # The ceremony within its deadline, official from the end of the probation once the
+        # cell has voted and the committee decided.
+        first = self.life.stint(rng, admitted)
+        official = first.official
 
         start = admitted
         moved_in = 0.25 if cell.cell_type in RESIDENTIAL else 0.8
-        if official and rng.random() < moved_in:
+        # Members recognised lately were reviewed here: they joined the cell at admission.
+        if official and first.decided and first.decided < recent and rng.random() < moved_in:
             # Joined this cell later: came home, was posted here, or the cell was set up.
             start = between(rng, max(admitted, years_after(birth, 22)), today - 30 * DAY)
             start = max(start, admitted)
@@ -181,10 +250,7 @@ class _People:
                 ),
             ),
             cell=cell,
-            admitted=admitted,
-            admission_decision=decision(rng, admitted),
-            official=official,
-            official_decision=decision(rng, official) if official else "",
+            first=first,
             start=start,
         )
         if rng.random() < (0.7 if p.age(today) >= 75 else 0.95):
@@ -209,11 +275,13 @@ class _People:
                 today - 30 * DAY,
             )  # fmt: skip
             p.exempt_note = "Tuổi cao, sức khỏe yếu"
+            p.exempt_reason = ExemptionReason.OLD_AGE
         elif rng.random() < ILLNESS_EXEMPT_SHARE and p.official < today - 120 * DAY:
             p.exempt_from = between(rng, max(p.official, today - 3 * 365 * DAY), today - 100 * DAY)
             ends = p.exempt_from + dt.timedelta(days=rng.randint(90, 330))
             p.exempt_to = ends if ends < today else None
             p.exempt_note = "Ốm đau dài ngày"
+            p.exempt_reason = ExemptionReason.ILLNESS
 
     def deaths(self, people: list[Person]) -> None:
         rng, today = self.rng, self.as_of
@@ -251,9 +319,15 @@ class _People:
 
 
 def plan_people(
-    rng: random.Random, tree: Tree, *, as_of: dt.date, ids: Ids, namers: dict[int, Namer]
+    rng: random.Random,
+    tree: Tree,
+    *,
+    as_of: dt.date,
+    ids: Ids,
+    namers: dict[int, Namer],
+    life: Timeline,
 ) -> list[Person]:
-    planner = _People(rng, as_of, ids)
+    planner = _People(rng, as_of, ids, life)
     people = [
         planner.person(cell, namers[cell.province.code])
         for cell in tree.cells
@@ -294,35 +368,58 @@ def people_rows(people: list[Person], ids: Ids) -> PeopleRows:
         )
 
     for p in people:
-        if p.moved_from is not None:
-            earlier = {
+        stays = p.stays()
+        for n, (unit, start, end) in enumerate(stays):
+            last = n == len(stays) - 1
+            row = {
                 "id": ids.next(Placement),
                 "member_id": p.id,
-                "unit_id": p.moved_from.id,
+                "unit_id": unit.id,
+                "party_group_id": p.group.id if p.group and last and unit is p.cell else None,
                 "kind": PlacementKind.OFFICIAL,
-                "start": p.first_start,
-                "end": p.left_on,
+                "start": start,
+                "end": end,
+                "letter_number": p.letter if last and p.moved_from is not None else "",
             }
-            placements.append(earlier)
-            # Opened at admission, closed by the transfer: two history rows, as save() leaves.
-            history += [({**earlier, "end": None}, "+"), (earlier, "~")]
-        current = {
-            "id": ids.next(Placement),
-            "member_id": p.id,
-            "unit_id": p.cell.id,
-            "party_group_id": p.group.id if p.group else None,
-            "kind": PlacementKind.OFFICIAL,
-            "start": p.start,
-            "end": None,
-            "letter_number": p.letter,
-        }
-        placements.append(current)
-        history.append((current, "+"))
-        event(p, EventKind.ADMITTED, p.admitted, decision_number=p.admission_decision)
-        if p.official:
-            event(p, EventKind.OFFICIAL, p.official, decision_number=p.official_decision)
+            placements.append(row)
+            # Opened, then closed by a transfer or a removal: two history rows, as save() leaves.
+            history += [({**row, "end": None}, "+"), (row, "~")] if end else [(row, "+")]
+        t = p.temporary
+        if t is not None and t.received is not None:
+            # transfers.transfer_accept: the temporary placement, created with its end.
+            row = {
+                "id": ids.next(Placement),
+                "member_id": p.id,
+                "unit_id": t.to.id,
+                "kind": PlacementKind.TEMPORARY,
+                "start": t.received,
+                "end": t.until,
+                "letter_number": t.letter,
+                "note": t.note,
+            }
+            placements.append(row)
+            history.append((row, "+"))
+        for n, stint in enumerate(p.stints()):
+            admission = EventKind.ADMITTED if n == 0 else EventKind.READMITTED
+            event(p, admission, stint.admitted, decision_number=stint.decision)
+            if stint.ceremony:
+                event(p, EventKind.CEREMONY, stint.ceremony)
+            if stint.official:
+                number = stint.official_decision
+                event(p, EventKind.OFFICIAL, stint.official, decision_number=number)
+            if n == 0 and p.removed:
+                event(p, EventKind.REMOVED, p.removed, decision_number=p.removal_decision)
         if p.exempt_from:
-            event(p, EventKind.EXEMPTED, p.exempt_from, end_date=p.exempt_to, note=p.exempt_note)
+            event(
+                p,
+                EventKind.EXEMPTED,
+                p.exempt_from,
+                end_date=p.exempt_to,
+                note=p.exempt_note,
+                reason=p.exempt_reason,
+            )
+        for kind, day, number, note in p.disciplines:
+            event(p, kind, day, decision_number=number, note=note)
         if p.moved_from is not None:
             assert p.left_on is not None
             note = f"{p.moved_from.code} → {p.cell.code}"
@@ -333,7 +430,6 @@ def people_rows(people: list[Person], ids: Ids) -> PeopleRows:
     cached, periods = derived_rows(placements, events, ids)
     members = []
     for p in people:
-        home, admitted, official = cached[p.id]
         members.append(
             {
                 "id": p.id,
@@ -346,9 +442,7 @@ def people_rows(people: list[Person], ids: Ids) -> PeopleRows:
                 "phone": p.phone,
                 "national_id": p.national_id,
                 "card_number": p.card_number,
-                "home_unit_id": home,
-                "admitted_on": admitted,
-                "official_on": official,
+                **cached[p.id]._asdict(),
             }
         )
     return PeopleRows(members, placements, history, events, periods)
@@ -356,9 +450,9 @@ def people_rows(people: list[Person], ids: Ids) -> PeopleRows:
 
 def derived_rows(
     placements: list[dict], events: list[dict], ids: Ids
-) -> tuple[dict[int, tuple[int | None, dt.date | None, dt.date | None]], list[dict]]:
+) -> tuple[dict[int, derive.Copies], list[dict]]:
     """What members.services.member_refresh derives, by the same code (members.derive):
-    member id -> (home_unit_id, admitted_on, official_on), and the status period rows."""
+    member id -> the copies on the member row, and the status period rows."""
     facts_p: dict[int, list[derive.PlacementFact]] = {}
     for pl in placements:
         facts_p.setdefault(pl["member_id"], []).append(
@@ -369,23 +463,22 @@ def derived_rows(
         facts_e.setdefault(e["member_id"], []).append(
             derive.EventFact(e["id"], e["kind"], e["date"])
         )
+    book = rules.RuleBook()
+    # The national rules change only on the days versions take effect: read them per version
+    # (rules.at(day) for every ceremony day of 100,000 members would build each day's set).
+    starts = sorted(
+        set(RuleVersion.objects.filter(province=None).values_list("effective_from", flat=True))
+    )
+
+    def probation_months(day: dt.date) -> int | None:
+        i = bisect_right(starts, day)
+        return book.at(starts[i - 1], None).probation_months if i else None
+
     cached = {}
     periods = []
     for m in set(facts_p) | set(facts_e):
         evs = facts_e.get(m, [])
-        cached[m] = (
-            derive.home_unit(facts_p.get(m, [])),
-            derive.first_date(evs, EventKind.ADMITTED),
-            derive.first_date(evs, EventKind.OFFICIAL),
-        )
+        cached[m] = derive.copies(facts_p.get(m, []), evs, probation_months)
         for period in derive.status_periods(evs):
-            periods.append(
-                {
-                    "id": ids.next(StatusPeriod),
-                    "member_id": m,
-                    "status": period.status,
-                    "valid_from": period.valid_from,
-                    "valid_to": period.valid_to,
-                }
-            )
+            periods.append({"id": ids.next(StatusPeriod), "member_id": m, **period._asdict()})
     return cached, periods

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import Permission
+
 from chibo.accounts.models import Role, RoleGrant, User
 from chibo.org.models import CellType
 
@@ -24,6 +26,7 @@ VIEWER = Persona("viewer", "viewer-demo", Role.VIEWER, "read-only follower of th
 SECRETARY = Persona("secretary", "secretary-demo", Role.SECRETARY, "cell secretary")
 MEMBER = Persona("member", "member-demo", Role.MEMBER, "party member")
 PERSONAS = (PROVINCE, COMMUNE, VIEWER, SECRETARY, MEMBER)
+RULE_KEEPER_PERMISSIONS = ("add_ruleversion", "add_daychange")
 
 
 @dataclass
@@ -58,7 +61,7 @@ def pick_cast(tree: Tree, people: list[Person], secretaries: dict[int, Person], 
             p
             for p in by_cell[cell.id]
             if p.id not in holders
-            and p.moved_from is None
+            and not p.moved
             and p.exempt_from is None
             and p.official
             and p.deceased is None
@@ -98,6 +101,13 @@ def personas_create(cast: Cast, namer: Namer) -> None:
         user.save()
         RoleGrant.objects.filter(user=user).delete()
         RoleGrant.objects.create(user=user, unit_id=places[persona.username].id, role=persona.role)
+        if persona is PROVINCE:
+            # The province office keeps the rules and the working-day calendar (docs/rules.md).
+            user.user_permissions.set(
+                Permission.objects.filter(
+                    content_type__app_label="rules", codename__in=RULE_KEEPER_PERMISSIONS
+                )
+            )
 
 
 def login_rows() -> list[tuple[str, str, str, str]]:

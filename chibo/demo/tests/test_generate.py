@@ -11,18 +11,22 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from chibo.accounts.models import RoleGrant, User
+from chibo.badges.models import BadgeAward
 from chibo.core.search import fold
 from chibo.demo.names import ALL_FAMILY_NAMES
 from chibo.demo.personas import PERSONAS
-from chibo.members import services
+from chibo.development.models import Candidate, OfficialReview
+from chibo.members import derive, services
 from chibo.members.models import (
     EventKind,
     Member,
     MemberEvent,
     Placement,
+    PlacementKind,
     Position,
     PositionKind,
     StatusPeriod,
+    Transfer,
 )
 from chibo.members.services import member_refresh
 from chibo.org.models import (
@@ -97,6 +101,22 @@ def digest() -> str:
             (member[p.member_id], p.kind, code.get(p.unit_id), village.get(p.village_id), p.start)
             for p in Position.all_objects.all()
         ),
+        sorted(
+            (member[t.member_id], t.kind, code[t.to_unit_id], t.sent_on, t.received_on, t.state)
+            for t in Transfer.objects.all()
+        ),
+        sorted(
+            (c.full_name, code[c.cell_id], c.proposed_on, c.vote_on, c.votes_for, c.decision_on)
+            for c in Candidate.objects.all()
+        ),
+        sorted(
+            (member[r.member_id], r.vote_on, r.votes_for, r.decision_on)
+            for r in OfficialReview.objects.all()
+        ),
+        sorted(
+            (member[b.member_id], b.years, b.occasion_date, b.decision_number)
+            for b in BadgeAward.objects.all()
+        ),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
@@ -127,20 +147,18 @@ def test_same_seed_same_data_and_reset_starts_over(demo):
 def test_cached_columns_are_what_member_refresh_computes(demo):
     members = list(Member.all_objects.all())
     assert len(members) == MEMBERS
-    periods = set(
-        StatusPeriod.objects.values_list("pk", "member_id", "status", "valid_from", "valid_to")
-    )
+    columns = ("pk", "member_id", "status", "valid_from", "valid_to", "party_age_from")
+    periods = set(StatusPeriod.objects.values_list(*columns))
     assert len({p[1] for p in periods}) == MEMBERS  # everyone has a status history
+    copies = derive.Copies._fields
+    assert {"ceremony_on", "probation_ends_on", "last_admitted_on"} <= set(copies)
     for m in members:
-        cached = (m.home_unit_id, m.admitted_on, m.official_on)
+        cached = tuple(getattr(m, f) for f in copies)
         member_refresh(m)
-        assert (m.home_unit_id, m.admitted_on, m.official_on) == cached, m.code
+        assert tuple(getattr(m, f) for f in copies) == cached, m.code
         assert m.search_name == fold(m.full_name)
     # member_refresh rewrites periods only when they differ: the same row ids mean none did.
-    after = set(
-        StatusPeriod.objects.values_list("pk", "member_id", "status", "valid_from", "valid_to")
-    )
-    assert after == periods
+    assert set(StatusPeriod.objects.values_list(*columns)) == periods
 
 
 def test_closure_rows_are_the_parent_links(demo):
@@ -192,37 +210,53 @@ def test_names_are_family_middle_given(demo):
 
 def test_dates_and_events_hang_together(demo):
     events = defaultdict(list)
-    for e in MemberEvent.objects.all():
+    for e in MemberEvent.objects.order_by("date", "pk"):
         events[e.member_id].append(e)
     placements = defaultdict(list)
-    for p in Placement.objects.order_by("start"):
+    for p in Placement.objects.filter(kind=PlacementKind.OFFICIAL).order_by("start"):
         placements[p.member_id].append(p)
+    pending = set(Transfer.objects.filter(state="pending").values_list("member_id", flat=True))
     kinds = Counter()
+    young = 0
     for m in Member.objects.all():
-        assert dt.date(1940, 1, 1) <= m.birth_date <= dt.date(2004, 12, 31)
+        assert dt.date(1940, 1, 1) <= m.birth_date
         age_at_admission = (m.admitted_on - m.birth_date).days / 365.25
         assert 18 <= age_at_admission <= 60, m.code
+        if m.admitted_on >= AS_OF - dt.timedelta(days=730):
+            young += age_at_admission < 36
         mine = {e.kind: e for e in events[m.pk]}
         kinds.update(mine.keys())
         assert all(m.birth_date <= e.date <= AS_OF for e in events[m.pk])
         if m.official_on:
-            assert m.official_on >= m.admitted_on.replace(year=m.admitted_on.year + 1), m.code
+            # A ceremony after the decision, then a probation of at least a year.
+            assert (m.official_on - m.admitted_on).days > 365, m.code
         else:
-            assert (AS_OF - m.admitted_on).days < 460, m.code  # still within probation
+            assert m.last_admitted_on == m.admitted_on, m.code
+            assert (AS_OF - m.admitted_on).days < 550, m.code  # probation, then the review
         if EventKind.EXEMPTED in mine:
             assert mine[EventKind.EXEMPTED].date >= m.official_on
         if EventKind.DECEASED in mine:
             assert mine[EventKind.DECEASED].date == max(e.date for e in events[m.pk])
         official = placements[m.pk]
-        assert official[-1].end is None and official[-1].unit_id == m.home_unit_id
+        assert official[-1].unit_id == m.home_unit_id
+        assert (official[-1].end is None) == (m.pk not in pending), m.code
         for before, after in zip(official, official[1:], strict=False):
-            # A transfer: the earlier placement closed, a gap in transit, the letter on file.
+            # A transfer: the earlier placement closed, a gap in transit, the letter on file;
+            # or out of the Party between a removal and the readmission.
             assert before.end is not None and before.end < after.start
+            if EventKind.READMITTED in mine:
+                assert mine[EventKind.REMOVED].date == before.end
+                assert mine[EventKind.READMITTED].date == after.start
+                continue
             moved = mine[EventKind.TRANSFERRED]
             assert moved.date == before.end and moved.decision_number == after.letter_number
     assert kinds[EventKind.TRANSFERRED] >= 2
     assert kinds[EventKind.DECEASED] >= 2
     assert kinds[EventKind.EXEMPTED] >= 1
+    assert kinds[EventKind.READMITTED] >= 1
+    # Most of those admitted lately are young.
+    lately = Member.objects.filter(admitted_on__gte=AS_OF - dt.timedelta(days=730)).count()
+    assert young > lately / 2
     probationary = Member.objects.with_status(AS_OF).filter(status="probationary").count()
     assert 0 < probationary < MEMBERS * 0.15
 
@@ -239,14 +273,18 @@ def test_villages_and_party_groups_sit_in_the_right_cells(demo):
 
 
 def test_history_shows_each_record_created_once(demo):
-    for model in (OrgUnit, Village, Member, Placement, MemberEvent, Position):
+    for model in (OrgUnit, Village, Member, Placement, MemberEvent, Position, BadgeAward):
         history = model.history.model.objects
-        assert history.filter(history_type="+").count() == model.all_objects.count(), model
+        assert history.filter(history_type="+").count() == model._base_manager.count(), model
     m = Member.objects.first()
     first = m.history.earliest()
     assert first.history_type == "+" and first.full_name == m.full_name
+    # Official placements closed later (a transfer, a removal) were saved twice; temporary ones
+    # are created with their end.
     changed = Placement.history.filter(history_type="~")
-    assert changed.count() == Placement.objects.exclude(end=None).count()
+    closed = Placement.objects.exclude(end=None)
+    assert changed.count() == closed.filter(kind=PlacementKind.OFFICIAL).count()
+    assert closed.filter(kind=PlacementKind.TEMPORARY).exists()
 
 
 def test_personas_log_in_and_see_their_scope(demo, client):
@@ -264,6 +302,9 @@ def test_personas_log_in_and_see_their_scope(demo, client):
             assert OrgUnit.objects.get(kind=Kind.PROVINCE).name in page
         if persona.username in ("secretary", "member"):
             assert user.member is not None and user.member.full_name in page
+        # Only the province office keeps the rules.
+        can_add = client.get("/rules/new/").status_code == 200
+        assert can_add == (persona.username == "province"), persona.username
         client.logout()
     secretary = User.objects.get(username="secretary")
     cell = secretary.grants.get().unit

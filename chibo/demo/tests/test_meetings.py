@@ -130,21 +130,40 @@ def test_every_roster_is_the_placements_of_that_day(demo):
     in_party = [st.value for st in IN_PARTY]
     meetings = Meeting.objects.exclude(state=State.CANCELLED).prefetch_related("roster")
     assert meetings.exists()
+    flags = Counter()
     for m in meetings:
         day = m.day
-        placed = Placement.objects.active_on(day).filter(
-            unit_id=m.cell_id, kind=PlacementKind.OFFICIAL
+        on_day = Placement.objects.active_on(day)
+        home = set(
+            on_day.filter(unit_id=m.cell_id, kind=PlacementKind.OFFICIAL).values_list(
+                "member_id", flat=True
+            )
+        )
+        hosted = set(
+            on_day.filter(unit_id=m.cell_id, kind=PlacementKind.TEMPORARY).values_list(
+                "member_id", flat=True
+            )
+        )
+        away = set(
+            on_day.filter(kind=PlacementKind.TEMPORARY, member_id__in=home)
+            .exclude(unit_id=m.cell_id)
+            .values_list("member_id", flat=True)
         )
         members = (
-            Member.objects.filter(pk__in=placed.values("member_id"))
-            .with_status(day)
-            .filter(status__in=in_party)
+            Member.objects.filter(pk__in=home | hosted).with_status(day).filter(status__in=in_party)
         )
-        want = {(x.pk, x.status == Status.OFFICIAL, x.exempt, False, False) for x in members}
+        want = {
+            (x.pk, x.status == Status.OFFICIAL, x.exempt, x.pk in away, x.pk not in home)
+            for x in members
+        }
         got = {(a.member_id, a.official, a.exempt, a.away, a.hosted) for a in m.roster.all()}
         assert got == want, m
+        flags.update((a.away, a.hosted) for a in m.roster.all())
         assert all(a.presence for a in m.roster.all())
         assert all(a.reason for a in m.roster.all() if a.presence == Presence.EXCUSED)
+        assert all(a.presence == Presence.EXCUSED for a in m.roster.all() if a.away)
+    # Members on temporary transfer show on both sides: away at home, hosted where they went.
+    assert flags[(True, False)] and flags[(False, True)]
 
 
 def test_votes_are_what_the_services_compute(demo):
