@@ -15,7 +15,6 @@ kept. PostgreSQL: creates the named database, fills it, measures, drops it (--ke
 Target: the list under 2 s on PostgreSQL, a query count that does not grow with the members.
 """
 
-import argparse
 import bisect
 import datetime as dt
 import os
@@ -23,9 +22,8 @@ import random
 import statistics
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from _setup import remove_database
+from _setup import arguments, run
 
 TARGET_MS = 2000
 BASES, CELLS, PER_CELL = 100, 25, 40
@@ -326,61 +324,8 @@ def measure(repeat: int) -> None:
 
 
 def main() -> None:
-    from compliance import postgres_admin
-
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, default=DEFAULT_DB)
-    parser.add_argument("--rebuild", action="store_true", help="Rebuild the SQLite file.")
-    parser.add_argument("--postgres", metavar="URL", help="Measure on a fresh PostgreSQL database.")
-    parser.add_argument(
-        "--keep", action="store_true", help="PostgreSQL: reuse the database and leave it there."
-    )
-    parser.add_argument("--repeat", type=int, default=7)
-    args = parser.parse_args()
-    if args.postgres:
-        name = urlsplit(args.postgres).path.lstrip("/")
-        assert name and name.isidentifier(), "Name a database to create and drop."
-        assert not name.startswith("test"), "Choose a name that test runs do not use."
-        exists = postgres_admin(
-            args.postgres, "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
-        )
-        fresh = not (args.keep and exists)
-        if fresh:
-            postgres_admin(args.postgres, f'DROP DATABASE IF EXISTS "{name}"')
-            postgres_admin(args.postgres, f'CREATE DATABASE "{name}"')
-        filled = not fresh
-        try:
-            setup(args.postgres)
-            started = time.perf_counter()
-            if fresh:
-                fill()
-                filled = True
-                print(f"fill: {time.perf_counter() - started:.0f} s")
-            else:
-                from django.core.management import call_command
-
-                call_command("migrate", verbosity=0)
-            measure(args.repeat)
-        finally:
-            from django.db import connections
-
-            connections.close_all()
-            if not (args.keep and filled):
-                postgres_admin(args.postgres, f'DROP DATABASE IF EXISTS "{name}"')
-        return
-    fresh = args.rebuild or not args.db.exists()
-    if fresh:
-        remove_database(args.db)
-    setup(f"sqlite:///{args.db}")
-    if fresh:
-        started = time.perf_counter()
-        fill()
-        print(f"fill: {time.perf_counter() - started:.0f} s")
-    else:
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
-    measure(args.repeat)
+    args = arguments(__doc__.splitlines()[0], DEFAULT_DB)
+    run(args, setup=setup, fill=fill, measure=measure)
 
 
 if __name__ == "__main__":

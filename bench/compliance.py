@@ -13,15 +13,13 @@ Target: under 300 ms for the page (median), a query count that does not depend o
 (the page is also counted for one base committee's cells: the two counts must be equal).
 """
 
-import argparse
 import os
 import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-from _setup import ROOT, remove_database
+from _setup import ROOT, arguments, run
 
 TARGET_MS = 300
 MEMBERS = 80_000
@@ -49,16 +47,6 @@ def fill() -> None:
     migrate()
     summary = demo_generate(members=MEMBERS, seed=1)
     print(f"generate: {summary}")
-
-
-def postgres_admin(url: str, sql: str, params: tuple = ()) -> list[tuple]:
-    import psycopg
-
-    parts = urlsplit(url)
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        cursor = conn.execute(sql, params)
-        return cursor.fetchall() if cursor.description else []
 
 
 def page_queries(client, unit_pk: int, period) -> int:
@@ -133,51 +121,8 @@ def measure(repeat: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, default=DEFAULT_DB)
-    parser.add_argument("--rebuild", action="store_true", help="Regenerate the SQLite file.")
-    parser.add_argument("--postgres", metavar="URL", help="Measure on a fresh PostgreSQL database.")
-    parser.add_argument(
-        "--keep", action="store_true", help="PostgreSQL: reuse the database and leave it there."
-    )
-    parser.add_argument("--repeat", type=int, default=7)
-    args = parser.parse_args()
-    if args.postgres:
-        name = urlsplit(args.postgres).path.lstrip("/")
-        assert name and name.isidentifier(), "Name a database to create and drop."
-        # test_* databases belong to test runs (CHIBO_TEST_DB_NAME); never drop one of those.
-        assert not name.startswith("test"), "Choose a name that test runs do not use."
-        exists = postgres_admin(
-            args.postgres, "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
-        )
-        fresh = not (args.keep and exists)
-        if fresh:
-            postgres_admin(args.postgres, f'DROP DATABASE IF EXISTS "{name}"')
-            postgres_admin(args.postgres, f'CREATE DATABASE "{name}"')
-        filled = not fresh
-        try:
-            setup(args.postgres)
-            if fresh:
-                fill()
-                filled = True
-            else:
-                migrate()  # a kept database follows the code's models
-            measure(args.repeat)
-        finally:
-            from django.db import connections
-
-            connections.close_all()
-            if not (args.keep and filled):  # a half-filled database is not kept
-                postgres_admin(args.postgres, f'DROP DATABASE IF EXISTS "{name}"')
-        return
-    if args.rebuild or not args.db.exists():
-        remove_database(args.db)
-        setup(f"sqlite:///{args.db}")
-        fill()
-    else:
-        setup(f"sqlite:///{args.db}")
-        migrate()
-    measure(args.repeat)
+    args = arguments(__doc__.splitlines()[0], DEFAULT_DB)
+    run(args, setup=setup, fill=fill, measure=measure)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ and kept. PostgreSQL: creates the named database, fills it, measures, drops it (
 it and leave it). Target: the lists of the province under 2 s on PostgreSQL.
 """
 
-import argparse
 import datetime as dt
 import os
 import random
@@ -25,9 +24,8 @@ import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-from _setup import ROOT, remove_database
+from _setup import ROOT, arguments, run
 
 TARGET_MS = 2000
 DEFAULT_DB = Path("/tmp/chibo-bench-deadlines-100k.sqlite3")
@@ -44,18 +42,6 @@ def setup(url: str) -> None:
     import django
 
     django.setup()
-
-
-def postgres_admin(url: str, sql: str, params: tuple = ()) -> list[tuple]:
-    import psycopg
-
-    admin = urlunsplit(urlsplit(url)._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        cursor = conn.execute(sql, params)
-        return cursor.fetchall() if cursor.description else []
-
-
-# Writing -------------------------------------------------------------------------------------
 
 
 def insert(model, rows: Iterable[dict]) -> int:
@@ -492,55 +478,8 @@ def measure(repeat: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, default=DEFAULT_DB)
-    parser.add_argument("--rebuild", action="store_true", help="Rebuild the SQLite file.")
-    parser.add_argument("--postgres", metavar="URL", help="Measure on a fresh PostgreSQL database.")
-    parser.add_argument(
-        "--keep", action="store_true", help="PostgreSQL: reuse the database and leave it there."
-    )
-    parser.add_argument("--repeat", type=int, default=7)
-    args = parser.parse_args()
-    if args.postgres:
-        name = urlsplit(args.postgres).path.lstrip("/")
-        assert name and name.isidentifier(), "Name a database to create and drop."
-        # test_* databases belong to test runs (CHIBO_TEST_DB_NAME); never drop one of those.
-        assert not name.startswith("test"), "Choose a name that test runs do not use."
-        exists = postgres_admin(
-            args.postgres, "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
-        )
-        fresh = not (args.keep and exists)
-        if fresh:
-            postgres_admin(args.postgres, f'DROP DATABASE IF EXISTS "{name}"')
-            postgres_admin(args.postgres, f'CREATE DATABASE "{name}"')
-        filled = not fresh
-        try:
-            setup(args.postgres)
-            if fresh:
-                started = time.perf_counter()
-                written = fill()
-                print(f"filled in {time.perf_counter() - started:.0f} s: {written}")
-                filled = True
-            measure(args.repeat)
-        finally:
-            from django.db import connections
-
-            connections.close_all()
-            if not (args.keep and filled):
-                postgres_admin(args.postgres, f'DROP DATABASE IF EXISTS "{name}"')
-        return
-    if args.rebuild or not args.db.exists():
-        remove_database(args.db)
-        setup(f"sqlite:///{args.db}")
-        started = time.perf_counter()
-        written = fill()
-        print(f"filled in {time.perf_counter() - started:.0f} s: {written}")
-    else:
-        setup(f"sqlite:///{args.db}")
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
-    measure(args.repeat)
+    args = arguments(__doc__.splitlines()[0], DEFAULT_DB)
+    run(args, setup=setup, fill=fill, measure=measure)
 
 
 if __name__ == "__main__":
