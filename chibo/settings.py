@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "chibo.imports",
     "chibo.notices",
     "chibo.follow",
+    "chibo.development",
+    "chibo.badges",
+    "chibo.deadlines",
     "django_tasks_db",
 ]
 

@@ -172,10 +172,10 @@ def badge_reminders(today: dt.date) -> int:
     from chibo.rules import province_of
 
     offices: dict[int, set[int]] = defaultdict(set)
-    for user, unit in RoleGrant.objects.filter(
+    for user_id, unit_id in RoleGrant.objects.filter(
         role=Role.OFFICE, user__is_active=True, unit__deleted_at__isnull=True
     ).values_list("user_id", "unit_id"):
-        offices[unit].add(user)
+        offices[unit_id].add(user_id)
     created = 0
     units = OrgUnit.objects.filter(pk__in=offices).exclude(
         kind__in=[UnitKind.CELL, UnitKind.BASE_CELL, UnitKind.PARTY_GROUP]

@@ -16,8 +16,8 @@ def send_emails() -> int:
 @task()
 def daily(day: str) -> dict:
     """What is due on `day` (ISO date): reminders of tomorrow's meetings, of the member and
-    task deadlines, and of the badge lists of the next occasion (chibo.deadlines.reminders). Safe to run twice: notices are keyed, so
-    nobody is told twice."""
+    task deadlines, and of the badge lists of the next occasion (chibo.deadlines.reminders).
+    Safe to run twice: notices are keyed, so nobody is told twice."""
     from chibo.deadlines.reminders import badge_reminders, deadline_reminders
 
     from .services import mail_pending, meeting_reminders

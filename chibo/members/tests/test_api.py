@@ -491,6 +491,7 @@ def test_events(world, cast, client_for):
         "kind": "exempted",
         "date": "2024-01-01",
         "end_date": None,
+        "reason": "",
         "decision_number": "3-QĐ",
         "note": "",
     }
