@@ -14,6 +14,7 @@ from django.http import Http404
 
 from chibo.accounts.models import READ_ROLES, WRITE_ROLES, RecordRead, RoleGrant
 from chibo.members.models import (
+    EventKind,
     Member,
     MemberEvent,
     MemberQuerySet,
@@ -129,6 +130,20 @@ def get_unit_by_code_for(user, code: str, *, write: bool = False) -> OrgUnit:
 
 def can_write_unit(user, unit: OrgUnit) -> bool:
     return units_for(user, write=True, deleted=unit.is_deleted).filter(pk=unit.pk).exists()
+
+
+# Events recorded by the committee above the member's cell, not by the cell itself: the
+# admission ceremony it holds (as on the development pages).
+ABOVE_CELL_EVENTS = {EventKind.CEREMONY}
+
+
+def check_event_kind(user, member: Member, *kinds: str) -> None:
+    """403 unless the user may record events of these kinds for the member."""
+    if user.is_superuser or not ABOVE_CELL_EVENTS.intersection(kinds):
+        return
+    cell = member.home_unit
+    if cell is None or cell.parent is None or not can_write_unit(user, cell.parent):
+        raise PermissionDenied
 
 
 # Villages -------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from chibo.accounts.models import Role, RoleGrant, User
 from chibo.core.formats import date as vn_date
+from chibo.core.formats import number
 from chibo.notices.models import Kind, Notice
 from chibo.notices.services import notify
 from chibo.org.models import Ancestry, OrgUnit
@@ -36,6 +37,8 @@ from .services import (
 
 # A ceremony is announced this many working days before its deadline (a Chibo choice).
 CEREMONY_NOTICE_WORKING_DAYS = 5
+# An overdue ceremony is announced if its deadline passed at most this many days ago.
+CEREMONY_OVERDUE_NOTICE_DAYS = 30
 CHUNK = 500
 
 
@@ -124,12 +127,17 @@ def deadline_reminders(today: dt.date) -> int:
     """Tell who must act about what is due on `today`, in every tree (each with its own
     province's rules). Returns the notices created."""
     soon = working_days_after(today, CEREMONY_NOTICE_WORKING_DAYS)
+    # A ceremony overdue for longer was most likely held but never entered (members recorded
+    # before Chibo kept ceremonies): the board lists it, the daily job does not call it news.
+    late_since = today - dt.timedelta(days=CEREMONY_OVERDUE_NOTICE_DAYS)
     ceremonies: list[MemberRow] = []
     probations: list[MemberRow] = []
     reviews: list[MemberRow] = []
     for root in OrgUnit.objects.filter(parent__isnull=True):
         ceremonies += [
-            r for r in ceremonies_due(root, today) if r.deadline is not None and r.deadline <= soon
+            r
+            for r in ceremonies_due(root, today)
+            if r.deadline is not None and late_since <= r.deadline <= soon
         ]
         probations += probations_ending(root, today)
         reviews += [r for r in reviews_due(root, today)[0] if r.overdue]
@@ -197,7 +205,7 @@ def badge_reminders(today: dt.date) -> int:
                     "unit": unit.name,
                     "occasion": occasion.name,
                     "day": vn_date(occasion.date),
-                    "count": due,
+                    "count": number(due),
                 },
                 url=f"{reverse('badges:unit', args=[unit.pk])}?occasion={vn_date(occasion.date)}",
             )

@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
@@ -181,13 +182,15 @@ def candidate_introducers(
     user = user_of(request)
     candidate = access.get_candidate_for(user, candidate_id, Level.CELL)
     second = payload.introducer_2
+    # The same choice as the page: members of the candidate's base committee.
+    allowed = access.introducers_for(user, candidate.cell)
     return _out(
         services.candidate_introduce(
             candidate=candidate,
             introduced_on=payload.introduced_on,
-            introducer_1=core_access.get_member_for(user, payload.introducer_1),
+            introducer_1=get_object_or_404(allowed, pk=payload.introducer_1),
             introducer_1_since=payload.introducer_1_since,
-            introducer_2=core_access.get_member_for(user, second) if second else None,
+            introducer_2=get_object_or_404(allowed, pk=second) if second else None,
             introducer_2_since=payload.introducer_2_since,
             union_introduction=payload.union_introduction,
         )

@@ -166,9 +166,11 @@ def transfer_send(
     sent_on: dt.date,
     until: dt.date | None = None,
     note: str = "",
+    notify: bool = True,
 ) -> Transfer:
     """The sending side's letter. Official: the member's official placement ends on
-    `sent_on`. Temporary: nothing changes until the receiving cell accepts."""
+    `sent_on`. Temporary: nothing changes until the receiving cell accepts. `notify`: tell
+    the receiving side (not for a transfer entered as history, received already)."""
     transfer = _send(
         member=member,
         kind=kind,
@@ -179,7 +181,8 @@ def transfer_send(
         note=note,
         letter_required=True,
     )
-    _tell_receivers(transfer)
+    if notify:
+        _tell_receivers(transfer)
     return transfer
 
 

@@ -175,6 +175,14 @@ def _child_page(request, form, *, member, save, title: str, message: str) -> Htt
     )
 
 
+def _event_save(request, member, data: dict, event=None):
+    kinds = [data["kind"]] + ([event.kind] if event else [])
+    access.check_event_kind(request.user, member, *kinds)
+    if event is None:
+        return services.event_create(member=member, **data)
+    return services.event_update(event=event, **data)
+
+
 def _delete_child(request, obj, deleter) -> HttpResponse:
     try:
         deleter(obj, request.user)
@@ -196,7 +204,7 @@ def event_create(request: HttpRequest, pk: int) -> HttpResponse:
         member=member,
         title=_("Record an event"),
         message=_("Event recorded."),
-        save=lambda d: services.event_create(member=member, **d),
+        save=lambda d: _event_save(request, member, d),
     )
 
 
@@ -212,7 +220,7 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
         member=event.member,
         title=_("Edit event"),
         message=_("Changes saved."),
-        save=lambda d: services.event_update(event=event, **d),
+        save=lambda d: _event_save(request, event.member, d, event),
     )
 
 
@@ -220,6 +228,7 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def event_delete(request: HttpRequest, pk: int) -> HttpResponse:
     event = access.get_event_for(request.user, pk, write=True)
+    access.check_event_kind(request.user, event.member, event.kind)
     return _delete_child(request, event, lambda o, u: services.event_delete(event=o, actor=u))
 
 

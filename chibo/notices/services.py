@@ -59,8 +59,8 @@ TEXTS = {
         "record the day the member is received."
     ),
     Kind.BADGES_DUE: gettext_lazy(
-        "Party badges, %(occasion)s (%(day)s): %(count)s members of %(unit)s are due. Check "
-        "the list and propose the decision."
+        "Party badges, %(occasion)s (%(day)s): members of %(unit)s due: %(count)s. Check the "
+        "list and propose the decision."
     ),
 }
 

@@ -26,7 +26,7 @@ def version_add(
     today: dt.date | None = None,
 ) -> RuleVersion:
     """`values`: stored JSON values by rule name (see chibo.rules.catalogue.from_text)."""
-    today = today or timezone.localdate()
+    today = today or _today()
     if effective_from < today:
         raise ValidationError(
             {
@@ -46,6 +46,15 @@ def version_add(
     unknown = sorted(set(values) - set(ENTRIES))
     if unknown:
         raise ValidationError(_("Unknown rules: %(names)s.") % {"names": ", ".join(unknown)})
+    national = sorted(set(values) - PROVINCE_RULES)
+    if province is not None and national:
+        raise ValidationError(
+            _(
+                "A province varies only the meeting quality scoring; these rules are the same "
+                "nationwide: %(names)s."
+            )
+            % {"names": ", ".join(str(ENTRIES[n].label) for n in national)}
+        )
     version = RuleVersion(
         effective_from=effective_from, source=source, province=province, values=values
     )
@@ -54,8 +63,39 @@ def version_add(
     return version
 
 
+# What a province may set for itself (shared/DOMAIN.md: provinces vary the scoring); every
+# other rule is national, so that every page and list reads one value for a day.
+PROVINCE_RULES = {
+    "quality_max",
+    "quality_good",
+    "quality_fair",
+    "quality_average",
+    "good_meeting_attendance",
+    "year_good_min_good_meetings",
+}
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _not_past(date: dt.date, today: dt.date | None) -> None:
+    if date < (today or _today()):
+        raise ValidationError(
+            {
+                "date": _(
+                    "A day before today cannot change: the deadlines already counted keep "
+                    "their count."
+                )
+            }
+        )
+
+
 @transaction.atomic
-def day_change_add(*, date: dt.date, working: bool, name: str) -> DayChange:
+def day_change_add(
+    *, date: dt.date, working: bool, name: str, today: dt.date | None = None
+) -> DayChange:
+    _not_past(date, today)
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": _("Say why the day changes.")})
@@ -88,7 +128,8 @@ def day_change_add(*, date: dt.date, working: bool, name: str) -> DayChange:
 
 
 @transaction.atomic
-def day_change_delete(*, change: DayChange) -> None:
+def day_change_delete(*, change: DayChange, today: dt.date | None = None) -> None:
+    _not_past(change.date, today)
     date = change.date
     change.delete()
     calendar.rebuild(date)

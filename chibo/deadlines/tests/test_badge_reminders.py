@@ -22,7 +22,7 @@ def test_offices_hear_of_the_next_occasion_once(world, cast):
     assert badge_reminders(D(2027, 1, 4)) == 2
     told = dict(Notice.objects.filter(kind=Kind.BADGES_DUE).values_list("user__username", "params"))
     assert set(told) == {"base", "province"}
-    assert told["base"]["count"] == 1 and told["base"]["day"] == "03/02/2027"
+    assert told["base"]["count"] == "1" and told["base"]["day"] == "03/02/2027"
     assert told["province"]["unit"] == world.province.name
     # Again the same day and the next: nobody twice.
     assert badge_reminders(D(2027, 1, 4)) == 0

@@ -90,6 +90,7 @@ def _apply_transfer(ctx: Context, v: Values) -> Outcome:
                 letter_number=v["letter_number"],
                 sent_on=v["sent_on"],
                 until=v["until"],
+                notify=not v["received_on"],  # history already received tells no one
             )
         if v["received_on"]:
             _receive(ctx, transfer, v["received_on"])

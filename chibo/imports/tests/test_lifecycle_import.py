@@ -245,6 +245,14 @@ def test_history_workbook(world, cast, introducers):
         world.other_cell,
         None,
     )
+    # Only the transfer still pending is announced (to the office of the receiving commune);
+    # those the workbook records as received are history and tell no one.
+    from chibo.notices.models import Kind, Notice
+
+    announced = Notice.objects.filter(kind=Kind.TRANSFER_SENT)
+    assert set(announced.values_list("key", "user__username")) == {
+        (f"transfer:{pending.pk}", cast.outsider.username)
+    }
     temporary = Placement.objects.get(member=world.member, kind="temporary")
     assert (temporary.unit, temporary.start, temporary.end, temporary.letter_number) == (
         world.cell2,

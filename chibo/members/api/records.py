@@ -191,20 +191,27 @@ def event_read(request: HttpRequest, event_id: int) -> MemberEvent:
 
 @events.post("", response={201: EventOut})
 def event_create(request: HttpRequest, payload: EventIn) -> MemberEvent:
-    member = access.get_member_for(user_of(request), payload.member, write=True)
+    user = user_of(request)
+    member = access.get_member_for(user, payload.member, write=True)
+    access.check_event_kind(user, member, payload.kind)
     return services.event_create(member=member, **payload.model_dump(exclude={"member"}))
 
 
 @events.patch("/{event_id}", response=EventOut)
 def event_update(request: HttpRequest, event_id: int, payload: EventPatch) -> MemberEvent:
-    event = access.get_event_for(user_of(request), event_id, write=True)
-    return services.event_update(event=event, **patch_data(payload))
+    user = user_of(request)
+    event = access.get_event_for(user, event_id, write=True)
+    changes = patch_data(payload)
+    access.check_event_kind(user, event.member, event.kind, changes.get("kind", event.kind))
+    return services.event_update(event=event, **changes)
 
 
 @events.delete("/{event_id}", response={204: None})
 def event_delete(request: HttpRequest, event_id: int) -> None:
     user = user_of(request)
-    services.event_delete(event=access.get_event_for(user, event_id, write=True), actor=user)
+    event = access.get_event_for(user, event_id, write=True)
+    access.check_event_kind(user, event.member, event.kind)
+    services.event_delete(event=event, actor=user)
 
 
 # Positions ------------------------------------------------------------------------------------

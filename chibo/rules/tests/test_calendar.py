@@ -41,7 +41,13 @@ def test_a_deadline_crossing_tet(db):
     assert not calendar.is_working(D(2025, 5, 2))
 
 
-def test_days_an_office_records_move_the_deadlines(db):
+@pytest.fixture
+def new_year_2026(monkeypatch):
+    """Record days as on 01/01/2026 (a day before today cannot change)."""
+    monkeypatch.setattr("chibo.rules.services._today", lambda: D(2026, 1, 1))
+
+
+def test_days_an_office_records_move_the_deadlines(db, new_year_2026):
     assert working_days_after(D(2026, 2, 6), 30) == D(2026, 3, 27)
     off = day_change_add(date=D(2026, 2, 23), working=False, name="Nghỉ bù Tết (thử)")
     assert working_days_after(D(2026, 2, 6), 30) == D(2026, 3, 30)
@@ -52,13 +58,23 @@ def test_days_an_office_records_move_the_deadlines(db):
 
 
 @translation.override("en")
-def test_a_day_that_changes_nothing_is_refused(db):
+def test_a_day_that_changes_nothing_is_refused(db, new_year_2026):
     with pytest.raises(ValidationError, match="already a day off"):
         day_change_add(date=D(2026, 2, 17), working=False, name="Tết")
     with pytest.raises(ValidationError, match="already a working day"):
         day_change_add(date=D(2026, 2, 24), working=True, name="x")
     with pytest.raises(ValidationError, match="Say why"):
         day_change_add(date=D(2026, 2, 28), working=True, name="  ")
+
+
+@translation.override("en")
+def test_a_day_before_today_cannot_change(db):
+    with pytest.raises(ValidationError, match="A day before today cannot change"):
+        day_change_add(date=D(2026, 2, 23), working=False, name="x", today=D(2026, 2, 24))
+    change = day_change_add(date=D(2026, 2, 23), working=False, name="x", today=D(2026, 2, 23))
+    with pytest.raises(ValidationError, match="A day before today cannot change"):
+        day_change_delete(change=change, today=D(2026, 2, 24))
+    assert working_days_after(D(2026, 2, 6), 30) == D(2026, 3, 30)  # still counted
 
 
 def _deadlines_in_sql(starts: list[dt.date], n: int) -> dict[dt.date, dt.date]:

@@ -157,7 +157,13 @@ def test_a_version_cannot_take_effect_in_the_past(client_for, world, keeper):
     assert RuleVersion.objects.count() == count
 
 
-def test_the_year_of_working_days(client_for, cast, keeper):
+@pytest.fixture
+def new_year_2026(monkeypatch):
+    """Record days as on 01/01/2026 (a day before today cannot change)."""
+    monkeypatch.setattr("chibo.rules.services._today", lambda: D(2026, 1, 1))
+
+
+def test_the_year_of_working_days(client_for, cast, keeper, new_year_2026):
     # 2026: 261 weekdays; 13 weekday holidays (01/01, 16-20/02, 27/04, 30/04, 01/05, 31/08,
     # 01/09, 02/09, 24/11); Saturday 22/08 worked: 261 - 13 + 1.
     r = client_for(cast.viewer).get("/rules/days/?year=2026", headers=EN)
@@ -174,7 +180,7 @@ def test_the_year_of_working_days(client_for, cast, keeper):
     assert c.get("/rules/days/?year=2026").context["working_count"] == 249
 
 
-def test_api(client_for, cast, keeper):
+def test_api(client_for, cast, keeper, new_year_2026):
     viewer = client_for(cast.viewer)
     r = call(viewer, "GET", "/rules?on=2025-07-01")
     assert r.status_code == 200
@@ -209,3 +215,22 @@ def test_api(client_for, cast, keeper):
     assert call(c, "DELETE", f"/rules/working-days/{change.pk + 1}").status_code == 404
     assert call(c, "DELETE", f"/rules/working-days/{change.pk}").status_code == 204
     assert not DayChange.objects.exists()
+
+
+def test_a_province_varies_only_the_scoring(client_for, world, keeper):
+    today = timezone.localdate()
+    c = client_for(keeper)
+    form = {
+        "effective_from": today.strftime("%d/%m/%Y"),
+        "source": "Hướng dẫn của Tỉnh ủy (thử)",
+        "province": str(world.province.pk),
+    }
+    count = RuleVersion.objects.count()
+    r = c.post("/rules/new/", {**form, "v_probation_months": "18", "v_quality_good": "85"})
+    assert r.status_code == 422
+    assert "these rules are the same nationwide: Probation from the ceremony" in r.content.decode()
+    assert RuleVersion.objects.count() == count
+    r = c.post("/rules/new/", {**form, "v_quality_good": "85"})
+    assert r.status_code == 302
+    assert rules.at(today, world.cell).quality_good == 85
+    assert rules.at(today).quality_good == 90  # nationwide unchanged
