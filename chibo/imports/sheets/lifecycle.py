@@ -8,9 +8,10 @@ from chibo.development.models import Candidate, OfficialReview
 from chibo.members.models import Member, Transfer
 from chibo.org.models import OrgUnit
 
-from ..aliases import EARLY_AWARDS, GENDERS, REVIEW_OUTCOMES, TRANSFER_KINDS
+from ..aliases import EARLY_AWARDS, REVIEW_OUTCOMES, TRANSFER_KINDS
 from ..cells import CHOICE, DATE, NUMBER
-from .base import DATE_HELP, MEMBER_CODE, Column, Sheet, limit
+from .base import MEMBER_CODE, Column, Sheet, limit
+from .records import person_columns
 
 
 def _introducer(n: int) -> tuple[Column, Column]:
@@ -49,29 +50,7 @@ CANDIDATES = Sheet(
             max_length=limit(OrgUnit, "code"),
             aliases=("Mã đơn vị",),
         ),
-        Column(
-            "full_name",
-            "Họ và tên",
-            gettext_lazy("Full name."),
-            required=True,
-            max_length=limit(Candidate, "full_name"),
-            aliases=("Họ tên",),
-        ),
-        Column("gender", "Giới tính", gettext_lazy("Gender."), CHOICE, True, choices=GENDERS),
-        Column(
-            "birth_date",
-            "Ngày sinh",
-            DATE_HELP,
-            DATE,
-            required=True,
-            aliases=("Ngày tháng năm sinh",),
-        ),
-        Column(
-            "ethnicity",
-            "Dân tộc",
-            gettext_lazy("Ethnic group (default: Kinh)."),
-            max_length=limit(Candidate, "ethnicity"),
-        ),
+        *person_columns(Candidate),
         Column(
             "proposed_on",
             "Ngày chi bộ đề xuất",

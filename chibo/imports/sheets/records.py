@@ -99,26 +99,16 @@ VILLAGES = Sheet(
     aliases=("Thôn", "Thôn - khu phố", "Thôn khu phố", "Thôn, tổ dân phố"),
 )
 
-MEMBERS = Sheet(
-    "members",
-    "Đảng viên",
-    gettext_lazy("Members"),
-    gettext_lazy("the record code"),
-    (
-        Column(
-            "code",
-            "Mã hồ sơ",
-            gettext_lazy("The office's record code; used to match existing members."),
-            required=True,
-            max_length=limit(Member, "code"),
-            aliases=("Mã đảng viên", "Mã hồ sơ đảng viên"),
-        ),
+
+def person_columns(model) -> tuple[Column, ...]:
+    """Who a person is, the same on every sheet that brings one in (members, candidates)."""
+    return (
         Column(
             "full_name",
             "Họ và tên",
             gettext_lazy("Full name."),
             required=True,
-            max_length=limit(Member, "full_name"),
+            max_length=limit(model, "full_name"),
             aliases=("Họ tên",),
         ),
         Column("gender", "Giới tính", gettext_lazy("Gender."), CHOICE, True, choices=GENDERS),
@@ -134,8 +124,26 @@ MEMBERS = Sheet(
             "ethnicity",
             "Dân tộc",
             gettext_lazy("Ethnic group (default: Kinh)."),
-            max_length=limit(Member, "ethnicity"),
+            max_length=limit(model, "ethnicity"),
         ),
+    )
+
+
+MEMBERS = Sheet(
+    "members",
+    "Đảng viên",
+    gettext_lazy("Members"),
+    gettext_lazy("the record code"),
+    (
+        Column(
+            "code",
+            "Mã hồ sơ",
+            gettext_lazy("The office's record code; used to match existing members."),
+            required=True,
+            max_length=limit(Member, "code"),
+            aliases=("Mã đảng viên", "Mã hồ sơ đảng viên"),
+        ),
+        *person_columns(Member),
         Column(
             "phone",
             "Điện thoại",
