@@ -58,6 +58,8 @@ def rules_index(request: HttpRequest) -> HttpResponse:
     on = _day(request)
     province = None
     if request.GET.get("province"):
+        if not request.GET["province"].isdigit():
+            raise Http404
         province = get_object_or_404(
             OrgUnit, pk=request.GET["province"], kind=Kind.PROVINCE, deleted_at__isnull=True
         )

@@ -51,6 +51,12 @@ def test_the_rules_in_force_and_their_sources(client_for, cast):
     assert by_name["special_majority"]["value"] == "2/3 (66,67%)"
     assert "Quy định 294-QĐ/TW (2025)" in r.content.decode()
     assert c.get("/rules/?on=31/02/2025").status_code == 404
+    assert c.get("/rules/?province=abc").status_code == 404
+    assert c.get(f"/rules/?province={world_province_pk(r)}9").status_code == 404
+
+
+def world_province_pk(response) -> int:
+    return response.context["provinces"][0].pk
 
 
 def test_reading_takes_a_unit_role(client_for, cast, client):
