@@ -190,13 +190,14 @@ def removal(request: HttpRequest, unit: int, year: int | None = None) -> dict:
 
 
 @deadlines.get("/timeline/{member_id}", response=TimelineOut)
-def timeline(request: HttpRequest, member_id: int) -> dict:
-    """A member's life in the Party in date order, status and party age today, what is due.
-    Read like the full record: a read from outside the member's cell is audited."""
+def timeline(request: HttpRequest, member_id: int, on: dt.date | None = None) -> dict:
+    """A member's life in the Party in date order, status and party age on `on` (default
+    today), what is due. Read like the full record: a read from outside the member's cell is
+    audited."""
     user = user_of(request)
     member = access.get_member_for(user, member_id)
     access.record_read(user, member, "api")
-    result: Timeline = member_timeline(member, today())
+    result: Timeline = member_timeline(member, on or today())
     age = result.party_age
     return {
         "member": member.pk,
@@ -205,8 +206,8 @@ def timeline(request: HttpRequest, member_id: int) -> dict:
         "status": result.status or None,
         "exempt": result.exempt,
         "party_age_from": result.party_age_from,
-        "party_age_years": age[0] if age else None,
-        "party_age_months": age[1] if age else None,
+        "party_age_years": age.years if age else None,
+        "party_age_months": age.months if age else None,
         "entries": result.entries,
         "due": result.due,
     }

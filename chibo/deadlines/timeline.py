@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from chibo import rules
+from chibo.badges.age import PartyAge, age_between
 from chibo.badges.models import BadgeAward
 from chibo.core.formats import date as vn_date
 from chibo.development.models import Candidate, OfficialReview
@@ -24,7 +24,6 @@ from chibo.members.models import (
     TransferState,
     period_valid_on,
 )
-from chibo.rules.calendar import add_months
 
 from .removal import unexcused_absences
 from .services import (
@@ -75,17 +74,8 @@ class Timeline:
     status: str
     exempt: bool
     party_age_from: dt.date | None
-    party_age: tuple[int, int] | None  # (years, months) on `on`
+    party_age: PartyAge | None  # on `on`
     due: Due
-
-
-def years_and_months(start: dt.date, end: dt.date) -> tuple[int, int]:
-    """Whole years and months from `start` to `end`, months counted like the rules count
-    them (29/02 + 12 months = 28/02)."""
-    months = (end.year - start.year) * 12 + end.month - start.month
-    if months > 0 and add_months(start, months) > end:
-        months -= 1
-    return divmod(max(months, 0), 12)
 
 
 def _candidacy(member: Member) -> list[Entry]:
@@ -243,19 +233,10 @@ def member_timeline(member: Member, on: dt.date) -> Timeline:
         status=current["status"],
         exempt=current["exempt"],
         party_age_from=start,
-        party_age=years_and_months(start, on) if start else None,
+        party_age=age_between(start, on) if start else None,
         due=member_due(member, on),
     )
 
 
 def timeline_url(member_id: int) -> str:
     return reverse("members:timeline", args=[member_id])
-
-
-def party_age_text(age: tuple[int, int]) -> str:
-    """ "35 years 2 months" in the reader's language ("35 năm 2 tháng")."""
-    years, months = age
-    parts = [ngettext("%(n)s year", "%(n)s years", years) % {"n": years}]
-    if months:
-        parts.append(ngettext("%(n)s month", "%(n)s months", months) % {"n": months})
-    return " ".join(parts)

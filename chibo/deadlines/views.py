@@ -8,13 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from chibo.badges.formats import party_age_text
 from chibo.core import access
 from chibo.core.pages import HtmxHttpRequest
 
 from .forms import BoardForm
 from .removal import removal_review
 from .services import PROBATION_NOTICE_DAYS, deadline_board
-from .timeline import member_timeline, party_age_text
+from .timeline import member_timeline
 
 # A province's board can list thousands of rows in a section: the page shows the first ones
 # (most overdue first) with the count of all; the API gives every row.
@@ -95,7 +96,7 @@ def timeline(request: HttpRequest, pk: int) -> HttpResponse:
             "due": result.due,
             "status": result.status,
             "exempt": result.exempt,
-            "party_age": party_age_text(result.party_age) if result.party_age else "",
+            "party_age": party_age_text(result.party_age),
             "home_path": list(home.ancestors(include_self=True)) if home else [],
         },
     )

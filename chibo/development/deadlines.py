@@ -5,13 +5,10 @@ day that starts it (a regulation adopted later never moves a deadline already ru
 - the cell's consideration of official membership, within `review_working_days` after the
   probation ends (Quy định 294-QĐ/TW, 2025).
 
-`ceremony_deadline` and `review_deadline` answer for one date; `rule_by_date` gives the same
-count as a SQL expression over a date column, for lists (`with_deadline`)."""
+`ceremony_deadline` and `review_deadline` answer for one date; lists count the same in SQL
+with `chibo.rules.steps.value_by_date` and `chibo.rules.calendar.with_deadline`."""
 
 import datetime as dt
-
-from django.db.models import Case, IntegerField, Value, When
-from django.db.models.expressions import Expression
 
 from chibo import rules
 from chibo.rules.calendar import working_days_after
@@ -32,23 +29,3 @@ def ceremony_deadline(decision_on: dt.date | None) -> dt.date | None:
 def review_deadline(probation_ends_on: dt.date | None) -> dt.date | None:
     """The last day for the cell to consider official membership."""
     return _deadline(probation_ends_on, "review_working_days")
-
-
-def rule_by_date(rule: str, column: str) -> Expression:
-    """The nationwide value of `rule` in force on each row's `column` date, as a CASE over
-    the days the rule versions take effect (a handful of rows, read once)."""
-    from chibo.rules.models import RuleVersion
-
-    book = rules.RuleBook()
-    starts = sorted(
-        set(RuleVersion.objects.filter(province=None).values_list("effective_from", flat=True))
-    )
-    steps: list[tuple[dt.date, int | None]] = []
-    for day in starts:
-        value = getattr(book.at(day, None), rule)
-        if not steps or steps[-1][1] != value:
-            steps.append((day, value))
-    whens = [When(**{f"{column}__gte": day}, then=Value(value)) for day, value in reversed(steps)]
-    if not whens:
-        return Value(None, output_field=IntegerField())
-    return Case(*whens, default=Value(None), output_field=IntegerField())

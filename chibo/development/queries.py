@@ -10,8 +10,8 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from chibo.members.models import Member, Status
 from chibo.org.models import OrgUnit
 from chibo.rules.calendar import with_deadline
+from chibo.rules.steps import value_by_date
 
-from .deadlines import rule_by_date
 from .models import Candidate, OfficialReview, Stage
 
 # The board shows candidates admitted or dropped within this many days (older ones on demand):
@@ -34,7 +34,7 @@ def annotated(qs: QuerySet[Candidate]) -> QuerySet[Candidate]:
     if "stage_sql" not in qs.query.annotations:
         qs = qs.with_stage()  # type: ignore[attr-defined]
     qs = qs.select_related("cell", "member")
-    n = rule_by_date("ceremony_working_days", "decision_on")
+    n = value_by_date("ceremony_working_days", "decision_on")
     return with_deadline(qs, name="ceremony_due", start="decision_on", n=n)
 
 
@@ -92,7 +92,7 @@ def board(
 def with_review_due(qs: QuerySet, start: str = "probation_ends_on") -> QuerySet:
     """Annotate `review_due`: the last day for the cell's vote after the probation that
     ended on `start`, by the rule in force that day."""
-    n = rule_by_date("review_working_days", start)
+    n = value_by_date("review_working_days", start)
     return with_deadline(qs, name="review_due", start=start, n=n)
 
 

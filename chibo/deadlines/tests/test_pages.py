@@ -260,6 +260,13 @@ def test_timeline_access_and_audit(world, cast, client_for, life):
     assert url in detail.text
 
 
+def test_timeline_party_age_on_a_day(world, cast, client_for, life):
+    # Party age from 03/02/2025: 1 year 8 months the day before 03/11/2026, 1 year 9 on it.
+    for on, age in (("2026-11-02", [1, 8]), ("2026-11-03", [1, 9])):
+        r = call(client_for(cast.base_officer), "GET", f"/deadlines/timeline/{life.pk}?on={on}")
+        assert [r.json()["party_age_years"], r.json()["party_age_months"]] == age
+
+
 def test_timeline_api(world, cast, client_for, life):
     r = call(client_for(cast.base_officer), "GET", f"/deadlines/timeline/{life.pk}")
     assert r.status_code == 200, r.content
