@@ -34,6 +34,7 @@ test: $(VENV)/.dev
 	$(BIN)/pytest
 
 lint: $(VENV)/.dev
+	$(BIN)/lint-imports
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy chibo

@@ -71,7 +71,7 @@ def main() -> None:
         use_database(args.db)
 
     from chibo.accounts.models import User
-    from chibo.core import access
+    from chibo.members import access
     from chibo.members.models import Member
 
     print(f"{Member.objects.count():,} members in {args.db}")

@@ -28,8 +28,8 @@ def main() -> None:
     from django.utils import timezone
 
     from chibo.core.formats import number
+    from chibo.members.queries import unit_counts
     from chibo.org.models import OrgUnit
-    from chibo.org.stats import unit_counts
 
     root = OrgUnit.objects.filter(parent__isnull=True).order_by("pk").first()
     children = list(OrgUnit.objects.filter(parent=root))

@@ -67,6 +67,6 @@ def test_office_records_an_overdue_review_from_the_board(live_server, page, data
     ended = new.probation_ends_on
     official = Member.objects.with_status(ended).get(pk=new.pk)
     assert official.status == "official"
-    page.goto(f"{url}/members/{new.pk}/timeline/")
+    page.goto(f"{url}/deadlines/members/{new.pk}/timeline/")
     assert "45-QĐ/ĐU" in page.inner_text("#timeline")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

@@ -9,8 +9,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from chibo.org.models import OrgUnit
-
 
 class User(AbstractUser):
     """An account for a person; optionally the member that person is."""
@@ -44,7 +42,7 @@ class RoleGrant(models.Model):
     """A role held on a unit; it applies to the unit and everything below it."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="grants")
-    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="grants")
+    unit = models.ForeignKey("org.OrgUnit", on_delete=models.CASCADE, related_name="grants")
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -22,7 +22,4 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_done.html"),
         name="password_done",
     ),
-    path("units/<int:pk>/", views.unit_access, name="unit_access"),
-    path("units/<int:pk>/grant/", views.grant_create, name="grant_create"),
-    path("grants/<int:pk>/revoke/", views.grant_revoke, name="grant_revoke"),
 ]

@@ -1,4 +1,4 @@
-"""Who reads and records badges, and who adds special occasions. Built on chibo.core.access:
+"""Who reads and records badges, and who adds special occasions. Built on chibo.org.scope:
 the same scopes, filtered in SQL.
 
 - read a unit's badge list and awards: a reading role on the unit (office, viewer, secretary);
@@ -14,7 +14,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from chibo.accounts.models import READ_ROLES, Role, RoleGrant
-from chibo.core import access
+from chibo.members import access as member_access
+from chibo.org import access as org_access
 from chibo.org.models import Ancestry, Kind, OrgUnit
 
 from .models import BadgeAward, BadgeOccasion
@@ -30,7 +31,7 @@ def _office_grants(user) -> QuerySet:
 
 
 def require_staff(user) -> None:
-    access.require_staff(user)
+    org_access.require_staff(user)
 
 
 def can_record_awards(user, unit: OrgUnit) -> bool:
@@ -43,8 +44,8 @@ def can_record_awards(user, unit: OrgUnit) -> bool:
 def get_unit_for(user, pk, *, write: bool = False) -> OrgUnit:
     """A unit whose badge list the user reads (404 outside the scope, 403 for a member with
     no unit role); with write, whose awards they record (403 otherwise)."""
-    access.require_staff(user)
-    unit = access.get_unit_for(user, pk)
+    org_access.require_staff(user)
+    unit = org_access.get_unit_for(user, pk)
     if write and not can_record_awards(user, unit):
         raise PermissionDenied
     return unit
@@ -52,7 +53,7 @@ def get_unit_for(user, pk, *, write: bool = False) -> OrgUnit:
 
 def awards_for(user) -> QuerySet[BadgeAward]:
     """Awards of the member records the user reads."""
-    return BadgeAward.objects.filter(member__in=access.members_for(user))
+    return BadgeAward.objects.filter(member__in=member_access.members_for(user))
 
 
 # Special occasions ----------------------------------------------------------------------------
@@ -96,7 +97,7 @@ def occasions_for(user) -> QuerySet[BadgeOccasion]:
 
 
 def get_occasion_for(user, pk, *, write: bool = False) -> BadgeOccasion:
-    access.require_staff(user)
+    org_access.require_staff(user)
     try:
         occasion = occasions_for(user).select_related("province").get(pk=pk)
     except (BadgeOccasion.DoesNotExist, ValueError, TypeError):

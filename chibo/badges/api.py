@@ -11,8 +11,10 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from chibo import rules
-from chibo.core import access as core_access
-from chibo.core.api import InSchema, Page, today, user_of
+from chibo.accounts.authentication import user_of
+from chibo.core.api import InSchema, Page, today
+from chibo.members import access as member_access
+from chibo.org import access as org_access
 from chibo.org.models import Kind, OrgUnit
 
 from . import access, services
@@ -153,7 +155,7 @@ def award_create(request: HttpRequest, payload: AwardsIn) -> tuple[int, list[Bad
     user = user_of(request)
     unit = access.get_unit_for(user, payload.unit, write=True)
     ids = [a.member for a in payload.awards]
-    members = core_access.members_for(user).in_bulk(ids)
+    members = member_access.members_for(user).in_bulk(ids)
     unknown = [str(i) for i in ids if i not in members]
     if unknown:
         raise ValidationError(
@@ -177,7 +179,7 @@ def occasion_list(
     """The occasions of `year` (default: this year): nationwide, or those of the unit's
     province with `unit`."""
     user = user_of(request)
-    core_access.require_staff(user)
+    org_access.require_staff(user)
     province = None
     if unit is not None:
         province = rules.province_of(access.get_unit_for(user, unit), today())
@@ -187,7 +189,7 @@ def occasion_list(
 @badges.post("/occasions", response={201: OccasionOut})
 def occasion_create(request: HttpRequest, payload: OccasionIn) -> tuple[int, services.Occasion]:
     user = user_of(request)
-    core_access.require_staff(user)
+    org_access.require_staff(user)
     province = None
     if payload.province is not None:
         readable = access.provinces_read(user)

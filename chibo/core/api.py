@@ -1,12 +1,12 @@
-"""What every API module shares: authentication, the error shapes, pagination and small
-schema helpers. The endpoints themselves live in each app's `api.py`."""
+"""What every API module shares: the error shapes, pagination and small schema helpers
+(authentication is chibo.accounts.authentication). The endpoints themselves live in each
+app's `api.py`."""
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,53 +17,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationErrorContext
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination
 from ninja.renderers import JSONRenderer
-from ninja.security import APIKeyCookie, HttpBearer
-from ninja.utils import check_csrf
 from pydantic import ConfigDict, field_validator
 from pydantic_core import PydanticCustomError
-
-from chibo.accounts.models import User
-from chibo.accounts.services import token_user
-
-SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
-
-
-# Authentication ------------------------------------------------------------------------------
-
-
-class BearerAuth(HttpBearer):
-    """`Authorization: Bearer <token>` with a token from `chibo token USERNAME`."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> User:
-        user = token_user(token.strip())
-        if user is None:
-            # A wrong token is an error, not a reason to fall back to the session.
-            raise AuthenticationError(401, _("The API token is not valid."))
-        # simple_history reads request.user to record who made each change.
-        request.user = user
-        return user
-
-
-class SessionAuth(APIKeyCookie):
-    """The Django login session. Unlike ninja's own class, an anonymous request gets 401
-    (not a CSRF 403), and CSRF is checked only once the cookie has identified someone."""
-
-    param_name = settings.SESSION_COOKIE_NAME
-
-    def _get_key(self, request: HttpRequest) -> str | None:
-        return request.COOKIES.get(self.param_name)
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
-            return None
-        # The browser sends the cookie on its own, so a write must prove it came from our page.
-        if request.method not in SAFE_METHODS and check_csrf(request):
-            raise HttpError(403, _("CSRF check failed: send the X-CSRFToken header."))
-        return user
-
-
-AUTH = [BearerAuth(), SessionAuth()]
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -246,8 +201,3 @@ class UnitRef(Schema):
     id: int
     code: str
     name: str
-
-
-def user_of(request: HttpRequest) -> User:
-    """The authenticated user: set by the auth classes above, bearer or session alike."""
-    return request.auth  # type: ignore[attr-defined]

@@ -8,9 +8,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
-from chibo.core import access
-from chibo.core.api import today, user_of
+from chibo.accounts.authentication import user_of
+from chibo.core.api import today
+from chibo.members import access as member_access
 from chibo.members.models import Status
+from chibo.org import access as org_access
 
 from .forms import FIRST_YEAR
 from .removal import RemovalReview, removal_review
@@ -147,8 +149,8 @@ def _removal(result: RemovalReview) -> dict:
 
 def _unit(request: HttpRequest, unit: int):
     user = user_of(request)
-    access.require_staff(user)
-    return access.get_unit_for(user, unit)
+    org_access.require_staff(user)
+    return org_access.get_unit_for(user, unit)
 
 
 @deadlines.get("", response=BoardOut)
@@ -195,8 +197,8 @@ def timeline(request: HttpRequest, member_id: int, on: dt.date | None = None) ->
     today), what is due. Read like the full record: a read from outside the member's cell is
     audited."""
     user = user_of(request)
-    member = access.get_member_for(user, member_id)
-    access.record_read(user, member, "api")
+    member = member_access.get_member_for(user, member_id)
+    member_access.record_read(user, member, "api")
     result: Timeline = member_timeline(member, on or today())
     age = result.party_age
     return {

@@ -10,25 +10,31 @@ regulation, a corrected date) is a new thing to know."""
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
 
-from django.db import transaction
 from django.urls import reverse
 
 from chibo.accounts.models import Role, RoleGrant, User
+from chibo.badges.reminders import BADGES_DUE
 from chibo.core.formats import date as vn_date
 from chibo.core.formats import number
-from chibo.notices.models import Kind, Notice
-from chibo.notices.services import notify
-from chibo.org.models import Ancestry, OrgUnit
+from chibo.core.sql import chunks
+from chibo.development.reminders import (
+    CEREMONY_OVERDUE,
+    CEREMONY_SOON,
+    PROBATION_ENDING,
+    REVIEW_OVERDUE,
+)
+from chibo.meetings.reminders import TASK_OVERDUE
+from chibo.notices.services import Reminder, notify, notify_all
 from chibo.org.models import Kind as UnitKind
+from chibo.org.models import OrgUnit
+from chibo.org.scope import HERE, cell_officers, holder_ids
 from chibo.rules.calendar import working_days_after
 
 from .services import (
     MemberRow,
     TaskRow,
     ceremonies_due,
-    chunks,
     name_cells,
     open_tasks,
     probations_ending,
@@ -39,76 +45,15 @@ from .services import (
 CEREMONY_NOTICE_WORKING_DAYS = 5
 # An overdue ceremony is announced if its deadline passed at most this many days ago.
 CEREMONY_OVERDUE_NOTICE_DAYS = 30
-CHUNK = 500
-
-
-def _grants(role: str, units: Iterable[int]) -> dict[int, set[int]]:
-    """unit id -> active accounts holding `role` on it."""
-    out: dict[int, set[int]] = defaultdict(set)
-    for part in chunks(units, CHUNK):
-        for user, unit in RoleGrant.objects.filter(
-            role=role, unit_id__in=part, user__is_active=True
-        ).values_list("user_id", "unit_id"):
-            out[unit].add(user)
-    return out
-
-
-def audiences(cell_ids: Iterable[int], on: dt.date) -> dict[int, set[int]]:
-    """cell id -> active accounts told about its members' deadlines: the cell's secretaries
-    and the offices of the nearest base committee above it."""
-    cells = set(cell_ids)
-    above: dict[int, tuple[int, int]] = {}  # cell -> (distance, base committee)
-    for part in chunks(cells):
-        for cell, base, distance in (
-            Ancestry.objects.valid(on)
-            .filter(descendant_id__in=part, distance__gt=0)
-            .filter(ancestor__kind=UnitKind.BASE_COMMITTEE)
-            .values_list("descendant_id", "ancestor_id", "distance")
-        ):
-            if cell not in above or distance < above[cell][0]:
-                above[cell] = (distance, base)
-    secretaries = _grants(Role.SECRETARY, cells)
-    offices = _grants(Role.OFFICE, {base for _d, base in above.values()})
-    out = {cell: set(secretaries.get(cell, set())) for cell in cells}
-    for cell, (_d, base) in above.items():
-        out[cell] |= offices.get(base, set())
-    return out
-
-
-def _told(keys: list[str]) -> dict[str, set[int]]:
-    told: dict[str, set[int]] = defaultdict(set)
-    for i in range(0, len(keys), CHUNK):
-        for user, key in Notice.objects.filter(key__in=keys[i : i + CHUNK]).values_list(
-            "user_id", "key"
-        ):
-            told[key].add(user)
-    return told
-
-
-Reminder = tuple[str, str, set[int], dict, str]  # kind, key, users, params, url
-
-
-def _send(reminders: list[Reminder]) -> int:
-    """Notify each reminder's users not yet told under its key; returns notices created."""
-    told = _told([key for _k, key, _u, _p, _url in reminders])
-    todo = [(r, r[2] - told[r[1]]) for r in reminders if r[2] - told[r[1]]]
-    count = 0
-    for i in range(0, len(todo), CHUNK):
-        # One commit per slice, not per notice (on PostgreSQL each commit waits for the
-        # disk). A failure undoes only its slice; the next run, keyed, fills it in.
-        with transaction.atomic():
-            for (kind, key, _users, params, url), users in todo[i : i + CHUNK]:
-                count += len(notify(users, kind=kind, key=key, params=params, url=url))
-    return count
 
 
 def _member_reminder(kind: str, row: MemberRow, users: set[int]) -> Reminder:
     assert row.deadline is not None  # only rows with a deadline are reminded of
     params = {"member": row.full_name, "cell": row.cell_name, "deadline": vn_date(row.deadline)}
-    if kind == Kind.PROBATION_ENDING:
+    if kind == PROBATION_ENDING:
         params["day"] = params.pop("deadline")
-    url = reverse("members:timeline", args=[row.member_id])
-    return kind, f"{kind}:{row.member_id}:{row.deadline:%Y%m%d}", users, params, url
+    url = reverse("deadlines:timeline", args=[row.member_id])
+    return Reminder(kind, f"{kind}:{row.member_id}:{row.deadline:%Y%m%d}", users, params, url)
 
 
 def _task_reminder(row: TaskRow, users: set[int]) -> Reminder:
@@ -119,8 +64,8 @@ def _task_reminder(row: TaskRow, users: set[int]) -> Reminder:
         "task": row.text[:200],
     }
     url = reverse("meetings:detail", args=[row.meeting_id])
-    kind = Kind.TASK_OVERDUE
-    return kind, f"{kind}:{row.task_id}:{row.due_on:%Y%m%d}", users, params, url
+    kind = TASK_OVERDUE
+    return Reminder(kind, f"{kind}:{row.task_id}:{row.due_on:%Y%m%d}", users, params, url)
 
 
 def deadline_reminders(today: dt.date) -> int:
@@ -144,14 +89,14 @@ def deadline_reminders(today: dt.date) -> int:
     tasks = open_tasks(None, today)
     everything: list[MemberRow | TaskRow] = [*ceremonies, *probations, *reviews, *tasks]
     name_cells(everything)
-    audience = audiences({r.cell_id for r in everything if r.cell_id}, today)
+    audience = cell_officers({r.cell_id for r in everything if r.cell_id}, on=today)
 
     reminders: list[Reminder] = []
     for kind, rows in (
-        (Kind.CEREMONY_SOON, [r for r in ceremonies if not r.overdue]),
-        (Kind.CEREMONY_OVERDUE, [r for r in ceremonies if r.overdue]),
-        (Kind.PROBATION_ENDING, probations),
-        (Kind.REVIEW_OVERDUE, reviews),
+        (CEREMONY_SOON, [r for r in ceremonies if not r.overdue]),
+        (CEREMONY_OVERDUE, [r for r in ceremonies if r.overdue]),
+        (PROBATION_ENDING, probations),
+        (REVIEW_OVERDUE, reviews),
     ):
         reminders += [_member_reminder(kind, r, audience.get(r.cell_id or 0, set())) for r in rows]
     holders: dict[int, int] = {}
@@ -159,12 +104,12 @@ def deadline_reminders(today: dt.date) -> int:
         holders |= dict(
             User.objects.filter(is_active=True, member_id__in=part).values_list("member_id", "pk")
         )
-    secretaries = _grants(Role.SECRETARY, {t.cell_id for t in tasks})
+    secretaries = holder_ids({t.cell_id for t in tasks}, {Role.SECRETARY}, nearest=HERE)
     for t in tasks:
         holder = holders.get(t.member_id) if t.member_id else None
         users = {holder} if holder else secretaries.get(t.cell_id, set())
         reminders.append(_task_reminder(t, users))
-    return _send(reminders)
+    return notify_all(reminders)
 
 
 # The badge list of an occasion is announced this many days ahead (a Chibo choice: time to
@@ -199,7 +144,7 @@ def badge_reminders(today: dt.date) -> int:
         created += len(
             notify(
                 offices[unit.pk],
-                kind=Kind.BADGES_DUE,
+                kind=BADGES_DUE,
                 key=f"badges:{unit.pk}:{occasion.date:%Y%m%d}",
                 params={
                     "unit": unit.name,

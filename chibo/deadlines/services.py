@@ -3,7 +3,8 @@ reviews, overdue meeting tasks (and, in removal.py, the removal review).
 
 Each list is one query over the members placed in the subtree that day, whatever their number:
 the deadlines are computed in SQL from the working-day calendar table, each with the count in
-force on the row's own starting day (chibo.rules.steps), never in a loop over members."""
+force on the row's own starting day (chibo.rules.queries.value_by_date), never in a loop
+over members."""
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
@@ -27,7 +28,7 @@ from chibo.members.models import (
 )
 from chibo.org.models import OrgUnit
 from chibo.rules.calendar import with_deadline
-from chibo.rules.steps import value_by_date
+from chibo.rules.queries import value_by_date
 
 # How far ahead the board and the reminders look for probations ending: the cell prepares the
 # review in the month before (issue 4, item 8). A working choice of Chibo, not a Party rule.

@@ -239,4 +239,4 @@ def member_timeline(member: Member, on: dt.date) -> Timeline:
 
 
 def timeline_url(member_id: int) -> str:
-    return reverse("members:timeline", args=[member_id])
+    return reverse("deadlines:timeline", args=[member_id])

@@ -5,4 +5,5 @@ from . import views
 app_name = "deadlines"
 urlpatterns = [
     path("unit/<int:pk>/", views.board, name="unit"),
+    path("members/<int:pk>/timeline/", views.timeline, name="timeline"),
 ]

@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from chibo.badges.formats import party_age_text
-from chibo.core import access
 from chibo.core.pages import HtmxHttpRequest
+from chibo.members import access as member_access
+from chibo.org import access as org_access
 
 from .forms import BoardForm
 from .removal import removal_review
@@ -32,8 +33,8 @@ def _link(rows, name: str, attr: str) -> None:
 @require_GET
 @login_required
 def board(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    access.require_staff(request.user)
-    unit = access.get_unit_for(request.user, pk)
+    org_access.require_staff(request.user)
+    unit = org_access.get_unit_for(request.user, pk)
     today = timezone.localdate()
     form = BoardForm(request.GET, today=today)
     context: dict = {
@@ -82,8 +83,8 @@ def board(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def timeline(request: HttpRequest, pk: int) -> HttpResponse:
     # The same access and audit as the member's record page (members.views.member_detail).
-    member = access.get_member_for(request.user, pk)
-    access.record_read(request.user, member, "page")
+    member = member_access.get_member_for(request.user, pk)
+    member_access.record_read(request.user, member, "page")
     result = member_timeline(member, timezone.localdate())
     home = member.home_unit
     _link(result.due.tasks, "meetings:detail", "meeting_id")

@@ -14,7 +14,7 @@ from chibo.accounts.models import User
 from chibo.follow.models import FollowAssignment
 from chibo.meetings import prepare, services
 from chibo.meetings.models import Guest, Meeting, QualityScore, State
-from chibo.notices.services import documents_posted
+from chibo.meetings.reminders import documents_posted
 from chibo.org.models import OrgUnit
 
 from .personas import COMMUNE, SECRETARY, VIEWER

@@ -1,4 +1,4 @@
-"""Who may read and write candidates and official reviews, built on chibo.core.access and,
+"""Who may read and write candidates and official reviews, built on chibo.org.access and,
 like it, applied as SQL filters.
 
 Three levels:
@@ -16,8 +16,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from chibo.core import access
+from chibo.members import access as member_access
 from chibo.members.models import Member
+from chibo.org import access as org_access
 from chibo.org.models import Kind, OrgUnit
 
 from .models import Candidate, OfficialReview
@@ -32,8 +33,8 @@ class Level(Enum):
 def _in_scope(user, level: Level, field: str) -> dict:
     """Lookup arguments keeping the rows whose cell `field` is in scope at `level`."""
     if level is Level.READ:
-        return {f"{field}__in": access.units_for(user).values("pk")}
-    writable = access.units_for(user, write=True).values("pk")
+        return {f"{field}__in": org_access.units_for(user).values("pk")}
+    writable = org_access.units_for(user, write=True).values("pk")
     if level is Level.CELL:
         return {f"{field}__in": writable}
     return {f"{field}__parent__in": writable}
@@ -51,7 +52,7 @@ def reviews_for(user, level: Level = Level.READ) -> QuerySet[OfficialReview]:
 
 def review_members_for(user, level: Level = Level.READ) -> QuerySet[Member]:
     if level is Level.READ:
-        return access.members_for(user)
+        return member_access.members_for(user)
     qs = Member.objects.all()
     return qs if user.is_superuser else qs.filter(**_in_scope(user, level, "home_unit"))
 
@@ -90,7 +91,7 @@ def can(user, obj: Candidate | Member, level: Level) -> bool:
 def get_cell_for_proposal(user, pk) -> OrgUnit:
     """The cell a new candidate is proposed in: a writable cell (404 outside the scope, 403
     when only readable)."""
-    cell = access.get_unit_for(user, pk, write=True)
+    cell = org_access.get_unit_for(user, pk, write=True)
     if not cell.holds_members:
         raise Http404
     return cell
@@ -101,4 +102,4 @@ def introducers_for(user, cell: OrgUnit) -> QuerySet[Member]:
     the cell's base committee (or in the cell itself when that is a base cell)."""
     around = cell.parent if cell.kind == Kind.CELL and cell.parent else cell
     units = OrgUnit.all_objects.within(around).values("pk")
-    return access.members_for(user).filter(home_unit__in=units).order_by("search_name", "pk")
+    return member_access.members_for(user).filter(home_unit__in=units).order_by("search_name", "pk")

@@ -10,10 +10,11 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from chibo.core import access as core_access
-from chibo.core.api import Filters, InSchema, Page, UnitRef, patch_data, unset, user_of
+from chibo.accounts.authentication import user_of
+from chibo.core.api import Filters, InSchema, Page, UnitRef, patch_data, unset
 from chibo.core.search import terms
 from chibo.members.models import Gender, Member
+from chibo.org import access as org_access
 
 from . import access, queries, services
 from .access import Level
@@ -140,7 +141,7 @@ def candidate_list(request: HttpRequest, filters: Query[CandidateFilters]) -> Qu
     user = user_of(request)
     qs = access.candidates_for(user)
     if filters.unit is not None:
-        qs = qs.filter(cell__in=queries.subtree(core_access.get_unit_for(user, filters.unit)))
+        qs = qs.filter(cell__in=queries.subtree(org_access.get_unit_for(user, filters.unit)))
     if filters.cell is not None:
         qs = qs.filter(cell_id=filters.cell)
     for term in terms(filters.q):
@@ -280,7 +281,7 @@ def review_list(request: HttpRequest, filters: Query[ReviewFilters]) -> QuerySet
     user = user_of(request)
     qs = access.reviews_for(user)
     if filters.unit is not None:
-        unit = core_access.get_unit_for(user, filters.unit)
+        unit = org_access.get_unit_for(user, filters.unit)
         qs = qs.filter(member__home_unit__in=queries.subtree(unit))
     if filters.member is not None:
         qs = qs.filter(member_id=filters.member)
@@ -299,8 +300,8 @@ def review_due(request: HttpRequest, unit: int) -> list[dict]:
     days, ended and awaiting the vote (overdue past the deadline), voted and awaiting the
     decision. Today's view, as on the page."""
     user = user_of(request)
-    core_access.require_staff(user)
-    scope = core_access.get_unit_for(user, unit)
+    org_access.require_staff(user)
+    scope = org_access.get_unit_for(user, unit)
     today = timezone.localdate()
 
     def row(m: Member, state: str, deadline: dt.date | None, review: int | None = None) -> dict:

@@ -6,7 +6,7 @@ day that starts it (a regulation adopted later never moves a deadline already ru
   probation ends (Quy định 294-QĐ/TW, 2025).
 
 `ceremony_deadline` and `review_deadline` answer for one date; lists count the same in SQL
-with `chibo.rules.steps.value_by_date` and `chibo.rules.calendar.with_deadline`."""
+with `chibo.rules.queries.value_by_date` and `chibo.rules.calendar.with_deadline`."""
 
 import datetime as dt
 

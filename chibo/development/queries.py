@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from chibo.members.models import Member, Status
 from chibo.org.models import OrgUnit
 from chibo.rules.calendar import with_deadline
-from chibo.rules.steps import value_by_date
+from chibo.rules.queries import value_by_date
 
 from .models import Candidate, OfficialReview, Stage
 

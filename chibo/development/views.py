@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chibo.core import access as core_access
 from chibo.core.forms import apply_validation_error
 from chibo.core.pages import HtmxHttpRequest, form_page
 from chibo.members.models import Member, Status
+from chibo.org import access as org_access
 from chibo.org.models import OrgUnit
 
 from . import access, queries, services
@@ -48,15 +48,15 @@ from .models import Candidate, OfficialReview, Stage
 @require_GET
 @login_required
 def unit_board(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    core_access.require_staff(request.user)
-    unit = core_access.get_unit_for(request.user, pk)
+    org_access.require_staff(request.user)
+    unit = org_access.get_unit_for(request.user, pk)
     today = timezone.localdate()
     cells = OrgUnit.objects.within(unit).cells().order_by("name")
     form = BoardFilterForm(request.GET, cells=cells)
     cell, everything = None, False
     if form.is_valid():
         cell, everything = form.cleaned_data["cell"], form.cleaned_data["all"]
-    writable = core_access.units_for(request.user, write=True).cells()
+    writable = org_access.units_for(request.user, write=True).cells()
     context = {
         "unit": unit,
         "ancestors": list(unit.ancestors()),
@@ -86,7 +86,7 @@ def candidate_create(request: HttpRequest) -> HttpResponse:
         cell = access.get_cell_for_proposal(request.user, request.GET["cell"])
         cells = OrgUnit.objects.filter(pk=cell.pk)
     else:
-        cells = core_access.units_for(request.user, write=True).cells().order_by("name")
+        cells = org_access.units_for(request.user, write=True).cells().order_by("name")
         if not cells.exists():
             raise PermissionDenied
     initial = {"cell": cells.first() if cells.count() == 1 else None}
@@ -233,7 +233,7 @@ def _detail_page(
 @require_GET
 @login_required
 def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    core_access.require_staff(request.user)
+    org_access.require_staff(request.user)
     return _detail_page(request, access.get_candidate_for(request.user, pk))
 
 
@@ -262,8 +262,8 @@ def candidate_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 @require_GET
 @login_required
 def reviews_board(request: HttpRequest, pk: int) -> HttpResponse:
-    core_access.require_staff(request.user)
-    unit = core_access.get_unit_for(request.user, pk)
+    org_access.require_staff(request.user)
+    unit = org_access.get_unit_for(request.user, pk)
     today = timezone.localdate()
     ended = list(queries.awaiting_vote(unit, today))
     for m in ended:
@@ -338,7 +338,7 @@ def _review_page(
 @require_http_methods(["GET", "POST"])
 @login_required
 def review_member(request: HttpRequest, pk: int) -> HttpResponse:
-    core_access.require_staff(request.user)
+    org_access.require_staff(request.user)
     if request.method == "GET":
         return _review_page(request, access.get_review_member_for(request.user, pk))
     member = access.get_review_member_for(request.user, pk, Level.CELL)

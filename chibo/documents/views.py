@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from chibo.core import access
+from chibo.meetings import access as meeting_access
 from chibo.meetings.models import Meeting
 
 from . import docx_meeting, services
@@ -22,8 +22,8 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 def _get_meeting_for(user, pk: int) -> Meeting:
     """A meeting whose whole record the user may read: 404 outside the scope; 403 for a member
     who sees their cell's schedule but not the minutes (they name absentees and reasons)."""
-    meeting = access.get_meeting_for(user, pk)
-    if not access.can_read_meeting_record(user, meeting):
+    meeting = meeting_access.get_meeting_for(user, pk)
+    if not meeting_access.can_read_meeting_record(user, meeting):
         raise PermissionDenied
     return meeting
 

@@ -9,11 +9,12 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
+from chibo.accounts.authentication import user_of
 from chibo.accounts.models import User
-from chibo.core import access
-from chibo.core.api import InSchema, Page, user_of
+from chibo.core.api import InSchema, Page
+from chibo.org import access as org_access
 
-from . import services
+from . import access, services
 from .models import FollowAssignment
 
 follow = Router(tags=["follow"])
@@ -49,7 +50,7 @@ def assignment_list(
 ) -> QuerySet[FollowAssignment]:
     """Assignments of cells in scope; `on` keeps those in force that day."""
     rows = FollowAssignment.objects.filter(
-        cell__in=access.units_for(user_of(request))
+        cell__in=org_access.units_for(user_of(request))
     ).select_related("follower")
     if cell is not None:
         rows = rows.filter(cell_id=cell)
@@ -59,7 +60,7 @@ def assignment_list(
 @follow.post("", response={201: AssignmentOut})
 def assignment_create(request: HttpRequest, payload: AssignIn) -> tuple[int, FollowAssignment]:
     user = user_of(request)
-    cell = access.get_unit_for(user, payload.cell)
+    cell = org_access.get_unit_for(user, payload.cell)
     if not access.can_assign_followers(user, cell):
         raise PermissionDenied
     follower = get_object_or_404(User, pk=payload.follower)
@@ -79,7 +80,7 @@ def assignment_finish(
 ) -> FollowAssignment:
     user = user_of(request)
     assignment = get_object_or_404(
-        FollowAssignment.objects.filter(cell__in=access.units_for(user)), pk=assignment_id
+        FollowAssignment.objects.filter(cell__in=org_access.units_for(user)), pk=assignment_id
     )
     if not access.can_assign_followers(user, assignment.cell):
         raise PermissionDenied

@@ -11,17 +11,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chibo.core import access
 from chibo.core.forms import apply_validation_error
+from chibo.org import access as org_access
 
-from . import services
+from . import access, services
 from .forms import AssignForm, FinishForm
 from .models import FollowAssignment
 
 
 def _cell(request: HttpRequest, pk: int):
-    access.require_staff(request.user)
-    cell = access.get_unit_for(request.user, pk)
+    org_access.require_staff(request.user)
+    cell = org_access.get_unit_for(request.user, pk)
     if not cell.holds_members:
         raise Http404
     return cell

@@ -1,10 +1,10 @@
-"""Who may import, and whose jobs they may see (the app's part of core/access.py)."""
+"""Who may import, and whose jobs they may see (built on chibo.org.scope)."""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from chibo.core.access import is_writer_anywhere
+from chibo.org.scope import is_writer_anywhere
 
 from .models import ImportJob
 

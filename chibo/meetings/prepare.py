@@ -20,6 +20,7 @@ from chibo.org.models import OrgUnit
 
 from .models import AgendaItem, AgendaTemplate, Meeting, MeetingDocument, Section, State
 from .record import _member_of_cell, _open_for_record
+from .reminders import documents_posted
 
 SECTIONS = [s.value for s in Section]
 MAX_ITEMS = 40
@@ -40,7 +41,6 @@ DOCUMENT_TYPES = {
     ".jpeg": "image/jpeg",
     ".png": "image/png",
 }
-
 
 # Templates ------------------------------------------------------------------------------------
 
@@ -275,8 +275,6 @@ def document_post(
         content=content,
         posted_by=actor,
     )
-    from chibo.notices.services import documents_posted
-
     transaction.on_commit(lambda: documents_posted(doc.pk))
     return doc
 

@@ -31,6 +31,7 @@ from .models import (
     VoteKind,
     VoteMethod,
 )
+from .reminders import meeting_changed
 
 AMENDABLE = {"resolution"}
 
@@ -171,8 +172,6 @@ def _tell_members(meeting: Meeting, old_planned_at: dt.datetime | None = None) -
     """After the change is saved, notify who attends, unless the meeting is already past."""
     if max(meeting.planned_at, old_planned_at or meeting.planned_at) < timezone.now():
         return
-    from chibo.notices.services import meeting_changed
-
     transaction.on_commit(lambda: meeting_changed(meeting, old_planned_at=old_planned_at))
 
 

@@ -42,6 +42,7 @@ from .models import (
     Transfer,
     TransferState,
 )
+from .reminders import transfer_sent
 
 # Where it went, seen from a unit's subtree.
 IN, OUT, INTERNAL = "in", "out", "internal"
@@ -182,34 +183,8 @@ def transfer_send(
         letter_required=True,
     )
     if notify:
-        _tell_receivers(transfer)
+        transfer_sent(transfer)
     return transfer
-
-
-def _tell_receivers(transfer: Transfer) -> None:
-    """The receiving cell's secretaries and the office above it learn that a member is on
-    the way (a transfer recorded as already received tells no one)."""
-    from django.urls import reverse
-
-    from chibo.core.formats import date
-    from chibo.deadlines.reminders import audiences
-    from chibo.notices.models import Kind
-    from chibo.notices.services import notify
-
-    users = audiences([transfer.to_unit_id], transfer.sent_on).get(transfer.to_unit_id, set())
-    notify(
-        users,
-        kind=Kind.TRANSFER_SENT,
-        key=f"transfer:{transfer.pk}",
-        params={
-            "member": transfer.member.full_name,
-            "from": transfer.from_unit.name,
-            "to": transfer.to_unit.name,
-            "letter": transfer.letter_number,
-            "day": date(transfer.sent_on),
-        },
-        url=reverse("members:transfer_detail", args=[transfer.pk]),
-    )
 
 
 def _pending(transfer: Transfer, message: str) -> Transfer:

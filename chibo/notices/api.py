@@ -6,20 +6,21 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from chibo.core.api import Page, user_of
+from chibo.accounts.authentication import user_of
+from chibo.core.api import Page
 
-from .models import EmailState, Kind, Notice
-from .services import text_of
+from .kinds import text_of
+from .models import EmailState, Notice
 
 notices = Router(tags=["notices"])
 
 
 class NoticeOut(Schema):
     id: int
-    kind: Kind
+    kind: str = Field(description="What the notice is about (see docs/api.md).")
     text: str
     url: str
     params: dict

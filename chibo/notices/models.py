@@ -6,20 +6,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Kind(models.TextChoices):
-    DOCUMENTS_POSTED = "documents_posted", _("Documents posted for a meeting")
-    MEETING_TOMORROW = "meeting_tomorrow", _("Meeting tomorrow")
-    MEETING_MOVED = "meeting_moved", _("Meeting moved")
-    MEETING_CANCELLED = "meeting_cancelled", _("Meeting cancelled")
-    CEREMONY_SOON = "ceremony_soon", _("Admission ceremony due soon")
-    CEREMONY_OVERDUE = "ceremony_overdue", _("Admission ceremony overdue")
-    PROBATION_ENDING = "probation_ending", _("Probation ending")
-    REVIEW_OVERDUE = "review_overdue", _("Official membership review overdue")
-    TASK_OVERDUE = "task_overdue", _("Meeting task overdue")
-    TRANSFER_SENT = "transfer_sent", _("Transfer waiting to be received")
-    BADGES_DUE = "badges_due", _("Party badges due on the next occasion")
-
-
 class EmailState(models.TextChoices):
     PENDING = "pending", _("to send")
     SENT = "sent", _("sent")
@@ -34,7 +20,7 @@ class Notice(models.Model):
     when shown, in the reader's language."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=30, choices=Kind.choices)
+    kind = models.CharField(max_length=30)  # a key of chibo.notices.kinds.KINDS
     key = models.CharField(max_length=120)
     params = models.JSONField(default=dict)
     url = models.CharField(max_length=300, blank=True)

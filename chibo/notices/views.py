@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 from chibo.accounts.models import User
 from chibo.core.forms import BootstrapForm
 
+from .kinds import text_of
 from .models import EmailState, Notice
-from .services import text_of
 
 
 class EmailForm(BootstrapForm, forms.Form):

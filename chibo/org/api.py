@@ -10,12 +10,11 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from chibo.core import access
-from chibo.core.api import Filters, InSchema, Page, patch_data, today, unset, user_of
+from chibo.accounts.authentication import user_of
+from chibo.core.api import Filters, InSchema, Page, patch_data, today, unset
 
-from . import services
+from . import access, services
 from .models import CellType, Kind, OrgUnit, Village, VillageKind
-from .stats import unit_counts
 
 units = Router(tags=["units"])
 villages = Router(tags=["villages"])
@@ -61,16 +60,6 @@ class UnitFilters(Filters):
 class MoveIn(InSchema):
     parent: int
     on: dt.date | None = Field(None, description="The day the move takes effect; today if unset.")
-
-
-class CountsOut(Schema):
-    unit: int
-    on: dt.date
-    official: int
-    probationary: int
-    in_party: int
-    exempt: int
-    left: int
 
 
 def _ordered(qs: QuerySet[OrgUnit]) -> QuerySet[OrgUnit]:
@@ -142,14 +131,6 @@ def unit_children(request: HttpRequest, unit_id: int) -> QuerySet[OrgUnit]:
     user = user_of(request)
     unit = access.get_unit_for(user, unit_id)
     return _ordered(access.units_for(user).filter(parent=unit))
-
-
-@units.get("/{unit_id}/counts", response=CountsOut)
-def unit_counts_read(request: HttpRequest, unit_id: int, on: dt.date | None = None) -> dict:
-    """Members placed in the unit's subtree on `on` (today if unset), by status then."""
-    unit = access.get_unit_for(user_of(request), unit_id)
-    on = on or today()
-    return {"unit": unit.pk, "on": on, **unit_counts([unit], on)[unit.pk]}
 
 
 @units.post("/{unit_id}/move", response=UnitOut)

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from .hooks import DELETE_CHECKS, MERGE_STEPS
 from .models import ALLOWED_PARENTS, BEGINNING, TYPED_KINDS, Ancestry, Kind, OrgUnit, Village
 
 
@@ -147,9 +148,8 @@ def orgunit_move(*, unit: OrgUnit, new_parent: OrgUnit, on: dt.date) -> OrgUnit:
 @transaction.atomic
 def orgunit_merge(*, source: OrgUnit, target: OrgUnit, on: dt.date, actor=None) -> OrgUnit:
     """Merge `source` into `target` from `on`: its sub-units move under the target, its
-    members' placements close and reopen in the target, and the source is dissolved."""
-    from chibo.members.services import placement_move_all  # members depend on org, not back
-
+    villages go to the target, what the apps above keep in the source moves too (members'
+    placements: chibo.org.hooks.MERGE_STEPS), and the source is dissolved."""
     if source.pk == target.pk:
         raise ValidationError({"target": _("A unit cannot be merged into itself.")})
     if source.kind != target.kind and not (source.holds_members and target.holds_members):
@@ -160,8 +160,12 @@ def orgunit_merge(*, source: OrgUnit, target: OrgUnit, on: dt.date, actor=None) 
         raise ValidationError({"target": _("A unit cannot be merged into its own sub-unit.")})
     for child in OrgUnit.objects.filter(parent=source):
         orgunit_move(unit=child, new_parent=target, on=on)
-    Village.objects.filter(cell=source).update(cell=target)
-    placement_move_all(source=source, target=target, on=on)
+    for village in Village.objects.filter(cell=source):
+        village.cell = target
+        village._change_reason = f"merged into {target.code}"
+        village.save(update_fields=["cell"])
+    for step in MERGE_STEPS:
+        step(source=source, target=target, on=on, actor=actor)
     source.dissolved_on = on
     source._change_reason = f"merged into {target.code}"
     source.save(update_fields=["dissolved_on"])
@@ -170,12 +174,12 @@ def orgunit_merge(*, source: OrgUnit, target: OrgUnit, on: dt.date, actor=None) 
 
 @transaction.atomic
 def orgunit_delete(*, unit: OrgUnit, actor) -> None:
-    from chibo.members.models import Placement
-
     if OrgUnit.objects.filter(parent=unit).exists():
         raise ValidationError(_("This unit still has sub-units; move or delete them first."))
-    if Placement.objects.filter(unit=unit, end__isnull=True).exists():
-        raise ValidationError(_("Members are still placed in this unit; transfer them first."))
+    for check in DELETE_CHECKS:
+        reason = check(unit)
+        if reason:
+            raise ValidationError(reason)
     unit.mark_deleted(actor)
 
 

@@ -3,20 +3,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chibo.accounts.services import grantable_roles
-from chibo.core import access
 from chibo.core.pages import HtmxHttpRequest, form_page
-from chibo.members.models import Position, PositionKind
 
-from . import services
+from . import access, hooks, services
 from .forms import (
     CountsDateForm,
     UnitCreateForm,
@@ -26,8 +24,7 @@ from .forms import (
     VillageForm,
     unit_initial,
 )
-from .models import OrgUnit, Village
-from .stats import unit_counts
+from .models import OrgUnit
 
 
 @require_GET
@@ -44,53 +41,46 @@ def tree(request: HttpRequest) -> HttpResponse:
     for child in children:
         by_parent.setdefault(child.parent_id, []).append(child)
     today = timezone.localdate()
-    counts = unit_counts([*roots, *children], today)
+    summaries = hooks.summaries([*roots, *children], today)
     rows = [(root, by_parent.get(root.pk, [])) for root in roots]
-    return render(request, "org/tree.html", {"rows": rows, "counts": counts, "today": today})
+    return render(request, "org/tree.html", {"rows": rows, "summaries": summaries, "today": today})
 
 
 @require_GET
 @login_required
 def unit_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The unit, its actions, and the panels and links the apps above contribute
+    (chibo.org.hooks); a change of the "counts on" date re-renders the dated panels alone."""
     access.require_staff(request.user)
     unit = access.get_unit_for(request.user, pk)
     date_form = CountsDateForm(request.GET or None)
     on = timezone.localdate()
     if date_form.is_valid() and date_form.cleaned_data["on"]:
         on = date_form.cleaned_data["on"]
-    children = list(
-        OrgUnit.objects.within(unit, on)
-        .filter(parent=unit)
-        .annotate(n_children=Count("children", filter=Q(children__deleted_at__isnull=True)))
-        .order_by("kind", "name")
-    )
-    counts = unit_counts([unit, *children], on)
-    held = Position.objects.held_on(on).select_related("member")
-    villages = (
-        Village.objects.filter(cell=unit)
-        .prefetch_related(
-            Prefetch(
-                "positions",
-                queryset=held.filter(kind=PositionKind.VILLAGE_HEAD),
-                to_attr="heads",
-            )
-        )
-        .order_by("name")
-    )
+    dated: list[str] = []
+    undated: list[str] = []
+    for panel in hooks.panels():
+        if request.htmx and not panel.dated:
+            continue
+        context = panel.context(request, unit, on)
+        if context is not None:
+            html = render_to_string(panel.template, {"unit": unit, "on": on, **context}, request)
+            (dated if panel.dated else undated).append(html)
     context = {
         "unit": unit,
-        "ancestors": list(unit.ancestors()),
-        "children": children,
-        "counts": counts,
         "on": on,
         "date_form": date_form,
-        "villages": list(villages) if unit.holds_members else [],
-        "officers": list(held.filter(unit=unit).by_rank()),
-        "can_write": access.can_write_unit(request.user, unit),
-        "can_grant": bool(grantable_roles(request.user, unit)),
+        "dated_panels": dated,
+        "panels": undated,
     }
     if request.htmx:
-        return render(request, "org/unit_detail.html#counts", context)
+        return render(request, "org/unit_detail.html#dated", context)
+    context |= {
+        "ancestors": list(unit.ancestors()),
+        "can_write": access.can_write_unit(request.user, unit),
+        "actions": hooks.links(request, unit, "actions"),
+        "pages": hooks.links(request, unit, "pages"),
+    }
     return render(request, "org/unit_detail.html", context)
 
 

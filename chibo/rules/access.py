@@ -6,8 +6,8 @@ for its installation); a superuser may do anything."""
 from django.db.models import QuerySet
 
 from chibo.accounts.models import Role
-from chibo.core.access import is_staff_anywhere, require_staff
 from chibo.org.models import Kind, OrgUnit
+from chibo.org.scope import is_staff_anywhere, require_staff
 
 __all__ = ["is_staff_anywhere", "require_staff", "provinces_for_rules", "can_add_days"]
 

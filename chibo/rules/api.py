@@ -1,125 +1,199 @@
-"""Read the rules in force on a date, for a unit (whose province may vary some values)."""
+"""/api/v1/rules: the rules in force on a day, their versions, and the working-day calendar.
+Everyone with a unit role reads; adding takes what the pages take (chibo.rules.access)."""
 
 import datetime as dt
-from dataclasses import dataclass, fields
-from fractions import Fraction
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+
+from chibo.accounts.authentication import user_of
+from chibo.core.api import InSchema
+from chibo.org.models import Kind, OrgUnit
+
+from . import calendar, services
+from .access import can_add_days, provinces_for_rules, require_staff
+from .catalogue import ENTRIES, from_text, to_text
+from .models import DayChange, RuleVersion
+from .queries import sources
+
+rules_router = Router(tags=["rules"])
 
 
-@dataclass(frozen=True)
-class Rules:
-    """Every rule value Chibo reads. No defaults in code: each value comes from a regulation
-    row (data migration 0002 or one an office adds). None means no rule was in force on that
-    date (e.g. no minimum meeting length before Hướng dẫn 42-HD/BTCTW, 28/10/2025): callers
-    say so instead of guessing."""
-
-    meeting_min_minutes: int | None  # a monthly meeting lasts at least this long
-    meeting_min_minutes_combined: int | None  # a thematic and a monthly meeting held together
-    documents_days_before: int | None  # documents posted at least this many days before
-    min_official_members: int | None  # a cell needs at least this many official members
-    ordinary_majority: Fraction | None  # a resolution passes with MORE than this share
-    special_majority: Fraction | None  # admission, official recognition: AT LEAST this share
-    quality_max: dict[str, int] | None  # points per part of the meeting checklist
-    quality_good: int | None  # Tốt at or above
-    quality_fair: int | None  # Khá at or above
-    quality_average: int | None  # Trung bình at or above; below is Kém
-    good_meeting_attendance: Fraction | None  # a good meeting: attendance above this share
-    year_good_min_good_meetings: int | None  # a good year: all meetings fair+, this many good
-    # Members (Điều lệ, Quy định 294-QĐ/TW and the guidance before it)
-    admission_min_age: int | None  # a candidate is at least this old at the cell's vote
-    admission_max_age: int | None  # ... and at most this old, unless a higher level approves
-    introducer_min_months: int | None  # an introducer has worked with the candidate this long
-    ceremony_working_days: int | None  # the admission ceremony within this many working days
-    probation_months: int | None  # probation runs this long from the ceremony
-    review_working_days: int | None  # the cell considers official membership within this
-    removal_missed_meetings: int | None  # unexcused missed meetings in a year: removal review
-    # Party badges (Huy hiệu Đảng)
-    badge_years: list[int] | None  # party ages that earn a badge
-    badge_occasions: list[tuple[int, int]] | None  # (month, day) of the award occasions
-    badge_early_ill_months: dict[int, int] | None  # badge years -> months early when ill
-    badge_posthumous_months: int | None  # months early for a posthumous award
-    badge_discipline_wait_months: dict[str, int] | None  # discipline kind -> months held back
+class RuleOut(Schema):
+    name: str
+    label: str
+    value: Any = Field(description="As stored: a number, a share '2/3', a list or a map.")
+    version: int | None
+    source: str | None
+    effective_from: dt.date | None
 
 
-FRACTIONS = {"ordinary_majority", "special_majority", "good_meeting_attendance"}
+class InForce(Schema):
+    on: dt.date
+    province: int | None
+    rules: list[RuleOut]
 
 
-def _parse(name: str, value):
-    if value is None:
-        return None
-    if name in FRACTIONS:
-        return Fraction(str(value))  # stored as text, e.g. "1/2", "17/20"
-    if name in ("quality_max", "badge_discipline_wait_months"):
-        return {str(k): int(v) for k, v in value.items()}
-    if name == "badge_years":
-        return sorted(int(v) for v in value)
-    if name == "badge_occasions":  # stored as "dd/mm" texts
-        days = [tuple(int(x) for x in str(v).split("/")) for v in value]
-        return sorted((month, day) for day, month in days)
-    if name == "badge_early_ill_months":
-        return {int(k): int(v) for k, v in value.items()}
-    return int(value)
+class VersionOut(Schema):
+    id: int
+    effective_from: dt.date
+    source: str
+    province: int | None = Field(validation_alias="province_id")
+    values: dict[str, Any]
 
 
-Version = tuple[dt.date, int | None, dict]  # (effective_from, province id, values)
+class VersionIn(InSchema):
+    effective_from: dt.date = Field(description="Today at the earliest.")
+    source: str = Field(max_length=200)
+    province: int | None = Field(None, description="Empty: nationwide.")
+    values: dict[str, Any] = Field(
+        description="Rule name -> value, stored form or the text the form takes ('2/3', "
+        "'30, 40', '03/02, 19/05', 'reprimand=6, warning=9, dismissal=12')."
+    )
 
 
-def _versions(**filters) -> list[Version]:
-    from .models import RuleVersion
-
-    rows = RuleVersion.objects.filter(**filters).order_by("effective_from", "pk")
-    return list(rows.values_list("effective_from", "province_id", "values"))
-
-
-def _build(versions: list[Version], on: dt.date, province_id: int | None) -> Rules:
-    """Layer the national versions in force on `on`, then the province's own."""
-    merged: dict = {}
-    for wanted in (None, province_id) if province_id is not None else (None,):
-        for effective_from, province, values in versions:
-            if province == wanted and effective_from <= on:
-                merged.update(values)
-    unknown = set(merged) - {f.name for f in fields(Rules)}
-    if unknown:
-        raise ValueError(f"Unknown rule names in the rule versions: {sorted(unknown)}")
-    return Rules(**{f.name: _parse(f.name, merged.get(f.name)) for f in fields(Rules)})
+class DayOut(Schema):
+    date: dt.date
+    working: bool
+    name: str
+    recorded: bool
+    id: int | None = None
 
 
-def province_of(unit, on: dt.date) -> int | None:
-    from chibo.org.models import Kind
-
-    top = unit.ancestors(on, include_self=True).filter(kind=Kind.PROVINCE).first()
-    return top.pk if top else None
-
-
-def at(on: dt.date, unit=None) -> Rules:
-    """The rules in force on `on`; with `unit`, including its province's own versions."""
-    province_id = province_of(unit, on) if unit is not None else None
-    return _build(_versions(effective_from__lte=on), on, province_id)
+class YearOut(Schema):
+    year: int
+    working_days: int
+    days: list[DayOut]
 
 
-class RuleBook:
-    """`at(day, province)` for many days and provinces from one query (reports over a
-    province's thousands of meetings), by the same layering as `at`."""
-
-    def __init__(self) -> None:
-        self._versions = _versions()
-        self._cache: dict[tuple[dt.date, int | None], Rules] = {}
-
-    def at(self, on: dt.date, province_id: int | None) -> Rules:
-        key = (on, province_id)
-        if key not in self._cache:
-            self._cache[key] = _build(self._versions, on, province_id)
-        return self._cache[key]
+class DayIn(InSchema):
+    date: dt.date
+    working: bool
+    name: str = Field(max_length=200)
 
 
-def sources(on: dt.date, province_id: int | None = None) -> dict[str, int]:
-    """For each rule in force on `on`, the id of the RuleVersion that set it (the layering of
-    `at`: the latest nationwide version, then the province's own)."""
-    out: dict[str, int] = {}
-    from .models import RuleVersion
+def _reader(request: HttpRequest):
+    user = user_of(request)
+    require_staff(user)
+    return user
 
-    rows = RuleVersion.objects.filter(effective_from__lte=on).order_by("effective_from", "pk")
-    for wanted in (None, province_id) if province_id is not None else (None,):
-        for pk, province, values in rows.values_list("pk", "province_id", "values"):
-            if province == wanted:
-                out.update(dict.fromkeys(values, pk))
-    return out
+
+@rules_router.get("", response=InForce)
+def rules_in_force(
+    request: HttpRequest, on: dt.date | None = None, province: int | None = None
+) -> dict:
+    """Each rule's value on `on` (default today) and the version that set it."""
+    _reader(request)
+    on = on or timezone.localdate()
+    if province is not None:
+        get_object_or_404(OrgUnit, pk=province, kind=Kind.PROVINCE, deleted_at__isnull=True)
+    by_rule = sources(on, province)
+    versions = RuleVersion.objects.in_bulk(set(by_rule.values()))
+    out = []
+    for name, entry in ENTRIES.items():
+        v = versions.get(by_rule.get(name, 0))
+        out.append(
+            {
+                "name": name,
+                "label": str(entry.label),
+                "value": v.values[name] if v else None,
+                "version": v.pk if v else None,
+                "source": v.source if v else None,
+                "effective_from": v.effective_from if v else None,
+            }
+        )
+    return {"on": on, "province": province, "rules": out}
+
+
+@rules_router.get("/versions", response=list[VersionOut])
+def version_list(request: HttpRequest) -> list[RuleVersion]:
+    _reader(request)
+    return list(RuleVersion.objects.order_by("effective_from", "pk"))
+
+
+@rules_router.post("/versions", response={201: VersionOut})
+def version_create(request: HttpRequest, payload: VersionIn) -> tuple[int, RuleVersion]:
+    user = _reader(request)
+    provinces = provinces_for_rules(user)
+    if provinces is None:
+        raise PermissionDenied
+    province = get_object_or_404(provinces, pk=payload.province) if payload.province else None
+    values, errors = {}, []
+    for name, value in payload.values.items():
+        entry = ENTRIES.get(name)
+        if entry is None:
+            errors.append(name)
+            continue
+        text = value if isinstance(value, str) else to_text(entry, value)
+        values[name] = from_text(entry, str(text))
+    if errors:
+        raise ValidationError(
+            {"values": _("Unknown rules: %(names)s.") % {"names": ", ".join(sorted(errors))}}
+        )
+    return 201, services.version_add(
+        effective_from=payload.effective_from,
+        source=payload.source,
+        province=province,
+        values=values,
+    )
+
+
+@rules_router.get("/working-days", response=YearOut)
+def working_days(request: HttpRequest, year: int | None = None) -> dict:
+    """The year's holidays, weekend days worked and recorded changes, and its working days."""
+    _reader(request)
+    year = year or timezone.localdate().year
+    if not calendar.FIRST.year <= year <= calendar.LAST.year:
+        raise ValidationError(
+            {
+                "year": _("Chibo counts working days from %(first)s to %(last)s.")
+                % {"first": f"{calendar.FIRST:%d/%m/%Y}", "last": f"{calendar.LAST:%d/%m/%Y}"}
+            }
+        )
+    ids = dict(DayChange.objects.filter(date__year=year).values_list("date", "pk"))
+    return {
+        "year": year,
+        "working_days": calendar.working_days_between(
+            dt.date(year - 1, 12, 31), dt.date(year, 12, 31)
+        ),
+        "days": [{**d._asdict(), "id": ids.get(d.date)} for d in calendar.days_off(year)],
+    }
+
+
+@rules_router.post("/working-days", response={201: DayOut})
+def day_create(request: HttpRequest, payload: DayIn) -> tuple[int, dict]:
+    user = _reader(request)
+    if not can_add_days(user):
+        raise PermissionDenied
+    change = services.day_change_add(date=payload.date, working=payload.working, name=payload.name)
+    return 201, {
+        "date": change.date,
+        "working": change.working,
+        "name": change.name,
+        "recorded": True,
+        "id": change.pk,
+    }
+
+
+@rules_router.delete("/working-days/{int:change_id}", response={204: None})
+def day_delete(request: HttpRequest, change_id: int) -> tuple[int, None]:
+    user = _reader(request)
+    change = get_object_or_404(DayChange, pk=change_id)
+    if not can_add_days(user):
+        raise PermissionDenied
+    services.day_change_delete(change=change)
+    return 204, None
+
+
+@rules_router.get("/working-days/after", response=dict[str, dt.date])
+def day_after(request: HttpRequest, start: dt.date, days: int) -> dict:
+    """The `days`-th working day after `start` (a deadline such as the ceremony's)."""
+    _reader(request)
+    if not 1 <= days <= 366:
+        raise ValidationError({"days": _("Between 1 and 366 working days.")})
+    return {"deadline": calendar.working_days_after(start, days)}

@@ -18,10 +18,10 @@ from chibo.org.models import Kind, OrgUnit
 
 from . import calendar, services
 from .access import can_add_days, provinces_for_rules, require_staff
-from .api import sources
 from .catalogue import ENTRIES, GROUPS, display, to_text
 from .forms import DayChangeForm, VersionForm
 from .models import DayChange, RuleVersion
+from .queries import sources
 
 
 def _day(request: HttpRequest, name: str = "on") -> dt.date:

@@ -34,7 +34,7 @@ def test_pages_do_not_grow_with_rows(world, cast, client_for):
         (reverse("members:list"), {"q": "nguyen"}),
         (reverse("org:unit", args=[world.base.pk]), {}),
         (reverse("org:tree"), {}),
-        (reverse("core:home"), {}),
+        (reverse("site:home"), {}),
         (reverse("members:detail", args=[world.member.pk]), {}),
     ]
     before = [queries(c, url, **p) for url, p in pages]

@@ -3,8 +3,9 @@ occasion, from 30 days before it, once."""
 
 import datetime as dt
 
+from chibo.badges.reminders import BADGES_DUE
 from chibo.deadlines.reminders import badge_reminders
-from chibo.notices.models import Kind, Notice
+from chibo.notices.models import Notice
 from chibo.testing import factories as f
 
 D = dt.date
@@ -20,11 +21,11 @@ def test_offices_hear_of_the_next_occasion_once(world, cast):
     # 04/01/2027 is 30 days before 03/02/2027: the base committee's and the province's
     # offices are told (one member due in each scope); the outsider's commune has none.
     assert badge_reminders(D(2027, 1, 4)) == 2
-    told = dict(Notice.objects.filter(kind=Kind.BADGES_DUE).values_list("user__username", "params"))
+    told = dict(Notice.objects.filter(kind=BADGES_DUE).values_list("user__username", "params"))
     assert set(told) == {"base", "province"}
     assert told["base"]["count"] == "1" and told["base"]["day"] == "03/02/2027"
     assert told["province"]["unit"] == world.province.name
     # Again the same day and the next: nobody twice.
     assert badge_reminders(D(2027, 1, 4)) == 0
     assert badge_reminders(D(2027, 1, 5)) == 0
-    assert Notice.objects.filter(kind=Kind.BADGES_DUE).count() == 2
+    assert Notice.objects.filter(kind=BADGES_DUE).count() == 2

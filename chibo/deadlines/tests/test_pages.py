@@ -206,7 +206,7 @@ def test_timeline_page(world, cast, client_for, life):
         member=old, years=30, occasion_date=D(2026, 2, 3), decision_number="1-QĐ/TU"
     )
     c = en(client_for(cast.base_officer))
-    r = c.get(reverse("members:timeline", args=[life.pk]))
+    r = c.get(reverse("deadlines:timeline", args=[life.pk]))
     assert r.status_code == 200
     html = r.text
     # In date order, as counted from the fixture.
@@ -235,13 +235,13 @@ def test_timeline_page(world, cast, client_for, life):
         f" {rest} month{'s' if rest != 1 else ''}" if rest else ""
     )
     assert f'id="party-age">{age} ' in html
-    r = c.get(reverse("members:timeline", args=[old.pk]))
+    r = c.get(reverse("deadlines:timeline", args=[old.pk]))
     assert "03/02/2026</strong> Party badge for 30 years of party age" in r.text
     assert "Decision 1-QĐ/TU" in r.text
 
 
 def test_timeline_access_and_audit(world, cast, client_for, life):
-    url = reverse("members:timeline", args=[life.pk])
+    url = reverse("deadlines:timeline", args=[life.pk])
     assert client_for(cast.base_officer).get(url).status_code == 200
     assert (
         RecordRead.objects.filter(user=cast.base_officer, member=life, channel="page").count() == 1
@@ -249,7 +249,7 @@ def test_timeline_access_and_audit(world, cast, client_for, life):
     assert client_for(cast.viewer).get(url).status_code == 200
     # The secretary reads a member of their own cell: no trace; the member reads their own.
     assert client_for(cast.secretary).get(url).status_code == 200
-    own = reverse("members:timeline", args=[world.member.pk])
+    own = reverse("deadlines:timeline", args=[world.member.pk])
     assert client_for(cast.member).get(own).status_code == 200
     assert set(RecordRead.objects.values_list("user__username", flat=True)) == {"base", "viewer"}
     assert client_for(cast.member).get(url).status_code == 404  # another member's

@@ -5,10 +5,17 @@ import datetime as dt
 from django.utils import translation
 
 from chibo.accounts.models import Role
-from chibo.notices.models import Kind, Notice
-from chibo.notices.services import text_of
-from chibo.notices.tasks import daily
+from chibo.development.reminders import (
+    CEREMONY_OVERDUE,
+    CEREMONY_SOON,
+    PROBATION_ENDING,
+    REVIEW_OVERDUE,
+)
+from chibo.meetings.reminders import TASK_OVERDUE
+from chibo.notices.kinds import text_of
+from chibo.notices.models import Notice
 from chibo.org.models import Kind as UnitKind
+from chibo.site.tasks import daily
 from chibo.testing import factories as f
 
 from ..reminders import deadline_reminders
@@ -56,16 +63,16 @@ def test_daily_job_tells_each_thing_once(world, cast):
     daily.call(ON.isoformat())
     expected = set()
     for kind, name in [
-        (Kind.CEREMONY_SOON, "Sắp Kết Nạp"),
-        (Kind.CEREMONY_OVERDUE, "Quá Hạn Lễ"),
-        (Kind.PROBATION_ENDING, "Sắp Hết"),
+        (CEREMONY_SOON, "Sắp Kết Nạp"),
+        (CEREMONY_OVERDUE, "Quá Hạn Lễ"),
+        (PROBATION_ENDING, "Sắp Hết"),
     ]:  # the cell's secretary and the base committee's office; not the province
         expected |= {(kind, "secretary", name), (kind, "base", name)}
-    expected |= {(Kind.REVIEW_OVERDUE, "sec2", "Chờ Xét"), (Kind.REVIEW_OVERDUE, "base", "Chờ Xét")}
+    expected |= {(REVIEW_OVERDUE, "sec2", "Chờ Xét"), (REVIEW_OVERDUE, "base", "Chờ Xét")}
     # The member's task to the member's account; the party group's to the secretary.
     expected |= {
-        (Kind.TASK_OVERDUE, "member", "Vệ sinh đường làng"),
-        (Kind.TASK_OVERDUE, "secretary", "Thăm hộ nghèo"),
+        (TASK_OVERDUE, "member", "Vệ sinh đường làng"),
+        (TASK_OVERDUE, "secretary", "Thăm hộ nghèo"),
     }
     assert told() == expected
     assert Notice.objects.count() == 10
@@ -75,8 +82,8 @@ def test_daily_job_tells_each_thing_once(world, cast):
     assert deadline_reminders(ON + dt.timedelta(days=1)) == 2  # the next day: only "Chưa Tới"
     assert Notice.objects.count() == 12
     assert told() - expected == {
-        (Kind.CEREMONY_SOON, "secretary", "Chưa Tới"),
-        (Kind.CEREMONY_SOON, "base", "Chưa Tới"),
+        (CEREMONY_SOON, "secretary", "Chưa Tới"),
+        (CEREMONY_SOON, "base", "Chưa Tới"),
     }
 
 
@@ -91,4 +98,4 @@ def test_reminder_texts(world, cast):
             "Overdue: the admission ceremony of Quá Hạn Lễ (Chi bộ thôn Đông) was due by "
             "13/04/2026."
         )
-    assert notice.url == f"/members/{m.pk}/timeline/"
+    assert notice.url == f"/deadlines/members/{m.pk}/timeline/"

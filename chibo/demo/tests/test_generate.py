@@ -293,7 +293,7 @@ def test_personas_log_in_and_see_their_scope(demo, client):
     assert others.exists()
     for persona in PERSONAS:
         assert client.login(username=persona.username, password=persona.password)
-        page = client.get(reverse("core:home")).content.decode()
+        page = client.get(reverse("site:home")).content.decode()
         user = User.objects.get(username=persona.username)
         if persona.username in ("commune", "viewer"):
             assert commune.name in page

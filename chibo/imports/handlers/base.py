@@ -9,8 +9,9 @@ from typing import Any, NoReturn
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from chibo.core import access
+from chibo.members import access as member_access
 from chibo.members.models import Member
+from chibo.org import access as org_access
 from chibo.org.models import OrgUnit
 
 from ..aliases import NO, YES, YES_NO
@@ -74,10 +75,10 @@ class Context:
     keys: dict[str, set[Key]] = field(default_factory=dict)
 
     def units(self, *, deleted: bool = False) -> QuerySet[OrgUnit]:
-        return access.units_for(self.user, write=True, deleted=deleted)
+        return org_access.units_for(self.user, write=True, deleted=deleted)
 
     def members(self, *, deleted: bool = False) -> QuerySet[Member]:
-        return access.members_for(self.user, write=True, deleted=deleted)
+        return member_access.members_for(self.user, write=True, deleted=deleted)
 
     def unit(self, code: str, column: str) -> OrgUnit:
         """A writable unit by code. Outside the scope reads as unknown: we do not tell

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from chibo.core.access import can_create_root
+from chibo.org.access import can_create_root
 from chibo.org.models import OrgUnit, Village, VillageKind
 from chibo.org.services import orgunit_create, orgunit_update, village_create, village_update
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from chibo.core import access
+from chibo.members import access as member_access
 from chibo.members.models import Member
 
 from ..sheets import Sheet
@@ -42,7 +42,7 @@ def kept(sheet: Sheet, column: str, stored: Any) -> None:
 
 def readable_member(ctx: Context, code: str, column: str) -> Member:
     """A member the importing user may read (an introducer may belong to another cell)."""
-    member = access.members_for(ctx.user).filter(code=code).first()
+    member = member_access.members_for(ctx.user).filter(code=code).first()
     if member is None:
         fail(_("Unknown member code %(code)s.") % {"code": code}, column)
     return member

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from chibo.core import access
 from chibo.core.formats import date
+from chibo.members import access as member_access
 from chibo.members.models import Placement, PlacementKind, Transfer, TransferState
 from chibo.members.transfers import transfer_accept, transfer_send
 
@@ -67,7 +67,7 @@ def _check_sender(member, from_unit) -> None:
 def _apply_transfer(ctx: Context, v: Values) -> Outcome:
     member = ctx.member(v["member_code"], "member_code")
     from_unit = ctx.unit(v["from_code"], "from_code")
-    to_unit = access.transfer_targets().filter(code__iexact=v["to_code"]).first()
+    to_unit = member_access.transfer_targets().filter(code__iexact=v["to_code"]).first()
     if to_unit is None:
         fail(_("No cell with code %(code)s.") % {"code": v["to_code"]}, "to_code")
     label = record(

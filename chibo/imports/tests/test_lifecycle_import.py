@@ -247,9 +247,10 @@ def test_history_workbook(world, cast, introducers):
     )
     # Only the transfer still pending is announced (to the office of the receiving commune);
     # those the workbook records as received are history and tell no one.
-    from chibo.notices.models import Kind, Notice
+    from chibo.members.reminders import TRANSFER_SENT
+    from chibo.notices.models import Notice
 
-    announced = Notice.objects.filter(kind=Kind.TRANSFER_SENT)
+    announced = Notice.objects.filter(kind=TRANSFER_SENT)
     assert set(announced.values_list("key", "user__username")) == {
         (f"transfer:{pending.pk}", cast.outsider.username)
     }

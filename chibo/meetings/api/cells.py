@@ -13,8 +13,10 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 
-from chibo.core import access
-from chibo.core.api import Filters, InSchema, Page, user_of
+from chibo.accounts.authentication import user_of
+from chibo.core.api import Filters, InSchema, Page
+from chibo.meetings import access
+from chibo.org import access as org_access
 from chibo.org.models import OrgUnit
 
 from .. import quality, services
@@ -26,12 +28,12 @@ def cell_for(request: HttpRequest, cell_id: int, *, write: bool = False) -> OrgU
     """As the cell's meetings page: a unit role first, then the cell in scope, then a cell."""
     user = user_of(request)
     try:
-        access.require_staff(user)
+        org_access.require_staff(user)
     except PermissionDenied:
         raise HttpError(
             403, _("A member sees their own meetings (GET /meetings/mine), not the cell's plan.")
         ) from None
-    cell = access.get_unit_for(user, cell_id, write=write)
+    cell = org_access.get_unit_for(user, cell_id, write=write)
     if not cell.holds_members:
         raise Http404
     return cell

@@ -16,8 +16,9 @@ from ninja.errors import HttpError
 from pydantic import BeforeValidator, PlainSerializer, field_serializer
 from pydantic_core import PydanticCustomError
 
-from chibo.core import access
-from chibo.core.api import InSchema, user_of
+from chibo.accounts.authentication import user_of
+from chibo.core.api import InSchema
+from chibo.meetings import access
 
 from ..models import (
     Attendance,

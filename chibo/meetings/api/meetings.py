@@ -12,9 +12,11 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router
 from ninja.pagination import paginate
 
-from chibo.core import access
-from chibo.core.api import Filters, InSchema, Page, unset, user_of
+from chibo.accounts.authentication import user_of
+from chibo.core.api import Filters, InSchema, Page, unset
+from chibo.meetings import access
 from chibo.members.models import Member
+from chibo.org import access as org_access
 
 from .. import services
 from ..models import (
@@ -167,7 +169,7 @@ def meeting_read(request: HttpRequest, meeting_id: int) -> Meeting:
 @meetings.post("", response={201: MeetingDetail})
 def meeting_create(request: HttpRequest, payload: MeetingIn) -> tuple[int, Meeting]:
     user = user_of(request)
-    cell = access.get_unit_for(user, payload.cell, write=True)
+    cell = org_access.get_unit_for(user, payload.cell, write=True)
     prepares = None
     if payload.prepares is not None:
         prepares = access.get_meeting_for(user, payload.prepares, write=True)

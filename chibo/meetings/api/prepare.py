@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 
-from chibo.core import access
-from chibo.core.api import InSchema, user_of
+from chibo.accounts.authentication import user_of
+from chibo.core.api import InSchema
+from chibo.meetings import access
 from chibo.members.models import Member
+from chibo.org import access as org_access
 from chibo.org.models import Kind as UnitKind
 
 from .. import prepare
@@ -246,7 +248,7 @@ templates = Router(tags=["meetings"])
 @templates.get("", response=list[TemplateOut])
 def template_list(request: HttpRequest):
     """The national templates and those of the provinces the caller reads."""
-    units = access.units_for(user_of(request)).filter(kind=UnitKind.PROVINCE)
+    units = org_access.units_for(user_of(request)).filter(kind=UnitKind.PROVINCE)
     rows = AgendaTemplate.objects.filter(province__isnull=True) | AgendaTemplate.objects.filter(
         province__in=units
     )
@@ -257,7 +259,7 @@ def template_list(request: HttpRequest):
 def template_add(request: HttpRequest, payload: TemplateIn) -> tuple[int, AgendaTemplate]:
     """A province's own template from a date (an office of the province)."""
     user = user_of(request)
-    province = access.get_unit_for(user, payload.province, write=True)
+    province = org_access.get_unit_for(user, payload.province, write=True)
     if province.kind != UnitKind.PROVINCE:
         raise ValidationError({"province": _("Only a province sets its own agenda template.")})
     template = prepare.template_add(

@@ -14,7 +14,8 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from pydantic import StrictInt
 
-from chibo.core.api import InSchema, Page, user_of
+from chibo.accounts.authentication import user_of
+from chibo.core.api import InSchema, Page
 from chibo.members.models import Member
 from chibo.org.models import OrgUnit
 

@@ -11,7 +11,8 @@ from ninja import Field, Router, Schema
 from pydantic import StrictInt
 
 from chibo import rules
-from chibo.core.api import InSchema, user_of
+from chibo.accounts.authentication import user_of
+from chibo.core.api import InSchema
 
 from .. import quality
 from ..models import Meeting, QualityScore, Rating

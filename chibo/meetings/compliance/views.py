@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
-from chibo.core import access
 from chibo.core.pages import HtmxHttpRequest
+from chibo.org import access as org_access
 
 from .compliance import CellRow, compliance_report
 from .forms import PeriodForm
@@ -44,8 +44,8 @@ ROWS_PER_PAGE = 100
 @require_GET
 @login_required
 def report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    access.require_staff(request.user)
-    unit = access.get_unit_for(request.user, pk)
+    org_access.require_staff(request.user)
+    unit = org_access.get_unit_for(request.user, pk)
     form = PeriodForm(request.GET, today=timezone.localdate())
     context: dict = {"unit": unit, "form": form, "report": None, "rows": []}
     if form.is_valid():

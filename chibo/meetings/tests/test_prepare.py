@@ -13,13 +13,13 @@ from django.utils import translation
 
 from chibo.accounts.models import Role
 from chibo.meetings import prepare
+from chibo.meetings import reminders as NoticeKind
 from chibo.meetings import services as s
 from chibo.meetings.models import AgendaItem, AgendaTemplate, Kind, MeetingDocument, Section
 from chibo.meetings.prepare import ItemChange
 from chibo.meetings.tests.test_views import DAY, _all_present, at, en, frozen, url  # noqa: F401
 from chibo.members.models import PlacementKind
 from chibo.members.services import placement_create
-from chibo.notices.models import Kind as NoticeKind
 from chibo.notices.models import Notice
 from chibo.testing import factories as f
 
@@ -312,7 +312,7 @@ def test_document_posted_read_by_members_and_notified(world, cast, en, meeting):
     assert doc.agenda_item is not None and doc.agenda_item.order == 5
     assert meeting.agenda.count() == NATIONAL_ITEMS  # saved so the document has its item
     # In a test the commit hook does not run by itself; run it as the commit would.
-    from chibo.notices.services import documents_posted
+    from chibo.meetings.reminders import documents_posted
 
     documents_posted(doc.pk)
     told = set(

@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chibo.core import access
 from chibo.core.pages import form_page
+from chibo.meetings import access
+from chibo.org import access as org_access
 
 from .. import services
 from ..forms import (
@@ -35,8 +36,8 @@ from . import record as record_views
 
 
 def _cell_for(request: HttpRequest, pk: int, *, write: bool = False):
-    access.require_staff(request.user)
-    cell = access.get_unit_for(request.user, pk, write=write)
+    org_access.require_staff(request.user)
+    cell = org_access.get_unit_for(request.user, pk, write=write)
     if not cell.holds_members:
         raise Http404
     return cell
@@ -61,7 +62,7 @@ def _cell_context(request: HttpRequest, cell, **forms: BaseForm) -> dict[str, An
         "upcoming": upcoming,
         "past": past,
         "turnouts": turnouts,
-        "can_write": access.can_write_unit(request.user, cell),
+        "can_write": org_access.can_write_unit(request.user, cell),
         "schedule_form": forms.get("schedule_form") or ScheduleForm(initial=initial),
         "create_form": forms.get("create_form")
         or MeetingCreateForm(cell=cell, initial={"place": schedule.place if schedule else ""}),

@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from chibo.core import access
 from chibo.core.forms import apply_validation_error
 from chibo.core.pages import HtmxHttpRequest
+from chibo.meetings import access
 from chibo.members.models import Member
 from chibo.org.models import Kind as UnitKind
 

@@ -13,9 +13,10 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from chibo.core import access
 from chibo.core.forms import apply_validation_error
+from chibo.meetings import access
 from chibo.members.models import Member
+from chibo.org import access as org_access
 from chibo.org.models import Kind as UnitKind
 
 from .. import prepare
@@ -199,10 +200,10 @@ def agenda_templates(request: HttpRequest, pk: int) -> HttpResponse:
     """The templates in force for a province over time; its office adds a new version."""
     from ..forms import AgendaTemplateForm
 
-    province = access.get_unit_for(request.user, pk)
+    province = org_access.get_unit_for(request.user, pk)
     if province.kind != UnitKind.PROVINCE:
         raise PermissionDenied
-    can_write = access.can_write_unit(request.user, province)
+    can_write = org_access.can_write_unit(request.user, province)
     status = 200
     if request.method == "POST":
         if not can_write:

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chibo import rules
-from chibo.core import access
 from chibo.core.forms import apply_validation_error
 from chibo.core.pages import HtmxHttpRequest
+from chibo.meetings import access
 from chibo.members.models import Placement
 from chibo.org.models import Kind as UnitKind
 from chibo.org.models import OrgUnit

@@ -4,5 +4,6 @@ are paginated and cost a fixed number of queries whatever their length."""
 
 from .members import members
 from .records import events, placements, positions
+from .units import unit_counts_router
 
-__all__ = ["events", "members", "placements", "positions"]
+__all__ = ["events", "members", "placements", "positions", "unit_counts_router"]

@@ -6,18 +6,10 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from chibo.core import access
-from chibo.core.api import (
-    Filters,
-    InSchema,
-    Page,
-    UnitRef,
-    fields_as,
-    patch_data,
-    today,
-    unset,
-    user_of,
-)
+from chibo.accounts.authentication import user_of
+from chibo.core.api import Filters, InSchema, Page, UnitRef, fields_as, patch_data, today, unset
+from chibo.members import access
+from chibo.org import access as org_access
 
 from .. import queries, services
 from ..models import (
@@ -114,7 +106,7 @@ def _member_out(member: Member) -> Member:
 @paginate(Page)
 def member_list(request: HttpRequest, filters: Query[MemberFilters]) -> MemberQuerySet:
     user = user_of(request)
-    unit = access.get_unit_by_code_for(user, filters.org) if filters.org else None
+    unit = org_access.get_unit_by_code_for(user, filters.org) if filters.org else None
     # The status filter is on `on` (today by default); the status shown is today's.
     qs = queries.member_list(
         user,
@@ -139,7 +131,7 @@ def member_read(request: HttpRequest, member_id: int) -> Member:
 
 @members.post("", response={201: MemberOut})
 def member_create(request: HttpRequest, payload: MemberIn) -> Member:
-    unit = access.get_unit_for(user_of(request), payload.unit, write=True)
+    unit = org_access.get_unit_for(user_of(request), payload.unit, write=True)
     # The service names its event errors `date`: the admission's, unless that date is fine
     # and the official recognition is the one in the future.
     date_field = "official_on" if payload.admitted_on <= today() else "admitted_on"
@@ -174,7 +166,7 @@ def member_transfer(request: HttpRequest, member_id: int, payload: TransferIn) -
     arrived_on in to_unit. Answers the new placement."""
     user = user_of(request)
     member = access.get_member_for(user, member_id, write=True)
-    to_unit = access.get_unit_for(user, payload.to_unit, write=True)
+    to_unit = org_access.get_unit_for(user, payload.to_unit, write=True)
     with fields_as(unit="to_unit", start="arrived_on", date="left_on"):
         return services.member_transfer(
             member=member,

@@ -9,9 +9,11 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
+from chibo.accounts.authentication import user_of
 from chibo.accounts.models import User
-from chibo.core import access
-from chibo.core.api import Filters, InSchema, Page, patch_data, today, unset, user_of
+from chibo.core.api import Filters, InSchema, Page, patch_data, today, unset
+from chibo.members import access
+from chibo.org import access as org_access
 from chibo.org.models import OrgUnit, Village
 
 from .. import services
@@ -31,11 +33,11 @@ positions = Router(tags=["positions"])
 
 
 def _writable_unit(user: User, pk: int | None) -> OrgUnit | None:
-    return None if pk is None else access.get_unit_for(user, pk, write=True)
+    return None if pk is None else org_access.get_unit_for(user, pk, write=True)
 
 
 def _writable_village(user: User, pk: int | None) -> Village | None:
-    return None if pk is None else access.get_village_for(user, pk, write=True)
+    return None if pk is None else org_access.get_village_for(user, pk, write=True)
 
 
 # Placements -----------------------------------------------------------------------------------
@@ -107,7 +109,7 @@ def placement_create(request: HttpRequest, payload: PlacementIn) -> Placement:
     member = access.get_member_for(user, payload.member, write=True)
     return services.placement_create(
         member=member,
-        unit=access.get_unit_for(user, payload.unit, write=True),
+        unit=org_access.get_unit_for(user, payload.unit, write=True),
         party_group=_writable_unit(user, payload.party_group),
         kind=payload.kind,
         start=payload.start,

@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from chibo.core import access
-from chibo.core.api import Filters, InSchema, Page, UnitRef, today, user_of
+from chibo.accounts.authentication import user_of
+from chibo.core.api import Filters, InSchema, Page, UnitRef, today
+from chibo.members import access
+from chibo.org import access as org_access
 
 from .. import transfers as services
 from ..models import PlacementKind, Transfer, TransferState
@@ -97,7 +99,7 @@ class EndIn(InSchema):
 @paginate(Page)
 def transfer_list(request: HttpRequest, filters: Query[TransferFilters]) -> QuerySet[Transfer]:
     user = user_of(request)
-    unit = access.get_unit_for(user, filters.unit) if filters.unit is not None else None
+    unit = org_access.get_unit_for(user, filters.unit) if filters.unit is not None else None
     if filters.direction and unit is None:
         raise ValidationError({"direction": _("Give a unit to filter by direction.")})
     end = filters.to or today()

@@ -799,7 +799,7 @@ def expected_scope(user: User) -> tuple[set[int], set[int], set[int]]:
     """From raw rows and parent links only: the units `user` may read, the members their
     lists show, and the member records they may open.
 
-    Rules (core/access.py): a role on a unit covers its subtree; a member is in scope where
+    Rules (org/scope.py): a role on a unit covers its subtree; a member is in scope where
     the record is held (the latest official placement), not where temporarily placed; an
     account that holds no unit role and is linked to a member lists only that record; any
     linked account may open its own record."""
@@ -839,7 +839,7 @@ def expected_scope(user: User) -> tuple[set[int], set[int], set[int]]:
 @pytest.mark.parametrize("seed", [1, 2, 3])
 @pytest.mark.parametrize("large_scope_units", [300, 0])  # both forms of the scope filter
 def test_random_users_see_exactly_their_scope(db, seed, large_scope_units, monkeypatch):
-    monkeypatch.setattr("chibo.core.access.LARGE_SCOPE_UNITS", large_scope_units)
+    monkeypatch.setattr("chibo.org.scope.LARGE_SCOPE_UNITS", large_scope_units)
     rng = random.Random(seed)
     units, members = build_random_world(rng)
     live_members = [m for m in members if m.deleted_at is None]

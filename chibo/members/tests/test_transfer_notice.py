@@ -5,7 +5,8 @@ import datetime as dt
 from chibo.accounts.models import Role
 from chibo.members import services, transfers
 from chibo.members.models import PlacementKind
-from chibo.notices.models import Kind, Notice
+from chibo.members.reminders import TRANSFER_SENT
+from chibo.notices.models import Notice
 from chibo.testing import factories as f
 
 
@@ -19,13 +20,11 @@ def test_sending_tells_the_receiving_cell_and_its_base_office(world, cast):
         letter_number="12-GT/ĐU",
         sent_on=dt.date(2026, 10, 1),
     )
-    told = set(
-        Notice.objects.filter(kind=Kind.TRANSFER_SENT).values_list("user__username", flat=True)
-    )
+    told = set(Notice.objects.filter(kind=TRANSFER_SENT).values_list("user__username", flat=True))
     # cell2's secretary and the office of its base committee; not the sending side, not the
     # province office (not the nearest base committee), not the viewer.
     assert told == {cell2_secretary.username, cast.base_officer.username}
-    notice = Notice.objects.filter(kind=Kind.TRANSFER_SENT).first()
+    notice = Notice.objects.filter(kind=TRANSFER_SENT).first()
     assert notice.url == f"/members/transfers/{t.pk}/"
     assert "12-GT/ĐU" in notice.params["letter"] and notice.params["day"] == "01/10/2026"
 
@@ -36,4 +35,4 @@ def test_a_transfer_recorded_as_received_tells_no_one(world, cast):
     services.member_transfer(
         member=member, to_unit=world.cell2, left_on=dt.date(2026, 10, 1), letter_number="1-GT"
     )
-    assert not Notice.objects.filter(kind=Kind.TRANSFER_SENT).exists()
+    assert not Notice.objects.filter(kind=TRANSFER_SENT).exists()

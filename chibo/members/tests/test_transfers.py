@@ -22,8 +22,8 @@ from chibo.members.models import (
     Transfer,
     TransferState,
 )
+from chibo.members.queries import unit_counts
 from chibo.org import services as org_services
-from chibo.org.stats import unit_counts
 from chibo.testing import factories as f
 from chibo.testing.api import fingerprint
 

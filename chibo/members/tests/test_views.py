@@ -256,14 +256,14 @@ def test_delete_and_restore_member(world, cast, client_for):
     assert "Trần Thị Đào" not in c.get(reverse("members:list")).text
     # A viewer cannot restore; the office can.
     assert (
-        client_for(cast.viewer).post(reverse("core:restore", args=["member", m.pk])).status_code
+        client_for(cast.viewer).post(reverse("site:restore", args=["member", m.pk])).status_code
         == 403
     )
     assert (
-        client_for(cast.outsider).post(reverse("core:restore", args=["member", m.pk])).status_code
+        client_for(cast.outsider).post(reverse("site:restore", args=["member", m.pk])).status_code
         == 404
     )
-    assert c.post(reverse("core:restore", args=["member", m.pk])).status_code == 302
+    assert c.post(reverse("site:restore", args=["member", m.pk])).status_code == 302
     assert c.get(reverse("members:detail", args=[m.pk])).status_code == 200
     # History keeps who deleted and restored.
     assert m.history.count() == 3

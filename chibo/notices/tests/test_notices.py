@@ -10,14 +10,17 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from chibo.accounts.models import Role
+from chibo.meetings import reminders as NoticeKind
 from chibo.meetings import services as s
 from chibo.meetings.models import Kind
+from chibo.meetings.reminders import meeting_reminders
 from chibo.members.models import PlacementKind
 from chibo.members.services import placement_create
-from chibo.notices import scheduler
+from chibo.notices.kinds import text_of
+from chibo.notices.mail import mail_pending
 from chibo.notices.models import EmailState, JobRun, Notice
-from chibo.notices.models import Kind as NoticeKind
-from chibo.notices.services import mail_pending, meeting_reminders, notify, text_of
+from chibo.notices.services import notify
+from chibo.site import scheduler
 from chibo.testing import factories as f
 from chibo.testing.api import call
 
@@ -133,7 +136,7 @@ def test_mail_pending_sends_once_and_keeps_failures(world, cast, people, monkeyp
     def down(*a, **k):
         raise ConnectionRefusedError("mail server down")
 
-    monkeypatch.setattr("chibo.notices.services.send_mail", down)
+    monkeypatch.setattr("chibo.notices.mail.send_mail", down)
     assert mail_pending() == 0
     assert Notice.objects.get(key="k2").email == EmailState.FAILED
 

@@ -121,9 +121,9 @@ def test_delete_and_restore_unit(world, cast, client_for):
     c.post(reverse("org:unit_delete", args=[empty.pk]))
     assert OrgUnit.all_objects.get(pk=empty.pk).is_deleted
     assert c.get(reverse("org:unit", args=[empty.pk])).status_code == 404
-    r = c.get(reverse("core:trash"))
+    r = c.get(reverse("site:trash"))
     assert "X01-CB07" in r.text or empty.name in r.text
-    r = c.post(reverse("core:restore", args=["unit", empty.pk]))
+    r = c.post(reverse("site:restore", args=["unit", empty.pk]))
     assert r.status_code == 302
     assert not OrgUnit.all_objects.get(pk=empty.pk).is_deleted
 

@@ -9,9 +9,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from chibo.accounts.models import User
-from chibo.core.access import is_writer_anywhere
 from chibo.core.formats import number
 from chibo.imports.services import import_commit, import_preview
+from chibo.org.scope import is_writer_anywhere
 
 EXIT_ERRORS = 1
 EXIT_DRY_RUN = 2
