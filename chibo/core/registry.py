@@ -63,9 +63,14 @@ class Registry[T]:
         self._ready()
         return len(self._items)
 
-    def keys(self) -> list[str]:
+    def names(self) -> list[str]:
+        """The keys registered (iterating the registry gives the items)."""
         self._ready()
         return list(self._items)
+
+    def items(self) -> list[tuple[str, T]]:
+        self._ready()
+        return list(self._items.items())
 
     def sorted(self, key: Callable[[T], Any]) -> list[T]:
         return sorted(self, key=key)

@@ -17,7 +17,7 @@ from chibo.org.models import Kind, OrgUnit
 
 from . import calendar, services
 from .access import can_add_days, provinces_for_rules, require_staff
-from .catalogue import ENTRIES, from_text, to_text
+from .catalogue import ENTRIES, from_text, ordered, to_text
 from .models import DayChange, RuleVersion
 from .queries import sources
 
@@ -95,7 +95,8 @@ def rules_in_force(
     by_rule = sources(on, province)
     versions = RuleVersion.objects.in_bulk(set(by_rule.values()))
     out = []
-    for name, entry in ENTRIES.items():
+    for entry in ordered():
+        name = entry.name
         v = versions.get(by_rule.get(name, 0))
         out.append(
             {

@@ -1,6 +1,7 @@
-"""What each rule is called and how it is written: the labels people read, and the codec
-between the stored JSON values and the one-line text an office types in the form
-("2/3", "30, 40, 45", "03/02, 19/05", "reprimand=6, warning=9")."""
+"""The rules Chibo reads, each declared by the app that reads it (its `rules.py`): what it is
+called, and the codec between the stored JSON value, the value `rules.at(day)` gives, and
+the one-line text an office types in the form ("2/3", "30, 40, 45", "03/02, 19/05",
+"reprimand=6, warning=9")."""
 
 from dataclasses import dataclass
 from fractions import Fraction
@@ -8,138 +9,64 @@ from fractions import Fraction
 from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
 
 from chibo.core import formats
+from chibo.core.registry import Registry
 
 
 @dataclass(frozen=True)
 class Entry:
+    """A rule Chibo reads: its name (the attribute of `rules.at(day)`), how people call it,
+    and how its value is written. Declared by the app that reads it, in its `rules.py`."""
+
     name: str
     label: str | Promise
     kind: str  # int, fraction, years, occasions, map
     unit: str | Promise = ""
     keys: tuple[str, ...] = ()  # for maps: the keys allowed (empty: integers)
+    group: str | Promise = ""  # the heading the rules page lists it under
+    order: int = 0  # its place on the rules page
+    provincial: bool = False  # a province may set its own value (shared/DOMAIN.md: scoring)
+
+    def parse(self, stored):
+        """The stored JSON value as `rules.at(day)` gives it (None: no rule in force)."""
+        if stored is None:
+            return None
+        if self.kind == "fraction":
+            return Fraction(str(stored))  # stored as text, e.g. "1/2", "17/20"
+        if self.kind == "map":
+            cast = str if self.keys else int
+            return {cast(k): int(v) for k, v in stored.items()}
+        if self.kind == "years":
+            return sorted(int(v) for v in stored)
+        if self.kind == "occasions":  # stored as "dd/mm" texts
+            days = [tuple(int(x) for x in str(v).split("/")) for v in stored]
+            return sorted((month, day) for day, month in days)
+        return int(stored)
 
 
-GROUPS: list[tuple[str | Promise, list[Entry]]] = [
-    (
-        _l("Meetings"),
-        [
-            Entry("meeting_min_minutes", _l("Shortest monthly meeting"), "int", _l("minutes")),
-            Entry(
-                "meeting_min_minutes_combined",
-                _l("Shortest meeting when a thematic and a monthly meeting are held together"),
-                "int",
-                _l("minutes"),
-            ),
-            Entry(
-                "documents_days_before",
-                _l("Documents posted to the members before the meeting"),
-                "int",
-                _l("days"),
-            ),
-            Entry("min_official_members", _l("Official members a cell needs at least"), "int"),
-            Entry(
-                "ordinary_majority",
-                _l("An ordinary resolution passes with more than"),
-                "fraction",
-                _l("of the official members counted"),
-            ),
-            Entry(
-                "special_majority",
-                _l("Admission and official recognition need at least"),
-                "fraction",
-                _l("of the official members counted"),
-            ),
-        ],
-    ),
-    (
-        _l("Meeting quality score"),
-        [
-            Entry(
-                "quality_max",
-                _l("Points per part of the checklist"),
-                "map",
-                keys=("preparation", "attendance", "conduct", "closing"),
-            ),
-            Entry("quality_good", _l("Good (Tốt) from"), "int", _l("points")),
-            Entry("quality_fair", _l("Fair (Khá) from"), "int", _l("points")),
-            Entry("quality_average", _l("Average (Trung bình) from"), "int", _l("points")),
-            Entry(
-                "good_meeting_attendance",
-                _l("A good meeting has attendance above"),
-                "fraction",
-            ),
-            Entry(
-                "year_good_min_good_meetings",
-                _l("A good year needs at least this many good meetings"),
-                "int",
-            ),
-        ],
-    ),
-    (
-        _l("Admission and probation"),
-        [
-            Entry("admission_min_age", _l("Youngest age at admission"), "int", _l("years")),
-            Entry(
-                "admission_max_age",
-                _l("Oldest age at admission without a higher approval"),
-                "int",
-                _l("years"),
-            ),
-            Entry(
-                "introducer_min_months",
-                _l("An introducer has worked with the candidate at least"),
-                "int",
-                _l("months"),
-            ),
-            Entry(
-                "ceremony_working_days",
-                _l("Admission ceremony within, after the decision"),
-                "int",
-                _l("working days"),
-            ),
-            Entry("probation_months", _l("Probation from the ceremony"), "int", _l("months")),
-            Entry(
-                "review_working_days",
-                _l("The cell considers official membership within, after probation ends"),
-                "int",
-                _l("working days"),
-            ),
-            Entry(
-                "removal_missed_meetings",
-                _l("Unexcused missed meetings in a year that call for a removal review"),
-                "int",
-            ),
-        ],
-    ),
-    (
-        _l("Party badges"),
-        [
-            Entry("badge_years", _l("Badges at these years of party age"), "years"),
-            Entry("badge_occasions", _l("Award occasions"), "occasions"),
-            Entry(
-                "badge_early_ill_months",
-                _l("Serious illness: months early, per badge"),
-                "map",
-            ),
-            Entry(
-                "badge_posthumous_months",
-                _l("Posthumous award: months early at most"),
-                "int",
-                _l("months"),
-            ),
-            Entry(
-                "badge_discipline_wait_months",
-                _l("A disciplined member waits, per discipline"),
-                "map",
-                keys=("reprimand", "warning", "dismissal"),
-            ),
-        ],
-    ),
-]
-ENTRIES = {e.name: e for _group, entries in GROUPS for e in entries}
+ENTRIES: Registry[Entry] = Registry("party rules", discover="rules")
+
+
+def rule(name: str, label: str | Promise, kind: str, **options) -> Entry:
+    """Declare a rule (in an app's `rules.py`): `rules.at(day).<name>` reads it from then on,
+    and the rules page lists it."""
+    return ENTRIES.register(name, Entry(name, label, kind, **options))
+
+
+def ordered() -> list[Entry]:
+    """Every rule, in the rules page's order."""
+    return ENTRIES.sorted(key=lambda e: (e.order, e.name))
+
+
+def groups() -> list[tuple[str | Promise, list[Entry]]]:
+    """The rules in page order, under their headings."""
+    out: list[tuple[str | Promise, list[Entry]]] = []
+    for entry in ordered():
+        if not out or out[-1][0] != entry.group:
+            out.append((entry.group, []))
+        out[-1][1].append(entry)
+    return out
 
 
 def to_text(entry: Entry, stored) -> str:

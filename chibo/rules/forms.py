@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.core.forms import BootstrapForm, DateField, style_fields
 
-from .catalogue import ENTRIES, from_text
+from .catalogue import from_text, ordered
 
 
 class VersionForm(BootstrapForm):
@@ -20,7 +20,8 @@ class VersionForm(BootstrapForm):
         self.fields["province"].choices = [(0, _("Nationwide"))] + [  # type: ignore[attr-defined]
             (p.pk, p.name) for p in provinces
         ]
-        for name, entry in ENTRIES.items():
+        for entry in ordered():
+            name = entry.name
             label = f"{entry.label} ({entry.unit})" if entry.unit else str(entry.label)
             now = (current or {}).get(name, "")
             self.fields[f"v_{name}"] = forms.CharField(
@@ -35,7 +36,8 @@ class VersionForm(BootstrapForm):
     def clean(self):
         data = super().clean()
         values = {}
-        for name, entry in ENTRIES.items():
+        for entry in ordered():
+            name = entry.name
             text = (data.get(f"v_{name}") or "").strip()
             if not text:
                 continue

@@ -4,67 +4,41 @@ in SQL (each row's count must be the one in force on that row's own starting day
 list needs the days the value changed, not the value of a single day)."""
 
 import datetime as dt
-from dataclasses import dataclass, fields
-from fractions import Fraction
 from typing import Any
 
 from django.db.models import Case, IntegerField, Value, When
 from django.db.models.expressions import Expression
 
+from .catalogue import ENTRIES
 
-@dataclass(frozen=True)
+
 class Rules:
-    """Every rule value Chibo reads. No defaults in code: each value comes from a regulation
-    row (data migration 0002 or one an office adds). None means no rule was in force on that
-    date (e.g. no minimum meeting length before Hướng dẫn 42-HD/BTCTW, 28/10/2025): callers
-    say so instead of guessing."""
+    """The rule values in force on a day: `rules.at(day).probation_months`. Every rule Chibo
+    reads is declared by the app that reads it (`rule(...)` in its `rules.py`, see
+    chibo.rules.catalogue) and set by regulation rows (data migrations, or a version an office
+    adds); there are no defaults in code. None means no rule was in force on that date (e.g.
+    no minimum meeting length before Hướng dẫn 42-HD/BTCTW, 28/10/2025): callers say so
+    instead of guessing. Asking for a rule no app declares is an error."""
 
-    meeting_min_minutes: int | None  # a monthly meeting lasts at least this long
-    meeting_min_minutes_combined: int | None  # a thematic and a monthly meeting held together
-    documents_days_before: int | None  # documents posted at least this many days before
-    min_official_members: int | None  # a cell needs at least this many official members
-    ordinary_majority: Fraction | None  # a resolution passes with MORE than this share
-    special_majority: Fraction | None  # admission, official recognition: AT LEAST this share
-    quality_max: dict[str, int] | None  # points per part of the meeting checklist
-    quality_good: int | None  # Tốt at or above
-    quality_fair: int | None  # Khá at or above
-    quality_average: int | None  # Trung bình at or above; below is Kém
-    good_meeting_attendance: Fraction | None  # a good meeting: attendance above this share
-    year_good_min_good_meetings: int | None  # a good year: all meetings fair+, this many good
-    # Members (Điều lệ, Quy định 294-QĐ/TW and the guidance before it)
-    admission_min_age: int | None  # a candidate is at least this old at the cell's vote
-    admission_max_age: int | None  # ... and at most this old, unless a higher level approves
-    introducer_min_months: int | None  # an introducer has worked with the candidate this long
-    ceremony_working_days: int | None  # the admission ceremony within this many working days
-    probation_months: int | None  # probation runs this long from the ceremony
-    review_working_days: int | None  # the cell considers official membership within this
-    removal_missed_meetings: int | None  # unexcused missed meetings in a year: removal review
-    # Party badges (Huy hiệu Đảng)
-    badge_years: list[int] | None  # party ages that earn a badge
-    badge_occasions: list[tuple[int, int]] | None  # (month, day) of the award occasions
-    badge_early_ill_months: dict[int, int] | None  # badge years -> months early when ill
-    badge_posthumous_months: int | None  # months early for a posthumous award
-    badge_discipline_wait_months: dict[str, int] | None  # discipline kind -> months held back
+    __slots__ = ("_values",)
 
+    def __init__(self, values: dict[str, Any]) -> None:
+        self._values = values
 
-FRACTIONS = {"ordinary_majority", "special_majority", "good_meeting_attendance"}
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(f"No rule named {name!r} is declared") from None
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Rules) and self._values == other._values
 
-def _parse(name: str, value):
-    if value is None:
-        return None
-    if name in FRACTIONS:
-        return Fraction(str(value))  # stored as text, e.g. "1/2", "17/20"
-    if name in ("quality_max", "badge_discipline_wait_months"):
-        return {str(k): int(v) for k, v in value.items()}
-    if name == "badge_years":
-        return sorted(int(v) for v in value)
-    if name == "badge_occasions":  # stored as "dd/mm" texts
-        days = [tuple(int(x) for x in str(v).split("/")) for v in value]
-        return sorted((month, day) for day, month in days)
-    if name == "badge_early_ill_months":
-        return {int(k): int(v) for k, v in value.items()}
-    return int(value)
+    def __hash__(self) -> int:
+        return hash(tuple(sorted((k, repr(v)) for k, v in self._values.items())))
+
+    def __repr__(self) -> str:
+        return f"Rules({self._values!r})"
 
 
 Version = tuple[dt.date, int | None, dict]  # (effective_from, province id, values)
@@ -84,10 +58,11 @@ def _build(versions: list[Version], on: dt.date, province_id: int | None) -> Rul
         for effective_from, province, values in versions:
             if province == wanted and effective_from <= on:
                 merged.update(values)
-    unknown = set(merged) - {f.name for f in fields(Rules)}
+    entries = {entry.name: entry for entry in ENTRIES}
+    unknown = set(merged) - set(entries)
     if unknown:
         raise ValueError(f"Unknown rule names in the rule versions: {sorted(unknown)}")
-    return Rules(**{f.name: _parse(f.name, merged.get(f.name)) for f in fields(Rules)})
+    return Rules({name: entry.parse(merged.get(name)) for name, entry in entries.items()})
 
 
 def province_of(unit, on: dt.date) -> int | None:

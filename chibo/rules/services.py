@@ -43,10 +43,10 @@ def version_add(
         raise ValidationError({"province": _("A province's own rules belong to a province.")})
     if not values:
         raise ValidationError(_("Give at least one value."))
-    unknown = sorted(set(values) - set(ENTRIES))
+    unknown = sorted(set(values) - set(ENTRIES.names()))
     if unknown:
         raise ValidationError(_("Unknown rules: %(names)s.") % {"names": ", ".join(unknown)})
-    national = sorted(set(values) - PROVINCE_RULES)
+    national = sorted(name for name in values if not ENTRIES[name].provincial)
     if province is not None and national:
         raise ValidationError(
             _(
@@ -61,18 +61,6 @@ def version_add(
     version.full_clean()
     version.save()
     return version
-
-
-# What a province may set for itself (shared/DOMAIN.md: provinces vary the scoring); every
-# other rule is national, so that every page and list reads one value for a day.
-PROVINCE_RULES = {
-    "quality_max",
-    "quality_good",
-    "quality_fair",
-    "quality_average",
-    "good_meeting_attendance",
-    "year_good_min_good_meetings",
-}
 
 
 def _today() -> dt.date:

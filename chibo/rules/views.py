@@ -18,7 +18,7 @@ from chibo.org.models import Kind, OrgUnit
 
 from . import calendar, services
 from .access import can_add_days, provinces_for_rules, require_staff
-from .catalogue import ENTRIES, GROUPS, display, to_text
+from .catalogue import ENTRIES, display, groups, to_text
 from .forms import DayChangeForm, VersionForm
 from .models import DayChange, RuleVersion
 from .queries import sources
@@ -38,8 +38,8 @@ def _in_force(on: dt.date, province: OrgUnit | None) -> list[tuple[object, list[
     """Each rule's value on `on` with the version that set it, grouped as the catalogue."""
     by_rule = sources(on, province.pk if province else None)
     versions = RuleVersion.objects.in_bulk(set(by_rule.values()))
-    groups: list[tuple[object, list[dict]]] = []
-    for title, entries in GROUPS:
+    out: list[tuple[object, list[dict]]] = []
+    for title, entries in groups():
         rows = []
         for e in entries:
             version = versions.get(by_rule.get(e.name, 0))
@@ -47,8 +47,8 @@ def _in_force(on: dt.date, province: OrgUnit | None) -> list[tuple[object, list[
             rows.append(
                 {"entry": e, "value": display(e, stored), "version": version, "set": stored}
             )
-        groups.append((title, rows))
-    return groups
+        out.append((title, rows))
+    return out
 
 
 @require_GET

@@ -1,7 +1,11 @@
 import datetime as dt
 from fractions import Fraction
+from pathlib import Path
+
+import pytest
 
 from chibo import rules
+from chibo.rules.catalogue import ENTRIES, rule
 from chibo.rules.models import RuleVersion
 
 
@@ -56,3 +60,24 @@ def test_the_book_reads_what_at_reads(world):
     ]:
         assert book.at(day, world.province.pk) == rules.at(day, world.cell)
         assert book.at(day, None) == rules.at(day)
+
+
+def test_every_rule_is_declared_once_by_the_app_that_reads_it(db):
+    """The rules are declared in the apps' rules.py (no list of them in chibo.rules), each
+    once; every name a seeded regulation sets is declared, and a rule nobody declares is not
+    readable."""
+    assert len(ENTRIES) > 20  # discovered from the apps
+    seeded = {name for v in RuleVersion.objects.all() for name in v.values}
+    assert seeded <= set(ENTRIES.names())
+    declared_in = {}
+    for app in ("meetings", "development", "members", "badges"):
+        module = __import__(f"chibo.{app}.rules", fromlist=["x"])
+        source = Path(module.__file__).read_text(encoding="utf-8")
+        declared_in[app] = {n for n in ENTRIES.names() if f'"{n}"' in source}
+    assert declared_in["badges"] == {n for n in ENTRIES.names() if n.startswith("badge_")}
+    assert "probation_months" in declared_in["members"]
+    assert sum(len(names) for names in declared_in.values()) == len(ENTRIES)
+    with pytest.raises(ValueError, match="registered twice"):
+        rule("probation_months", "again", "int")
+    with pytest.raises(AttributeError, match="No rule named"):
+        rules.at(dt.date(2026, 1, 1)).no_such_rule  # noqa: B018
