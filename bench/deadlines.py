@@ -383,16 +383,16 @@ def measure(repeat: int) -> None:
     from django.urls import reverse
 
     from chibo.accounts.models import User
-    from chibo.deadlines.reminders import deadline_reminders
-    from chibo.deadlines.removal import removal_review
-    from chibo.deadlines.services import (
-        badges_due,
-        ceremonies_due,
-        deadline_board,
-        open_tasks,
-        probations_ending,
-        reviews_due,
-    )
+    from chibo.badges.queries import badges_due
+    from chibo.deadlines.queries import deadline_board
+    from chibo.development.queries import ceremonies_due, probations_ending, reviews_due
+    from chibo.development.reminders import deadline_reminders as member_reminders
+    from chibo.meetings.queries import open_tasks, removal_review
+    from chibo.meetings.reminders import task_reminders
+
+    def deadline_reminders(day):
+        return member_reminders(day) + task_reminders(day)
+
     from chibo.members.models import Member
     from chibo.notices.models import Notice
     from chibo.org.models import OrgUnit
@@ -406,9 +406,14 @@ def measure(repeat: int) -> None:
     )
 
     def lists():
-        return deadline_board(province, ON), removal_review(province, ON.year, ON)
+        return deadline_board(province, ON).values()  # the removal review is one of them
 
-    board, removal = lists()  # warm caches
+    board = lists()  # warm caches
+    removal = board["removal"]
+
+    def overdue(rows):
+        return sum(r.overdue for r in rows)
+
     timings = []
     for _ in range(repeat):
         started = time.perf_counter()
@@ -419,12 +424,12 @@ def measure(repeat: int) -> None:
     median = statistics.median(timings)
     verdict = "OK" if median < TARGET_MS else "TOO SLOW"
     print(
-        f"  rows: ceremonies {len(board.ceremonies):,} ({board.overdue(board.ceremonies):,} "
-        f"overdue), probations ending {len(board.probations):,}, reviews due "
-        f"{len(board.reviews):,} ({board.overdue(board.reviews):,} overdue), awaiting decision "
-        f"{len(board.decisions):,}, overdue tasks {len(board.tasks):,}, removal review "
+        f"  rows: ceremonies {len(board['ceremonies']):,} ({overdue(board['ceremonies']):,} "
+        f"overdue), probations ending {len(board['probations']):,}, reviews due "
+        f"{len(board['reviews']):,} ({overdue(board['reviews']):,} overdue), awaiting decision "
+        f"{len(board['decisions']):,}, overdue tasks {len(board['tasks']):,}, removal review "
         f"{len(removal.rows):,} (threshold {removal.threshold}), badges due on the next "
-        f"occasion {board.badges.due if board.badges else '-'}"
+        f"occasion {board['badges'].due if board['badges'] else '-'}"
     )
     print(
         f"  lists of the province: median {median:.0f} ms (range {min(timings):.0f}-"

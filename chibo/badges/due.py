@@ -2,7 +2,7 @@
 
 For the occasion day O, with the rules in force on O:
 - due: in the Party on O with an official placement in the subtree; milestone N = the highest
-  badge age reached by O (party age counted as in chibo.badges.age); no badge of N or more
+  badge age reached by O (party age counted as in chibo.members.age); no badge of N or more
   years recorded yet;
 - early (serious illness): exempt from activities for illness on O, and a milestone falls
   within badge_early_ill_months[N] months after O;
@@ -40,6 +40,13 @@ from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from chibo import rules as party_rules
+from chibo.members.age import (
+    latest_start,
+    milestone_case,
+    reached_on,
+    whole_months,
+    with_party_age_from,
+)
 from chibo.members.models import (
     DISCIPLINES,
     IN_PARTY,
@@ -54,7 +61,6 @@ from chibo.members.models import (
 from chibo.org.models import Ancestry, Kind, OrgUnit
 from chibo.rules.calendar import add_months
 
-from .age import latest_start, milestone_case, reached_on, whole_months, with_party_age_from
 from .models import BadgeAward, Early
 
 # Units whose subtree holds most of the members of a province (see `deceased`).

@@ -1,14 +1,18 @@
-"""Reads of recorded awards, and a long due list's figures by unit."""
+"""Reads of recorded awards, a long due list's figures by unit, and the count of members
+due on the next occasion (the deadline board)."""
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from chibo import rules
 from chibo.members.models import Placement, PlacementKind
 from chibo.org.models import Ancestry, OrgUnit
 
-from .due import DueList, Reason
+from .due import DueList, Reason, due_counts
 from .models import BadgeAward
+from .occasions import next_occasion
 
 
 def awards_under(unit: OrgUnit, awards: QuerySet[BadgeAward] | None = None) -> QuerySet[BadgeAward]:
@@ -67,3 +71,28 @@ def counts_by_child(listing: DueList) -> list[ChildCounts]:
         else:
             child.due += 1
     return list(counts.values())
+
+
+@dataclass
+class BadgesDue:
+    """How many are due a Party badge on the next award occasion."""
+
+    occasion: dt.date
+    name: str
+    due: int  # due, early for illness, or posthumous, and not held back
+    held: int  # held back by a discipline
+
+
+def badges_due(unit: OrgUnit, on: dt.date) -> BadgesDue | None:
+    """The count for the first award occasion on or after `on` (the list itself is the
+    badges page's), or None when no occasion lies ahead."""
+    occasion = next_occasion(on - dt.timedelta(days=1), rules.province_of(unit, on))
+    if occasion is None:
+        return None
+    counts = due_counts(unit, occasion.date)
+    return BadgesDue(
+        occasion=occasion.date,
+        name=occasion.name,
+        due=sum(n for (_years, _reason, held), n in counts.items() if not held),
+        held=sum(n for (_years, _reason, held), n in counts.items() if held),
+    )

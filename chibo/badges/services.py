@@ -1,7 +1,7 @@
 """Party badges: recording awards and special occasions (the writes), and the reads every page,
 the API and the reminders use, gathered here under one name:
 
-- chibo.badges.age: party age of one member, and in SQL for many;
+- chibo.members.age: party age of one member, and in SQL for many;
 - chibo.badges.occasions: the award occasions of a year, the next one;
 - chibo.badges.due: who is due a badge on an occasion, for a unit's subtree."""
 
@@ -16,10 +16,10 @@ from simple_history.utils import bulk_create_with_history
 
 from chibo import rules
 from chibo.core import formats
+from chibo.members.age import PartyAge, party_age, party_age_from, with_party_age_from
 from chibo.members.models import Member
 from chibo.org.models import Kind, OrgUnit
 
-from .age import PartyAge, party_age, party_age_from, with_party_age_from
 from .due import DueList, DueRow, Reason, due_counts, due_list
 from .models import BadgeAward, BadgeOccasion
 from .occasions import Occasion, next_occasion, occasion_on, occasions

@@ -1,104 +1,47 @@
-"""/api/v1/deadlines: a unit's deadline lists on a day, its removal review for a year, and a
-member's timeline; scoped like the pages."""
+"""/api/v1/deadlines: a unit's deadline lists on a day and a member's timeline, scoped like
+the pages. Their fields are the parts the domains register (chibo.core.deadlines), each with
+its schema, in their order. (The removal review for a year, /deadlines/removal-review, is
+meetings' endpoint.)"""
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
+from pydantic import create_model
 
 from chibo.accounts.authentication import user_of
 from chibo.core.api import today
+from chibo.core.deadlines import BOARD, DUE, Part, ordered
 from chibo.members import access as member_access
 from chibo.members.models import Status
 from chibo.org import access as org_access
 
 from .forms import FIRST_YEAR
-from .removal import RemovalReview, removal_review
-from .services import Board, MemberRow, deadline_board
-from .timeline import Timeline, member_timeline
+from .queries import Timeline, deadline_board, member_timeline
 
 deadlines = Router(tags=["deadlines"])
 
 
-class MemberDueOut(Schema):
-    member: int = Field(validation_alias="member_id")
-    full_name: str
-    code: str
-    cell: int | None = Field(validation_alias="cell_id")
-    cell_name: str
-    start: dt.date | None = Field(description="The day the deadline counts from.")
-    deadline: dt.date | None = Field(description="Null when no rule was in force on `start`.")
-    overdue: bool
-    voted_on: dt.date | None = Field(description="Reviews: the day the cell voted.")
+def _fields(parts: list[Part]) -> dict[str, Any]:
+    return {p.key: (p.schema, Field(description=p.description or None)) for p in parts}
 
 
-class MemberListOut(Schema):
-    count: int
-    overdue: int
-    items: list[MemberDueOut]
-
-
-class TaskOut(Schema):
-    id: int = Field(validation_alias="task_id")
-    text: str
-    member: int | None = Field(validation_alias="member_id")
-    assignee: str
-    cell: int = Field(validation_alias="cell_id")
-    cell_name: str
-    meeting: int = Field(validation_alias="meeting_id")
-    given_on: dt.date
-    due_on: dt.date
-
-
-class TaskListOut(Schema):
-    count: int
-    items: list[TaskOut]
-
-
-class MissedOut(Schema):
-    meeting: int = Field(validation_alias="meeting_id")
-    day: dt.date
-    cell: int = Field(validation_alias="cell_id")
-    cell_name: str
-
-
-class RemovalRowOut(Schema):
-    member: int = Field(validation_alias="member_id")
-    full_name: str
-    code: str
-    cell: int | None = Field(validation_alias="cell_id")
-    cell_name: str
-    count: int
-    missed: list[MissedOut]
-
-
-class RemovalOut(Schema):
-    year: int
-    as_of: dt.date = Field(description="31/12 of the year, or the day asked in a year not over.")
-    threshold: int | None = Field(description="Missed meetings that start a review (the rule).")
-    count: int
-    items: list[RemovalRowOut]
-
-
-class BadgesOut(Schema):
-    occasion: dt.date
-    name: str
-    due: int = Field(description="Due, early (illness) or posthumous, not held back.")
-    held: int = Field(description="Held back by a discipline.")
-
-
-class BoardOut(Schema):
-    unit: int
-    on: dt.date
-    ceremonies: MemberListOut = Field(description="Admission ceremonies not yet held.")
-    probations: MemberListOut = Field(description="Probations ending within 30 days.")
-    reviews: MemberListOut = Field(description="Probation ended, the cell has not voted.")
-    decisions: MemberListOut = Field(description="The cell has voted, the decision awaited.")
-    tasks: TaskListOut = Field(description="Meeting tasks open past their due date.")
-    removal: RemovalOut = Field(description="The removal review for the year of `on`.")
-    badges: BadgesOut | None = Field(description="Counts for the next award occasion.")
+BoardOut = create_model(
+    "BoardOut",
+    __base__=Schema,
+    unit=(int, ...),
+    on=(dt.date, ...),
+    **_fields([p for source in ordered(BOARD) for p in source.parts]),
+)
+DueOut = create_model(
+    "DueOut",
+    __base__=Schema,
+    year=(int, ...),
+    **_fields([p for source in ordered(DUE) for p in source.parts]),
+)
 
 
 class EntryOut(Schema):
@@ -107,17 +50,6 @@ class EntryOut(Schema):
     title: str
     detail: str
     decision: str
-
-
-class DueOut(Schema):
-    ceremonies: list[MemberDueOut]
-    probations: list[MemberDueOut]
-    reviews: list[MemberDueOut]
-    decisions: list[MemberDueOut]
-    tasks: list[TaskOut]
-    year: int
-    absences: int = Field(description="Monthly meetings missed without a valid reason.")
-    removal_threshold: int | None
 
 
 class TimelineOut(Schema):
@@ -130,21 +62,7 @@ class TimelineOut(Schema):
     party_age_years: int | None
     party_age_months: int | None
     entries: list[EntryOut]
-    due: DueOut
-
-
-def _members(rows: list[MemberRow]) -> dict:
-    return {"count": len(rows), "overdue": Board.overdue(rows), "items": rows}
-
-
-def _removal(result: RemovalReview) -> dict:
-    return {
-        "year": result.year,
-        "as_of": result.as_of,
-        "threshold": result.threshold,
-        "count": len(result.rows),
-        "items": result.rows,
-    }
+    due: DueOut  # type: ignore[valid-type]
 
 
 def _unit(request: HttpRequest, unit: int):
@@ -161,34 +79,11 @@ def board(request: HttpRequest, unit: int, on: dt.date | None = None) -> dict:
     if on.year < FIRST_YEAR:
         raise ValidationError({"on": _("Choose a day from %(year)s on.") % {"year": FIRST_YEAR}})
     result = deadline_board(scope, on)
-    return {
-        "unit": scope.pk,
-        "on": on,
-        "ceremonies": _members(result.ceremonies),
-        "probations": _members(result.probations),
-        "reviews": _members(result.reviews),
-        "decisions": _members(result.decisions),
-        "tasks": {"count": len(result.tasks), "items": result.tasks},
-        "removal": _removal(removal_review(scope, on.year, on)),
-        "badges": result.badges,
-    }
-
-
-@deadlines.get("/removal-review", response=RemovalOut)
-def removal(request: HttpRequest, unit: int, year: int | None = None) -> dict:
-    """Members of the subtree who missed the rule's number of monthly meetings without a valid
-    reason in `year` (default this year), with those meetings."""
-    scope = _unit(request, unit)
-    on = today()
-    year = year or on.year
-    if not FIRST_YEAR <= year <= on.year:
-        raise ValidationError(
-            {
-                "year": _("Choose a year from %(first)s to %(last)s.")
-                % {"first": FIRST_YEAR, "last": on.year}
-            }
-        )
-    return _removal(removal_review(scope, year, on))
+    out: dict[str, Any] = {"unit": scope.pk, "on": on}
+    for source, values in result.sources:
+        for part in source.parts:
+            out[part.key] = part.api(values[part.key])
+    return out
 
 
 @deadlines.get("/timeline/{member_id}", response=TimelineOut)
@@ -201,6 +96,10 @@ def timeline(request: HttpRequest, member_id: int, on: dt.date | None = None) ->
     member_access.record_read(user, member, "api")
     result: Timeline = member_timeline(member, on or today())
     age = result.party_age
+    due: dict[str, Any] = {"year": result.on.year}
+    for source, values in result.due:
+        for part in source.parts:
+            due[part.key] = part.api(values[part.key])
     return {
         "member": member.pk,
         "full_name": member.full_name,
@@ -211,5 +110,5 @@ def timeline(request: HttpRequest, member_id: int, on: dt.date | None = None) ->
         "party_age_years": age.years if age else None,
         "party_age_months": age.months if age else None,
         "entries": result.entries,
-        "due": result.due,
+        "due": due,
     }

@@ -7,8 +7,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.forms import DateField
+from chibo.rules.calendar import FIRST
 
-FIRST_YEAR = 1990  # the working-day calendar starts here (chibo.rules.calendar.FIRST)
+FIRST_YEAR = FIRST.year  # the working-day calendar starts here
 
 
 class BoardForm(forms.Form):

@@ -1,15 +1,34 @@
-"""Reads behind the pages and the API: the board of candidates by stage, and the members whose
-probation is ending, ended or under review. Each is a fixed number of queries whatever the
-number of rows, with the deadlines computed in SQL (chibo.rules.calendar.with_deadline)."""
+"""Reads behind the pages and the API: the board of candidates by stage, the members whose
+probation is ending, ended or under review, and the deadline lists of the unit's deadline
+board (ceremonies, probations ending, reviews, decisions awaited). Each is a fixed number of
+queries whatever the number of rows, with the deadlines computed in SQL
+(chibo.rules.calendar.with_deadline), each with the count in force on the row's own
+starting day (chibo.rules.queries.value_by_date).
+
+The two working-day deadlines of the pipeline, for one date, are `ceremony_deadline` (the
+admission ceremony, within `ceremony_working_days` after the admission decision) and
+`review_deadline` (the cell's consideration of official membership, within
+`review_working_days` after the probation ends: Quy định 294-QĐ/TW, 2025); each is counted
+with the rules in force on the day that starts it, so a regulation adopted later never moves
+a deadline already running."""
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
-from chibo.members.models import Member, Status
+from chibo import rules
+from chibo.members.models import (
+    Member,
+    MemberQuerySet,
+    Placement,
+    PlacementKind,
+    Status,
+    StatusPeriod,
+    period_valid_on,
+)
 from chibo.org.models import OrgUnit
-from chibo.rules.calendar import with_deadline
+from chibo.rules.calendar import with_deadline, working_days_after
 from chibo.rules.queries import value_by_date
 
 from .models import Candidate, OfficialReview, Stage
@@ -144,3 +163,177 @@ def awaiting_decision(unit: OrgUnit) -> QuerySet[OfficialReview]:
         decision_on__isnull=True, member__home_unit__in=subtree(unit)
     )
     return reviews(qs).order_by("vote_on", "pk")
+
+
+# One deadline, for one date ------------------------------------------------------------------
+
+
+def _deadline(start: dt.date | None, rule: str) -> dt.date | None:
+    if start is None:
+        return None
+    n = getattr(rules.at(start), rule)
+    return None if n is None else working_days_after(start, n)
+
+
+def ceremony_deadline(decision_on: dt.date | None) -> dt.date | None:
+    """The last day for the admission ceremony; None when no rule was in force that day."""
+    return _deadline(decision_on, "ceremony_working_days")
+
+
+def review_deadline(probation_ends_on: dt.date | None) -> dt.date | None:
+    """The last day for the cell to consider official membership."""
+    return _deadline(probation_ends_on, "review_working_days")
+
+
+# The deadline lists of the board --------------------------------------------------------------
+
+# How far ahead the board and the reminders look for probations ending: the cell prepares the
+# review in the month before (issue 4, item 8). A working choice of Chibo, not a Party rule.
+PROBATION_NOTICE_DAYS = 30
+
+
+@dataclass
+class MemberRow:
+    """A member with something due; `start` is the day the deadline counts from."""
+
+    member_id: int
+    full_name: str
+    code: str
+    cell_id: int | None
+    start: dt.date | None
+    deadline: dt.date | None
+    overdue: bool = False
+    voted_on: dt.date | None = None  # a review voted, the decision awaited
+    cell_name: str = ""
+    url: str = ""
+
+
+# The members a list starts from ---------------------------------------------------------------
+
+
+def _province(unit: OrgUnit | None, on: dt.date) -> int | None:
+    """Whose rules apply: the unit's province (a province may set its own counts)."""
+    return rules.province_of(unit, on) if unit is not None else None
+
+
+def probationary(unit: OrgUnit | None, on: dt.date, member: int | None = None) -> MemberQuerySet:
+    """Members probationary on `on`, officially placed in `unit`'s subtree that day (all
+    members when `unit` is None), with `cell_id`: their official cell that day."""
+    periods = StatusPeriod.objects.filter(period_valid_on(on), status=Status.PROBATIONARY)
+    qs = Member.objects.filter(pk__in=periods.values("member_id"))
+    if member is not None:
+        qs = qs.filter(pk=member)
+    cell = (
+        Placement.objects.active_on(on)
+        .filter(member=OuterRef("pk"), kind=PlacementKind.OFFICIAL)
+        .order_by("-start", "-pk")
+        .values("unit_id")[:1]
+    )
+    qs = qs.annotate(cell_id=Subquery(cell))
+    if unit is not None:
+        # The same as Member.placed_in (one official placement at a time), tested on the few
+        # probationary members rather than by listing everyone placed in the subtree.
+        qs = qs.filter(cell_id__in=OrgUnit.all_objects.within(unit, on).values("pk"))
+    return qs
+
+
+def _member_rows(qs: QuerySet, start: str, on: dt.date, *, voted: bool = False) -> list[MemberRow]:
+    fields = ["pk", "full_name", "code", "cell_id", start, "deadline"]
+    extra = ["voted_on"] if voted else []
+    rows = []
+    for values in qs.order_by("deadline", "search_name", "pk").values_list(*fields, *extra):
+        pk, name, code, cell, begins, deadline = values[:6]
+        rows.append(
+            MemberRow(
+                member_id=pk,
+                full_name=name,
+                code=code,
+                cell_id=cell,
+                start=begins,
+                deadline=deadline,
+                overdue=deadline is not None and on > deadline,
+                voted_on=values[6] if extra else None,
+            )
+        )
+    return rows
+
+
+# 1. The admission ceremony ----------------------------------------------------------------------
+
+
+def ceremonies_due(
+    unit: OrgUnit | None,
+    on: dt.date,
+    *,
+    member: int | None = None,
+    rules_unit: OrgUnit | None = None,
+) -> list[MemberRow]:
+    """Probationary members whose current admission has no ceremony yet (as of `on`): the
+    deadline is `ceremony_working_days` (in force on the admission day) working days after
+    the admission decision; overdue from the day after it."""
+    qs = (
+        probationary(unit, on, member)
+        .filter(last_admitted_on__lte=on)
+        .filter(Q(ceremony_on__isnull=True) | Q(ceremony_on__gt=on))
+    )
+    province = _province(rules_unit or unit, on)
+    n = value_by_date("ceremony_working_days", "last_admitted_on", province)
+    rows = with_deadline(qs, name="deadline", start="last_admitted_on", n=n)
+    return _member_rows(rows, "last_admitted_on", on)
+
+
+# 2. Probation ending soon -----------------------------------------------------------------------
+
+
+def probations_ending(
+    unit: OrgUnit | None,
+    on: dt.date,
+    *,
+    days: int | None = PROBATION_NOTICE_DAYS,
+    member: int | None = None,
+) -> list[MemberRow]:
+    """Probationary members whose probation ends after `on` and at most `days` days later
+    (None: any time later). The day it ends, the member moves to the review list."""
+    qs = probationary(unit, on, member).filter(ceremony_on__lte=on, probation_ends_on__gt=on)
+    if days is not None:
+        qs = qs.filter(probation_ends_on__lte=on + dt.timedelta(days=days))
+    rows = []
+    for pk, name, code, cell, ceremony, ends in qs.order_by(
+        "probation_ends_on", "search_name", "pk"
+    ).values_list("pk", "full_name", "code", "cell_id", "ceremony_on", "probation_ends_on"):
+        rows.append(MemberRow(pk, name, code, cell, start=ceremony, deadline=ends))
+    return rows
+
+
+# 3. The cell's review for official membership ---------------------------------------------------
+
+
+def reviews_due(
+    unit: OrgUnit | None,
+    on: dt.date,
+    *,
+    member: int | None = None,
+    rules_unit: OrgUnit | None = None,
+) -> tuple[list[MemberRow], list[MemberRow]]:
+    """Probationary members whose probation has ended by `on`: (not yet voted on, with the
+    deadline `review_working_days` working days after the probation ended, by the rules in
+    force that day; voted but the decision not yet made, as of `on`)."""
+    votes = OfficialReview.objects.filter(
+        member=OuterRef("pk"), vote_on__gte=OuterRef("probation_ends_on"), vote_on__lte=on
+    )
+    decided = votes.filter(decision_on__isnull=False, decision_on__lte=on)
+    qs = (
+        probationary(unit, on, member)
+        .filter(probation_ends_on__lte=on)
+        .exclude(Exists(decided))
+        .annotate(voted_on=Subquery(votes.order_by("-vote_on", "-pk").values("vote_on")[:1]))
+    )
+    province = _province(rules_unit or unit, on)
+    n = value_by_date("review_working_days", "probation_ends_on", province)
+    listed = with_deadline(qs, name="deadline", start="probation_ends_on", n=n)
+    rows = _member_rows(listed, "probation_ends_on", on, voted=True)
+    waiting = [r for r in rows if r.voted_on is None]
+    decisions = [r for r in rows if r.voted_on is not None]
+    for r in decisions:
+        r.overdue = False  # the cell has voted: what remains is the committee's decision
+    return waiting, decisions

@@ -26,7 +26,6 @@ from chibo.org.models import OrgUnit
 
 from . import access, queries, services
 from .access import Level
-from .deadlines import review_deadline
 from .forms import (
     BoardFilterForm,
     CandidateCreateForm,
@@ -41,6 +40,7 @@ from .forms import (
     VoteForm,
 )
 from .models import Candidate, OfficialReview, Stage
+from .queries import review_deadline
 
 # The board ------------------------------------------------------------------------------------
 

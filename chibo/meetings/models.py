@@ -170,7 +170,7 @@ class Attendance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "member"], name="attendance_once")
         ]
-        # The removal review reads only the unexcused absences (chibo.deadlines.removal).
+        # The removal review reads only the unexcused absences (chibo.meetings.queries).
         indexes = [
             models.Index(
                 fields=["member", "meeting"],

@@ -1,22 +1,32 @@
-"""What meetings tell people (chibo.notices): documents posted for a meeting, a meeting
-moved or cancelled, the reminder the day before; declared here with the texts they say."""
+"""Meetings' deadlines and what they tell people: the notices (chibo.notices) of documents
+posted, a meeting moved or cancelled, the reminder the day before, an overdue task; the
+overdue tasks and the removal review on the unit's deadline board, a member's tasks and
+missed meetings on their timeline, and the daily reminders (chibo.core.deadlines)."""
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _l
+from ninja import Field, Schema
 
+from chibo import rules
 from chibo.accounts.models import Role, User
+from chibo.core.deadlines import BOARD, DUE, REMINDERS, Ask, BoardSource, DueSource, Part, link
 from chibo.core.formats import date as vn_date
+from chibo.core.sql import chunks
 from chibo.members.models import IN_PARTY, Member, Placement, PlacementKind
 from chibo.notices.kinds import notice_kind
 from chibo.notices.models import Notice
-from chibo.notices.services import notify
+from chibo.notices.services import Reminder, notify, notify_all
+from chibo.org.queries import name_cells
 from chibo.org.scope import HERE, holder_ids
 
 from .models import Meeting, MeetingDocument, State
+from .queries import RemovalReview, TaskRow, open_tasks, removal_review, unexcused_absences
 
 DOCUMENTS_POSTED = notice_kind(
     "documents_posted",
@@ -40,6 +50,14 @@ MEETING_CANCELLED = notice_kind(
     "meeting_cancelled",
     gettext_lazy("Meeting cancelled"),
     gettext_lazy("The meeting of %(cell)s on %(day)s is cancelled: %(reason)s"),
+)
+
+TASK_OVERDUE = notice_kind(
+    "task_overdue",
+    gettext_lazy("Meeting task overdue"),
+    gettext_lazy(
+        "Overdue task from the meeting of %(cell)s on %(day)s, due %(deadline)s: %(task)s"
+    ),
 )
 
 
@@ -139,10 +157,163 @@ def meeting_reminders(today: dt.date) -> int:
     return count
 
 
-TASK_OVERDUE = notice_kind(
-    "task_overdue",
-    gettext_lazy("Meeting task overdue"),
-    gettext_lazy(
-        "Overdue task from the meeting of %(cell)s on %(day)s, due %(deadline)s: %(task)s"
+REMINDERS.register("meetings.tomorrow", meeting_reminders)
+
+
+# The deadline board and the member's timeline (chibo.core.deadlines) ----------------------------
+
+
+class TaskOut(Schema):
+    id: int = Field(validation_alias="task_id")
+    text: str
+    member: int | None = Field(validation_alias="member_id")
+    assignee: str
+    cell: int = Field(validation_alias="cell_id")
+    cell_name: str
+    meeting: int = Field(validation_alias="meeting_id")
+    given_on: dt.date
+    due_on: dt.date
+
+
+class TaskListOut(Schema):
+    count: int
+    items: list[TaskOut]
+
+
+class MissedOut(Schema):
+    meeting: int = Field(validation_alias="meeting_id")
+    day: dt.date
+    cell: int = Field(validation_alias="cell_id")
+    cell_name: str
+
+
+class RemovalRowOut(Schema):
+    member: int = Field(validation_alias="member_id")
+    full_name: str
+    code: str
+    cell: int | None = Field(validation_alias="cell_id")
+    cell_name: str
+    count: int
+    missed: list[MissedOut]
+
+
+class RemovalOut(Schema):
+    year: int
+    as_of: dt.date = Field(description="31/12 of the year, or the day asked in a year not over.")
+    threshold: int | None = Field(description="Missed meetings that start a review (the rule).")
+    count: int
+    items: list[RemovalRowOut]
+
+
+def removal_out(result: RemovalReview) -> dict:
+    """The removal review as the API gives it (the board's part, and its own endpoint)."""
+    return {
+        "year": result.year,
+        "as_of": result.as_of,
+        "threshold": result.threshold,
+        "count": len(result.rows),
+        "items": result.rows,
+    }
+
+
+def _board(ask: Ask) -> dict[str, Any]:
+    tasks = open_tasks(ask.unit, ask.on)
+    name_cells(tasks)
+    return {"tasks": tasks, "removal": removal_review(ask.unit, ask.year, ask.on)}
+
+
+def _links(values: dict[str, Any], shown: int) -> None:
+    link(values["tasks"][:shown], "meetings:detail", "meeting_id")
+    rows = values["removal"].rows[:shown]
+    link(rows, "members:detail", "member_id")
+    link([m for r in rows for m in r.missed], "meetings:detail", "meeting_id")
+
+
+BOARD.register(
+    "meetings",
+    BoardSource(
+        parts=(
+            Part(
+                "tasks",
+                TaskListOut,
+                "Meeting tasks open past their due date.",
+                label=_l("Overdue tasks"),
+                count=len,
+                alert=True,
+                api=lambda rows: {"count": len(rows), "items": rows},
+            ),
+            Part(
+                "removal",
+                RemovalOut,
+                "The removal review for the year of `on`.",
+                label=_l("Removal review"),
+                count=lambda review: len(review.rows),
+                api=removal_out,
+            ),
+        ),
+        compute=_board,
+        template="meetings/deadlines/board.html",
+        order=20,
+        prepare=_links,
     ),
 )
+
+
+def _due(member: Member, on: dt.date) -> dict[str, Any]:
+    tasks = open_tasks(None, on, member=member.pk, overdue_only=False)
+    name_cells(tasks)
+    link(tasks, "meetings:detail", "meeting_id")
+    return {
+        "tasks": tasks,
+        "absences": unexcused_absences(on.year, on).filter(member=member).count(),
+        "removal_threshold": rules.at(on, member.home_unit).removal_missed_meetings,
+    }
+
+
+DUE.register(
+    "meetings",
+    DueSource(
+        parts=(
+            Part("tasks", list[TaskOut]),
+            Part("absences", int, "Monthly meetings missed without a valid reason."),
+            Part("removal_threshold", int | None),
+        ),
+        compute=_due,
+        template="meetings/deadlines/due.html",
+        order=20,
+        nothing=lambda values: not values["tasks"],
+    ),
+)
+
+
+def _task_reminder(row: TaskRow, users: set[int]) -> Reminder:
+    params = {
+        "cell": row.cell_name,
+        "day": vn_date(row.given_on),
+        "deadline": vn_date(row.due_on),
+        "task": row.text[:200],
+    }
+    url = reverse("meetings:detail", args=[row.meeting_id])
+    key = f"{TASK_OVERDUE}:{row.task_id}:{row.due_on:%Y%m%d}"
+    return Reminder(TASK_OVERDUE, key, users, params, url)
+
+
+def task_reminders(today: dt.date) -> int:
+    """Tell who holds each overdue meeting task: the member, when they have an account, else
+    the cell's secretaries. Keyed by (task, due date): told once. Returns notices created."""
+    tasks = open_tasks(None, today)
+    name_cells(tasks)
+    holders: dict[int, int] = {}
+    for part in chunks(t.member_id for t in tasks if t.member_id):
+        holders |= dict(
+            User.objects.filter(is_active=True, member_id__in=part).values_list("member_id", "pk")
+        )
+    secretaries = holder_ids({t.cell_id for t in tasks}, {Role.SECRETARY}, nearest=HERE)
+    reminders = []
+    for t in tasks:
+        holder = holders.get(t.member_id) if t.member_id else None
+        reminders.append(_task_reminder(t, {holder} if holder else secretaries[t.cell_id]))
+    return notify_all(reminders)
+
+
+REMINDERS.register("meetings.tasks", task_reminders)

@@ -12,6 +12,7 @@ from chibo.development.api import candidates, reviews
 from chibo.follow.api import follow
 from chibo.meetings.api import meetings
 from chibo.meetings.api.prepare import templates
+from chibo.meetings.api.removal import removal_router
 from chibo.members import api as members_api
 from chibo.members.api.transfers import transfers
 from chibo.notices.api import notices
@@ -43,6 +44,7 @@ api.add_router("/candidates", candidates)
 api.add_router("/official-reviews", reviews)
 api.add_router("/notices", notices)
 api.add_router("/deadlines", deadlines)
+api.add_router("/deadlines", removal_router)
 api.add_router("/badges", badges)
 api.add_router("/rules", rules_router)
 

@@ -14,8 +14,7 @@ from chibo.development.models import Candidate
 from chibo.members.models import PlacementKind, Transfer
 from chibo.testing import factories as f
 from chibo.testing.api import call
-
-from .builders import probationary, vote
+from chibo.testing.deadlines import probationary, vote
 
 D = dt.date
 ON = D(2026, 4, 14)

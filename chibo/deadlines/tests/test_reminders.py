@@ -1,27 +1,34 @@
-"""The daily job's deadline reminders: who is told, and each thing once."""
+"""The daily job's reminders of member and task deadlines (development and meetings): who is
+told, and each thing once."""
 
 import datetime as dt
 
 from django.utils import translation
 
 from chibo.accounts.models import Role
+from chibo.development import reminders as development_reminders
 from chibo.development.reminders import (
     CEREMONY_OVERDUE,
     CEREMONY_SOON,
     PROBATION_ENDING,
     REVIEW_OVERDUE,
 )
-from chibo.meetings.reminders import TASK_OVERDUE
+from chibo.meetings.reminders import TASK_OVERDUE, task_reminders
 from chibo.notices.kinds import text_of
 from chibo.notices.models import Notice
 from chibo.org.models import Kind as UnitKind
 from chibo.site.tasks import daily
 from chibo.testing import factories as f
-
-from ..reminders import deadline_reminders
-from .builders import held, probationary, task
+from chibo.testing.deadlines import held, probationary, task
 
 D = dt.date
+
+
+def deadline_reminders(day: dt.date) -> int:
+    """The member and task deadlines' reminders of the daily job."""
+    return development_reminders.deadline_reminders(day) + task_reminders(day)
+
+
 ON = D(2026, 6, 15)  # a Monday
 
 

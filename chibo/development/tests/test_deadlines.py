@@ -7,9 +7,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
 from chibo.development import services
-from chibo.development.deadlines import ceremony_deadline, review_deadline
 from chibo.development.models import Candidate, Outcome
-from chibo.development.queries import annotated, awaiting_vote, ceremony_flag
+from chibo.development.queries import (
+    annotated,
+    awaiting_vote,
+    ceremony_deadline,
+    ceremony_flag,
+    review_deadline,
+)
 from chibo.members import services as member_services
 from chibo.members.models import EventKind, Member, Status
 from chibo.rules.models import RuleVersion

@@ -7,8 +7,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from chibo.development.deadlines import ceremony_deadline
 from chibo.development.models import Candidate, OfficialReview, Outcome, Stage
+from chibo.development.queries import ceremony_deadline
 from chibo.imports.report import CREATE, UNCHANGED, UPDATE
 from chibo.imports.services import import_commit, import_preview
 from chibo.imports.sheets import BADGES, CANDIDATES, REVIEWS, TRANSFERS

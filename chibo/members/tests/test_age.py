@@ -6,20 +6,19 @@ import itertools
 import pytest
 from django.utils import translation
 
-from chibo.badges.age import (
+from chibo.badges.tests.helpers import D, event, veteran
+from chibo.members.age import (
     PartyAge,
     age_between,
     latest_start,
     party_age,
     party_age_from,
+    party_age_text,
     whole_months,
     with_party_age_from,
 )
-from chibo.badges.formats import party_age_text
 from chibo.members.models import EventKind, Member, StatusPeriod
 from chibo.rules.calendar import add_months
-
-from .helpers import D, event, veteran
 
 
 def test_anniversary_day_before_of_after(world):

@@ -1,4 +1,5 @@
-"""Party age (tuổi đảng): counted from the first admission, less the time out of the Party.
+"""Party age (tuổi đảng): counted from the first admission, less the time out of the Party;
+and as people read it ("35 năm 2 tháng", `party_age_text`).
 
 `members.derive` stores, on each in-Party status period, the day party age counts from
 (`StatusPeriod.party_age_from`); everything here reads that. Years and months follow
@@ -22,9 +23,11 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils.translation import ngettext
 
-from chibo.members.models import IN_PARTY, Member, StatusPeriod, period_valid_on
 from chibo.rules.calendar import add_months
+
+from .models import IN_PARTY, Member, StatusPeriod, period_valid_on
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -152,3 +155,17 @@ class WholeMonths(Func):
 
 def whole_months(start: Expression | str, end: Expression | str, ahead: int = 0) -> WholeMonths:
     return WholeMonths(start, end, ahead)
+
+
+def party_age_text(age: PartyAge | None) -> str:
+    """Years and months; days only under a month. Empty when not in the Party."""
+    if age is None:
+        return ""
+    parts = []
+    if age.years:
+        parts.append(ngettext("%(n)s year", "%(n)s years", age.years) % {"n": age.years})
+    if age.months:
+        parts.append(ngettext("%(n)s month", "%(n)s months", age.months) % {"n": age.months})
+    if not parts:
+        return ngettext("%(n)s day", "%(n)s days", age.days) % {"n": age.days}
+    return " ".join(parts)

@@ -1,31 +1,30 @@
-"""The deadline lists at their boundaries. Every expected date is counted by hand below, with
-the working days written out; none is computed by the code under test."""
+"""The deadline lists of party development at their boundaries. Every expected date is
+counted by hand below, with the working days written out; none is computed by the code under
+test."""
 
 import datetime as dt
 
-from chibo.meetings import record
-from chibo.meetings.models import Outcome as TaskOutcome
+from chibo.core.deadlines import DUE
+from chibo.development.queries import ceremonies_due, probations_ending, reviews_due
 from chibo.members.models import EventKind
 from chibo.members.services import event_create
 from chibo.org.models import Kind as UnitKind
 from chibo.rules.models import RuleVersion
 from chibo.testing import factories as f
-
-from ..services import (
-    ceremonies_due,
-    deadline_board,
-    open_tasks,
-    probations_ending,
-    reviews_due,
-)
-from ..timeline import member_due
-from .builders import held, probationary, task, vote
+from chibo.testing.deadlines import probationary, vote
 
 D = dt.date
 
 
 def rows(result) -> dict[int, tuple]:
     return {r.member_id: (r.deadline, r.overdue) for r in result}
+
+
+def member_due(member, on):
+    """The member's own lists, as the timeline shows them (development's due source)."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(**DUE["development"].compute(member, on))
 
 
 # 1. Ceremony ----------------------------------------------------------------------------------
@@ -145,55 +144,6 @@ def test_a_vote_from_an_earlier_probation_does_not_count(world):
     m = probationary(world.cell, D(2025, 2, 3), D(2025, 3, 2))
     vote(m, D(2026, 2, 20))  # before this probation ended: not a review of it
     assert [r.member_id for r in reviews_due(world.cell, D(2026, 4, 1))[0]] == [m.pk]
-
-
-# 4. Meeting tasks -----------------------------------------------------------------------------
-
-
-def test_overdue_tasks(world, cast):
-    group = f.unit(UnitKind.PARTY_GROUP, world.cell, name="Tổ 1")
-    given = held(world.cell, D(2026, 10, 5))
-    mine = task(given, D(2026, 10, 20), member=world.member, text="Vệ sinh đường làng")
-    theirs = task(given, D(2026, 10, 21), group=group, text="Thăm hộ nghèo")
-    elsewhere = task(
-        held(world.other_cell, D(2026, 10, 5)), D(2026, 10, 20), member=world.other_member
-    )
-
-    def ids(on, unit=world.base, **kw):
-        return [t.task_id for t in open_tasks(unit, on, **kw)]
-
-    assert ids(D(2026, 10, 20)) == []  # due today: not overdue
-    assert ids(D(2026, 10, 21)) == [mine.pk]
-    assert ids(D(2026, 10, 22)) == [mine.pk, theirs.pk]
-    assert ids(D(2026, 10, 22), unit=None) == [mine.pk, elsewhere.pk, theirs.pk]
-    assert ids(D(2026, 10, 22), member=world.member.pk) == [mine.pk]
-    # Closed at the next meeting (02/11): open until the day before, not from that day.
-    nxt = held(world.cell, D(2026, 11, 2))
-    record.task_review(meeting=nxt, version=nxt.version, task=mine, outcome=TaskOutcome.DONE)
-    assert ids(D(2026, 11, 1)) == [mine.pk, theirs.pk]
-    assert ids(D(2026, 11, 2)) == [theirs.pk]
-    # Carried over is still open.
-    nxt.refresh_from_db()
-    record.task_review(meeting=nxt, version=nxt.version, task=theirs, outcome=TaskOutcome.CARRIED)
-    assert ids(D(2026, 11, 3)) == [theirs.pk]
-    # Not yet given on a day before the meeting.
-    assert ids(D(2026, 10, 4), overdue_only=False) == []
-
-
-# The board -------------------------------------------------------------------------------------
-
-
-def test_board_gathers_the_lists_with_cell_names(world):
-    a = probationary(world.cell, D(2026, 2, 2))
-    b = probationary(world.cell2, D(2025, 2, 3), D(2025, 3, 2))
-    board = deadline_board(world.base, D(2026, 4, 14))
-    assert [(r.member_id, r.cell_name, r.overdue) for r in board.ceremonies] == [
-        (a.pk, "Chi bộ thôn Đông", True)
-    ]
-    assert [(r.member_id, r.cell_name, r.overdue) for r in board.reviews] == [
-        (b.pk, "Chi bộ trường Tiểu học", True)
-    ]
-    assert board.probations == [] and board.decisions == [] and board.tasks == []
 
 
 def test_a_province_setting_its_own_count(world):

@@ -3,8 +3,7 @@ occasion, from 30 days before it, once."""
 
 import datetime as dt
 
-from chibo.badges.reminders import BADGES_DUE
-from chibo.deadlines.reminders import badge_reminders
+from chibo.badges.reminders import BADGES_DUE, badge_reminders
 from chibo.notices.models import Notice
 from chibo.testing import factories as f
 

@@ -5,13 +5,12 @@ import datetime as dt
 import pytest
 
 from chibo.meetings.models import Kind, Presence
+from chibo.meetings.queries import removal_review
 from chibo.members.models import EventKind
 from chibo.members.services import event_create
 from chibo.rules.models import RuleVersion
 from chibo.testing import factories as f
-
-from ..removal import removal_review
-from .builders import held
+from chibo.testing.deadlines import held
 
 D = dt.date
 U, E = Presence.UNEXCUSED, Presence.EXCUSED

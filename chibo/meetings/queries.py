@@ -1,23 +1,24 @@
-"""The removal review (xem xét xóa tên): members who in a calendar year missed
-`removal_missed_meetings` monthly meetings without a valid reason (Điều lệ Đảng), listed for
-their cell to consider, with the meetings behind it.
+"""Reads behind the deadline board and the member timeline: the tasks given at meetings and
+still open, and the removal review (xem xét xóa tên).
 
-Counted: the member's roster rows marked "absent, no valid reason" at regular monthly meetings
-held in the year (thematic, extraordinary and committee meetings do not count), in whichever
-cell the member attended then. Not counted: rows where the member was exempt from activities
-or away on a temporary transfer that day (the roster notes both), an exemption being a valid
-reason and the member on transfer taking part in the other cell. Dues are not recorded in
-Chibo yet, so the dues half of the rule is not applied here."""
+The removal review: members who in a calendar year missed `removal_missed_meetings` monthly
+meetings without a valid reason (Điều lệ Đảng), listed for their cell to consider, with the
+meetings behind it. Counted: the member's roster rows marked "absent, no valid reason" at
+regular monthly meetings held in the year (thematic, extraordinary and committee meetings do
+not count), in whichever cell the member attended then. Not counted: rows where the member
+was exempt from activities or away on a temporary transfer that day (the roster notes both),
+an exemption being a valid reason and the member on transfer taking part in the other cell.
+Dues are not recorded in Chibo yet, so the dues half of the rule is not applied here."""
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from chibo import rules
-from chibo.meetings.models import Attendance, Kind, Presence, State
+from chibo.core.sql import chunks
 from chibo.members.models import (
     IN_PARTY,
     Member,
@@ -27,8 +28,85 @@ from chibo.members.models import (
     period_valid_on,
 )
 from chibo.org.models import OrgUnit
+from chibo.org.queries import name_cells
 
-from .services import chunks, day_start, name_cells
+from .models import Attendance, Kind, Outcome, Presence, State, Task, TaskReview, TaskStatus
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """Midnight at the start of `day`, local time (meeting times are stored aware)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+# Tasks given at meetings ----------------------------------------------------------------------
+
+
+@dataclass
+class TaskRow:
+    task_id: int
+    text: str
+    member_id: int | None  # the member who holds it, or None for a party group's task
+    assignee: str
+    cell_id: int
+    meeting_id: int
+    given_on: dt.date
+    due_on: dt.date
+    cell_name: str = ""
+    url: str = ""
+
+
+def open_tasks(
+    unit: OrgUnit | None,
+    on: dt.date,
+    *,
+    member: int | None = None,
+    overdue_only: bool = True,
+) -> list[TaskRow]:
+    """Tasks given at meetings held by `on` and still open that day (closed only by a review
+    at a later meeting), due before `on` (overdue) or, with overdue_only False, any time."""
+    end = day_start(on + dt.timedelta(days=1))
+    closed_later = (
+        TaskReview.objects.filter(task=OuterRef("pk"))
+        .exclude(outcome=Outcome.CARRIED)
+        .alias(at=Coalesce("meeting__started_at", "meeting__planned_at"))
+        .filter(at__gte=end)
+    )
+    qs = (
+        Task.objects.filter(meeting__deleted_at__isnull=True)
+        .alias(given=Coalesce("meeting__started_at", "meeting__planned_at"))
+        .filter(given__lt=end)
+        .filter(Q(status=TaskStatus.OPEN) | Exists(closed_later))
+    )
+    if overdue_only:
+        qs = qs.filter(due_on__lt=on)
+    if member is not None:
+        qs = qs.filter(member_id=member)
+    if unit is not None:
+        qs = qs.filter(cell__in=OrgUnit.all_objects.within(unit, on).values("pk"))
+    fields = ("pk", "text", "member_id", "member__full_name", "group__name", "cell_id")
+    tz = timezone.get_current_timezone()  # once: per row it was a third of the time
+    rows = []
+    for pk, text, holder, holder_name, group_name, cell, meeting, given, due in (
+        qs.annotate(given_at=Coalesce("meeting__started_at", "meeting__planned_at"))
+        .order_by("due_on", "pk")
+        .values_list(*fields, "meeting_id", "given_at", "due_on")
+    ):
+        rows.append(
+            TaskRow(
+                task_id=pk,
+                text=text,
+                member_id=holder,
+                assignee=holder_name or group_name or "",
+                cell_id=cell,
+                meeting_id=meeting,
+                given_on=given.astimezone(tz).date(),
+                due_on=due,
+            )
+        )
+    return rows
+
+
+# The removal review ---------------------------------------------------------------------------
 
 
 @dataclass

@@ -1,0 +1,72 @@
+"""The deadline hub: a unit's deadline board and a member's timeline, put together from what
+the domains register (chibo.core.deadlines: each domain's reminders.py). The hub reads, it
+writes nothing; each source is a fixed number of queries whatever the size of the subtree."""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from chibo.core.deadlines import BOARD, DUE, HISTORY, Ask, BoardSource, DueSource, Entry, ordered
+from chibo.members.age import PartyAge, age_between
+from chibo.members.models import Member, StatusPeriod, period_valid_on
+from chibo.org.models import OrgUnit
+
+
+@dataclass
+class Board:
+    """The deadline lists of a unit's subtree on `on` (and the yearly ones of `year`)."""
+
+    unit: OrgUnit | None
+    on: dt.date
+    year: int
+    sources: list[tuple[BoardSource, dict[str, Any]]]  # each source with its values by part
+
+    def values(self) -> dict[str, Any]:
+        """Every part's value, by key (the API's fields)."""
+        return {key: value for _source, values in self.sources for key, value in values.items()}
+
+
+def deadline_board(unit: OrgUnit | None, on: dt.date, year: int | None = None) -> Board:
+    ask = Ask(unit=unit, on=on, year=year or on.year)
+    return Board(unit, on, ask.year, [(s, s.compute(ask)) for s in ordered(BOARD)])
+
+
+@dataclass
+class Timeline:
+    member: Member
+    on: dt.date
+    entries: list[Entry]
+    status: str
+    exempt: bool
+    party_age_from: dt.date | None
+    party_age: PartyAge | None  # on `on`
+    due: list[tuple[DueSource, dict[str, Any]]]  # what is due, by source
+
+    @property
+    def nothing_due(self) -> bool:
+        return all(source.nothing(values) for source, values in self.due)
+
+    def due_values(self) -> dict[str, Any]:
+        return {key: value for _source, values in self.due for key, value in values.items()}
+
+
+def member_timeline(member: Member, on: dt.date) -> Timeline:
+    """A member's whole life in the Party in date order, with the status and party age on
+    `on` and what is due then. A fixed number of queries however long the life."""
+    entries: list[tuple[int, Entry]] = []
+    for source in HISTORY:
+        entries += [(source.rank, entry) for entry in source.entries(member)]
+    entries.sort(key=lambda ranked: (ranked[1].day, ranked[0]))
+    period = StatusPeriod.objects.filter(period_valid_on(on), member=member).first()
+    current = Member.all_objects.with_status(on).values("status", "exempt").get(pk=member.pk)
+    start = period.party_age_from if period is not None else None
+    return Timeline(
+        member=member,
+        on=on,
+        entries=[entry for _rank, entry in entries],
+        status=current["status"],
+        exempt=current["exempt"],
+        party_age_from=start,
+        party_age=age_between(start, on) if start else None,
+        due=[(s, s.compute(member, on)) for s in ordered(DUE)],
+    )
