@@ -98,7 +98,7 @@ def _check_unique(member: Member) -> None:
             raise ValidationError({field: message % {"value": value}})
 
 
-def _check_cell(unit: OrgUnit, field: str = "unit") -> None:
+def check_cell(unit: OrgUnit, field: str = "unit") -> None:
     if not unit.holds_members:
         raise ValidationError({field: _("Members are placed in a cell or a base cell.")})
     if unit.is_deleted:
@@ -170,7 +170,7 @@ def member_restore(*, member: Member, actor) -> None:
 
 
 def _check_placement(p: Placement) -> None:
-    _check_cell(p.unit)
+    check_cell(p.unit)
     group = p.party_group
     if group is not None and (group.kind != Kind.PARTY_GROUP or group.parent_id != p.unit_id):
         raise ValidationError({"party_group": _("The party group must belong to that cell.")})
@@ -252,48 +252,9 @@ def placement_restore(*, placement: Placement, actor) -> None:
 
 
 @transaction.atomic
-def member_transfer(
-    *,
-    member: Member,
-    to_unit: OrgUnit,
-    left_on: dt.date,
-    arrived_on: dt.date | None = None,
-    letter_number: str = "",
-) -> Placement:
-    """Official transfer sent and received at once (an office that writes both cells, or a
-    past transfer entered afterwards): the current official placement ends on `left_on`; the
-    new one starts on `arrived_on` (the gap between them is the time in transit). Goes
-    through members.transfers like any transfer; the letter number may be missing here."""
-    from . import transfers  # it builds on the services of this module
-
-    arrived_on = arrived_on or left_on
-    if arrived_on < left_on:
-        raise ValidationError({"arrived_on": _("The arrival date is before the leaving date.")})
-    names = {"sent_on": "left_on", "received_on": "arrived_on"}
-    try:
-        sent = transfers._send(
-            member=member,
-            kind=PlacementKind.OFFICIAL,
-            to_unit=to_unit,
-            letter_number=letter_number,
-            sent_on=left_on,
-            until=None,
-            note="",
-            letter_required=False,
-        )
-        received = transfers.transfer_accept(transfer=sent, received_on=arrived_on)
-    except ValidationError as e:
-        if not hasattr(e, "error_dict"):
-            raise
-        raise ValidationError({names.get(k, k): v for k, v in e.error_dict.items()}) from None
-    assert received.placement is not None
-    return received.placement
-
-
-@transaction.atomic
 def placement_move_all(*, source: OrgUnit, target: OrgUnit, on: dt.date) -> int:
     """Move every open placement in `source` to `target` from `on` (a merge)."""
-    _check_cell(target, "target")
+    check_cell(target, "target")
     moved = 0
     for p in Placement.objects.select_for_update().filter(unit=source, end__isnull=True):
         if p.start >= on:

@@ -118,7 +118,7 @@ def _send(
     )
     if current is None:
         raise ValidationError(_("The member has no current official placement to transfer from."))
-    services._check_cell(to_unit, "to_unit")
+    services.check_cell(to_unit, "to_unit")
     if current.unit_id == to_unit.pk:
         raise ValidationError({"to_unit": _("The member is already placed in that cell.")})
     if kind == PlacementKind.OFFICIAL and sent_on <= current.start:
@@ -211,7 +211,7 @@ def transfer_accept(*, transfer: Transfer, received_on: dt.date) -> Transfer:
                 % {"date": _date(t.until)}
             }
         )
-    services._check_cell(t.to_unit, "to_unit")
+    services.check_cell(t.to_unit, "to_unit")
     _in_party(t.member, received_on, "received_on")
     with _fields_as(start="received_on", end="until"):
         if t.kind == PlacementKind.OFFICIAL:
@@ -239,6 +239,43 @@ def transfer_accept(*, transfer: Transfer, received_on: dt.date) -> Transfer:
     t.state = TransferState.ACCEPTED
     t.save()
     return t
+
+
+@transaction.atomic
+def member_transfer(
+    *,
+    member: Member,
+    to_unit: OrgUnit,
+    left_on: dt.date,
+    arrived_on: dt.date | None = None,
+    letter_number: str = "",
+) -> Placement:
+    """Official transfer sent and received at once (an office that writes both cells, or a
+    past transfer entered afterwards): the current official placement ends on `left_on`; the
+    new one starts on `arrived_on` (the gap between them is the time in transit). Goes
+    through the steps of any transfer; the letter number may be missing here."""
+    arrived_on = arrived_on or left_on
+    if arrived_on < left_on:
+        raise ValidationError({"arrived_on": _("The arrival date is before the leaving date.")})
+    names = {"sent_on": "left_on", "received_on": "arrived_on"}
+    try:
+        sent = _send(
+            member=member,
+            kind=PlacementKind.OFFICIAL,
+            to_unit=to_unit,
+            letter_number=letter_number,
+            sent_on=left_on,
+            until=None,
+            note="",
+            letter_required=False,
+        )
+        received = transfer_accept(transfer=sent, received_on=arrived_on)
+    except ValidationError as e:
+        if not hasattr(e, "error_dict"):
+            raise
+        raise ValidationError({names.get(k, k): v for k, v in e.error_dict.items()}) from None
+    assert received.placement is not None
+    return received.placement
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from chibo.badges.due import Reason, due_counts, due_list
 from chibo.badges.models import BadgeAward
 from chibo.members import services as ms
 from chibo.members.models import EventKind, ExemptionReason, Member, MemberEvent
+from chibo.members.transfers import member_transfer
 from chibo.rules.calendar import add_months
 from chibo.rules.models import RuleVersion
 
@@ -62,7 +63,7 @@ def test_member_out_of_the_party_on_the_day_is_not_listed(world):
     event(m, EventKind.REMOVED, D(2025, 1, 1))
     assert listing(world.cell).rows == []
     gone = veteran(world.cell, D(1990, 1, 1), "Chuyển Đi")
-    ms.member_transfer(member=gone, to_unit=world.other_cell, left_on=D(2026, 1, 10))
+    member_transfer(member=gone, to_unit=world.other_cell, left_on=D(2026, 1, 10))
     assert listing(world.cell).rows == []
     assert names(listing(world.other_cell).due) == {"Chuyển Đi"}
     # Before the transfer the member was in the first cell.

@@ -8,6 +8,7 @@ from chibo.meetings import services as s
 from chibo.meetings.models import Kind, Meeting, Presence, State, VoteKind, VoteMethod
 from chibo.members import services as ms
 from chibo.members.models import EventKind
+from chibo.members.transfers import member_transfer
 from chibo.testing import factories as f
 
 DAY = dt.date(2026, 3, 5)
@@ -64,7 +65,7 @@ def test_roster_is_frozen_from_that_days_placements(world):
     dead = f.member(cell)
     ms.event_create(member=dead, kind=EventKind.DECEASED, date=dt.date(2026, 1, 1))
     late_arrival = f.member(world.cell2)
-    ms.member_transfer(member=late_arrival, to_unit=cell, left_on=dt.date(2026, 3, 6))
+    member_transfer(member=late_arrival, to_unit=cell, left_on=dt.date(2026, 3, 6))
     m = meeting(cell)
     roster = freeze(m)
     assert set(roster) == {world.member.pk, prob.pk, exempt.pk, away.pk, guest.pk}

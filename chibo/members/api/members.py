@@ -11,7 +11,7 @@ from chibo.core.api import Filters, InSchema, Page, UnitRef, fields_as, patch_da
 from chibo.members import access
 from chibo.org import access as org_access
 
-from .. import queries, services
+from .. import queries, services, transfers
 from ..models import (
     Gender,
     Member,
@@ -168,7 +168,7 @@ def member_transfer(request: HttpRequest, member_id: int, payload: TransferIn) -
     member = access.get_member_for(user, member_id, write=True)
     to_unit = org_access.get_unit_for(user, payload.to_unit, write=True)
     with fields_as(unit="to_unit", start="arrived_on", date="left_on"):
-        return services.member_transfer(
+        return transfers.member_transfer(
             member=member,
             to_unit=to_unit,
             left_on=payload.left_on,

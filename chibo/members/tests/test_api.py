@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from chibo.accounts.models import ApiToken, RecordRead, Role, RoleGrant, User
-from chibo.members import services
+from chibo.members import services, transfers
 from chibo.members.models import (
     EventKind,
     Gender,
@@ -779,7 +779,7 @@ def build_random_world(rng: random.Random) -> tuple[list[OrgUnit], list[Member]]
         )
     for m in rng.sample(members, k=min(3, len(members))):  # official transfers
         to = rng.choice([c for c in cells if c.pk != m.home_unit_id])
-        services.member_transfer(member=m, to_unit=to, left_on=dt.date(2025, 3, 1))
+        transfers.member_transfer(member=m, to_unit=to, left_on=dt.date(2025, 3, 1))
     for m in rng.sample(members, k=min(2, len(members))):
         services.member_delete(member=m, actor=None)
     # A cell changes commune, and an empty cell is deleted.

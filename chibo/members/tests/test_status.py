@@ -1,6 +1,6 @@
 import datetime as dt
 
-from chibo.members import services
+from chibo.members import services, transfers
 from chibo.members.models import EventKind, Member, Status
 from chibo.testing import factories as f
 
@@ -38,7 +38,7 @@ def test_exempt_is_a_period(world):
 
 def test_transfer_counts_in_the_right_cell_each_day(world):
     m = world.member
-    services.member_transfer(
+    transfers.member_transfer(
         member=m,
         to_unit=world.other_cell,
         left_on=dt.date(2025, 6, 10),

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from chibo.accounts.models import Role
-from chibo.members import services, transfers
+from chibo.members import transfers
 from chibo.members.models import PlacementKind
 from chibo.members.reminders import TRANSFER_SENT
 from chibo.notices.models import Notice
@@ -32,7 +32,7 @@ def test_sending_tells_the_receiving_cell_and_its_base_office(world, cast):
 def test_a_transfer_recorded_as_received_tells_no_one(world, cast):
     f.user(username="sec2", grants=[(Role.SECRETARY, world.cell2)])
     member = f.member(world.cell, admitted_on=dt.date(2010, 1, 1))
-    services.member_transfer(
+    transfers.member_transfer(
         member=member, to_unit=world.cell2, left_on=dt.date(2026, 10, 1), letter_number="1-GT"
     )
     assert not Notice.objects.filter(kind=TRANSFER_SENT).exists()

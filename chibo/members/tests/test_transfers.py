@@ -260,7 +260,7 @@ def test_temporary_transfer_ends_early(world):
     assert where(m, D(2025, 7, 1), world.cell, world.cell2) == {"X01-CB01"}
     # An official one, or a temporary one not yet received, has nothing to end.
     pending = send(world.member2, world.cell, D(2025, 3, 1), kind=TEMPORARY, until=D(2025, 9, 1))
-    official = services.member_transfer(
+    official = transfers.member_transfer(
         member=f.member(world.cell), to_unit=world.cell2, left_on=D(2025, 3, 1)
     )
     for other in (pending, official.transfer):
@@ -441,7 +441,7 @@ def test_accept_refusals_and_boundaries(world):
 
 def test_member_transfer_sends_and_receives_at_once(world):
     """The old one-step transfer goes through the same two steps: one way to move a member."""
-    placement = services.member_transfer(
+    placement = transfers.member_transfer(
         member=world.member, to_unit=world.cell2, left_on=D(2025, 6, 1), arrived_on=D(2025, 6, 4)
     )
     t = Transfer.objects.get(member=world.member)
@@ -455,7 +455,7 @@ def test_member_transfer_sends_and_receives_at_once(world):
     )
     before = written()
     with pytest.raises(ValidationError) as caught:
-        services.member_transfer(member=world.member2, to_unit=world.cell, left_on=tomorrow())
+        transfers.member_transfer(member=world.member2, to_unit=world.cell, left_on=tomorrow())
     assert caught.value.message_dict == {"left_on": ["The date cannot be in the future."]}
     assert written() == before
 

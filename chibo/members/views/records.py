@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chibo.core.pages import HtmxHttpRequest, form_page
 from chibo.org import access as org_access
 
-from .. import access, queries, services
+from .. import access, queries, services, transfers
 from ..forms import (
     EventForm,
     MemberCreateForm,
@@ -339,5 +339,5 @@ def member_transfer(request: HttpRequest, pk: int) -> HttpResponse:
         member=member,
         title=_("Transfer to another cell"),
         message=_("Transfer recorded."),
-        save=lambda d: services.member_transfer(member=member, **d),
+        save=lambda d: transfers.member_transfer(member=member, **d),
     )
