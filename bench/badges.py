@@ -54,7 +54,7 @@ def fill(seed: int = 1) -> None:
 
     from chibo import rules
     from chibo.badges.models import BadgeAward
-    from chibo.badges.occasions import next_occasion, occasions
+    from chibo.badges.queries.occasions import next_occasion, occasions
     from chibo.demo.writer import BulkWriter, Ids, analyze
     from chibo.members import derive
     from chibo.members.models import (

@@ -15,8 +15,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from chibo.core import formats
 from chibo.org.models import OrgUnit
 
-from .due import DueList, DueRow, Reason
-from .occasions import Occasion
+from .queries.due import DueList, DueRow, Reason
+from .queries.occasions import Occasion
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "DD/MM/YYYY"

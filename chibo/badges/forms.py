@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from chibo.core.forms import BootstrapForm, DateField
 from chibo.org.models import OrgUnit
 
-from .due import DueList
+from .queries.due import DueList
 from .services import DECISION_NUMBER_MAX, OCCASION_NAME_MAX
 
 

@@ -31,10 +31,10 @@ from chibo.notices.services import Reminder, notify_all
 from chibo.org.models import Kind, OrgUnit
 from chibo.org.scope import HERE, holder_ids
 
-from .due import due_counts
 from .models import BadgeAward
-from .occasions import next_occasion
 from .queries import badges_due
+from .queries.due import due_counts
+from .queries.occasions import next_occasion
 
 BADGES_DUE = notice_kind(
     "badges_due",

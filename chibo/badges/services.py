@@ -2,8 +2,8 @@
 the API and the reminders use, gathered here under one name:
 
 - chibo.members.age: party age of one member, and in SQL for many;
-- chibo.badges.occasions: the award occasions of a year, the next one;
-- chibo.badges.due: who is due a badge on an occasion, for a unit's subtree."""
+- chibo.badges.queries.occasions: the award occasions of a year, the next one;
+- chibo.badges.queries.due: who is due a badge on an occasion, for a unit's subtree."""
 
 import datetime as dt
 from collections.abc import Sequence
@@ -20,9 +20,9 @@ from chibo.members.age import PartyAge, party_age, party_age_from, with_party_ag
 from chibo.members.models import Member
 from chibo.org.models import Kind, OrgUnit
 
-from .due import DueList, DueRow, Reason, due_counts, due_list
 from .models import BadgeAward, BadgeOccasion
-from .occasions import Occasion, next_occasion, occasion_on, occasions
+from .queries.due import DueList, DueRow, Reason, due_counts, due_list
+from .queries.occasions import Occasion, next_occasion, occasion_on, occasions
 
 __all__ = [
     "DueList",

@@ -24,8 +24,8 @@ from chibo.org.models import OrgUnit
 
 from . import access, excel, services
 from .forms import AwardForm, OccasionForm, OccasionPickForm
-from .occasions import Occasion
 from .queries import awards_under, counts_by_child
+from .queries.occasions import Occasion
 
 AWARDS_PER_PAGE = 100
 # Above this many members the page shows the list's figures by unit below (a province's list

@@ -1,6 +1,6 @@
 """Party badges already awarded in the demo: for each member, the milestones of party age
 reached before the last occasion before as_of, each recorded on the first occasion the member
-was due it, as chibo.badges.due computes the list of an occasion: in the Party that day, the
+was due it, as chibo.badges.queries.due computes the list of an occasion: in the Party that day, the
 highest milestone reached by then and not yet awarded, not held back by a discipline less than
 the waiting time old. Party age comes from the status periods members.derive computed (the
 time out of the Party left out). Milestones reached after that occasion are left for the next

@@ -165,7 +165,7 @@ class Timeline:
 
     def occasions(self) -> list[dt.date]:
         """The regular award days up to a year after as_of, each counted when the rules in
-        force on that very day list it (chibo.badges.occasions)."""
+        force on that very day list it (chibo.badges.queries.occasions)."""
         if self._occasions is None:
             names: set[tuple[int, int]] = set()
             for start in self._starts:

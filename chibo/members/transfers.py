@@ -13,24 +13,11 @@ from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import (
-    Case,
-    CharField,
-    Count,
-    DateField,
-    Exists,
-    OuterRef,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chibo.core import formats
-from chibo.org.models import Ancestry, OrgUnit
+from chibo.org.models import OrgUnit
 
 from . import services
 from .models import (
@@ -43,9 +30,6 @@ from .models import (
     TransferState,
 )
 from .reminders import transfer_sent
-
-# Where it went, seen from a unit's subtree.
-IN, OUT, INTERNAL = "in", "out", "internal"
 
 
 def _date(day: dt.date) -> str:
@@ -339,106 +323,3 @@ def temporary_end(*, transfer: Transfer, on: dt.date) -> Transfer:
     t.until = on
     t.save()
     return t
-
-
-# Lists ----------------------------------------------------------------------------------------
-
-
-def _within(unit: OrgUnit, column: str, day) -> Exists:
-    """`column` (a unit id) lay in `unit`'s subtree as the tree stood on `day`."""
-    return Exists(
-        Ancestry.objects.filter(
-            ancestor=unit, descendant=OuterRef(column), valid_from__lte=day
-        ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
-    )
-
-
-def transfer_list(
-    qs: QuerySet[Transfer],
-    *,
-    start: dt.date,
-    end: dt.date,
-    unit: OrgUnit | None = None,
-    direction: str | None = None,
-    state: str | None = None,
-) -> QuerySet[Transfer]:
-    """Transfers that moved in [start, end] or were in transit on `end` (the report date),
-    annotated with `phase`, the state as it stood on `end`, and `as_of` (= end).
-
-    With a unit: only those leaving or entering its subtree (as the tree stood on the sending
-    day, and on the receiving day for the receiving cell), annotated with `direction` (in,
-    out, internal). Pending first (longest in transit first), then the received, latest
-    first, then the cancelled."""
-    pending_on_end = Q(sent_on__lte=end) & (
-        Q(state=TransferState.PENDING) | Q(state=TransferState.ACCEPTED, received_on__gt=end)
-    )
-    moved = Q(sent_on__gte=start, sent_on__lte=end) | Q(
-        received_on__gte=start, received_on__lte=end
-    )
-    qs = qs.filter(pending_on_end | moved).annotate(
-        as_of=Value(end, output_field=DateField()),
-        phase=Case(
-            When(state=TransferState.CANCELLED, then=Value(TransferState.CANCELLED.value)),
-            When(received_on__lte=end, then=Value(TransferState.ACCEPTED.value)),
-            default=Value(TransferState.PENDING.value),
-            output_field=CharField(),
-        ),
-        phase_rank=Case(
-            When(state=TransferState.CANCELLED, then=Value(2)),
-            When(received_on__lte=end, then=Value(1)),
-            default=Value(0),
-        ),
-        # Pending: by sending day, oldest first. Received: by receiving day, latest first.
-        sort_day=Case(
-            When(state=TransferState.ACCEPTED, received_on__lte=end, then=Value(None)),
-            default="sent_on",
-            output_field=DateField(),
-        ),
-    )
-    if unit is not None:
-        received_or_sent = Coalesce(OuterRef("received_on"), OuterRef("sent_on"))
-        qs = qs.annotate(
-            from_inside=_within(unit, "from_unit_id", OuterRef("sent_on")),
-            to_inside=_within(unit, "to_unit_id", received_or_sent),
-        ).filter(Q(from_inside=True) | Q(to_inside=True))
-        qs = qs.annotate(
-            direction=Case(
-                When(from_inside=True, to_inside=True, then=Value(INTERNAL)),
-                When(from_inside=True, then=Value(OUT)),
-                default=Value(IN),
-                output_field=CharField(),
-            )
-        )
-        if direction:
-            qs = qs.filter(Q(direction=direction))
-    if state:
-        qs = qs.filter(Q(phase=state))
-    return qs.select_related("member", "from_unit", "to_unit").order_by(
-        "phase_rank", "sort_day", "-received_on", "-sent_on", "pk"
-    )
-
-
-def transfer_counts(qs: QuerySet[Transfer]) -> dict[str, int]:
-    """For a `transfer_list` with a unit: how many in each direction and state, keyed
-    "in_pending", "out_accepted" ..., zeros included."""
-    group = ("direction", "phase")
-    found = {
-        f"{row['direction']}_{row['phase']}": row["n"]
-        for row in qs.order_by().values(*group).annotate(n=Count("pk"))
-    }
-    return {
-        f"{d}_{s}": found.get(f"{d}_{s}", 0)
-        for d in (IN, OUT, INTERNAL)
-        for s in TransferState.values
-    }
-
-
-def days_in_transit(t: Transfer) -> int | None:
-    """Days from sending to receiving; while pending on the list's date, the days so far."""
-    phase = getattr(t, "phase", None)
-    if phase == TransferState.CANCELLED or t.state == TransferState.CANCELLED:
-        return None
-    as_of = getattr(t, "as_of", None) or timezone.localdate()
-    if t.received_on is not None and t.received_on <= as_of:
-        return (t.received_on - t.sent_on).days
-    return (as_of - t.sent_on).days

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from chibo.badges.due import Reason, due_counts, due_list
 from chibo.badges.models import BadgeAward
+from chibo.badges.queries.due import Reason, due_counts, due_list
 from chibo.members import services as ms
 from chibo.members.models import EventKind, ExemptionReason, Member, MemberEvent
 from chibo.members.transfers import member_transfer

@@ -17,6 +17,7 @@ from chibo.core.api import Filters, InSchema, Page, UnitRef, today
 from chibo.members import access
 from chibo.org import access as org_access
 
+from .. import queries
 from .. import transfers as services
 from ..models import PlacementKind, Transfer, TransferState
 
@@ -54,7 +55,7 @@ class TransferOut(Schema):
 
     @staticmethod
     def resolve_days_in_transit(obj: Transfer) -> int | None:
-        return services.days_in_transit(obj)
+        return queries.days_in_transit(obj)
 
 
 class TransferListItem(TransferOut):
@@ -106,7 +107,7 @@ def transfer_list(request: HttpRequest, filters: Query[TransferFilters]) -> Quer
     start = filters.from_ or end.replace(month=1, day=1)
     if start > end:
         raise ValidationError({"from": _("The start of the period is after its end.")})
-    return services.transfer_list(
+    return queries.transfer_list(
         access.transfers_for(user),
         unit=unit,
         start=start,

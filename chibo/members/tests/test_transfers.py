@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 
 from chibo.meetings import services as meeting_services
 from chibo.meetings.models import Kind as MeetingKind
-from chibo.members import services, transfers
+from chibo.members import queries, services, transfers
 from chibo.members.models import (
     EventKind,
     Member,
@@ -110,11 +110,11 @@ def test_official_transfer_counts_in_the_right_cell_each_day(world):
     assert not MemberEvent.objects.filter(member=m, kind=EventKind.TRANSFERRED).exists()
     # Pending on the report date: listed as pending in both units' lists.
     for unit, direction in ((world.base, "out"), (world.other_base, "in")):
-        (row,) = transfers.transfer_list(
+        (row,) = queries.transfer_list(
             Transfer.objects.all(), unit=unit, start=D(2025, 1, 1), end=D(2025, 6, 15)
         )
         assert (row.pk, row.phase, row.direction) == (t.pk, "pending", direction)
-        assert transfers.days_in_transit(row) == 5
+        assert queries.days_in_transit(row) == 5
 
     transfers.transfer_accept(transfer=t, received_on=D(2025, 6, 20))
     assert where(m, D(2025, 6, 19), *cells) == set()
@@ -123,14 +123,14 @@ def test_official_transfer_counts_in_the_right_cell_each_day(world):
     assert in_party(world.province, D(2025, 6, 20)) == 3
     # A report on a date while it was pending still says so, after it was received.
     assert where(m, D(2025, 6, 15), *cells) == set()
-    (row,) = transfers.transfer_list(
+    (row,) = queries.transfer_list(
         Transfer.objects.all(), unit=world.other_base, start=D(2025, 1, 1), end=D(2025, 6, 15)
     )
-    assert (row.phase, transfers.days_in_transit(row)) == ("pending", 5)
-    (row,) = transfers.transfer_list(
+    assert (row.phase, queries.days_in_transit(row)) == ("pending", 5)
+    (row,) = queries.transfer_list(
         Transfer.objects.all(), unit=world.other_base, start=D(2025, 1, 1), end=D(2025, 6, 30)
     )
-    assert (row.phase, transfers.days_in_transit(row)) == ("accepted", 10)
+    assert (row.phase, queries.days_in_transit(row)) == ("accepted", 10)
     t.refresh_from_db()
     m.refresh_from_db()
     new = Placement.objects.get(member=m, unit=world.other_cell)
@@ -175,7 +175,7 @@ def test_roster_of_a_meeting_while_in_transit(world):
 def test_days_in_transit_across_29_february(world):
     t = send(world.member, world.cell2, D(2024, 2, 28))
     t = transfers.transfer_accept(transfer=t, received_on=D(2024, 3, 1))
-    assert transfers.days_in_transit(t) == 2  # 28/02 → 29/02 → 01/03
+    assert queries.days_in_transit(t) == 2  # 28/02 → 29/02 → 01/03
     assert where(world.member, D(2024, 2, 29), world.cell, world.cell2) == set()
     assert where(world.member, D(2024, 3, 1), world.cell, world.cell2) == {"X01-CB02"}
 
@@ -183,7 +183,7 @@ def test_days_in_transit_across_29_february(world):
 def test_received_the_day_it_was_sent_is_never_in_transit(world):
     t = send(world.member, world.cell2, D(2025, 3, 1))
     t = transfers.transfer_accept(transfer=t, received_on=D(2025, 3, 1))
-    assert transfers.days_in_transit(t) == 0
+    assert queries.days_in_transit(t) == 0
     assert where(world.member, D(2025, 2, 28), world.cell, world.cell2) == {"X01-CB01"}
     assert where(world.member, D(2025, 3, 1), world.cell, world.cell2) == {"X01-CB02"}
 
@@ -497,11 +497,11 @@ def moves(world):
 
 
 def listed(unit, moves, **kw):
-    rows = transfers.transfer_list(
+    rows = queries.transfer_list(
         Transfer.objects.all(), unit=unit, start=D(2025, 1, 1), end=D(2025, 6, 30), **kw
     )
     names = {t.pk: k for k, t in moves.items()}
-    return [(names[r.pk], r.direction, r.phase, transfers.days_in_transit(r)) for r in rows]
+    return [(names[r.pk], r.direction, r.phase, queries.days_in_transit(r)) for r in rows]
 
 
 def test_unit_lists_against_hand_counts(world, moves):
@@ -529,8 +529,8 @@ def test_unit_lists_against_hand_counts(world, moves):
     assert {x[1] for x in listed(world.province, moves)} == {"internal"}
     assert [x[0] for x in listed(world.base, moves, direction="internal")] == ["b", "d"]
     assert [x[0] for x in listed(world.base, moves, state="pending")] == ["c", "b"]
-    counts = transfers.transfer_counts(
-        transfers.transfer_list(
+    counts = queries.transfer_counts(
+        queries.transfer_list(
             Transfer.objects.all(), unit=world.base, start=D(2025, 1, 1), end=D(2025, 6, 30)
         )
     )
@@ -558,7 +558,7 @@ def test_unit_list_keeps_the_tree_as_it_stood(world):
         qs = Transfer.objects.all()
         return [
             (r.pk, r.direction)
-            for r in transfers.transfer_list(qs, unit=unit, start=D(2025, 1, 1), end=D(2025, 6, 30))
+            for r in queries.transfer_list(qs, unit=unit, start=D(2025, 1, 1), end=D(2025, 6, 30))
         ]
 
     assert rows(world.base) == [(t.pk, "internal")]

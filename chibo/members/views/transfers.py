@@ -20,7 +20,7 @@ from chibo.core.forms import apply_validation_error
 from chibo.core.pages import HtmxHttpRequest, form_page
 from chibo.org import access as org_access
 
-from .. import access, transfers
+from .. import access, queries, transfers
 from ..forms import (
     TemporaryEndForm,
     TransferAcceptForm,
@@ -82,7 +82,7 @@ def _detail_page(
     today = timezone.localdate()
     context = {
         "t": t,
-        "days": transfers.days_in_transit(t),
+        "days": queries.days_in_transit(t),
         "today": today,
         "member_readable": access.members_for(request.user).filter(pk=t.member_id).exists(),
         "accept_form": TransferAcceptForm(initial={"received_on": today}),
@@ -175,7 +175,7 @@ def unit_transfers(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     status = 200
     if form.is_valid():
         start, end = form.cleaned_data["from"], form.cleaned_data["to"]
-        qs = transfers.transfer_list(
+        qs = queries.transfer_list(
             access.transfers_for(request.user), unit=unit, start=start, end=end
         )
         page = Paginator(qs, ROWS_PER_PAGE).get_page(request.GET.get("page"))
@@ -188,7 +188,7 @@ def unit_transfers(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         rows = [
             Row(
                 t=t,
-                days=transfers.days_in_transit(t),
+                days=queries.days_in_transit(t),
                 can_accept=t.state == TransferState.PENDING and t.to_unit_id in writable,
                 can_cancel=t.state == TransferState.PENDING and t.from_unit_id in writable,
             )
@@ -199,7 +199,7 @@ def unit_transfers(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             end=end,
             rows=rows,
             page=page,
-            counts=transfers.transfer_counts(qs),
+            counts=queries.transfer_counts(qs),
             here=request.get_full_path(),
         )
     else:

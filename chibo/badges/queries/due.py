@@ -61,7 +61,7 @@ from chibo.members.models import (
 from chibo.org.models import Ancestry, Kind, OrgUnit
 from chibo.rules.calendar import add_months
 
-from .models import BadgeAward, Early
+from ..models import BadgeAward, Early
 
 # Units whose subtree holds most of the members of a province (see `deceased`).
 LARGE_KINDS = {Kind.PROVINCE, Kind.DISTRICT}

@@ -13,7 +13,7 @@ from chibo.org.models import OrgUnit
 from chibo.rules import RuleBook
 from chibo.rules.models import RuleVersion
 
-from .models import BadgeOccasion
+from ..models import BadgeOccasion
 
 REGULAR_NAMES: dict[tuple[int, int], Promise] = {
     (2, 3): _("Anniversary of the founding of the Communist Party of Vietnam"),

@@ -10,8 +10,8 @@ from chibo import rules
 from chibo.members.models import Placement, PlacementKind
 from chibo.org.models import Ancestry, OrgUnit
 
+from ..models import BadgeAward
 from .due import DueList, Reason, due_counts
-from .models import BadgeAward
 from .occasions import next_occasion
 
 

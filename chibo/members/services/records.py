@@ -1,0 +1,114 @@
+"""Writes to the member record itself: create (with the first placement and events), update,
+delete and restore."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from chibo.core.search import fold
+from chibo.org.models import OrgUnit
+
+from ..models import (
+    EventKind,
+    Member,
+)
+from .events import event_create
+from .placements import placement_create
+
+PROFILE_FIELDS = (
+    "code",
+    "full_name",
+    "gender",
+    "birth_date",
+    "ethnicity",
+    "phone",
+    "email",
+    "national_id",
+    "card_number",
+)
+
+
+def _clean_profile(data: dict) -> dict:
+    data = dict(data)
+    for key in ("national_id", "card_number"):
+        if key in data:
+            data[key] = (data[key] or "").strip() or None
+    for key in ("full_name", "code", "ethnicity", "phone", "email"):
+        if key in data and isinstance(data[key], str):
+            data[key] = " ".join(data[key].split())
+    return data
+
+
+def _check_unique(member: Member) -> None:
+    clashes = {
+        "code": _("Another member already has record code %(value)s."),
+        "national_id": _("Another member already has national ID %(value)s."),
+        "card_number": _("Another member already has party card number %(value)s."),
+    }
+    for field, message in clashes.items():
+        value = getattr(member, field)
+        if value and Member.all_objects.filter(**{field: value}).exclude(pk=member.pk).exists():
+            raise ValidationError({field: message % {"value": value}})
+
+
+@transaction.atomic
+def member_create(
+    *,
+    profile: dict,
+    unit: OrgUnit,
+    placed_since: dt.date,
+    admitted_on: dt.date,
+    official_on: dt.date | None = None,
+    admission_decision: str = "",
+    official_decision: str = "",
+) -> Member:
+    """A new member record: profile, official placement in `unit`, admission (and official
+    recognition) events."""
+    member = Member(**_clean_profile(profile))
+    member.search_name = fold(member.full_name)
+    if admitted_on < member.birth_date:
+        raise ValidationError({"admitted_on": _("The admission date is before the birth date.")})
+    if official_on and official_on < admitted_on:
+        raise ValidationError(
+            {"official_on": _("Official membership cannot come before admission.")}
+        )
+    _check_unique(member)
+    member.full_clean(exclude=["search_name"], validate_unique=False)
+    member.save()
+    placement_create(member=member, unit=unit, start=placed_since)
+    event_create(
+        member=member, kind=EventKind.ADMITTED, date=admitted_on, decision_number=admission_decision
+    )
+    if official_on:
+        event_create(
+            member=member,
+            kind=EventKind.OFFICIAL,
+            date=official_on,
+            decision_number=official_decision,
+        )
+    return member
+
+
+@transaction.atomic
+def member_update(*, member: Member, profile: dict) -> Member:
+    for key, value in _clean_profile(profile).items():
+        if key not in PROFILE_FIELDS:
+            raise ValueError(key)
+        setattr(member, key, value)
+    member.search_name = fold(member.full_name)
+    _check_unique(member)
+    member.full_clean(exclude=["search_name"], validate_unique=False)
+    member.save()
+    return member
+
+
+@transaction.atomic
+def member_delete(*, member: Member, actor) -> None:
+    member.mark_deleted(actor)
+
+
+@transaction.atomic
+def member_restore(*, member: Member, actor) -> None:
+    member.mark_restored(actor)
