@@ -50,7 +50,8 @@ def page_form(
             built.update(extra or {})
             if section is not None and built.get(name) is not shown:
                 # The form is not on the page (the minutes are locked, the meeting not
-                # held): its refusal is said instead.
+                # held): its refusal is said instead. Only sections with HTMX forms do, as
+                # before; the page's other forms still drop it (a stale tab, rare).
                 said = " ".join(str(e) for e in shown.non_field_errors())
                 if htmx:
                     built["section_error"] = said
