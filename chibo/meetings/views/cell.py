@@ -18,7 +18,7 @@ from chibo.core.pages import form_page
 from chibo.meetings import access
 from chibo.org import access as org_access
 
-from .. import services
+from .. import quality, services
 from ..forms import (
     CheckInForm,
     MeetingCreateForm,
@@ -30,7 +30,6 @@ from ..models import (
     Schedule,
     State,
 )
-from . import record as record_views
 
 # The cell's meetings --------------------------------------------------------------------------
 
@@ -66,8 +65,20 @@ def _cell_context(request: HttpRequest, cell, **forms: BaseForm) -> dict[str, An
         "schedule_form": forms.get("schedule_form") or ScheduleForm(initial=initial),
         "create_form": forms.get("create_form")
         or MeetingCreateForm(cell=cell, initial={"place": schedule.place if schedule else ""}),
-        "year_ratings": record_views._year_ratings(cell),
+        "year_ratings": _year_ratings(cell),
     }
+
+
+def _year_ratings(cell) -> list[dict[str, Any]]:
+    """This year's and last year's rating; a year without a rule in force says so."""
+    this = timezone.localdate().year
+    out = []
+    for year in (this, this - 1):
+        try:
+            out.append({"year": year, "rating": quality.year_rating(cell=cell, year=year)})
+        except ValidationError as e:
+            out.append({"year": year, "rating": None, "error": " ".join(e.messages)})
+    return out
 
 
 def _to_cell(cell) -> Callable[[Any], str]:
@@ -161,6 +172,3 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
         message=_("You are checked in. Welcome to the meeting."),
         context={"meeting": meeting, "row": row},
     )
-
-
-# The meeting ----------------------------------------------------------------------------------

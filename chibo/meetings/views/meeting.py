@@ -1,30 +1,23 @@
-"""The meeting page and its changes.
+"""The meeting page and the changes made on it: moving, cancelling, the roster and attendance,
+guests, votes, holding the meeting and its minutes.
 
-Every change to a meeting carries the version the person saw. When someone else saved first
-the service refuses ("stale"): the page says so and reloads (HTMX: status 409 and the row
-with the message) instead of overwriting the other person's change."""
-
-from collections.abc import Callable
-from typing import Any
+Each change goes through change.page_form (bind, call the service, redirect or show the
+errors; a stale version said plainly); the page itself is built section by section
+(sections.py)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from chibo.core.forms import apply_validation_error
-from chibo.core.pages import HtmxHttpRequest
+from chibo.core.pages import HtmxHttpRequest, is_stale
 from chibo.meetings import access
 from chibo.members.models import Member
-from chibo.org.models import Kind as UnitKind
 
 from .. import services
 from ..forms import (
@@ -38,89 +31,11 @@ from ..forms import (
     VoteForm,
     aware,
 )
-from ..models import (
-    Attendance,
-    Meeting,
-    Vote,
-)
-from . import record as record_views
-
-
-def _reverse_or_none(name: str, pk: int) -> str | None:
-    """Word downloads come from the documents app; until it has them the page goes without."""
-    try:
-        return reverse(name, args=[pk])
-    except NoReverseMatch:
-        return None
-
-
-def _follows(meeting: Meeting) -> list:
-    """The followers assigned to the cell on the meeting day, for the guest list."""
-    from chibo.follow.models import FollowAssignment
-
-    rows = FollowAssignment.objects.active_on(meeting.day).filter(cell_id=meeting.cell_id)
-    return list(rows.select_related("follower"))
-
-
-def _roster(meeting: Meeting) -> list[Attendance]:
-    return list(meeting.roster.all())
-
-
-def _meeting_context(request: HttpRequest, meeting: Meeting, **forms: BaseForm) -> dict[str, Any]:
-    meeting = (
-        Meeting.objects.select_related("cell", "prepares", "adopted_by", "chair", "minute_taker")
-        .prefetch_related(
-            Prefetch("roster", queryset=Attendance.objects.select_related("member")),
-            Prefetch("votes", queryset=Vote.objects.order_by("recorded_at", "pk")),
-            "guests",
-            "amendments__by",
-            "pre_meetings",
-        )
-        .get(pk=meeting.pk)
-    )
-    roster = _roster(meeting)
-    ancestors = list(meeting.cell.ancestors())
-    province = next((u.pk for u in ancestors if u.kind == UnitKind.PROVINCE), None)
-    v = {"version": meeting.version}
-    present = [r for r in roster if r.present]
-    minimum = services.minimum_minutes(meeting) if meeting.started_at else None
-    here = meeting.day
-    day_start = {"date": here, "started": None, "ended": None}
-    return {
-        "meeting": meeting,
-        "cell": meeting.cell,
-        "ancestors": ancestors,
-        "roster": roster,
-        "turnout": services.turnout(meeting) if roster else None,
-        "counted": services.counted_for_vote(meeting) if roster else None,
-        "minimum": minimum,
-        "long_enough": services.long_enough(meeting) if meeting.started_at else None,
-        "can_write": access.can_write_meeting(request.user, meeting),
-        "presences": Attendance._meta.get_field("presence").choices,
-        "minutes_docx": _reverse_or_none("documents:minutes_docx", meeting.pk),
-        "resolution_docx": _reverse_or_none("documents:resolution_docx", meeting.pk),
-        "move_form": forms.get("move_form")
-        or MoveForm(
-            initial={**v, "date": here, "time": timezone.localtime(meeting.planned_at).time()}
-        ),
-        "cancel_form": forms.get("cancel_form") or CancelForm(initial=v),
-        "guest_form": forms.get("guest_form") or GuestForm(initial=v, follows=_follows(meeting)),
-        "vote_form": forms.get("vote_form") or VoteForm(initial=v, voters=present),
-        "hold_form": forms.get("hold_form")
-        or HoldForm(
-            initial={
-                **v,
-                **day_start,
-                "started": meeting.started_at and timezone.localtime(meeting.started_at).time(),
-                "ended": meeting.ended_at and timezone.localtime(meeting.ended_at).time(),
-                "resolution": meeting.resolution,
-            }
-        ),
-        "action_form": forms.get("action_form") or VersionedForm(initial=v),
-        "amend_form": forms.get("amend_form")
-        or AmendForm(initial={**v, "value": meeting.resolution}),
-        **record_views._record_context(request, meeting, roster, forms, province),
-    }
+from ..models import Attendance, Meeting
+from ..prepare import agenda_of
+from .change import page_form
+from .page import PAGE, PRESENCES, Page, follows_of
+from .sections import page_context
 
 
 @require_GET
@@ -129,59 +44,26 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = access.get_meeting_for(request.user, pk)
     if not access.can_read_meeting_record(request.user, meeting):
         # A member reads the schedule of their own cell, not the roster or the minutes.
-        from ..prepare import agenda_of
-
         documents = meeting.documents.defer("content").order_by("posted_at", "pk")
         context = {"meeting": meeting, "agenda": agenda_of(meeting), "documents": documents}
         return render(request, "meetings/meeting_basic.html", context)
-    return render(request, "meetings/meeting_detail.html", _meeting_context(request, meeting))
-
-
-def _is_stale(error: ValidationError) -> bool:
-    return any(e.code == "stale" for e in getattr(error, "error_list", []))
-
-
-def _change(
-    request: HttpRequest,
-    pk: int,
-    *,
-    form_name: str,
-    make_form: Callable[[Meeting], BaseForm],
-    save: Callable[[Meeting, BaseForm], Any],
-    message: str,
-) -> HttpResponse:
-    """The shape of every change on the meeting page: bind, call the service, redirect; a
-    stale version is said plainly and the page reloaded, other errors shown in the form."""
-    meeting = access.get_meeting_for(request.user, pk, write=True)
-    form = make_form(meeting)
-    if form.is_valid():
-        try:
-            save(meeting, form)
-        except ValidationError as e:
-            if _is_stale(e):
-                messages.error(request, " ".join(e.messages))
-                return redirect("meetings:detail", meeting.pk)
-            apply_validation_error(form, e)
-        else:
-            messages.success(request, message)
-            return redirect("meetings:detail", meeting.pk)
-    context = _meeting_context(request, meeting, **{form_name: form})
-    return render(request, "meetings/meeting_detail.html", context, status=422)
+    return render(request, PAGE, page_context(Page(request, meeting.pk, whole=True)))
 
 
 @require_POST
 @login_required
-def meeting_move(request: HttpRequest, pk: int) -> HttpResponse:
-    return _change(
+def meeting_move(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_for(request.user, pk, write=True)
+    return page_form(
         request,
-        pk,
-        form_name="move_form",
-        make_form=lambda m: MoveForm(request.POST),
-        save=lambda m, f: services.meeting_move(
-            meeting=m,
-            version=f.cleaned_data["version"],
-            planned_at=aware(f.cleaned_data["date"], f.cleaned_data["time"]),
-            reason=f.cleaned_data["reason"],
+        meeting,
+        MoveForm(request.POST),
+        name="move_form",
+        save=lambda d: services.meeting_move(
+            meeting=meeting,
+            version=d["version"],
+            planned_at=aware(d["date"], d["time"]),
+            reason=d["reason"],
         ),
         message=_("Meeting moved."),
     )
@@ -189,26 +71,28 @@ def meeting_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    return _change(
+def meeting_cancel(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_for(request.user, pk, write=True)
+    return page_form(
         request,
-        pk,
-        form_name="cancel_form",
-        make_form=lambda m: CancelForm(request.POST),
-        save=lambda m, f: services.meeting_cancel(meeting=m, **f.cleaned_data),
+        meeting,
+        CancelForm(request.POST),
+        name="cancel_form",
+        save=lambda d: services.meeting_cancel(meeting=meeting, **d),
         message=_("Meeting cancelled."),
     )
 
 
 @require_POST
 @login_required
-def roster_freeze(request: HttpRequest, pk: int) -> HttpResponse:
-    return _change(
+def roster_freeze(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_for(request.user, pk, write=True)
+    return page_form(
         request,
-        pk,
-        form_name="action_form",
-        make_form=lambda m: VersionedForm(request.POST),
-        save=lambda m, f: services.roster_freeze(meeting=m, **f.cleaned_data),
+        meeting,
+        VersionedForm(request.POST),
+        name="action_form",
+        save=lambda d: services.roster_freeze(meeting=meeting, **d),
         message=_("Roster frozen from the placements of the meeting day."),
     )
 
@@ -217,7 +101,8 @@ def roster_freeze(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def attendance_mark(request: HtmxHttpRequest, pk: int, member_pk: int) -> HttpResponse:
     """One roster row. HTMX gets the row back (409 when stale, 422 when invalid) and the new
-    version in a header so the page's other forms stay current; without HTMX, a redirect."""
+    version in a header so the page's other forms stay current; without HTMX, a redirect
+    either way, the outcome said in a message (the row is not a form of the page's own)."""
     meeting = access.get_meeting_for(request.user, pk, write=True)
     form = AttendanceForm(request.POST)
     status, error = 200, ""
@@ -227,37 +112,33 @@ def attendance_mark(request: HtmxHttpRequest, pk: int, member_pk: int) -> HttpRe
         try:
             _mark(meeting, member_pk, form)
         except ValidationError as e:
-            status, error = (409 if _is_stale(e) else 422), " ".join(e.messages)
+            status, error = (409 if is_stale(e) else 422), " ".join(e.messages)
     if not request.htmx:
         if error:
             messages.error(request, error)
         else:
             messages.success(request, _("Attendance saved."))
         return redirect("meetings:detail", meeting.pk)
-    meeting.refresh_from_db()
-    row = (
-        Attendance.objects.select_related("member")
-        .filter(meeting=meeting, member_id=member_pk)
-        .first()
-    )
+    page = Page(request, meeting.pk, whole=False, can_write=True)
+    row = next((r for r in page.roster if r.member_id == member_pk), None)
     if row is None:
         raise Http404
     context = {
-        "meeting": meeting,
+        "meeting": page.meeting,
         "r": row,
         "row_error": error,
         "row_stale": status == 409,
-        "presences": Attendance._meta.get_field("presence").choices,
+        "presences": PRESENCES,
         "can_write": True,
     }
     # The turnout above the table changes with the row: sent along, swapped out of band.
-    counts = Meeting.objects.prefetch_related("roster").get(pk=meeting.pk)
-    turnout = {"turnout": services.turnout(counts), "counted": services.counted_for_vote(counts)}
-    html = render_to_string("meetings/meeting_detail.html#row", context, request)
-    html += render_to_string("meetings/meeting_detail.html#turnout", {**turnout, "oob": True})
+    m = page.meeting
+    turnout = {"turnout": services.turnout(m), "counted": services.counted_for_vote(m)}
+    html = render_to_string(f"{PAGE}#row", context, request)
+    html += render_to_string(f"{PAGE}#turnout", {**turnout, "oob": True})
     response = HttpResponse(html, status=status)
     if status == 200:
-        response["X-Meeting-Version"] = str(meeting.version)
+        response["X-Meeting-Version"] = str(m.version)
     return response
 
 
@@ -270,18 +151,20 @@ def _mark(meeting: Meeting, member_pk: int, form: BaseForm) -> Attendance:
 
 @require_POST
 @login_required
-def guest_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _change(
+def guest_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_for(request.user, pk, write=True)
+    follows = follows_of(meeting)
+    return page_form(
         request,
-        pk,
-        form_name="guest_form",
-        make_form=lambda m: GuestForm(request.POST, follows=_follows(m)),
-        save=lambda m, f: services.guest_add(
-            meeting=m,
-            version=f.cleaned_data["version"],
-            name=f.cleaned_data["name"],
-            role=f.cleaned_data["role"],
-            follow=next((a for a in _follows(m) if a.pk == f.cleaned_data["follow"]), None),
+        meeting,
+        GuestForm(request.POST, follows=follows),
+        name="guest_form",
+        save=lambda d: services.guest_add(
+            meeting=meeting,
+            version=d["version"],
+            name=d["name"],
+            role=d["role"],
+            follow=next((a for a in follows if a.pk == d["follow"]), None),
         ),
         message=_("Guest added."),
     )
@@ -289,33 +172,31 @@ def guest_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def guest_remove(request: HttpRequest, pk: int, guest_pk: int) -> HttpResponse:
-    return _change(
+def guest_remove(request: HtmxHttpRequest, pk: int, guest_pk: int) -> HttpResponse:
+    meeting = access.get_meeting_for(request.user, pk, write=True)
+    return page_form(
         request,
-        pk,
-        form_name="action_form",
-        make_form=lambda m: VersionedForm(request.POST),
-        save=lambda m, f: services.guest_remove(meeting=m, guest_id=guest_pk, **f.cleaned_data),
+        meeting,
+        VersionedForm(request.POST),
+        name="action_form",
+        save=lambda d: services.guest_remove(meeting=meeting, guest_id=guest_pk, **d),
         message=_("Guest removed."),
     )
 
 
 @require_POST
 @login_required
-def vote_record(request: HttpRequest, pk: int) -> HttpResponse:
-    def make(meeting: Meeting) -> VoteForm:
-        present = meeting.roster.select_related("member").filter(presence="present")
-        return VoteForm(request.POST, voters=present)
-
-    return _change(
+def vote_record(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_for(request.user, pk, write=True)
+    present = meeting.roster.select_related("member").filter(presence="present")
+    form = VoteForm(request.POST, voters=present)
+    return page_form(
         request,
-        pk,
-        form_name="vote_form",
-        make_form=make,
-        save=lambda m, f: services.vote_record(
-            meeting=m,
-            version=f.cleaned_data["version"],
-            **f.vote_data(),  # type: ignore[attr-defined]
+        meeting,
+        form,
+        name="vote_form",
+        save=lambda d: services.vote_record(
+            meeting=meeting, version=d["version"], **form.vote_data()
         ),
         message=_("Vote recorded."),
     )
@@ -323,56 +204,49 @@ def vote_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def meeting_hold(request: HttpRequest, pk: int) -> HttpResponse:
-    def save(meeting: Meeting, form: BaseForm) -> Meeting:
-        d = form.cleaned_data
-        return services.meeting_hold(
+def meeting_hold(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_for(request.user, pk, write=True)
+    return page_form(
+        request,
+        meeting,
+        HoldForm(request.POST),
+        name="hold_form",
+        save=lambda d: services.meeting_hold(
             meeting=meeting,
             version=d["version"],
             started_at=aware(d["date"], d["started"]),
             ended_at=aware(d["date"], d["ended"]),
             resolution=d["resolution"],
-        )
-
-    return _change(
-        request,
-        pk,
-        form_name="hold_form",
-        make_form=lambda m: HoldForm(request.POST),
-        save=save,
+        ),
         message=_("Meeting recorded as held; the minutes are in draft."),
     )
 
 
 @require_POST
 @login_required
-def meeting_adopt(request: HttpRequest, pk: int) -> HttpResponse:
-    return _change(
+def meeting_adopt(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_for(request.user, pk, write=True)
+    return page_form(
         request,
-        pk,
-        form_name="action_form",
-        make_form=lambda m: VersionedForm(request.POST),
-        save=lambda m, f: services.meeting_adopt(meeting=m, actor=request.user, **f.cleaned_data),
+        meeting,
+        VersionedForm(request.POST),
+        name="action_form",
+        save=lambda d: services.meeting_adopt(meeting=meeting, actor=request.user, **d),
         message=_("Minutes adopted. They are now locked; corrections are recorded as amendments."),
     )
 
 
 @require_POST
 @login_required
-def meeting_amend(request: HttpRequest, pk: int) -> HttpResponse:
-    return _change(
+def meeting_amend(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_for(request.user, pk, write=True)
+    return page_form(
         request,
-        pk,
-        form_name="amend_form",
-        make_form=lambda m: AmendForm(request.POST),
-        save=lambda m, f: services.meeting_amend(
-            meeting=m, field="resolution", actor=request.user, **f.cleaned_data
+        meeting,
+        AmendForm(request.POST),
+        name="amend_form",
+        save=lambda d: services.meeting_amend(
+            meeting=meeting, field="resolution", actor=request.user, **d
         ),
         message=_("Amendment recorded beside the original."),
     )
-
-
-# The record of the meeting (biên bản) and its quality score -----------------------------------
-#
-# Each section of the record is its own template; an HTMX form gets its section back (409 when
-# stale, 422 when refused) with the meeting's new version in a header, like the roster rows.

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from chibo.core.forms import apply_validation_error
+from chibo.core.pages import HtmxHttpRequest
 from chibo.meetings import access
 from chibo.members.models import Member
 from chibo.org import access as org_access
@@ -21,45 +22,9 @@ from chibo.org.models import Kind as UnitKind
 
 from .. import prepare
 from ..forms import AgendaForm, DocumentForm, OfficersForm, ResolutionDraftForm, VersionedForm
-from ..models import AgendaTemplate, Meeting, MeetingDocument, Section, State
-from . import meeting as meeting_views
-from . import record as record_views
-
-
-def _prepare_context(
-    meeting: Meeting, people: list[tuple[int, str]], forms: dict, province_id: int | None = None
-) -> dict:
-    items, template = prepare.agenda_and_template(meeting, province_id)
-    v = {"version": meeting.version}
-    documents = list(
-        MeetingDocument.objects.filter(meeting=meeting)
-        .defer("content")
-        .select_related("agenda_item", "posted_by")
-    )
-    by_item: dict[int | None, list[MeetingDocument]] = {}
-    for doc in documents:
-        by_item.setdefault(doc.agenda_item_id, []).append(doc)
-    for item in items:
-        item.docs = by_item.get(item.pk, []) if item.pk else []  # type: ignore[attr-defined]
-    return {
-        "agenda": items,
-        "agenda_saved": bool(items) and items[0].pk is not None,
-        "agenda_template": template,
-        "sections": Section,
-        "documents": documents,
-        "meeting_documents": by_item.get(None, []),
-        "documents_timely": prepare.documents_timely(meeting) if documents else None,
-        "prepare_open": meeting.state not in (State.CANCELLED, State.ADOPTED),
-        "agenda_form": forms.get("agenda_form") or AgendaForm(initial=v, items=items),
-        "draft_form": forms.get("draft_form")
-        or ResolutionDraftForm(initial={**v, "resolution": meeting.resolution}),
-        "officers_form": forms.get("officers_form")
-        or OfficersForm(
-            initial={**v, "chair": meeting.chair_id, "minute_taker": meeting.minute_taker_id},
-            people=people,
-        ),
-        "document_form": forms.get("document_form") or DocumentForm(items=items),
-    }
+from ..models import AgendaTemplate, MeetingDocument, Section
+from .change import page_form
+from .page import people_of
 
 
 def _member(pk: int | None) -> Member | None:
@@ -68,17 +33,18 @@ def _member(pk: int | None) -> Member | None:
 
 @require_POST
 @login_required
-def officers_set(request: HttpRequest, pk: int) -> HttpResponse:
-    return meeting_views._change(
+def officers_set(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_for(request.user, pk, write=True)
+    return page_form(
         request,
-        pk,
-        form_name="officers_form",
-        make_form=lambda m: OfficersForm(request.POST, people=record_views._people_now(m)),
-        save=lambda m, f: prepare.officers_set(
-            meeting=m,
-            version=f.cleaned_data["version"],
-            chair=_member(f.cleaned_data["chair"]),
-            minute_taker=_member(f.cleaned_data["minute_taker"]),
+        meeting,
+        OfficersForm(request.POST, people=people_of(meeting)),
+        name="officers_form",
+        save=lambda d: prepare.officers_set(
+            meeting=meeting,
+            version=d["version"],
+            chair=_member(d["chair"]),
+            minute_taker=_member(d["minute_taker"]),
         ),
         message=_("Chair and minute-taker saved."),
     )
@@ -86,16 +52,16 @@ def officers_set(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def agenda_save(request: HttpRequest, pk: int) -> HttpResponse:
-    return meeting_views._change(
+def agenda_save(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_for(request.user, pk, write=True)
+    form = AgendaForm(request.POST, items=prepare.agenda_of(meeting))
+    return page_form(
         request,
-        pk,
-        form_name="agenda_form",
-        make_form=lambda m: AgendaForm(request.POST, items=prepare.agenda_of(m)),
-        save=lambda m, f: prepare.agenda_save(
-            meeting=m,
-            version=f.cleaned_data["version"],
-            changes=f.changes(),  # type: ignore[attr-defined]
+        meeting,
+        form,
+        name="agenda_form",
+        save=lambda d: prepare.agenda_save(
+            meeting=meeting, version=d["version"], changes=form.changes()
         ),
         message=_("Agenda saved."),
     )
@@ -103,27 +69,29 @@ def agenda_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def agenda_reset(request: HttpRequest, pk: int) -> HttpResponse:
-    return meeting_views._change(
+def agenda_reset(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_for(request.user, pk, write=True)
+    return page_form(
         request,
-        pk,
-        form_name="action_form",
-        make_form=lambda m: VersionedForm(request.POST),
-        save=lambda m, f: prepare.agenda_reset(meeting=m, **f.cleaned_data),
+        meeting,
+        VersionedForm(request.POST),
+        name="action_form",
+        save=lambda d: prepare.agenda_reset(meeting=meeting, **d),
         message=_("Agenda taken again from the template."),
     )
 
 
 @require_POST
 @login_required
-def resolution_draft(request: HttpRequest, pk: int) -> HttpResponse:
-    return meeting_views._change(
+def resolution_draft(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_for(request.user, pk, write=True)
+    return page_form(
         request,
-        pk,
-        form_name="draft_form",
-        make_form=lambda m: ResolutionDraftForm(request.POST),
-        save=lambda m, f: prepare.resolution_draft(
-            meeting=m, version=f.cleaned_data["version"], text=f.cleaned_data["resolution"]
+        meeting,
+        ResolutionDraftForm(request.POST),
+        name="draft_form",
+        save=lambda d: prepare.resolution_draft(
+            meeting=meeting, version=d["version"], text=d["resolution"]
         ),
         message=_("Draft resolution saved."),
     )
@@ -131,17 +99,19 @@ def resolution_draft(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def document_post(request: HttpRequest, pk: int) -> HttpResponse:
-    return meeting_views._change(
+def document_post(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_for(request.user, pk, write=True)
+    items = prepare.agenda_of(meeting)
+    return page_form(
         request,
-        pk,
-        form_name="document_form",
-        make_form=lambda m: DocumentForm(request.POST, request.FILES, items=prepare.agenda_of(m)),
-        save=lambda m, f: prepare.document_post(
-            meeting=m,
-            upload=f.cleaned_data["file"],
-            title=f.cleaned_data["title"],
-            item_order=f.cleaned_data["item"],
+        meeting,
+        DocumentForm(request.POST, request.FILES, items=items),
+        name="document_form",
+        save=lambda d: prepare.document_post(
+            meeting=meeting,
+            upload=d["file"],
+            title=d["title"],
+            item_order=d["item"],
             actor=request.user,
         ),
         message=_("Document posted; the cell's members are notified."),

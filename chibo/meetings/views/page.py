@@ -1,0 +1,176 @@
+"""The meeting page being built: what its sections share, each read at most once; and what the
+views bind their forms with (the people who may be named, the party groups, the followers)."""
+
+from collections.abc import Callable
+from functools import cached_property
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.forms import BaseForm
+from django.http import HttpRequest
+
+from chibo import rules
+from chibo.follow.models import FollowAssignment
+from chibo.meetings import access
+from chibo.members.models import Placement
+from chibo.org.models import Kind as UnitKind
+from chibo.org.models import OrgUnit
+
+from .. import quality as scoring
+from ..forms import QualityForm
+from ..models import (
+    Attendance,
+    DuesCollection,
+    Meeting,
+    Proposal,
+    Speech,
+    State,
+    Task,
+    TaskReview,
+)
+
+PAGE = "meetings/meeting_detail.html"
+PRESENCES = Attendance._meta.get_field("presence").choices
+
+People = list[tuple[int, str]]
+
+
+def people_of(meeting: Meeting, roster: list[Attendance] | None = None) -> People:
+    """Who may be named in the record: the roster, or before it is frozen, those placed in the
+    cell on the meeting day (as the services check)."""
+    if roster is None:
+        roster = list(meeting.roster.select_related("member"))
+    if roster:
+        return [(r.member_id, r.member.full_name) for r in roster]
+    rows = (
+        Placement.objects.active_on(meeting.day)
+        .filter(unit_id=meeting.cell_id)
+        .select_related("member")
+        .order_by("member__search_name", "member_id")
+    )
+    return list(dict.fromkeys((p.member_id, p.member.full_name) for p in rows))
+
+
+def groups_of(meeting: Meeting) -> People:
+    rows = OrgUnit.objects.filter(parent_id=meeting.cell_id, kind=UnitKind.PARTY_GROUP)
+    return [(g.pk, g.name) for g in rows.order_by("name", "pk")]
+
+
+def follows_of(meeting: Meeting) -> list[FollowAssignment]:
+    """The followers assigned to the cell on the meeting day, for the guest list."""
+    rows = FollowAssignment.objects.active_on(meeting.day).filter(cell_id=meeting.cell_id)
+    return list(rows.select_related("follower"))
+
+
+def scoring_rules(meeting: Meeting) -> rules.Rules | None:
+    """The rules of the meeting day, only for a meeting that is or was scored (held)."""
+    if meeting.state not in (State.HELD, State.ADOPTED):
+        return None
+    return rules.at(meeting.day, meeting.cell)
+
+
+def part_labels() -> dict[str, str]:
+    return {k: str(v) for k, v in scoring.PART_LABELS.items()}
+
+
+def quality_form(r: rules.Rules | None, data=None, **kw: Any) -> QualityForm:
+    parts = (r.quality_max if r else None) or {}
+    return QualityForm(data, parts=parts, labels=part_labels(), **kw)
+
+
+class Page:
+    """One meeting page being built: what its sections share, each read at most once.
+
+    `forms`: forms sent back with their errors, by their name in the context. `whole`: the
+    whole page is built; one query then says which parts of the record have rows, and the
+    page reads only those (its query count stays small and flat)."""
+
+    def __init__(
+        self,
+        request: HttpRequest,
+        pk: int,
+        *,
+        whole: bool,
+        forms: dict[str, BaseForm] | None = None,
+        can_write: bool | None = None,
+    ) -> None:
+        self.request = request
+        self.whole = whole
+        self.forms = forms or {}
+        if can_write is not None:
+            self.can_write = can_write
+        # Read again, not taken from the view: a change just saved moved the version.
+        self.meeting = Meeting.objects.select_related(
+            "cell", "prepares", "adopted_by", "chair", "minute_taker"
+        ).get(pk=pk)
+
+    @cached_property
+    def can_write(self) -> bool:
+        return access.can_write_meeting(self.request.user, self.meeting)
+
+    @cached_property
+    def roster(self) -> list[Attendance]:
+        # Onto the meeting itself: turnout, counts and the rating read meeting.roster.
+        rows = Attendance.objects.select_related("member")
+        prefetch_related_objects([self.meeting], Prefetch("roster", queryset=rows))
+        return list(self.meeting.roster.all())
+
+    @cached_property
+    def ancestors(self) -> list[OrgUnit]:
+        return list(self.meeting.cell.ancestors())
+
+    @cached_property
+    def province_id(self) -> int | None:
+        return next((u.pk for u in self.ancestors if u.kind == UnitKind.PROVINCE), None)
+
+    @cached_property
+    def people(self) -> People:
+        return people_of(self.meeting, self.roster)
+
+    @cached_property
+    def groups(self) -> People:
+        return groups_of(self.meeting) if self.has("groups") else []
+
+    @cached_property
+    def record_open(self) -> bool:
+        return self.meeting.state != State.CANCELLED and not self.meeting.locked
+
+    @cached_property
+    def filled(self) -> dict[str, bool]:
+        """Which parts of the record have rows (and whether the cell has party groups), in one
+        query: most meetings have few parts filled."""
+
+        def rows(model) -> Exists:
+            return Exists(model.objects.filter(meeting=OuterRef("pk")))
+
+        groups = OrgUnit.objects.filter(parent_id=OuterRef("cell_id"), kind=UnitKind.PARTY_GROUP)
+        models = {
+            "reviews": TaskReview,
+            "tasks": Task,
+            "speeches": Speech,
+            "dues": DuesCollection,
+            "proposals": Proposal,
+        }
+        flags = {f"has_{name}": rows(model) for name, model in models.items()}
+        row = (
+            Meeting.all_objects.filter(pk=self.meeting.pk)
+            .annotate(**flags, has_groups=Exists(groups))
+            .values(*flags, "has_groups")
+            .get()
+        )
+        return {key.removeprefix("has_"): bool(value) for key, value in row.items()}
+
+    def has(self, part: str) -> bool:
+        """Worth reading? One section alone just reads its rows."""
+        return self.filled[part] if self.whole else True
+
+    def form(self, name: str, shown: bool, make: Callable[[], BaseForm]) -> BaseForm | None:
+        """The form a section offers: the one sent back with its errors, else a new one; None
+        when the section does not offer it (a form not on the page is not built)."""
+        if not shown:
+            return None
+        return self.forms.get(name) or make()
+
+    @property
+    def version(self) -> dict[str, int]:
+        return {"version": self.meeting.version}
