@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from chibo.accounts.models import User
 from chibo.follow.models import FollowAssignment
-from chibo.meetings import prepare, services
+from chibo.meetings import services
 from chibo.meetings.models import Guest, Meeting, QualityScore, State
 from chibo.meetings.reminders import documents_posted
+from chibo.meetings.services import prepare
 from chibo.org.models import OrgUnit
 
 from .personas import COMMUNE, SECRETARY, VIEWER

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.core.forms import BootstrapForm, DateField
 
-from .models import Choice, Kind, Meeting, Outcome, Presence, VoteKind, VoteMethod
+from .models import Choice, Kind, Meeting, Outcome, Presence, Section, VoteKind, VoteMethod
+from .services.prepare import ItemChange
 
 
 class TimeField(forms.TimeField):
@@ -359,8 +360,6 @@ class AgendaForm(VersionedForm):
 
     def __init__(self, *args, items=(), **kwargs):
         super().__init__(*args, **kwargs)
-        from .models import Section
-
         count = len(items) + self.EXTRA
         if self.is_bound:
             count = max(count, self._bound_rows())
@@ -412,8 +411,6 @@ class AgendaForm(VersionedForm):
         ]
 
     def changes(self) -> list:
-        from .prepare import ItemChange
-
         out = []
         for n in range(self.row_count):
             c = self.cleaned_data

@@ -5,9 +5,9 @@ import datetime as dt
 from django.utils import timezone
 
 from chibo.development.models import OfficialReview, Outcome
-from chibo.meetings import record
 from chibo.meetings import services as ms
 from chibo.meetings.models import Kind, Meeting, Presence
+from chibo.meetings.services import record
 from chibo.members.models import EventKind, Member
 from chibo.members.services import event_create
 from chibo.org.models import OrgUnit

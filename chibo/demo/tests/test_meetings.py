@@ -11,7 +11,6 @@ from django.utils import timezone
 from chibo import rules
 from chibo.demo.personas import SECRETARY
 from chibo.demo.reset import demo_wipe
-from chibo.meetings import quality
 from chibo.meetings import services as s
 from chibo.meetings.compliance.compliance import compliance_report, parse_period
 from chibo.meetings.models import (
@@ -27,6 +26,7 @@ from chibo.meetings.models import (
     TaskStatus,
     Vote,
 )
+from chibo.meetings.services import quality
 from chibo.members.models import IN_PARTY, Member, Placement, PlacementKind, Status
 from chibo.org.models import CELL_KINDS, CellType, OrgUnit
 from chibo.rules.models import RuleVersion

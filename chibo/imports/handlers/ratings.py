@@ -6,9 +6,8 @@ import datetime as dt
 from django.utils.translation import gettext as _
 
 from chibo.core.formats import date, number, percent, ratio
-from chibo.meetings import quality
 from chibo.meetings.models import Meeting, Presence, QualityScore, State
-from chibo.meetings.services import _claim, _not_locked, turnout
+from chibo.meetings.services import check_not_locked, claim, quality, turnout
 
 from ..report import CREATE, UNCHANGED, UPDATE
 from ..sheets import PARTS, RATINGS
@@ -93,8 +92,8 @@ def _score(ctx: Context, meeting: Meeting, points: dict[str, int], total: int) -
         return
     # The total alone: the office's book kept no parts. `quality_score_set` takes every
     # part, so the score is written here, with the same checks and claim on the meeting.
-    _claim(meeting, meeting.version)
-    _not_locked(meeting)
+    claim(meeting, meeting.version)
+    check_not_locked(meeting)
     if meeting.state != State.HELD:
         fail(_("Only a held meeting is scored."), "total")
     QualityScore.objects.update_or_create(

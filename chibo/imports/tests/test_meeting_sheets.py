@@ -11,8 +11,8 @@ from chibo.imports.cells import CellError, read_cell
 from chibo.imports.services import import_commit
 from chibo.imports.sheets import ATTENDANCE, MEETINGS, PARTS, RATINGS, sheet_named
 from chibo.imports.template import template_workbook
-from chibo.meetings import quality
 from chibo.meetings.models import Meeting, QualityScore, State
+from chibo.meetings.services import quality
 
 from .helpers import messages
 from .meeting_helpers import history_book

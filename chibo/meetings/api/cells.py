@@ -19,8 +19,9 @@ from chibo.meetings import access
 from chibo.org import access as org_access
 from chibo.org.models import OrgUnit
 
-from .. import quality, services
+from .. import services
 from ..models import Meeting, Rating, Schedule
+from ..services import quality
 from .common import MeetingOut, TimeOfDay
 
 

@@ -19,8 +19,8 @@ from chibo.members.models import Member
 from chibo.org import access as org_access
 from chibo.org.models import Kind as UnitKind
 
-from .. import prepare
 from ..models import AgendaTemplate, Meeting, MeetingDocument, Section
+from ..services import prepare
 from ..views.prepare import document_response
 from .common import Versioned, versioned, writable
 

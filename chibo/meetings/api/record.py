@@ -19,7 +19,6 @@ from chibo.core.api import InSchema, Page
 from chibo.members.models import Member
 from chibo.org.models import OrgUnit
 
-from .. import record
 from ..models import (
     DuesCollection,
     Meeting,
@@ -30,6 +29,7 @@ from ..models import (
     TaskReview,
     TaskStatus,
 )
+from ..services import record
 from .common import Month, get_record_for, versioned, with_version, writable
 
 # Input ----------------------------------------------------------------------------------------

@@ -14,8 +14,8 @@ from chibo import rules
 from chibo.accounts.authentication import user_of
 from chibo.core.api import InSchema
 
-from .. import quality
 from ..models import Meeting, QualityScore, Rating
+from ..services import quality
 from .common import get_record_for, versioned, writable
 
 

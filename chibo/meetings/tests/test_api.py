@@ -371,7 +371,7 @@ def test_check_in(world, cast, client_for, meeting):
 
 
 def test_tasks_and_proposals(world, cast, client_for, meeting):
-    from chibo.meetings import record
+    from chibo.meetings.services import record
 
     record.task_create(
         meeting=meeting,

@@ -9,9 +9,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from chibo.meetings import quality as q
 from chibo.meetings import services as s
 from chibo.meetings.models import Kind, Meeting, Schedule
+from chibo.meetings.services import quality as q
 from chibo.testing.api import call
 
 MAX = {"preparation": 15, "attendance": 20, "conduct": 45, "closing": 20}

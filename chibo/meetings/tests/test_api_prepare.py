@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from chibo.meetings import prepare
 from chibo.meetings import services as s
 from chibo.meetings.models import AgendaTemplate, Kind, MeetingDocument
+from chibo.meetings.services import prepare
 from chibo.meetings.tests.test_views import DAY, at
 from chibo.testing.api import EN, call
 

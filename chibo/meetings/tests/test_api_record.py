@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from chibo.accounts.services import token_issue
 from chibo.follow import services as fs
-from chibo.meetings import record as r
 from chibo.meetings import services as s
 from chibo.meetings.models import (
     Amendment,
@@ -31,6 +30,7 @@ from chibo.meetings.models import (
     TaskStatus,
     Vote,
 )
+from chibo.meetings.services import record as r
 from chibo.org.models import Kind as UnitKind
 from chibo.testing import factories as f
 from chibo.testing.api import call

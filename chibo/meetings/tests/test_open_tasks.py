@@ -2,9 +2,9 @@
 
 import datetime as dt
 
-from chibo.meetings import record
 from chibo.meetings.models import Outcome as TaskOutcome
 from chibo.meetings.queries import open_tasks
+from chibo.meetings.services import record
 from chibo.org.models import Kind as UnitKind
 from chibo.testing import factories as f
 from chibo.testing.deadlines import held, task

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chibo import rules
-from chibo.meetings import record as r
 from chibo.meetings import services as s
 from chibo.meetings.models import Kind, Meeting, Speech
+from chibo.meetings.services import record as r
 from chibo.testing import factories as f
 
 DAY = dt.date(2026, 12, 10)

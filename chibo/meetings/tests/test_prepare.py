@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from chibo.accounts.models import Role
-from chibo.meetings import prepare
 from chibo.meetings import reminders as NoticeKind
 from chibo.meetings import services as s
 from chibo.meetings.models import AgendaItem, AgendaTemplate, Kind, MeetingDocument, Section
-from chibo.meetings.prepare import ItemChange
+from chibo.meetings.services import prepare
+from chibo.meetings.services.prepare import ItemChange
 from chibo.meetings.tests.test_views import DAY, _all_present, at, en, frozen, url  # noqa: F401
 from chibo.members.models import PlacementKind
 from chibo.members.services import placement_create

@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
 from chibo import rules
-from chibo.meetings import quality as q
 from chibo.meetings import services as s
 from chibo.meetings.models import Guest, Kind, Meeting, Presence, QualityScore, Rating
+from chibo.meetings.services import quality as q
 from chibo.org.models import Kind as UnitKind
 from chibo.rules.models import RuleVersion
 from chibo.testing import factories as f

@@ -4,7 +4,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
-from chibo.meetings import record as r
 from chibo.meetings import services as s
 from chibo.meetings.models import (
     DuesCollection,
@@ -16,6 +15,7 @@ from chibo.meetings.models import (
     Task,
     TaskStatus,
 )
+from chibo.meetings.services import record as r
 from chibo.org.models import Kind as UnitKind
 from chibo.testing import factories as f
 

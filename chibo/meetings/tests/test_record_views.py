@@ -11,8 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chibo import rules
-from chibo.meetings import quality as q
-from chibo.meetings import record as r
 from chibo.meetings import services as s
 from chibo.meetings.models import (
     DuesCollection,
@@ -27,6 +25,8 @@ from chibo.meetings.models import (
     Task,
     TaskStatus,
 )
+from chibo.meetings.services import quality as q
+from chibo.meetings.services import record as r
 from chibo.org.models import Kind as UnitKind
 from chibo.testing import factories as f
 

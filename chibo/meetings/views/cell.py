@@ -18,7 +18,7 @@ from chibo.core.pages import form_page
 from chibo.meetings import access
 from chibo.org import access as org_access
 
-from .. import quality, services
+from .. import services
 from ..forms import (
     CheckInForm,
     MeetingCreateForm,
@@ -30,6 +30,7 @@ from ..models import (
     Schedule,
     State,
 )
+from ..services import quality
 
 # The cell's meetings --------------------------------------------------------------------------
 

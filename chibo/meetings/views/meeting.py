@@ -32,7 +32,7 @@ from ..forms import (
     aware,
 )
 from ..models import Attendance, Meeting
-from ..prepare import agenda_of
+from ..services.prepare import agenda_of
 from .change import page_form
 from .page import PAGE, PRESENCES, Page, follows_of
 from .sections import page_context

@@ -16,7 +16,6 @@ from chibo.members.models import Placement
 from chibo.org.models import Kind as UnitKind
 from chibo.org.models import OrgUnit
 
-from .. import quality as scoring
 from ..forms import QualityForm
 from ..models import (
     Attendance,
@@ -28,6 +27,7 @@ from ..models import (
     Task,
     TaskReview,
 )
+from ..services import quality as scoring
 
 PAGE = "meetings/meeting_detail.html"
 PRESENCES = Attendance._meta.get_field("presence").choices

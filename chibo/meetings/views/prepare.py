@@ -20,9 +20,16 @@ from chibo.members.models import Member
 from chibo.org import access as org_access
 from chibo.org.models import Kind as UnitKind
 
-from .. import prepare
-from ..forms import AgendaForm, DocumentForm, OfficersForm, ResolutionDraftForm, VersionedForm
+from ..forms import (
+    AgendaForm,
+    AgendaTemplateForm,
+    DocumentForm,
+    OfficersForm,
+    ResolutionDraftForm,
+    VersionedForm,
+)
 from ..models import AgendaTemplate, MeetingDocument, Section
+from ..services import prepare
 from .change import page_form
 from .page import people_of
 
@@ -168,8 +175,6 @@ def _items_from_text(data: dict[str, str]) -> list[dict]:
 @login_required
 def agenda_templates(request: HttpRequest, pk: int) -> HttpResponse:
     """The templates in force for a province over time; its office adds a new version."""
-    from ..forms import AgendaTemplateForm
-
     province = org_access.get_unit_for(request.user, pk)
     if province.kind != UnitKind.PROVINCE:
         raise PermissionDenied

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 from chibo.core.pages import HtmxHttpRequest
 from chibo.meetings import access
 
-from .. import quality, record
 from ..forms import (
     AnswerForm,
     DuesForm,
@@ -24,6 +23,7 @@ from ..forms import (
     TaskReviewForm,
 )
 from ..models import Meeting, Proposal, State, Task
+from ..services import quality, record
 from .change import page_form
 from .page import PAGE, Page, groups_of, people_of, quality_form, scoring_rules
 from .sections import section_context

@@ -11,8 +11,6 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from .. import prepare as preparing
-from .. import quality as scoring
 from .. import services
 from ..forms import (
     AgendaForm,
@@ -31,6 +29,8 @@ from ..forms import (
     VoteForm,
 )
 from ..models import MeetingDocument, Outcome, QualityScore, State
+from ..services import prepare as preparing
+from ..services import quality as scoring
 from .page import PRESENCES, Page, follows_of, part_labels, quality_form, scoring_rules
 
 

@@ -17,11 +17,12 @@ from chibo import rules
 from chibo.members.models import IN_PARTY, Member, Placement, PlacementKind, Status
 from chibo.org.models import OrgUnit
 
-from .models import (
+from ..models import (
     Amendment,
     Attendance,
     Ballot,
     Choice,
+    Guest,
     Kind,
     Meeting,
     Presence,
@@ -31,12 +32,12 @@ from .models import (
     VoteKind,
     VoteMethod,
 )
-from .reminders import meeting_changed
+from ..reminders import meeting_changed
 
 AMENDABLE = {"resolution"}
 
 
-def _claim(meeting: Meeting, version: int) -> Meeting:
+def claim(meeting: Meeting, version: int) -> Meeting:
     """Lock the meeting row for this change, or refuse if it moved on since `version`."""
     updated = Meeting.objects.filter(pk=meeting.pk, version=version).update(
         version=F("version") + 1
@@ -51,7 +52,7 @@ def _claim(meeting: Meeting, version: int) -> Meeting:
     return meeting
 
 
-def _not_locked(meeting: Meeting) -> None:
+def check_not_locked(meeting: Meeting) -> None:
     if meeting.locked:
         raise ValidationError(
             _("The minutes of this meeting are adopted and locked; record an amendment instead."),
@@ -142,7 +143,7 @@ def meeting_create(
 def meeting_move(
     *, meeting: Meeting, version: int, planned_at: dt.datetime, reason: str
 ) -> Meeting:
-    _claim(meeting, version)
+    claim(meeting, version)
     if meeting.state != State.PLANNED:
         raise ValidationError(_("Only a planned meeting can be moved."))
     if not reason.strip():
@@ -156,7 +157,7 @@ def meeting_move(
 
 @transaction.atomic
 def meeting_cancel(*, meeting: Meeting, version: int, reason: str) -> Meeting:
-    _claim(meeting, version)
+    claim(meeting, version)
     if meeting.state != State.PLANNED:
         raise ValidationError(_("Only a planned meeting can be cancelled."))
     if not reason.strip():
@@ -183,8 +184,8 @@ def roster_freeze(*, meeting: Meeting, version: int) -> list[Attendance]:
     """Freeze the roster from the placements on the meeting day: members officially placed in
     the cell (official, probationary; exempt or away on temporary transfer noted) and members
     temporarily placed here from other cells. Done once; later placements do not change it."""
-    _claim(meeting, version)
-    _not_locked(meeting)
+    claim(meeting, version)
+    check_not_locked(meeting)
     if meeting.roster.exists():
         raise ValidationError(_("The roster of this meeting is already frozen."))
     day = meeting.day
@@ -235,8 +236,8 @@ def attendance_mark(
     late: bool = False,
     left_early: bool = False,
 ) -> Attendance:
-    _claim(meeting, version)
-    _not_locked(meeting)
+    claim(meeting, version)
+    check_not_locked(meeting)
     row = Attendance.objects.filter(meeting=meeting, member=member).first()
     if row is None:
         raise ValidationError({"member": _("This member is not on the meeting's roster.")})
@@ -256,7 +257,7 @@ def attendance_mark(
 def attendance_check_in(*, meeting: Meeting, member: Member, code: str) -> Attendance:
     """A member marks themself present with the code the secretary shows at the meeting."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    _not_locked(meeting)
+    check_not_locked(meeting)
     if not meeting.checkin_code or not secrets.compare_digest(meeting.checkin_code, code.strip()):
         raise ValidationError({"code": _("That code is not this meeting's code.")})
     row = Attendance.objects.filter(meeting=meeting, member=member).first()
@@ -342,8 +343,8 @@ def vote_record(
 ) -> Vote:
     """Record a vote. By show of hands the counts are given; by name, each member's ballot,
     of which only official members present are counted."""
-    _claim(meeting, version)
-    _not_locked(meeting)
+    claim(meeting, version)
+    check_not_locked(meeting)
     if meeting.state == State.CANCELLED:
         raise ValidationError(_("This meeting was cancelled."))
     roster = {r.member_id: r for r in meeting.roster.all()}
@@ -408,8 +409,8 @@ def meeting_hold(
     ended_at: dt.datetime,
     resolution: str = "",
 ) -> Meeting:
-    _claim(meeting, version)
-    _not_locked(meeting)
+    claim(meeting, version)
+    check_not_locked(meeting)
     if meeting.state == State.CANCELLED:
         raise ValidationError(_("This meeting was cancelled."))
     if ended_at <= started_at:
@@ -439,7 +440,7 @@ def long_enough(meeting: Meeting) -> bool | None:
 @transaction.atomic
 def meeting_adopt(*, meeting: Meeting, version: int, actor) -> Meeting:
     """The minutes are read back and adopted at the meeting: from now on they are locked."""
-    _claim(meeting, version)
+    claim(meeting, version)
     if meeting.state != State.HELD:
         raise ValidationError(_("Only the minutes of a held meeting can be adopted."))
     if meeting.roster.filter(presence="").exists():
@@ -460,7 +461,7 @@ def meeting_record_adopted(*, meeting: Meeting, version: int, actor) -> Meeting:
     """Minutes adopted in the past, brought in from the paper book or a workbook: their vote
     is not on record, so none is asked for; attendance must still be complete. Adopted at the
     end of the meeting, by whoever recorded it."""
-    _claim(meeting, version)
+    claim(meeting, version)
     if meeting.state != State.HELD or meeting.ended_at is None:
         raise ValidationError(_("Only the minutes of a held meeting can be adopted."))
     if meeting.roster.filter(presence="").exists():
@@ -475,7 +476,7 @@ def meeting_amend(
     *, meeting: Meeting, version: int, field: str, value: str, reason: str, actor
 ) -> Amendment:
     """Correct adopted minutes: the change is recorded beside the original, with who and why."""
-    _claim(meeting, version)
+    claim(meeting, version)
     if meeting.state != State.ADOPTED:
         raise ValidationError(_("Only adopted minutes are amended; edit the draft instead."))
     if field not in AMENDABLE:
@@ -506,10 +507,8 @@ def guest_add(
 ):
     """A guest by name and role; or the superior follower assigned to the cell on the meeting
     day (`follow`), named from their account, who may then confirm the meeting's score."""
-    from .models import Guest
-
-    _claim(meeting, version)
-    _not_locked(meeting)
+    claim(meeting, version)
+    check_not_locked(meeting)
     if follow is not None:
         if follow.cell_id != meeting.cell_id or not (
             follow.start <= meeting.day and (follow.end is None or follow.end > meeting.day)
@@ -534,8 +533,8 @@ def guest_add(
 
 @transaction.atomic
 def guest_remove(*, meeting: Meeting, version: int, guest_id: int) -> None:
-    _claim(meeting, version)
-    _not_locked(meeting)
+    claim(meeting, version)
+    check_not_locked(meeting)
     deleted, _rows = meeting.guests.filter(pk=guest_id).delete()
     if not deleted:
         raise ValidationError(_("This guest is not on the meeting's list."))

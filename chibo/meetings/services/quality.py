@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy
 from chibo import rules
 from chibo.org.models import OrgUnit
 
-from .models import Kind, Meeting, Presence, QualityScore, Rating, State
-from .services import _claim, _not_locked, turnout
+from ..models import Kind, Meeting, Presence, QualityScore, Rating, State
+from .meetings import check_not_locked, claim, turnout
 
 # Labels of the parts of the national checklist; a province's own part keeps its key as label.
 PART_LABELS = {
@@ -64,8 +64,8 @@ def quality_score_set(*, meeting: Meeting, version: int, points: dict, actor) ->
     """Score a held meeting, part by part, on the checklist in force on its day. The score is
     part of the minutes, so it is given before they are adopted; changing it clears an earlier
     confirmation, which was of other numbers."""
-    _claim(meeting, version)
-    _not_locked(meeting)
+    claim(meeting, version)
+    check_not_locked(meeting)
     if meeting.state != State.HELD:
         raise ValidationError(_("Only a held meeting is scored."))
     r = _scoring_rules(meeting.day, meeting.cell)

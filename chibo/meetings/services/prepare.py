@@ -18,9 +18,9 @@ from chibo.members.models import Member
 from chibo.org.models import Kind as UnitKind
 from chibo.org.models import OrgUnit
 
-from .models import AgendaItem, AgendaTemplate, Meeting, MeetingDocument, Section, State
-from .record import _member_of_cell, _open_for_record
-from .reminders import documents_posted
+from ..models import AgendaItem, AgendaTemplate, Meeting, MeetingDocument, Section, State
+from ..reminders import documents_posted
+from .record import check_member_of_cell, check_open_for_record
 
 SECTIONS = [s.value for s in Section]
 MAX_ITEMS = 40
@@ -152,7 +152,7 @@ def agenda_save(*, meeting: Meeting, version: int, changes: list[ItemChange]) ->
     """Save the agenda as the rows given, in their order. While the agenda is still the
     template's, the rows replace it; once saved, items not named are kept after the rows.
     A removed item's documents stay, unlinked."""
-    _open_for_record(meeting, version)
+    check_open_for_record(meeting, version)
     existing = {i.pk: i for i in meeting.agenda.all()}
     unknown = [c.pk for c in changes if c.pk is not None and c.pk not in existing]
     if unknown:
@@ -186,7 +186,7 @@ def agenda_save(*, meeting: Meeting, version: int, changes: list[ItemChange]) ->
 @transaction.atomic
 def agenda_reset(*, meeting: Meeting, version: int) -> list[AgendaItem]:
     """Back to the template in force on the meeting day (documents stay, unlinked)."""
-    _open_for_record(meeting, version)
+    check_open_for_record(meeting, version)
     meeting.agenda.all().delete()
     return agenda_of(meeting)
 
@@ -197,7 +197,7 @@ def agenda_reset(*, meeting: Meeting, version: int) -> list[AgendaItem]:
 @transaction.atomic
 def resolution_draft(*, meeting: Meeting, version: int, text: str) -> Meeting:
     """The committee drafts the resolution before the meeting; it is edited during it."""
-    _open_for_record(meeting, version)
+    check_open_for_record(meeting, version)
     meeting.resolution = text.strip()
     meeting.save(update_fields=["resolution"])
     return meeting
@@ -208,9 +208,9 @@ def officers_set(
     *, meeting: Meeting, version: int, chair: Member | None, minute_taker: Member | None
 ) -> Meeting:
     """Who chairs and who takes the minutes: members of the cell on the meeting day."""
-    _open_for_record(meeting, version)
-    _member_of_cell(meeting, chair, "chair")
-    _member_of_cell(meeting, minute_taker, "minute_taker")
+    check_open_for_record(meeting, version)
+    check_member_of_cell(meeting, chair, "chair")
+    check_member_of_cell(meeting, minute_taker, "minute_taker")
     meeting.chair, meeting.minute_taker = chair, minute_taker
     meeting.save(update_fields=["chair", "minute_taker"])
     return meeting

@@ -1,6 +1,6 @@
 """Writes to the record of a meeting (biên bản): speeches, dues collected, tasks given and the
 review of earlier ones, proposals. Each write is atomic; each that changes the meeting's record
-names the version the person saw (`_claim`) and is refused once the minutes are adopted."""
+names the version the person saw (`claim`) and is refused once the minutes are adopted."""
 
 import datetime as dt
 
@@ -14,7 +14,7 @@ from chibo.members.models import Member, Placement
 from chibo.org.models import Kind as UnitKind
 from chibo.org.models import OrgUnit
 
-from .models import (
+from ..models import (
     DuesCollection,
     Meeting,
     Outcome,
@@ -25,7 +25,7 @@ from .models import (
     TaskReview,
     TaskStatus,
 )
-from .services import _claim, _not_locked
+from .meetings import check_not_locked, claim
 
 # A review outcome closes the task with the matching status; "carried" keeps it open.
 STATUS_OF = {
@@ -36,9 +36,9 @@ STATUS_OF = {
 }
 
 
-def _open_for_record(meeting: Meeting, version: int) -> Meeting:
-    _claim(meeting, version)
-    _not_locked(meeting)
+def check_open_for_record(meeting: Meeting, version: int) -> Meeting:
+    claim(meeting, version)
+    check_not_locked(meeting)
     if meeting.state == State.CANCELLED:
         raise ValidationError(_("This meeting was cancelled."))
     return meeting
@@ -56,7 +56,7 @@ def _in_cell(meeting: Meeting, member: Member) -> bool:
     )
 
 
-def _member_of_cell(meeting: Meeting, member: Member | None, field: str) -> None:
+def check_member_of_cell(meeting: Meeting, member: Member | None, field: str) -> None:
     if member is not None and not _in_cell(meeting, member):
         raise ValidationError({field: _("This member is not in the cell on the meeting day.")})
 
@@ -69,7 +69,7 @@ def speech_add(
     *, meeting: Meeting, version: int, summary: str, member: Member | None = None, speaker: str = ""
 ) -> Speech:
     """Record who spoke and what they said, in order; a member, or a guest named in text."""
-    _open_for_record(meeting, version)
+    check_open_for_record(meeting, version)
     speaker = speaker.strip()
     if (member is None) == (not speaker):
         raise ValidationError(
@@ -77,7 +77,7 @@ def speech_add(
         )
     if not summary.strip():
         raise ValidationError({"summary": _("Summarise what was said.")})
-    _member_of_cell(meeting, member, "member")
+    check_member_of_cell(meeting, member, "member")
     last = meeting.speeches.aggregate(n=Max("order"))["n"] or 0
     return Speech.objects.create(
         meeting=meeting, member=member, speaker=speaker, summary=summary.strip(), order=last + 1
@@ -100,12 +100,12 @@ def dues_record(
     """Record the dues a member paid at the meeting for `month` (any day of it). Recording the
     same member and month again at this meeting corrects the row; a month already collected
     at another meeting is refused."""
-    _open_for_record(meeting, version)
+    check_open_for_record(meeting, version)
     if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
         raise ValidationError({"amount": _("Give the amount in đồng, a whole number from 0.")})
     if collected and amount == 0:
         raise ValidationError({"amount": _("Dues collected cannot be 0 đồng.")})
-    _member_of_cell(meeting, member, "member")
+    check_member_of_cell(meeting, member, "member")
     month = month.replace(day=1)
     if (
         collected
@@ -142,7 +142,7 @@ def task_create(
     group: OrgUnit | None = None,
 ) -> Task:
     """Give a task at the meeting, to exactly one named member or one party group of the cell."""
-    _open_for_record(meeting, version)
+    check_open_for_record(meeting, version)
     if (member is None) == (group is None):
         raise ValidationError(
             {"member": _("Give the task to exactly one member or one party group.")}
@@ -151,7 +151,7 @@ def task_create(
         raise ValidationError({"text": _("Describe the task.")})
     if due_on < meeting.day:
         raise ValidationError({"due_on": _("The task cannot be due before the meeting.")})
-    _member_of_cell(meeting, member, "member")
+    check_member_of_cell(meeting, member, "member")
     if group is not None and (
         group.kind != UnitKind.PARTY_GROUP or group.parent_id != meeting.cell_id
     ):
@@ -180,7 +180,7 @@ def tasks_carry_over(*, meeting: Meeting) -> list[TaskReview]:
     It takes no version: it only adds "carried" review rows nobody has edited, so it cannot
     overwrite anyone's work; the meeting row is locked so two runs do not race."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    _not_locked(meeting)
+    check_not_locked(meeting)
     if meeting.state == State.CANCELLED:
         raise ValidationError(_("This meeting was cancelled."))
     reviewed = meeting.task_reviews.values("task_id")
@@ -207,7 +207,7 @@ def task_review(
     """Record this meeting's review of a task given at an earlier meeting: done, done late,
     dropped (with the reason), or carried over to the next meeting. The task's status follows
     its latest review."""
-    _open_for_record(meeting, version)
+    check_open_for_record(meeting, version)
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": _("Unknown outcome.")})
     task = Task.objects.select_for_update().get(pk=task.pk)
@@ -246,7 +246,7 @@ def proposal_add(
     source: str = "",
 ) -> Proposal:
     """Record a proposal raised at the meeting, by a member or from the public (say who)."""
-    _open_for_record(meeting, version)
+    check_open_for_record(meeting, version)
     source = source.strip()
     if (member is None) == (not source):
         raise ValidationError(
@@ -256,7 +256,7 @@ def proposal_add(
         raise ValidationError({"text": _("Write the proposal.")})
     if not addressed_to.strip():
         raise ValidationError({"addressed_to": _("Say to whom the proposal is addressed.")})
-    _member_of_cell(meeting, member, "member")
+    check_member_of_cell(meeting, member, "member")
     return Proposal.objects.create(
         meeting=meeting,
         text=text.strip(),
