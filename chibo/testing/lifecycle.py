@@ -1,6 +1,7 @@
-"""Workbooks of member histories (candidates, events, reviews, transfers, badges) and what the
+"""Workbooks of member histories (candidates, events, reviews, transfers) and what the
 database holds, for the import tests of the apps whose sheets they fill (members,
-development, badges)."""
+development, badges). The snapshot counts badge awards too: a refused history writes
+nothing at all."""
 
 import datetime as dt
 from typing import Any
@@ -64,14 +65,6 @@ TRANSFER_HEAD = [
     "Ngày chuyển đi",
     "Ngày tiếp nhận",
     "Tạm thời đến ngày",
-]
-BADGE_HEAD = [
-    "Mã hồ sơ đảng viên",
-    "Huy hiệu (năm tuổi Đảng)",
-    "Đợt trao tặng",
-    "Số quyết định",
-    "Ngày quyết định",
-    "Xét sớm",
 ]
 MEMBER_HEAD = [
     "Mã hồ sơ",

@@ -14,7 +14,6 @@ from chibo.badges.models import BadgeAward, Early
 from chibo.core.sheets import CREATE, UNCHANGED
 from chibo.imports.template import template_workbook
 from chibo.testing.lifecycle import (
-    BADGE_HEAD,
     EVENT_HEAD,
     MEMBER_HEAD,
     commit,
@@ -25,6 +24,15 @@ from chibo.testing.lifecycle import (
 from chibo.testing.workbooks import messages
 
 D = dt.date
+# The badges sheet's header row (the template's).
+BADGE_HEAD = [
+    "Mã hồ sơ đảng viên",
+    "Huy hiệu (năm tuổi Đảng)",
+    "Đợt trao tặng",
+    "Số quyết định",
+    "Ngày quyết định",
+    "Xét sớm",
+]
 
 
 @pytest.fixture(autouse=True)
