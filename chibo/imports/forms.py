@@ -9,8 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chibo.core.forms import BootstrapForm
-
-from .sheets import SHEETS
+from chibo.core.sheets import sheets
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -38,7 +37,7 @@ class UploadForm(BootstrapForm):
         super().__init__(*args, **kwargs)
         self.fields["uploads"].help_text = _(
             "One .xlsx workbook, or CSV files named %(files)s."
-        ) % {"files": ", ".join(f"{s.key}.csv" for s in SHEETS)}
+        ) % {"files": ", ".join(f"{s.key}.csv" for s in sheets())}
 
     def clean_uploads(self) -> list[tuple[str, bytes]]:
         uploads: list[UploadedFile] = self.cleaned_data["uploads"]

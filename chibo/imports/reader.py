@@ -16,10 +16,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from chibo.core.search import fold
+from chibo.core.sheets import Sheet, match_headers, sheet_named, sheets, text
 
-from .cells import text
 from .report import Problem
-from .sheets import INSTRUCTIONS_TITLE, SHEETS, Sheet, match_headers, sheet_named
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls and .doc
@@ -27,6 +26,7 @@ MAX_ROWS = 20_000  # per sheet: far above any cell or commune, far below a runaw
 HEADER_SEARCH = 10  # how many rows a title block above the header may take
 # A few MB of zip can unpack to gigabytes; real workbooks of 20,000 rows stay far below this.
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024
+INSTRUCTIONS_TITLE = "Hướng dẫn"  # the template's first sheet, skipped on reading
 
 
 @dataclass
@@ -52,7 +52,7 @@ def read_files(files: list[tuple[str, bytes]]) -> Book:
         book.problems.append(
             Problem(
                 _("No sheet of the import template was found. Expected sheets: %(names)s.")
-                % {"names": ", ".join(f"{s.title} ({s.key})" for s in SHEETS)}
+                % {"names": ", ".join(f"{s.title} ({s.key})" for s in sheets())}
             )
         )
     return book
@@ -172,7 +172,7 @@ def _read_csv(book: Book, name: str, content: bytes) -> None:
         book.problems.append(
             Problem(
                 _("%(name)s: cannot tell which sheet this is. Name the file %(names)s.")
-                % {"name": name, "names": ", ".join(f"{s.key}.csv" for s in SHEETS)}
+                % {"name": name, "names": ", ".join(f"{s.key}.csv" for s in sheets())}
             )
         )
         return

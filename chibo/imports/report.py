@@ -5,8 +5,21 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
-STATUSES = (CREATE, UPDATE, UNCHANGED, ERROR)
+from chibo.core.sheets import CREATE, ERROR, STATUSES, UNCHANGED, UPDATE
+
+# The statuses a row may come to are the framework's (the handlers return them).
+__all__ = [
+    "CREATE",
+    "ERROR",
+    "STATUSES",
+    "UNCHANGED",
+    "UPDATE",
+    "Change",
+    "Problem",
+    "Report",
+    "Row",
+    "SheetResult",
+]
 
 
 @dataclass

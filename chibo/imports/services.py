@@ -19,13 +19,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
-from .cells import CellError, read_cell, text
-from .handlers import HANDLERS, Context, Handler, Parsed, RowError
-from .handlers.base import Key, show
+from chibo.core.sheets import (
+    CellError,
+    Column,
+    Context,
+    Handler,
+    Key,
+    Parsed,
+    RowError,
+    handlers,
+    match_headers,
+    read_cell,
+    show,
+    text,
+)
+
 from .models import ImportJob
 from .reader import RawSheet, bundle, read_files
 from .report import ERROR, Change, Problem, Report, Row, SheetResult
-from .sheets import SHEETS, Column, match_headers
 
 Files = list[tuple[str, bytes]]
 
@@ -81,10 +92,9 @@ def _run(*, user, files: Files, write: bool) -> Report:
     ctx = Context(user=user)
     with _history_user(user), transaction.atomic():
         finishing: list[tuple[Handler, dict[Key, Row], dict[str, str]]] = []
-        for sheet in SHEETS:
-            raw = book.sheets.get(sheet.key)
+        for handler in handlers():
+            raw = book.sheets.get(handler.sheet.key)
             if raw is not None:
-                handler = HANDLERS[sheet.key]
                 result, by_key, shown = _process(ctx, handler, raw)
                 report.sheets.append(result)
                 if handler.finish is not None:

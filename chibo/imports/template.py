@@ -12,7 +12,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .sheets import DATE, INSTRUCTIONS_TITLE, NUMBER, SHEETS, TIME, Column, Sheet
+from chibo.core.sheets import DATE, NUMBER, TIME, Column, Sheet, sheets
+
+from .reader import INSTRUCTIONS_TITLE
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="A4161A")  # the navbar's red
@@ -24,8 +26,9 @@ def template_workbook() -> bytes:
     wb = Workbook()
     guide = wb.active
     guide.title = INSTRUCTIONS_TITLE
-    _write_guide(guide)
-    for sheet in SHEETS:
+    in_order = sheets()
+    _write_guide(guide, in_order)
+    for sheet in in_order:
         _write_sheet(wb.create_sheet(sheet.title), sheet)
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -71,7 +74,7 @@ def _write_sheet(ws: Worksheet, sheet: Sheet) -> None:
     ws.freeze_panes = "A2"
 
 
-def _write_guide(ws: Worksheet) -> None:
+def _write_guide(ws: Worksheet, in_order: list[Sheet]) -> None:
     ws.append([_("Chibo import template")])
     ws["A1"].font = Font(bold=True, size=14)
     for line in (
@@ -86,29 +89,19 @@ def _write_guide(ws: Worksheet) -> None:
             "Sheets are read in this order: %(sheets)s. A row may refer to a record created "
             "by an earlier row or sheet of the same file."
         )
-        % {"sheets": " → ".join(s.title for s in SHEETS)},
-        _(
-            "Past meetings: the meetings sheet records each meeting held; the attendance and "
-            "ratings sheets name a meeting by the cell's code, the date and the kind of "
-            "meeting. A member's attendance follows the roster of the meeting day."
-        ),
-        _(
-            "Member histories: a candidates row records the steps it fills in, in order, each "
-            "checked with the rules in force on its date; the admission decision creates the "
-            "member's record (leave that member out of the members sheet). Transfers are "
-            "listed in the order they were sent; a transfer without a receiving date stays "
-            "pending."
-        ),
+        % {"sheets": " → ".join(s.title for s in in_order)},
+        # What each app says of its own sheets.
+        *(str(s.guide) for s in in_order if s.guide),
         _(
             "Chibo shows a preview first and writes nothing until you confirm. If any row has "
             "an error, nothing is written."
         ),
         _("CSV instead of Excel: one file per sheet, named %(files)s, saved as CSV UTF-8.")
-        % {"files": ", ".join(f"{s.key}.csv" for s in SHEETS)},
+        % {"files": ", ".join(f"{s.key}.csv" for s in in_order)},
     ):
         ws.append([line])
     heading = [_("Column"), _("Key"), _("Required"), _("Allowed values"), _("Description")]
-    for sheet in SHEETS:
+    for sheet in in_order:
         ws.append([])
         ws.append([f"{sheet.title} ({sheet.key})"])
         ws.cell(row=ws.max_row, column=1).font = Font(bold=True, size=12)

@@ -8,8 +8,7 @@ import zipfile
 import pytest
 
 from chibo.imports.services import import_commit
-
-from .helpers import (
+from chibo.testing.workbooks import (
     MEMBER_HEAD,
     UNIT_HEAD,
     csv_bytes,

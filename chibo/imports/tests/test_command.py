@@ -8,8 +8,7 @@ from django.core.management.base import CommandError
 
 from chibo.members.models import Member
 from chibo.org.models import OrgUnit
-
-from .helpers import (
+from chibo.testing.workbooks import (
     MEMBER_HEAD,
     UNIT_HEAD,
     VALID_ADDS,

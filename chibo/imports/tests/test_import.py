@@ -6,8 +6,7 @@ from chibo.imports.report import CREATE, ERROR, UNCHANGED, UPDATE
 from chibo.imports.services import import_commit, import_preview
 from chibo.members.models import EventKind, Member, MemberEvent, Placement, Position
 from chibo.org.models import Ancestry, CellType, Kind, OrgUnit, Village
-
-from .helpers import (
+from chibo.testing.workbooks import (
     MEMBER_HEAD,
     UNIT_HEAD,
     VALID_ADDS,
@@ -180,76 +179,6 @@ def test_title_block_above_the_header_is_skipped(world, cast):
     assert report.sheets[0].notes == ["Columns not in the template were ignored: STT."]
 
 
-def test_unit_outside_scope_is_unknown(world, cast):
-    before = snapshot()
-    report = commit(
-        cast.base_officer,
-        {
-            "Đảng viên": [
-                MEMBER_HEAD,
-                ["IMP009", "Lê Văn Ba", "Nam", "01/01/1980", "", "X02-CB01", "01/01/2010", ""],
-            ]
-        },
-    )
-    # The other base's cell exists, but to this officer it is simply unknown.
-    assert messages(report) == ["Unknown unit code X02-CB01."]
-    assert snapshot() == before
-
-
-def test_member_outside_scope_cannot_be_changed(world, cast):
-    code = world.other_member.code
-    report = commit(
-        cast.base_officer,
-        {
-            "Đảng viên": [
-                MEMBER_HEAD,
-                [code, "Tên khác", "Nam", "01/01/1980", "", "X01-CB01", "19/05/2010", ""],
-            ]
-        },
-    )
-    assert messages(report) == [f"The record code {code} is already in use."]
-    assert Member.objects.get(pk=world.other_member.pk).full_name == "Lê Đức Anh"
-
-
-def test_moving_a_member_is_not_an_import(world, cast):
-    m = world.member
-    row = [m.code, m.full_name, "Nam", "01/01/1980", "", "X01-CB02", "02/03/2015", ""]
-    report = commit(cast.base_officer, {"Đảng viên": [MEMBER_HEAD, row]})
-    assert "a move is a transfer" in messages(report)[0]
-    assert Member.objects.get(pk=m.pk).home_unit == world.cell
-
-
-def test_top_level_unit_needs_a_superuser(world, cast):
-    rows = [UNIT_HEAD, ["T99", "Đảng bộ tỉnh Mới", "Đảng bộ tỉnh", "", ""]]
-    report = commit(cast.base_officer, {"Đơn vị": rows})
-    assert messages(report) == [
-        "Only an administrator can create a top-level unit; fill in the parent unit's code."
-    ]
-    assert not OrgUnit.all_objects.filter(code="T99").exists()
-    cast.base_officer.is_superuser = True
-    assert commit(cast.base_officer, {"Đơn vị": rows}).committed
-    assert OrgUnit.objects.get(code="T99").parent is None
-
-
-def test_secretary_writes_only_in_their_cell(world, cast):
-    rows = [UNIT_HEAD, ["X01-CB07", "Chi bộ 7", "Chi bộ", "X01", ""]]
-    report = commit(cast.secretary, {"Đơn vị": rows})
-    assert messages(report) == ["Unknown unit code X01."]
-    villages = [["Mã chi bộ", "Tên thôn, khu phố"], ["X01-CB01", "Thôn Bắc"]]
-    assert commit(cast.secretary, {"Thôn, khu phố": villages}).committed
-
-
-def test_parent_loop_is_an_error(world, cast):
-    rows = [
-        UNIT_HEAD,
-        ["A1", "Chi bộ A", "Chi bộ", "B1", ""],
-        ["B1", "Chi bộ B", "Chi bộ", "A1", ""],
-    ]
-    report = commit(cast.base_officer, {"Đơn vị": rows})
-    assert messages(report) == ["The parent unit codes form a loop."] * 2
-    assert not OrgUnit.all_objects.filter(code__in=["A1", "B1"]).exists()
-
-
 def test_service_errors_become_row_errors(world, cast):
     rows = [
         UNIT_HEAD,
@@ -260,30 +189,3 @@ def test_service_errors_become_row_errors(world, cast):
     (problem,) = report.sheets[0].rows[0].problems
     assert problem.column == "Mã đơn vị cấp trên"
     assert "cannot be placed under" in problem.message
-
-
-def test_event_for_unknown_member_and_future_date(world, cast):
-    future = (dt.date.today() + dt.timedelta(days=40)).strftime("%d/%m/%Y")
-    rows = [
-        ["Mã hồ sơ đảng viên", "Sự kiện", "Ngày"],
-        ["NOPE", "Kết nạp", "01/01/2020"],
-        [world.member.code, "Khiển trách", future],
-        [world.other_member.code, "Khiển trách", "01/01/2020"],
-    ]
-    before = snapshot()
-    report = commit(cast.base_officer, {"Sự kiện": rows})
-    assert messages(report) == [
-        "Unknown member code NOPE.",
-        "The date cannot be in the future.",
-        f"Unknown member code {world.other_member.code}.",
-    ]
-    assert snapshot() == before
-
-
-def test_excel_number_cells_get_their_leading_zeros_back(world, cast):
-    head = [*MEMBER_HEAD, "Số CCCD"]
-    row = ["IMP020", "Vũ Thị Hoa", "Nữ", "01/01/1990", 912345678, "X01-CB01", "01/01/2020", ""]
-    report = commit(cast.base_officer, {"Đảng viên": [head, [*row, 1090001234]]})
-    assert report.committed, messages(report)
-    member = Member.objects.get(code="IMP020")
-    assert (member.phone, member.national_id) == ("0912345678", "001090001234")

@@ -9,12 +9,11 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from chibo.core.sheets import sheets
 from chibo.imports.models import ImportJob
-from chibo.imports.sheets import SHEETS
 from chibo.members.models import Member
 from chibo.org.models import OrgUnit
-
-from .helpers import (
+from chibo.testing.workbooks import (
     MEMBER_HEAD,
     VALID_ADDS,
     added,
@@ -190,8 +189,8 @@ def test_template_round_trip(world, cast, login):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     wb = load_workbook(io.BytesIO(response.content))
-    assert wb.sheetnames == ["Hướng dẫn", *(s.title for s in SHEETS)]
-    for sheet in SHEETS:
+    assert wb.sheetnames == ["Hướng dẫn", *(s.title for s in sheets())]
+    for sheet in sheets():
         headers = [c.value for c in wb[sheet.title][1]]
         assert headers == [c.label for c in sheet.columns]
 

@@ -5,11 +5,12 @@ nothing was written (errors, or a dry run)."""
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from chibo.accounts.models import User
 from chibo.core.formats import number
+from chibo.core.sheets import sheets
 from chibo.imports.services import import_commit, import_preview
 from chibo.org.scope import is_writer_anywhere
 
@@ -31,10 +32,18 @@ class Operator:
 
 class Command(BaseCommand):
     help = (
-        "Import units, villages, members, candidates, events, positions, official reviews, "
-        "transfers, badges, and past meetings with their attendance and ratings, from the "
-        "Chibo template (an .xlsx workbook or CSV files named after their sheet)."
+        "Import records from the Chibo template (an .xlsx workbook or CSV files named after "
+        "their sheet)."
     )
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs) -> CommandParser:
+        # The sheets are the apps' own (chibo.core.sheets): named from the registry.
+        names = ", ".join(s.key for s in sheets())
+        self.help = (
+            f"Import {names} from the Chibo template (an .xlsx workbook or CSV files named "
+            "after their sheet)."
+        )
+        return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("files", nargs="+", metavar="FILE")

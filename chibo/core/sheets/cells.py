@@ -1,0 +1,139 @@
+"""Reading one cell as its column's type: tidy text, a date, a time, a whole number, yes or
+no, or one of the choices."""
+
+import datetime as dt
+import re
+import unicodedata
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext as _
+
+from chibo.core.formats import parse_date
+from chibo.core.search import fold
+
+if TYPE_CHECKING:
+    from .columns import Column
+
+TEXT, DATE, CHOICE = "text", "date", "choice"
+TIME, NUMBER, BOOL = "time", "number", "bool"
+
+
+class CellError(ValueError):
+    """A cell that cannot be read as its column's type; the message is for people."""
+
+
+def text(value: Any) -> str:
+    """Any cell as tidy text: NFC (Mac Excel writes decomposed accents), single spaces."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return " ".join(unicodedata.normalize("NFC", str(value)).split())
+
+
+def read_cell(column: "Column", value: Any) -> Any:
+    """The cell as its column's type; "" or None when empty. Raises CellError."""
+    if column.type == DATE:
+        return _date(value)
+    if column.type == TIME:
+        return _time(value)
+    if column.type == NUMBER:
+        return _number(value)
+    shown = text(value)
+    if not shown:
+        return ""
+    if column.type in (CHOICE, BOOL):
+        found = column.lookup.get(fold(shown))
+        if found is None:
+            raise CellError(
+                _("Unknown value “%(value)s”. Allowed: %(allowed)s.")
+                % {"value": shown, "allowed": ", ".join(column.shown_choices())}
+            )
+        return found == "yes" if column.type == BOOL else found
+    if isinstance(value, int | float) and column.zero_pad:
+        for seen, meant in column.zero_pad:
+            if len(shown) == seen:
+                shown = shown.zfill(meant)
+                break
+    if column.max_length and len(shown) > column.max_length:
+        raise CellError(
+            _("Too long: %(length)d characters, at most %(limit)d.")
+            % {"length": len(shown), "limit": column.max_length}
+        )
+    return shown
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    day: dt.date | None
+    if isinstance(value, dt.datetime):
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    elif isinstance(value, str):
+        day = _date_text(value)
+    else:
+        # A bare number is most likely a date cell that lost its format: refuse to guess.
+        day = None
+    if day is None:
+        raise CellError(
+            _("“%(value)s” is not a date; write it as dd/mm/yyyy.") % {"value": text(value)}
+        )
+    if day.year < 1900:
+        raise CellError(_("The year %(year)d looks wrong.") % {"year": day.year})
+    return day
+
+
+def _date_text(value: str) -> dt.date | None:
+    try:
+        return parse_date(value)
+    except ValueError:
+        pass
+    try:  # "2024-05-19 00:00:00", as spreadsheets and scripts export dates
+        return dt.datetime.fromisoformat(value.strip()).date()
+    except ValueError:
+        return None
+
+
+# "19:30", "19h30", "19h", "19 giờ 30", "19:30:00" (folded: no accents, lower case).
+_TIME_RE = re.compile(r"^(\d{1,2})\s*(?::|h|g|gio)\s*(?:(\d{2})\s*(?::\s*\d{2}|p|phut)?)?$")
+
+
+def _time(value: Any) -> dt.time | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):  # a date-and-time cell
+        return value.time().replace(second=0, microsecond=0)
+    if isinstance(value, dt.time):
+        return value.replace(second=0, microsecond=0)
+    match = _TIME_RE.match(fold(value)) if isinstance(value, str) else None
+    # A bare number is most likely a time cell that lost its format: refuse to guess.
+    if match is not None:
+        hour, minute = int(match[1]), int(match[2] or 0)
+        if hour < 24 and minute < 60:
+            return dt.time(hour, minute)
+    raise CellError(
+        _("“%(value)s” is not a time; write it as hh:mm, for example 19:30.")
+        % {"value": text(value)}
+    )
+
+
+def _number(value: Any) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str) and re.fullmatch(r"[0-9]+", value.strip()):
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise CellError(
+            _("“%(value)s” is not a whole number of 0 or more.") % {"value": text(value)}
+        )
+    return value
