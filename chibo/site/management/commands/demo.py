@@ -5,10 +5,9 @@ import datetime as dt
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from chibo.accounts.demo import login_rows
 from chibo.demo.generate import DEFAULT_MEMBERS, DEFAULT_SEED, MIN_MEMBERS, demo_generate
-from chibo.demo.personas import login_rows
-from chibo.demo.reset import demo_wipe
-from chibo.org.models import OrgUnit
+from chibo.demo.reset import demo_present, demo_wipe
 
 
 class Command(BaseCommand):
@@ -55,9 +54,9 @@ class Command(BaseCommand):
         if reset:
             deleted = demo_wipe()
             self.stdout.write(f"Reset: {deleted:,} rows deleted.")
-        if OrgUnit.all_objects.exists():
+        if demo_present():
             self.stdout.write(
-                "The database already holds units: generation skipped (--reset starts over)."
+                "The database already holds data: generation skipped (--reset starts over)."
             )
         else:
             self.stdout.write(f"Generating the demo: {members:,} members, seed {seed}...")

@@ -10,14 +10,13 @@ import docx
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from chibo.accounts.demo import COMMUNE, SECRETARY, VIEWER
 from chibo.accounts.models import User
 from chibo.follow.models import FollowAssignment
 from chibo.meetings import prepare, services
 from chibo.meetings.models import Guest, Meeting, QualityScore, State
 from chibo.meetings.reminders import documents_posted
 from chibo.org.models import OrgUnit
-
-from .personas import COMMUNE, SECRETARY, VIEWER
 
 
 def _draft(cell: OrgUnit, day: dt.date) -> bytes:

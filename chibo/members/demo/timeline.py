@@ -1,6 +1,7 @@
-"""Dates by the Party's rules, for the demo planner: the rules in force on a day and the
-working-day calendar, each read once (the planner asks for tens of thousands of deadlines;
-chibo.rules.calendar.working_days_after would query the office's day changes every time).
+"""Dates by the Party's rules, for the demo planners of members, candidates and badges: the
+rules in force on a day and the working-day calendar, each read once (the planners ask for tens
+of thousands of deadlines; chibo.rules.calendar.working_days_after would query the office's day
+changes every time).
 
 Every number comes from the rule versions (`chibo.rules`), read on the day of the event that
 starts each deadline. Before the first recorded regulation (the data start in 2011) the
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chibo import rules
+from chibo.core.demo import between
 from chibo.rules.calendar import add_months, add_years, is_working
 
 DAY = dt.timedelta(days=1)
@@ -22,10 +24,6 @@ FIRST_DAY = dt.date(1950, 1, 1)  # before the oldest admission the demo plans
 REFORM = dt.date(2025, 7, 1)
 # A probation that ended this recently is not reviewed yet (the cell meets monthly).
 REVIEW_AFTER = dt.timedelta(days=20)
-
-
-def between(rng: random.Random, a: dt.date, b: dt.date) -> dt.date:
-    return a + dt.timedelta(days=rng.randint(0, max(0, (b - a).days)))
 
 
 def decision(rng: random.Random, on: dt.date, kind: str = "QĐ") -> str:
@@ -161,8 +159,8 @@ class Timeline:
                         return Stint(admitted, decision(rng, admitted), ceremony, ends)
         return None
 
-    # Badges -----------------------------------------------------------------------------------
-
+    # Badge occasions: the rules' days, read here (not in chibo.badges.demo) because the
+    # members' disciplines (`lifecycle`) hold back badges due on the next one.
     def occasions(self) -> list[dt.date]:
         """The regular award days up to a year after as_of, each counted when the rules in
         force on that very day list it (chibo.badges.occasions)."""

@@ -5,7 +5,7 @@ import datetime as dt
 import random
 
 from chibo import rules
-from chibo.demo.timeline import Timeline
+from chibo.members.demo import Timeline
 from chibo.rules.calendar import add_months, working_days_after
 from chibo.rules.models import DayChange, RuleVersion
 

@@ -4,7 +4,10 @@ was due it, as chibo.badges.due computes the list of an occasion: in the Party t
 highest milestone reached by then and not yet awarded, not held back by a discipline less than
 the waiting time old. Party age comes from the status periods members.derive computed (the
 time out of the Party left out). Milestones reached after that occasion are left for the next
-list. One decision of the province per occasion."""
+list. One decision of the province per occasion.
+
+The demo's members planner (chibo.members.demo) has already held some members' badges back:
+half of its disciplines fall on members due one on the next occasion."""
 
 import datetime as dt
 import random
@@ -12,12 +15,10 @@ from bisect import bisect_left
 from collections import defaultdict
 
 from chibo.badges.models import BadgeAward
+from chibo.core.demo import Ids, Plan, planner
+from chibo.members.demo import LIFE, PEOPLE, ROWS, Person, Timeline
 from chibo.members.models import IN_PARTY
 from chibo.rules.calendar import add_months, add_years
-
-from .people import Person
-from .timeline import Timeline
-from .writer import Ids
 
 
 def _held(p: Person, on: dt.date, waits: dict[str, int]) -> bool:
@@ -91,3 +92,10 @@ def plan_awards(
                 break
             i = max(i + 1, bisect_left(occasions, add_years(span[2], min(later))))
     return rows
+
+
+@planner("badges", after=["members"])
+def plan_badges(plan: Plan) -> None:
+    awards = plan_awards(plan.rng("badges"), plan[LIFE], plan[PEOPLE], plan[ROWS].periods, plan.ids)
+    plan.writer.insert(BadgeAward, awards)
+    plan.report(f"{len(awards):,} badges")
