@@ -6,7 +6,9 @@ from collections import defaultdict
 
 import pytest
 
+from chibo.badges.demo import next_occasion, occasions
 from chibo.badges.models import BadgeAward
+from chibo.members.demo import Timeline
 from chibo.members.models import IN_PARTY, EventKind, Member, MemberEvent, StatusPeriod
 from chibo.rules.calendar import add_months, add_years
 from chibo.testing.demo import AS_OF, rule, run_demo
@@ -89,3 +91,13 @@ def test_badges_on_the_occasions_they_fell_due(demo):
             assert best.get(member.pk, 0) < max(coming)  # left for the next list
             held_next += held(member.pk, following)
     assert due_next >= 3 and held_next >= 1
+
+
+def test_occasions_are_the_rule_days(db):
+    life = Timeline(AS_OF)
+    days = occasions(life)
+    assert dt.date(2026, 5, 19) in days and dt.date(2026, 2, 3) in days
+    assert dt.date(2026, 5, 20) not in days
+    assert next_occasion(days, AS_OF) == dt.date(2026, 9, 2)
+    assert next_occasion(days, dt.date(2026, 9, 2)) == dt.date(2026, 9, 2)
+    assert all(d.year >= 1950 for d in days) and days == sorted(days)

@@ -3,8 +3,9 @@ profiles and party lives by the rules of their day (`people`, `timeline`), the r
 (`lifecycle`), the cells' committees and village heads (`positions`), the rows members'
 services would leave (`rows`), and where the demo logins sit (`personas`).
 
-The planners of candidates, badges and meetings read what is planned here: the people, their
-rows, the rules' calendar (`plan[PEOPLE]`, `plan[ROWS]`, `plan[LIFE]`) and the personas' cell."""
+The planners of the apps above read what is planned here: the people, their rows, the rules'
+calendar (`plan[PEOPLE]`, `plan[ROWS]`, `plan[LIFE]`) and the personas' cell; and they may
+take a part in the members' disciplines (`DISCIPLINES`)."""
 
 from chibo.accounts.demo import personas_create, personas_delete
 from chibo.accounts.models import RoleGrant
@@ -19,7 +20,7 @@ from chibo.members.models import (
 )
 from chibo.org.demo import TREE
 
-from .lifecycle import plan_probations, plan_stories
+from .lifecycle import DISCIPLINES, Stories, plan_probations, plan_stories
 from .people import RECENT_DAYS, RESIDENTIAL, Person, Rosters, plan_people
 from .personas import Cast, pick_cast, seats
 from .positions import Posts, plan_positions
@@ -29,6 +30,7 @@ from .timeline import DAY, Timeline
 __all__ = [
     "CAST",
     "DAY",
+    "DISCIPLINES",
     "LIFE",
     "PEOPLE",
     "POSTS",
@@ -39,6 +41,7 @@ __all__ = [
     "PeopleRows",
     "Person",
     "Rosters",
+    "Stories",
     "Timeline",
 ]
 

@@ -6,20 +6,22 @@ every deadline of the pipeline shows: admissions decided days ago still waiting 
 ceremony (one or two past its deadline), probations ending within the month, ended and not yet
 considered (a few past the review deadline), voted by the cell and awaiting the decision.
 After the posts (`plan_stories`), members who hold no post get the rest: removal and
-readmission years later, recent disciplines (some holding back a badge due on the next
-occasion), official transfers still in transit, temporary transfers.
+readmission years later, recent disciplines (half of them left to the stories other apps
+register in `DISCIPLINES`), official transfers still in transit, temporary transfers.
 
-`rows` writes what they leave in members' tables; the reviews, candidacies and badges are
-planned by their own apps (chibo.development.demo, chibo.badges.demo)."""
+`rows` writes what they leave in members' tables; the apps above plan their own records about
+these members in their own demo modules."""
 
 import datetime as dt
 import random
 from collections import defaultdict
+from collections.abc import Callable
 
 from chibo.core.demo import between
+from chibo.core.registry import Registry
 from chibo.members.models import EventKind
 from chibo.org.demo import Tree, Unit
-from chibo.rules.calendar import add_months, add_years
+from chibo.rules.calendar import add_years
 
 from .people import RECENT_DAYS, RESIDENTIAL, Move, Person
 from .timeline import DAY, Stint, Timeline, decision
@@ -167,7 +169,9 @@ def plan_probations(rng: random.Random, life: Timeline, tree: Tree, people: list
 # After the posts: the rarer stories ------------------------------------------------------------
 
 
-class _Stories:
+class Stories:
+    """The stories of members who hold no post; the disciplines' part is open to other apps."""
+
     def __init__(self, rng: random.Random, life: Timeline, tree: Tree, people: list[Person],
                  holders: set[int]) -> None:  # fmt: skip
         self.rng, self.life, self.as_of, self.tree = rng, life, life.as_of, tree
@@ -182,10 +186,6 @@ class _Stories:
             and not p.moved
             and p.active_on(self.as_of)
         ]
-
-    def pick(self, how_many: int, ok) -> list[Person]:
-        chosen = [p for p in self.free if not p.moved and ok(p)]
-        return self.rng.sample(chosen, min(how_many, len(chosen)))
 
     def readmissions(self) -> None:
         rng, life, as_of = self.rng, self.life, self.as_of
@@ -214,41 +214,30 @@ class _Stories:
             p.again = life.stint(rng, back)
             wanted -= 1
 
+    def pick(self, how_many: int, ok: Callable[[Person], bool]) -> list[Person]:
+        """Up to `how_many` members drawn among the free ones for whom `ok` holds."""
+        chosen = [p for p in self.free if not p.moved and ok(p)]
+        return self.rng.sample(chosen, min(how_many, len(chosen)))
+
+    def discipline(self, p: Person, kind: str, day: dt.date) -> None:
+        """A reprimand or warning decided on `day`, with its number and a usual reason."""
+        rng = self.rng
+        p.disciplines.append((kind, day, decision(rng, day), rng.choice(DISCIPLINE_NOTES)))
+
     def disciplines(self) -> None:
-        """Reprimands and warnings of the last two years; half of them on members whose
-        milestone falls by the next occasion, decided within the waiting time before it."""
-        rng, life, as_of = self.rng, self.life, self.as_of
+        """Reprimands and warnings of the last two years. Half of them are left to the
+        stories other apps register in DISCIPLINES, in registration order; the rest fall on
+        anyone free."""
+        rng, as_of = self.rng, self.as_of
         total = count(DISCIPLINED, self.n)
-        occasions = life.occasions()
-        nxt = life.next_occasion(as_of)
-        last = occasions[occasions.index(nxt) - 1]
-        r = life.rules(nxt)
-        waits = r.badge_discipline_wait_months or {}
-        years = r.badge_years or []
-
-        # Party age reaches a milestone between the two occasions (no time out of the Party
-        # for these members): first narrowed by year, then exactly.
-        admission_years = {year - y for y in years for year in range(last.year, nxt.year + 1)}
-
-        def due_next(p: Person) -> bool:
-            return p.admitted.year in admission_years and any(
-                last < add_years(p.admitted, y) <= nxt for y in years
-            )
-
-        held = self.pick(total // 2, lambda p: not p.disciplines and due_next(p))
-        for p in held:
-            kind = rng.choice([EventKind.REPRIMAND, EventKind.WARNING])
-            lo = max(add_months(nxt, -waits.get(kind, 0)) + DAY, p.official or p.admitted)
-            hi = as_of - 7 * DAY
-            if kind in waits and lo <= hi:
-                day = between(rng, lo, hi)
-                p.disciplines.append((kind, day, decision(rng, day), rng.choice(DISCIPLINE_NOTES)))
-        others = self.pick(total - len(held), lambda p: not p.disciplines)
+        taken = 0
+        for story in DISCIPLINES:
+            taken += story(self, total // 2 - taken)
+        others = self.pick(total - taken, lambda p: not p.disciplines)
         for p in others:
             kind = rng.choice([EventKind.REPRIMAND, EventKind.REPRIMAND, EventKind.WARNING])
             lo = max(as_of - RECENT_DAYS * DAY, p.official or p.admitted)
-            day = between(rng, lo, as_of - 7 * DAY)
-            p.disciplines.append((kind, day, decision(rng, day), rng.choice(DISCIPLINE_NOTES)))
+            self.discipline(p, kind, between(rng, lo, as_of - 7 * DAY))
 
     def _elsewhere(self, p: Person) -> Unit:
         cells = [c for c in self.tree.cells if c is not p.cell]
@@ -279,11 +268,17 @@ class _Stories:
             )
 
 
+# Another app's disciplines of members who hold no post: (stories, how many it may pick) ->
+# how many members it picked, each disciplined with `stories.discipline` (or not, if none fits).
+DisciplineStory = Callable[[Stories, int], int]
+DISCIPLINES: Registry[DisciplineStory] = Registry("demo discipline stories", discover="demo")
+
+
 def plan_stories(
     rng: random.Random, life: Timeline, tree: Tree, people: list[Person], *, posts: list[dict]
 ) -> None:
     """Readmissions, disciplines and transfers for members who hold no post."""
-    stories = _Stories(rng, life, tree, people, {row["member_id"] for row in posts})
+    stories = Stories(rng, life, tree, people, {row["member_id"] for row in posts})
     stories.readmissions()
     stories.disciplines()
     stories.transfers()

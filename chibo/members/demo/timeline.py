@@ -1,4 +1,4 @@
-"""Dates by the Party's rules, for the demo planners of members, candidates and badges: the
+"""Dates by the Party's rules, for the demo planners of members and of the apps above: the
 rules in force on a day and the working-day calendar, each read once (the planners ask for tens
 of thousands of deadlines; chibo.rules.calendar.working_days_after would query the office's day
 changes every time).
@@ -10,7 +10,7 @@ member admitted in 1975 still had a ceremony and a year of probation."""
 
 import datetime as dt
 import random
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,9 +72,13 @@ class Timeline:
                 days.append(day)
             day += DAY
         self._days = days
-        self._occasions: list[dt.date] | None = None
 
     # Rules ------------------------------------------------------------------------------------
+
+    @property
+    def starts(self) -> list[dt.date]:
+        """The days national rule versions take effect, oldest first."""
+        return self._starts
 
     def rules(self, day: dt.date) -> rules.Rules:
         start = self._starts[max(0, bisect_right(self._starts, day) - 1)]
@@ -158,29 +162,3 @@ class Timeline:
                     if ceremony <= self.ceremony_due(admitted):
                         return Stint(admitted, decision(rng, admitted), ceremony, ends)
         return None
-
-    # Badge occasions: the rules' days, read here (not in chibo.badges.demo) because the
-    # members' disciplines (`lifecycle`) hold back badges due on the next one.
-    def occasions(self) -> list[dt.date]:
-        """The regular award days up to a year after as_of, each counted when the rules in
-        force on that very day list it (chibo.badges.occasions)."""
-        if self._occasions is None:
-            names: set[tuple[int, int]] = set()
-            for start in self._starts:
-                names.update(self.rules(start).badge_occasions or [])
-            out = []
-            for year in range(FIRST_DAY.year, self.as_of.year + 2):
-                for month, day in sorted(names):
-                    try:
-                        date = dt.date(year, month, day)
-                    except ValueError:
-                        continue
-                    if (month, day) in (self.rules(date).badge_occasions or []):
-                        out.append(date)
-            self._occasions = sorted(out)
-        return self._occasions
-
-    def next_occasion(self, on: dt.date) -> dt.date:
-        """The first occasion on or after `on`."""
-        days = self.occasions()
-        return days[bisect_left(days, on)]
