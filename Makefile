@@ -20,9 +20,8 @@ $(VENV)/.dev: requirements/dev.lock $(VENV)/.base
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements/dev.lock
 	touch $@
 
-## make demo: install, migrate, generate demo data, serve on http://$(HOST)
+## make demo: install, then `chibo demo`: migrate, generate demo data, serve on http://$(HOST)
 demo: $(VENV)/.base
-	$(BIN)/chibo migrate --noinput
 	$(BIN)/chibo demo --addr $(HOST)
 
 serve: $(VENV)/.base

@@ -6,7 +6,7 @@ query count of the list (chibo.badges.services.due_list) and of its counts (due_
 
 with URL postgres://postgres@127.0.0.1:5432/bench_badges, for example.
 
-Builds its own data with bulk inserts (chibo.demo.writer; no history rows): one province,
+Builds its own data with bulk inserts (chibo.core.demo.writer; no history rows): one province,
 100 base committees of 25 cells, 40 members a cell. Admissions from 1950 on, most after 1995;
 badges already awarded for every milestone reached before the last occasion, except for 3% of
 the members (a backlog); 2% exempt for illness, 0.6% disciplined in the last 14 months, 1.2%
@@ -55,7 +55,7 @@ def fill(seed: int = 1) -> None:
     from chibo import rules
     from chibo.badges.models import BadgeAward
     from chibo.badges.queries.occasions import next_occasion, occasions
-    from chibo.demo.writer import BulkWriter, Ids, analyze
+    from chibo.core.demo.writer import BulkWriter, Ids, analyze
     from chibo.members import derive
     from chibo.members.models import (
         EventKind,

@@ -1,9 +1,6 @@
 """Demo data: a realistic, deterministic province of party cells and members.
 
-`generate.demo_generate` plans everything in memory from one seeded random generator, then
-writes it in bulk (`writer`), producing exactly the rows the services in `org.services` and
-`members.services` would have produced one by one, with their history rows. The members'
-histories follow the Party's rules read from `chibo.rules` (`timeline`): ceremonies, probations
-and reviews, candidates at every stage (`candidacies`), transfers, readmissions and disciplines
-(`lifecycle`), badges on the occasions they fell due (`awards`).
-"""
+Each app plans its own part in its `demo.py` on the framework of chibo.core.demo (the tree in
+chibo.org.demo, the members and their histories in chibo.members.demo, and so on). This hub
+runs the planners in their order (`generate`), from one seed, into an empty database, and
+empties the database again (`reset`); it names no domain."""

@@ -1,21 +1,26 @@
-"""Wipe the organisation, member and demo-login data, fast (plain DELETEs, no collector).
+"""Wipe what the demo planners fill, fast (plain DELETEs, no collector).
 
-The tables to clear are found by following foreign keys back from the units and members, so
-records that other apps hang off them (meetings, attendance, ...) go too, and the foreign
-keys, checked at commit, still hold. Other users are kept: only their links are cleared.
+The tables to clear are found by following foreign keys back from the planners' roots (the
+units, the members, the role grants), so records that other apps hang off them (meetings,
+attendance, ...) go too, and the foreign keys, checked at commit, still hold. Then each planner
+forgets what else it made (the demo logins). Other users are kept: only their links are
+cleared.
 """
 
 from django.db import connection, models, transaction
 from django.db.models import ForeignObjectRel
 
-from chibo.accounts.models import RoleGrant, User
-from chibo.members.models import Member
-from chibo.org.models import OrgUnit
+from chibo.core.demo import history_model, ordered
 
-from .personas import PERSONAS
-from .writer import history_model
 
-ROOTS: tuple[type[models.Model], ...] = (OrgUnit, Member, RoleGrant)
+def roots() -> list[type[models.Model]]:
+    """The planners' roots, in planner order (the tree first)."""
+    return [model for p in ordered() for model in p.roots]
+
+
+def demo_present() -> bool:
+    """Whether the database already holds what the demo would fill."""
+    return any(model._base_manager.exists() for model in roots())
 
 
 def wipe_plan() -> tuple[
@@ -32,7 +37,8 @@ def wipe_plan() -> tuple[
     nulls: list[tuple[type[models.Model], str]] = []  # (model, column)
     links: dict[type[models.Model], list[tuple[str, bool]]] = {}  # how each model was reached
     history_of: dict[type[models.Model], type[models.Model]] = {}
-    queue: list[type[models.Model]] = list(ROOTS)
+    starts = roots()
+    queue: list[type[models.Model]] = list(starts)
     while queue:
         model = queue.pop(0)
         if model in wipe:
@@ -56,7 +62,7 @@ def wipe_plan() -> tuple[
     partial = {
         m: sorted({c for c, _n in reached})
         for m, reached in links.items()
-        if m not in ROOTS and m not in history_of and all(nullable for _c, nullable in reached)
+        if m not in starts and m not in history_of and all(nullable for _c, nullable in reached)
     }
     for hmodel, model in history_of.items():  # a history table goes as its model goes
         if model in partial:
@@ -66,7 +72,8 @@ def wipe_plan() -> tuple[
 
 @transaction.atomic
 def demo_wipe() -> int:
-    """Empty the demo's tables and delete the demo logins; returns the rows deleted."""
+    """Empty the demo's tables and what the planners made besides (the demo logins); returns
+    the rows deleted."""
     wipe, nulls, partial = wipe_plan()
     qn = connection.ops.quote_name
     deleted = 0
@@ -82,5 +89,7 @@ def demo_wipe() -> int:
                 where = " WHERE " + " OR ".join(f"{qn(c)} IS NOT NULL" for c in partial[model])
             cursor.execute(f"DELETE FROM {qn(model._meta.db_table)}{where}")
             deleted += max(cursor.rowcount, 0)
-    User.objects.filter(username__in=[p.username for p in PERSONAS]).delete()
+    for p in ordered():
+        if p.forget is not None:
+            deleted += p.forget()
     return deleted

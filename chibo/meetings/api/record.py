@@ -1,7 +1,7 @@
 """The record of a meeting (biên bản): tasks given at it and the review of earlier ones,
 speeches, dues collected, proposals and their answers. Read by a reader of the record, written
-by a writer of the meeting through the services of chibo/meetings/record.py, each change naming
-the meeting's version (except the answer to a proposal and bringing tasks onto the review,
+by a writer of the meeting through chibo.meetings.services.record, each change naming the
+meeting's version (except the answer to a proposal and bringing tasks onto the review,
 which the services take without one)."""
 
 import datetime as dt

@@ -1,7 +1,7 @@
 """The quality score of a meeting (chấm điểm chất lượng sinh hoạt): read with the record, given
 by a writer of the meeting once it is held (naming its version), confirmed by the superior
-follower who attended. Parts, maxima and the rating come from chibo/meetings/quality.py and the
-rules in force on the meeting day."""
+follower who attended. Parts, maxima and the rating come from chibo.meetings.services.quality
+and the rules in force on the meeting day."""
 
 import datetime as dt
 from typing import Any

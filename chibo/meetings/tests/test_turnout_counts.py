@@ -10,12 +10,12 @@ import pytest
 from django.apps import apps
 from django.utils import timezone, translation
 
-from chibo.demo.tests.test_generate import run_demo
 from chibo.meetings import services as s
 from chibo.meetings.models import Kind, Meeting, Presence, State
 from chibo.members import services as ms
 from chibo.members.models import EventKind
 from chibo.testing import factories as f
+from chibo.testing.demo import run_demo
 
 DAY = dt.date(2026, 3, 5)
 ABSENT = [Presence.EXCUSED, Presence.UNEXCUSED]

@@ -1,21 +1,24 @@
-"""`chibo demo`: fill the database with a demo province, print the logins, and serve."""
+"""`chibo demo`: migrate, fill the database with a demo province, print the logins, and
+serve."""
 
 import datetime as dt
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
+from chibo.accounts.demo import login_rows
 from chibo.demo.generate import DEFAULT_MEMBERS, DEFAULT_SEED, MIN_MEMBERS, demo_generate
-from chibo.demo.personas import login_rows
-from chibo.demo.reset import demo_wipe
-from chibo.org.models import OrgUnit
+from chibo.demo.reset import demo_present, demo_wipe
 
 
 class Command(BaseCommand):
     help = (
         "Generate a realistic, repeatable demo province (cells, villages, members, posts) "
         "with one login per persona, print the logins, then run the development server. "
-        "If the database already holds units, generation is skipped unless --reset is given."
+        "Migrates the database first. If it already holds units, generation is skipped "
+        "unless --reset is given."
     )
 
     def add_arguments(self, parser):
@@ -52,12 +55,13 @@ class Command(BaseCommand):
     def handle(self, *args, members, seed, as_of, reset, no_serve, addr, **options):
         if members < MIN_MEMBERS:
             raise CommandError(f"--members must be at least {MIN_MEMBERS}.")
+        self.migrate()
         if reset:
             deleted = demo_wipe()
             self.stdout.write(f"Reset: {deleted:,} rows deleted.")
-        if OrgUnit.all_objects.exists():
+        if demo_present():
             self.stdout.write(
-                "The database already holds units: generation skipped (--reset starts over)."
+                "The database already holds data: generation skipped (--reset starts over)."
             )
         else:
             self.stdout.write(f"Generating the demo: {members:,} members, seed {seed}...")
@@ -66,6 +70,14 @@ class Command(BaseCommand):
         self.print_logins()
         if not no_serve:
             call_command("runserver", addr, use_reloader=False)
+
+    def migrate(self) -> None:
+        """A fresh database (a first `chibo demo`, or after an update) is migrated first;
+        quietly, and not at all when nothing is pending."""
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            self.stdout.write("Migrating the database...")
+            call_command("migrate", interactive=False, verbosity=0)
 
     def print_logins(self) -> None:
         rows = login_rows()

@@ -5,7 +5,7 @@ import datetime as dt
 import random
 
 from chibo import rules
-from chibo.demo.timeline import Timeline
+from chibo.members.demo import Timeline
 from chibo.rules.calendar import add_months, working_days_after
 from chibo.rules.models import DayChange, RuleVersion
 
@@ -63,13 +63,3 @@ def test_a_probation_ending_in_a_window(db):
         assert s.ends == add_months(s.ceremony, rules.at(s.ceremony).probation_months)
         n = rules.at(s.admitted).ceremony_working_days
         assert s.admitted < s.ceremony <= working_days_after(s.admitted, n)
-
-
-def test_occasions_are_the_rule_days(db):
-    life = Timeline(AS_OF)
-    days = life.occasions()
-    assert dt.date(2026, 5, 19) in days and dt.date(2026, 2, 3) in days
-    assert dt.date(2026, 5, 20) not in days
-    assert life.next_occasion(AS_OF) == dt.date(2026, 9, 2)
-    assert life.next_occasion(dt.date(2026, 9, 2)) == dt.date(2026, 9, 2)
-    assert all(d.year >= 1950 for d in days) and days == sorted(days)

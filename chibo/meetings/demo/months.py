@@ -5,11 +5,8 @@ villages and daytime ones in agencies and schools, rosters frozen from the membe
 placements and statuses of the day, attendance, a resolution and the vote that passed it.
 
 Rows are what the meetings services would leave (roster_freeze, attendance_mark, vote_record,
-meeting_hold, meeting_adopt), written in bulk cell by cell so that memory stays flat. Each held
-monthly meeting also gives one to three tasks to members on its roster, reviewed at the cell's
-next held meeting (record.tasks_carry_over and the review: mostly done, some late, a few
-dropped, some carried over once; those of the last meeting stay open), and most held meetings
-are scored on the checklist of the day (quality_score_set)."""
+meeting_hold, meeting_adopt), written in bulk cell by cell so that memory stays flat, with the
+tasks and quality scores that follow them (`tasks`)."""
 
 import datetime as dt
 import random
@@ -21,27 +18,34 @@ from django.db import connection
 from django.utils import timezone
 
 from chibo import rules
+from chibo.core.demo import BulkWriter, Ids
 from chibo.meetings.models import (
     Attendance,
     Kind,
     Meeting,
-    Outcome,
     Presence,
     QualityScore,
     State,
     Task,
     TaskReview,
-    TaskStatus,
     Vote,
     VoteKind,
     VoteMethod,
 )
+from chibo.members.demo import RESIDENTIAL, Person
 from chibo.members.models import Status
+from chibo.org.demo import Tree, Unit
 from chibo.org.models import CellType
 
-from .people import RESIDENTIAL, Person
-from .tree import Tree, Unit
-from .writer import BulkWriter, Ids
+from .tasks import FollowUps, Held, Rows
+from .texts import (
+    AWAY_REASON,
+    CANCEL_REASONS,
+    EXCUSES,
+    EXEMPT_REASON,
+    TASKS,
+    TOPICS,
+)
 
 MONTHS = 12
 CELLS_PER_BATCH = 100
@@ -49,72 +53,6 @@ THEMATIC_SHARE = 0.9  # of quarters with a thematic meeting
 COMBINED_SHARE = 0.35  # of thematic meetings held together with the monthly one
 SHORT_SHARE = 0.07  # meetings shorter than the minimum in force
 DRAFT_SHARE = 0.3  # last month's minutes not adopted yet
-
-TOPICS = [
-    "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
-    "Nâng cao chất lượng sinh hoạt chi bộ",
-    "Quán triệt Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIV của Đảng",
-    "Chuyển đổi số trong công tác đảng và ứng dụng Sổ tay đảng viên điện tử",
-    "Phát huy vai trò nêu gương của cán bộ, đảng viên",
-    "Bảo vệ nền tảng tư tưởng của Đảng, đấu tranh phản bác các quan điểm sai trái",
-    "Công tác phát triển đảng viên trong tình hình mới",
-]
-TASKS: dict[str, list[str]] = {
-    "residential": [
-        "vận động nhân dân giữ gìn vệ sinh môi trường, xây dựng nông thôn mới",
-        "tổ chức thu đảng phí đúng hạn và nộp về Đảng ủy",
-        "phối hợp Chi hội Nông dân hướng dẫn bà con chuyển đổi cây trồng",
-        "giữ vững an ninh trật tự, phòng chống tệ nạn xã hội trên địa bàn",
-        "thăm hỏi, động viên gia đình chính sách, hộ nghèo",
-        "vận động nhân dân tham gia bảo hiểm y tế",
-    ],
-    "institution": [
-        "hoàn thành kế hoạch công tác chuyên môn của tháng",
-        "thực hiện tốt quy chế dân chủ ở cơ sở",
-        "đẩy mạnh cải cách hành chính, ứng dụng công nghệ thông tin",
-        "tổ chức thu đảng phí đúng hạn và nộp về Đảng ủy",
-        "bồi dưỡng quần chúng ưu tú, giới thiệu đối tượng kết nạp Đảng",
-        "thực hành tiết kiệm, chống lãng phí",
-    ],
-}
-# Tasks given to one member at a monthly meeting (record.task_create).
-MEMBER_TASKS: dict[str, list[str]] = {
-    "residential": [
-        "Vận động hộ gia đình tham gia vệ sinh môi trường",
-        "Nắm tình hình dư luận trong thôn",
-        "Đôn đốc thu đảng phí",
-        "Vận động nhân dân tham gia bảo hiểm y tế",
-        "Thăm hỏi gia đình chính sách, hộ nghèo trên địa bàn",
-        "Phối hợp chi hội nông dân hướng dẫn bà con chuyển đổi cây trồng",
-        "Nắm tình hình an ninh trật tự, báo cáo chi bộ",
-        "Vận động hộ gia đình đóng góp làm đường giao thông nông thôn",
-    ],
-    "institution": [
-        "Nắm tình hình tư tưởng của cán bộ, công chức",
-        "Đôn đốc thu đảng phí",
-        "Theo dõi, bồi dưỡng quần chúng ưu tú",
-        "Hoàn thành báo cáo chuyên môn của tháng",
-        "Rà soát thủ tục hành chính, đề xuất cắt giảm",
-        "Chuẩn bị nội dung sinh hoạt chuyên đề quý",
-        "Hướng dẫn đảng viên cài đặt Sổ tay đảng viên điện tử",
-    ],
-}
-# Outcomes of a task's first review: mostly done, some late, a few dropped, some carried over
-# (then done, late or dropped at the next held meeting).
-FIRST_REVIEW = [Outcome.DONE] * 13 + [Outcome.LATE] * 3 + [Outcome.DROPPED] + [Outcome.CARRIED] * 3
-SECOND_REVIEW = [Outcome.DONE] * 5 + [Outcome.LATE] * 4 + [Outcome.DROPPED]
-STATUS_OF = {Outcome.DONE: TaskStatus.DONE, Outcome.LATE: TaskStatus.LATE,
-             Outcome.DROPPED: TaskStatus.DROPPED}  # fmt: skip
-REVIEW_NOTES = {
-    Outcome.LATE: ["Hoàn thành chậm so với thời hạn", "Hoàn thành sau khi được nhắc"],
-    Outcome.DROPPED: ["Không còn phù hợp, chi bộ thống nhất dừng", "Chuyển cho tổ chức khác"],
-    Outcome.CARRIED: ["Chưa hoàn thành, tiếp tục thực hiện", "Đang thực hiện"],
-}
-SCORED_SHARE = 0.85  # of held meetings with a quality score
-CANCEL_REASONS = ["Hoãn do mưa bão", "Trùng lịch họp của Đảng ủy", "Thôn tổ chức lễ hội"]
-EXCUSES = ["Ốm", "Đi công tác", "Việc gia đình", "Đi làm ăn xa", "Trực cơ quan"]
-EXEMPT_REASON = "Miễn sinh hoạt"
-AWAY_REASON = "Sinh hoạt tạm thời ở chi bộ khác"
 
 
 def _months(as_of: dt.date) -> list[dt.date]:
@@ -135,26 +73,15 @@ class _Stay:
     hosted: bool = False  # a temporary placement here from another cell
 
 
-@dataclass(slots=True)
-class _Held:
-    """A held meeting, for the tasks and scores planned after the cell's twelve months."""
-
-    day: dt.date
-    meeting: dict
-    monthly: bool
-    members: list[int]  # on the roster, those present first
-    present: int  # how many of them were present
-
-
 class _Planner:
     def __init__(
         self, rng: random.Random, ids: Ids, as_of: dt.date, extra: random.Random, filler: int
     ) -> None:
         # `extra` draws the tasks and scores, so that they leave the meetings as they were.
-        self.rng, self.ids, self.extra, self.filler = rng, ids, extra, filler
-        self._points = QualityScore._meta.get_field("points")
+        self.rng, self.ids = rng, ids
         self.months = _months(as_of)
         self._rules: dict[dt.date, rules.Rules] = {}
+        self.follow_ups = FollowUps(extra, ids, filler, self.rules)
         self._adapt = connection.ops.adapt_datetimefield_value
 
     def rules(self, day: dt.date) -> rules.Rules:
@@ -162,7 +89,7 @@ class _Planner:
             self._rules[day] = rules.at(day)
         return self._rules[day]
 
-    def cell(self, cell: Unit, stays: list[_Stay], out: "_Rows") -> None:
+    def cell(self, cell: Unit, stays: list[_Stay], out: Rows) -> None:
         rng = self.rng
         evening = cell.cell_type in RESIDENTIAL
         usual_day = rng.randint(3, 25)
@@ -181,7 +108,7 @@ class _Planner:
             quarters.setdefault((m.year, (m.month - 1) // 3), []).append(m)
         thematic = {rng.choice(ms) for ms in quarters.values() if rng.random() < THEMATIC_SHARE}
         last = self.months[-1]
-        held: list[_Held] = []
+        held: list[Held] = []
         for month in self.months:
             day = month.replace(day=min(28, max(1, usual_day + rng.randint(-2, 2))))
             hour, minute = (
@@ -214,72 +141,8 @@ class _Planner:
                     )
                 )
         held.sort(key=lambda h: h.day)
-        self._tasks(cell, held, out)
-        self._scores(held, out)
-
-    def _tasks(self, cell: Unit, held: list[_Held], out: "_Rows") -> None:
-        """Tasks of each monthly meeting, reviewed at the next held meetings of the cell."""
-        rng = self.extra
-        texts = MEMBER_TASKS["residential" if cell.cell_type in RESIDENTIAL else "institution"]
-        for i, h in enumerate(held):
-            if not h.monthly or not h.members:
-                continue
-            pool = h.members[: h.present] or h.members
-            for text in rng.sample(texts, rng.randint(1, 3)):
-                task = {
-                    "id": self.ids.next(Task),
-                    "cell_id": cell.id,
-                    "meeting_id": h.meeting["id"],
-                    "member_id": rng.choice(pool),
-                    "group_id": None,
-                    "text": text,
-                    "due_on": h.day + dt.timedelta(days=rng.randint(21, 28)),
-                    "status": TaskStatus.OPEN,
-                }
-                outcome = rng.choice(FIRST_REVIEW)
-                for later in held[i + 1 : i + 3]:
-                    out.reviews.append(
-                        {
-                            "id": self.ids.next(TaskReview),
-                            "task_id": task["id"],
-                            "meeting_id": later.meeting["id"],
-                            "outcome": outcome,
-                            "note": rng.choice(REVIEW_NOTES[outcome])
-                            if outcome in REVIEW_NOTES and rng.random() < 0.5
-                            else "",
-                        }
-                    )
-                    if outcome != Outcome.CARRIED:
-                        task["status"] = STATUS_OF[outcome]
-                        break
-                    outcome = rng.choice(SECOND_REVIEW)
-                out.tasks.append(task)
-
-    def _scores(self, held: list[_Held], out: "_Rows") -> None:
-        """quality_score_set on most held meetings: points per part within the day's maxima."""
-        rng = self.extra
-        for h in held:
-            r = self.rules(h.day)
-            if r.quality_max is None or r.quality_good is None or rng.random() > SCORED_SHARE:
-                continue
-            # Mostly 75-95 % of the maximum (100 points nationally), some lower.
-            share = rng.uniform(0.75, 0.95) if rng.random() < 0.85 else rng.uniform(0.5, 0.75)
-            points = {
-                part: max(0, min(top, round(top * share + rng.uniform(-0.08, 0.08) * top)))
-                for part, top in r.quality_max.items()
-            }
-            out.scores.append(
-                {
-                    "id": self.ids.next(QualityScore),
-                    "meeting_id": h.meeting["id"],
-                    "points": self._points.get_db_prep_value(points, connection),
-                    "total": sum(points.values()),
-                    "filled_by_id": self.filler,
-                    "filled_at": h.meeting["ended_at"],  # scored as the meeting closed
-                    "confirmed_by_id": None,
-                    "confirmed_at": None,
-                }
-            )
+        self.follow_ups.tasks(cell, held, out)
+        self.follow_ups.scores(held, out)
 
     def _meeting(self, cell: Unit, kind: str, planned: dt.datetime, place: str, state: str,
                  **extra) -> dict:  # fmt: skip
@@ -294,7 +157,7 @@ class _Planner:
         }
 
     def _held(self, cell: Unit, kind: str, planned: dt.datetime, place: str,
-              stays: list[_Stay], out: "_Rows", combined: bool, draft: bool) -> _Held:  # fmt: skip
+              stays: list[_Stay], out: Rows, combined: bool, draft: bool) -> Held:  # fmt: skip
         rng = self.rng
         day = planned.date()
         r = self.rules(day)
@@ -400,7 +263,7 @@ class _Planner:
             }
         )
         monthly = kind == Kind.REGULAR or combined
-        return _Held(day, meeting, monthly, present + absent, len(present))
+        return Held(day, meeting, monthly, present + absent, len(present))
 
     def _resolution(self, cell: Unit, kind: str, label: str, topic: str) -> str:
         tasks = TASKS["residential" if cell.cell_type in RESIDENTIAL else "institution"]
@@ -413,16 +276,6 @@ class _Planner:
         lines += [f"   - {t[0].upper()}{t[1:]};" for t in chosen]
         lines.append("3. Giao đồng chí Bí thư chi bộ tổ chức triển khai, báo cáo kết quả.")
         return "\n".join(lines)
-
-
-@dataclass
-class _Rows:
-    meetings: list[dict]
-    attendance: list[dict]
-    votes: list[dict]
-    tasks: list[dict]
-    reviews: list[dict]
-    scores: list[dict]
 
 
 def _stays(tree: Tree, people: list[Person]) -> dict[int, list[_Stay]]:
@@ -460,7 +313,7 @@ def meetings_write(
     stays = _stays(tree, people)
     count = 0
     for cells in _batches(tree):
-        rows = _Rows([], [], [], [], [], [])
+        rows = Rows([], [], [], [], [], [])
         for cell in cells:
             planner.cell(cell, stays[cell.id], rows)
         writer.insert(Meeting, rows.meetings)

@@ -10,6 +10,7 @@ import docx
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from chibo.accounts.demo import COMMUNE, SECRETARY, VIEWER
 from chibo.accounts.models import User
 from chibo.follow.models import FollowAssignment
 from chibo.meetings import services
@@ -17,8 +18,6 @@ from chibo.meetings.models import Guest, Meeting, QualityScore, State
 from chibo.meetings.reminders import documents_posted
 from chibo.meetings.services import prepare
 from chibo.org.models import OrgUnit
-
-from .personas import COMMUNE, SECRETARY, VIEWER
 
 
 def _draft(cell: OrgUnit, day: dt.date) -> bytes:

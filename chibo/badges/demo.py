@@ -4,7 +4,11 @@ was due it, as chibo.badges.queries.due computes the list of an occasion: in the
 highest milestone reached by then and not yet awarded, not held back by a discipline less than
 the waiting time old. Party age comes from the status periods members.derive computed (the
 time out of the Party left out). Milestones reached after that occasion are left for the next
-list. One decision of the province per occasion."""
+list. One decision of the province per occasion.
+
+Before that, among the members' stories (chibo.members.demo.lifecycle), some members due a
+badge on the next occasion are disciplined within the waiting time before it (`held_back`):
+the next list shows them held back."""
 
 import datetime as dt
 import random
@@ -12,12 +16,67 @@ from bisect import bisect_left
 from collections import defaultdict
 
 from chibo.badges.models import BadgeAward
-from chibo.members.models import IN_PARTY
+from chibo.core.demo import Ids, Plan, between, planner
+from chibo.members.demo import DAY, DISCIPLINES, LIFE, PEOPLE, ROWS, Person, Stories, Timeline
+from chibo.members.demo.timeline import FIRST_DAY
+from chibo.members.models import IN_PARTY, EventKind
 from chibo.rules.calendar import add_months, add_years
 
-from .people import Person
-from .timeline import Timeline
-from .writer import Ids
+
+def occasions(life: Timeline) -> list[dt.date]:
+    """The regular award days up to a year after as_of, each counted when the rules in force
+    on that very day list it (chibo.badges.queries.occasions)."""
+    names: set[tuple[int, int]] = set()
+    for start in life.starts:
+        names.update(life.rules(start).badge_occasions or [])
+    out = []
+    for year in range(FIRST_DAY.year, life.as_of.year + 2):
+        for month, day in sorted(names):
+            try:
+                date = dt.date(year, month, day)
+            except ValueError:
+                continue
+            if (month, day) in (life.rules(date).badge_occasions or []):
+                out.append(date)
+    return sorted(out)
+
+
+def next_occasion(days: list[dt.date], on: dt.date) -> dt.date:
+    """The first of the occasions `days` on or after `on`."""
+    return days[bisect_left(days, on)]
+
+
+def held_back(stories: Stories, wanted: int) -> int:
+    """Up to `wanted` members whose party age reaches a milestone by the next occasion,
+    reprimanded or warned within the waiting time before it (chibo.members.demo.DISCIPLINES)."""
+    rng, life, as_of = stories.rng, stories.life, stories.as_of
+    days = occasions(life)
+    nxt = next_occasion(days, as_of)
+    last = days[days.index(nxt) - 1]
+    r = life.rules(nxt)
+    waits = r.badge_discipline_wait_months or {}
+    years = r.badge_years or []
+
+    # Party age reaches a milestone between the two occasions (no time out of the Party for
+    # these members): first narrowed by year, then exactly.
+    admission_years = {year - y for y in years for year in range(last.year, nxt.year + 1)}
+
+    def due_next(p: Person) -> bool:
+        return p.admitted.year in admission_years and any(
+            last < add_years(p.admitted, y) <= nxt for y in years
+        )
+
+    held = stories.pick(wanted, lambda p: not p.disciplines and due_next(p))
+    for p in held:
+        kind = rng.choice([EventKind.REPRIMAND, EventKind.WARNING])
+        lo = max(add_months(nxt, -waits.get(kind, 0)) + DAY, p.official or p.admitted)
+        hi = as_of - 7 * DAY
+        if kind in waits and lo <= hi:
+            stories.discipline(p, kind, between(rng, lo, hi))
+    return len(held)
+
+
+DISCIPLINES.register("badges.held_back", held_back)
 
 
 def _held(p: Person, on: dt.date, waits: dict[str, int]) -> bool:
@@ -30,8 +89,8 @@ def _held(p: Person, on: dt.date, waits: dict[str, int]) -> bool:
 def plan_awards(
     rng: random.Random, life: Timeline, people: list[Person], periods: list[dict], ids: Ids
 ) -> list[dict]:
-    occasions = life.occasions()
-    last = bisect_left(occasions, life.as_of) - 1  # the last occasion before as_of
+    days = occasions(life)
+    last = bisect_left(days, life.as_of) - 1  # the last occasion before as_of
     in_party: dict[int, list[tuple[dt.date, dt.date | None, dt.date]]] = defaultdict(list)
     for row in sorted(periods, key=lambda r: r["valid_from"]):
         if row["status"] in IN_PARTY:
@@ -45,10 +104,10 @@ def plan_awards(
         if not spans:
             continue
         first_years = min(life.rules(spans[0][0]).badge_years or [0])
-        i = bisect_left(occasions, add_years(spans[0][2], first_years))
+        i = bisect_left(days, add_years(spans[0][2], first_years))
         awarded = 0
         while i <= last:
-            on = occasions[i]
+            on = days[i]
             span = next((s for s in spans if s[0] <= on and (s[1] is None or on < s[1])), None)
             if span is None:  # out of the Party that day
                 if p.deceased is not None and on >= p.deceased:
@@ -89,5 +148,12 @@ def plan_awards(
             later = [y for y in years if y > awarded]
             if not later:
                 break
-            i = max(i + 1, bisect_left(occasions, add_years(span[2], min(later))))
+            i = max(i + 1, bisect_left(days, add_years(span[2], min(later))))
     return rows
+
+
+@planner("badges", after=["members"])
+def plan_badges(plan: Plan) -> None:
+    awards = plan_awards(plan.rng("badges"), plan[LIFE], plan[PEOPLE], plan[ROWS].periods, plan.ids)
+    plan.writer.insert(BadgeAward, awards)
+    plan.report(f"{len(awards):,} badges")

@@ -12,19 +12,19 @@ are what candidate_create and each step's service leave ("+", then "~" per step)
 import datetime as dt
 import random
 from collections import defaultdict
+from collections.abc import Callable
 
+from chibo.core.demo import Ids, Namer, between
 from chibo.core.search import fold
 from chibo.development.models import Candidate
+from chibo.members.demo import DAY, RECENT_DAYS, Person, Rosters, Timeline
+from chibo.members.demo.people import PROFILES
 from chibo.members.models import Gender, Status
+from chibo.org.demo import Tree, Unit
 from chibo.org.models import Kind
 from chibo.rules.calendar import add_months, add_years
 
-from .lifecycle import Rosters, base_of, cell_on, special_majority, votes_for
-from .names import Namer
-from .people import PROFILES, RECENT_DAYS, Person
-from .timeline import DAY, Timeline, between
-from .tree import Tree, Unit
-from .writer import Ids
+from .reviews import special_majority, votes_for
 
 # Candidates at each stage in a base organisation of PER_MEMBERS members (scaled, at least one
 # in most base committees).
@@ -148,7 +148,7 @@ class _Candidacies:
         """The candidacy behind a recent admission (candidate_decide created the member)."""
         rng, life = self.rng, self.life
         decided = p.admitted
-        cell = cell_on(p, decided)
+        cell = p.cell_on(decided)
         assert cell is not None
         of_age = add_years(p.birth, life.rule(decided, "admission_min_age"))
         vote = max(decided - _days(rng, 7, 35), of_age)
@@ -218,7 +218,7 @@ def plan_candidacies(
     tree: Tree,
     people: list[Person],
     rosters: Rosters,
-    namers: dict[int, Namer],
+    namers: Callable[[int, str], Namer],
     ids: Ids,
 ) -> tuple[list[dict], list[tuple[dict, str]]]:
     plan = _Candidacies(rng, life, rosters, ids)
@@ -228,7 +228,7 @@ def plan_candidacies(
             plan.admitted(p)
     cells_of: dict[int, list[Unit]] = defaultdict(list)
     for cell in tree.cells:
-        cells_of[base_of(cell).id].append(cell)
+        cells_of[cell.base().id].append(cell)
     dropped = 0
     for base in tree.units:
         cells = cells_of.get(base.id)
@@ -241,10 +241,10 @@ def plan_candidacies(
             if n == 0 and rng.random() < floor:
                 n = 1
             for _i in range(n):
-                plan.on_the_way(cells, stage, namers[base.province.code])
+                plan.on_the_way(cells, stage, namers(base.province.code, base.province.codename))
             dropped += n if stage == "dropped" else 0
     if not dropped:  # a few are no longer candidates, even in a small demo
         largest = max(cells_of.values(), key=lambda cells: sum(c.size for c in cells))
         unit = largest[0]
-        plan.on_the_way(largest, "dropped", namers[unit.province.code])
+        plan.on_the_way(largest, "dropped", namers(unit.province.code, unit.province.codename))
     return plan.rows, plan.history

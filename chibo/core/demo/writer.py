@@ -1,4 +1,5 @@
-"""Bulk writes for the demo: rows straight into tables with `executemany`, ids chosen here.
+"""Bulk writes for the demo planners: rows straight into tables with `executemany`, ids
+chosen here.
 
 Model.objects.bulk_create spends ~80 µs a row building model instances and SQL; at 100,000
 members (about 850,000 rows with their history) that alone is over a minute. A prepared
@@ -48,6 +49,7 @@ class BulkWriter:
         self.ids = ids
         self.written: dict[str, int] = {}
         self._models: list[type[models.Model]] = []
+        self._histories: set[type[models.Model]] = set()
 
     def _spec(self, model: type[models.Model]) -> list[tuple[str, str, object]]:
         spec = []
@@ -99,6 +101,7 @@ class BulkWriter:
     def insert_history(self, model: type[models.Model], entries: Iterable[tuple[dict, str]]):
         hmodel = history_model(model)
         assert hmodel is not None
+        self._histories.add(hmodel)
         hspec = self._spec(hmodel)
         ids, now = self.ids, self.now
 
@@ -119,8 +122,13 @@ class BulkWriter:
 
         self._insert(hmodel, hspec, (values(r, k) for r, k in entries))
 
+    def tables(self) -> list[type[models.Model]]:
+        """The models written so far, history tables left out."""
+        return [m for m in self._models if m not in self._histories]
+
     def finish(self) -> None:
-        """Move the id sequences (PostgreSQL) past the ids chosen here."""
+        """Move the id sequences (PostgreSQL) past the ids chosen here. Also before rows are
+        added through the ORM, whose ids come from the sequences."""
         statements = connection.ops.sequence_reset_sql(no_style(), self._models)
         if statements:
             with connection.cursor() as cursor:

@@ -5,11 +5,11 @@ enterprises, hospitals and colleges directly under the province (2025 structure)
 import random
 from dataclasses import dataclass, field
 
+from chibo.core.demo import Ids
 from chibo.org.models import BEGINNING, Ancestry, CellType, Kind, OrgUnit, Village, VillageKind
 
 from . import places
 from .places import Place
-from .writer import Ids
 
 MEMBERS_PER_CELL = 40
 # Members a cell of each type usually has: (fewest, most), before scaling to the total asked.
@@ -50,6 +50,13 @@ class Unit:
             chain.append(unit)
             unit = unit.parent
         return chain
+
+    def base(self) -> "Unit":
+        """The base organisation of a cell: its base committee, or itself as a base cell."""
+        for unit in self.chain():
+            if unit.kind in (Kind.BASE_COMMITTEE, Kind.BASE_CELL):
+                return unit
+        return self
 
     def row(self) -> dict:
         return {

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from chibo import rules
-from chibo.demo.personas import SECRETARY
+from chibo.accounts.demo import SECRETARY
 from chibo.demo.reset import demo_wipe
 from chibo.meetings import services as s
 from chibo.meetings.compliance.compliance import compliance_report, parse_period
@@ -30,8 +30,7 @@ from chibo.meetings.services import quality
 from chibo.members.models import IN_PARTY, Member, Placement, PlacementKind, Status
 from chibo.org.models import CELL_KINDS, CellType, OrgUnit
 from chibo.rules.models import RuleVersion
-
-from .test_generate import run_demo
+from chibo.testing.demo import run_demo
 
 FIRST_MONTH = dt.date(2025, 6, 1)  # twelve months before AS_OF's month (June 2026)
 LAST_DAY = dt.date(2026, 5, 31)

@@ -1,35 +1,23 @@
 """Members of the demo cells: profiles, their placements and the events of their party life,
 planned in memory so that every date agrees with the others (admitted at 18-60, the ceremony
 within its deadline, official from the end of the probation, exempt or deceased only after
-that, transfers with a gap in transit). chibo.demo.lifecycle adds the rarer stories."""
+that, transfers with a gap in transit). `lifecycle` adds the rarer stories, `rows` turns them
+into rows."""
 
 import datetime as dt
 import random
-from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from chibo import rules
-from chibo.core.search import fold
-from chibo.members import derive
-from chibo.members.models import (
-    EventKind,
-    ExemptionReason,
-    Gender,
-    Member,
-    MemberEvent,
-    Placement,
-    PlacementKind,
-    Status,
-    StatusPeriod,
-)
+from chibo.core.demo import Ids, Namer, between
+from chibo.core.demo.names import mobile_phone
+from chibo.members.models import ExemptionReason, Member, Status
+from chibo.org.demo import Tree, Unit
 from chibo.org.models import CellType
 from chibo.rules.calendar import add_years
-from chibo.rules.models import RuleVersion
 
-from .names import Namer, mobile_phone
-from .timeline import Stint, Timeline, between
-from .tree import Tree, Unit
-from .writer import Ids
+from .timeline import Stint, Timeline
 
 DAY = dt.timedelta(days=1)
 RECENT_DAYS = 730  # admitted in the last two years: the candidacy is on record
@@ -92,7 +80,7 @@ class Person:
     first_start: dt.date | None = None
     left_on: dt.date | None = None
     letter: str = ""
-    # The rarer stories (chibo.demo.lifecycle): removed from the rolls and readmitted later,
+    # The rarer stories (`lifecycle`): removed from the rolls and readmitted later,
     # an official transfer in transit, a temporary transfer, disciplines (kind, date, decision
     # number, note).
     removed: dt.date | None = None
@@ -130,6 +118,13 @@ class Person:
             return [(self.cell, self.start, self.pending.sent)]
         return [(self.cell, self.start, None)]
 
+    def cell_on(self, day: dt.date) -> Unit | None:
+        """The cell of the official placement on `day`, if any."""
+        for unit, start, end in self.stays():
+            if start <= day and (end is None or day < end):
+                return unit
+        return None
+
     def status_on(self, on: dt.date) -> str:
         """members.derive's status on a date, from the planned events."""
         if self.deceased is not None and self.deceased <= on:
@@ -166,6 +161,31 @@ class Person:
     def active_on(self, on: dt.date) -> bool:
         """In the party, taking part in activities, and official, on `on`."""
         return self.status_on(on) == Status.OFFICIAL and not self.exempt_on(on)
+
+
+class Rosters:
+    """Who is officially placed in each cell on a day, from the planned stays."""
+
+    def __init__(self, people: list[Person]) -> None:
+        self.by_cell: dict[int, list[tuple[Person, dt.date, dt.date | None]]] = defaultdict(list)
+        for p in people:
+            for unit, start, end in p.stays():
+                self.by_cell[unit.id].append((p, start, end))
+
+    def placed(self, cell_id: int, day: dt.date) -> Iterator[tuple[Person, dt.date]]:
+        """(member, start of the placement) for each member placed in the cell on `day`."""
+        for p, start, end in self.by_cell.get(cell_id, []):
+            if start <= day and (end is None or day < end):
+                yield p, start
+
+    def voters(self, cell_id: int, day: dt.date) -> int:
+        """The cell's official members entitled to vote on `day`: placed there, neither exempt
+        nor away on temporary transfer."""
+        return sum(
+            1
+            for p, _start in self.placed(cell_id, day)
+            if p.status_on(day) == Status.OFFICIAL and not p.exempt_on(day) and not p.away_on(day)
+        )
 
 
 def years_after(d: dt.date, years: float) -> dt.date:
@@ -324,12 +344,13 @@ def plan_people(
     *,
     as_of: dt.date,
     ids: Ids,
-    namers: dict[int, Namer],
+    namers: Callable[[int, str], Namer],
     life: Timeline,
 ) -> list[Person]:
+    """`cell.size` people in each cell, named by `namers(province code, codename)`."""
     planner = _People(rng, as_of, ids, life)
     people = [
-        planner.person(cell, namers[cell.province.code])
+        planner.person(cell, namers(cell.province.code, cell.province.codename))
         for cell in tree.cells
         for _ in range(cell.size)
     ]
@@ -342,143 +363,3 @@ def plan_people(
             p.group = p.cell.groups[n % len(p.cell.groups)]
             turns[p.cell.id] = n + 1
     return people
-
-
-# Rows ------------------------------------------------------------------------------------------
-
-
-@dataclass
-class PeopleRows:
-    members: list[dict]
-    placements: list[dict]
-    placement_history: list[tuple[dict, str]]
-    events: list[dict]
-    periods: list[dict]
-
-
-def people_rows(people: list[Person], ids: Ids) -> PeopleRows:
-    """The rows members.services.member_create / member_transfer / event_create would leave."""
-    placements: list[dict] = []
-    history: list[tuple[dict, str]] = []
-    events: list[dict] = []
-
-    def event(p: Person, kind: str, date: dt.date, **extra) -> None:
-        events.append(
-            {"id": ids.next(MemberEvent), "member_id": p.id, "kind": kind, "date": date, **extra}
-        )
-
-    for p in people:
-        stays = p.stays()
-        for n, (unit, start, end) in enumerate(stays):
-            last = n == len(stays) - 1
-            row = {
-                "id": ids.next(Placement),
-                "member_id": p.id,
-                "unit_id": unit.id,
-                "party_group_id": p.group.id if p.group and last and unit is p.cell else None,
-                "kind": PlacementKind.OFFICIAL,
-                "start": start,
-                "end": end,
-                "letter_number": p.letter if last and p.moved_from is not None else "",
-            }
-            placements.append(row)
-            # Opened, then closed by a transfer or a removal: two history rows, as save() leaves.
-            history += [({**row, "end": None}, "+"), (row, "~")] if end else [(row, "+")]
-        t = p.temporary
-        if t is not None and t.received is not None:
-            # transfers.transfer_accept: the temporary placement, created with its end.
-            row = {
-                "id": ids.next(Placement),
-                "member_id": p.id,
-                "unit_id": t.to.id,
-                "kind": PlacementKind.TEMPORARY,
-                "start": t.received,
-                "end": t.until,
-                "letter_number": t.letter,
-                "note": t.note,
-            }
-            placements.append(row)
-            history.append((row, "+"))
-        for n, stint in enumerate(p.stints()):
-            admission = EventKind.ADMITTED if n == 0 else EventKind.READMITTED
-            event(p, admission, stint.admitted, decision_number=stint.decision)
-            if stint.ceremony:
-                event(p, EventKind.CEREMONY, stint.ceremony)
-            if stint.official:
-                number = stint.official_decision
-                event(p, EventKind.OFFICIAL, stint.official, decision_number=number)
-            if n == 0 and p.removed:
-                event(p, EventKind.REMOVED, p.removed, decision_number=p.removal_decision)
-        if p.exempt_from:
-            event(
-                p,
-                EventKind.EXEMPTED,
-                p.exempt_from,
-                end_date=p.exempt_to,
-                note=p.exempt_note,
-                reason=p.exempt_reason,
-            )
-        for kind, day, number, note in p.disciplines:
-            event(p, kind, day, decision_number=number, note=note)
-        if p.moved_from is not None:
-            assert p.left_on is not None
-            note = f"{p.moved_from.code} → {p.cell.code}"
-            event(p, EventKind.TRANSFERRED, p.left_on, decision_number=p.letter, note=note)
-        if p.deceased:
-            event(p, EventKind.DECEASED, p.deceased)
-
-    cached, periods = derived_rows(placements, events, ids)
-    members = []
-    for p in people:
-        members.append(
-            {
-                "id": p.id,
-                "code": p.code,
-                "full_name": p.full_name,
-                "search_name": fold(p.full_name),
-                "gender": Gender.FEMALE if p.female else Gender.MALE,
-                "birth_date": p.birth,
-                "ethnicity": p.ethnicity,
-                "phone": p.phone,
-                "national_id": p.national_id,
-                "card_number": p.card_number,
-                **cached[p.id]._asdict(),
-            }
-        )
-    return PeopleRows(members, placements, history, events, periods)
-
-
-def derived_rows(
-    placements: list[dict], events: list[dict], ids: Ids
-) -> tuple[dict[int, derive.Copies], list[dict]]:
-    """What members.services.member_refresh derives, by the same code (members.derive):
-    member id -> the copies on the member row, and the status period rows."""
-    facts_p: dict[int, list[derive.PlacementFact]] = {}
-    for pl in placements:
-        facts_p.setdefault(pl["member_id"], []).append(
-            derive.PlacementFact(pl["id"], pl["unit_id"], pl["kind"], pl["start"])
-        )
-    facts_e: dict[int, list[derive.EventFact]] = {}
-    for e in events:
-        facts_e.setdefault(e["member_id"], []).append(
-            derive.EventFact(e["id"], e["kind"], e["date"])
-        )
-    book = rules.RuleBook()
-    # The national rules change only on the days versions take effect: read them per version
-    # (rules.at(day) for every ceremony day of 100,000 members would build each day's set).
-    starts = sorted(
-        set(RuleVersion.objects.filter(province=None).values_list("effective_from", flat=True))
-    )
-
-    def probation_months(day: dt.date) -> int | None:
-        i = bisect_right(starts, day)
-        return book.at(starts[i - 1], None).probation_months if i else None
-
-    cached = {}
-    periods = []
-    for m in set(facts_p) | set(facts_e):
-        evs = facts_e.get(m, [])
-        cached[m] = derive.copies(facts_p.get(m, []), evs, probation_months)
-        for period in derive.status_periods(evs):
-            periods.append({"id": ids.next(StatusPeriod), "member_id": m, **period._asdict()})
-    return cached, periods

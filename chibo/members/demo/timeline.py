@@ -1,6 +1,7 @@
-"""Dates by the Party's rules, for the demo planner: the rules in force on a day and the
-working-day calendar, each read once (the planner asks for tens of thousands of deadlines;
-chibo.rules.calendar.working_days_after would query the office's day changes every time).
+"""Dates by the Party's rules, for the demo planners of members and of the apps above: the
+rules in force on a day and the working-day calendar, each read once (the planners ask for tens
+of thousands of deadlines; chibo.rules.calendar.working_days_after would query the office's day
+changes every time).
 
 Every number comes from the rule versions (`chibo.rules`), read on the day of the event that
 starts each deadline. Before the first recorded regulation (the data start in 2011) the
@@ -9,11 +10,12 @@ member admitted in 1975 still had a ceremony and a year of probation."""
 
 import datetime as dt
 import random
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
 
 from chibo import rules
+from chibo.core.demo import between
 from chibo.rules.calendar import add_months, add_years, is_working
 
 DAY = dt.timedelta(days=1)
@@ -22,10 +24,6 @@ FIRST_DAY = dt.date(1950, 1, 1)  # before the oldest admission the demo plans
 REFORM = dt.date(2025, 7, 1)
 # A probation that ended this recently is not reviewed yet (the cell meets monthly).
 REVIEW_AFTER = dt.timedelta(days=20)
-
-
-def between(rng: random.Random, a: dt.date, b: dt.date) -> dt.date:
-    return a + dt.timedelta(days=rng.randint(0, max(0, (b - a).days)))
 
 
 def decision(rng: random.Random, on: dt.date, kind: str = "QĐ") -> str:
@@ -74,9 +72,13 @@ class Timeline:
                 days.append(day)
             day += DAY
         self._days = days
-        self._occasions: list[dt.date] | None = None
 
     # Rules ------------------------------------------------------------------------------------
+
+    @property
+    def starts(self) -> list[dt.date]:
+        """The days national rule versions take effect, oldest first."""
+        return self._starts
 
     def rules(self, day: dt.date) -> rules.Rules:
         start = self._starts[max(0, bisect_right(self._starts, day) - 1)]
@@ -160,29 +162,3 @@ class Timeline:
                     if ceremony <= self.ceremony_due(admitted):
                         return Stint(admitted, decision(rng, admitted), ceremony, ends)
         return None
-
-    # Badges -----------------------------------------------------------------------------------
-
-    def occasions(self) -> list[dt.date]:
-        """The regular award days up to a year after as_of, each counted when the rules in
-        force on that very day list it (chibo.badges.queries.occasions)."""
-        if self._occasions is None:
-            names: set[tuple[int, int]] = set()
-            for start in self._starts:
-                names.update(self.rules(start).badge_occasions or [])
-            out = []
-            for year in range(FIRST_DAY.year, self.as_of.year + 2):
-                for month, day in sorted(names):
-                    try:
-                        date = dt.date(year, month, day)
-                    except ValueError:
-                        continue
-                    if (month, day) in (self.rules(date).badge_occasions or []):
-                        out.append(date)
-            self._occasions = sorted(out)
-        return self._occasions
-
-    def next_occasion(self, on: dt.date) -> dt.date:
-        """The first occasion on or after `on`."""
-        days = self.occasions()
-        return days[bisect_left(days, on)]

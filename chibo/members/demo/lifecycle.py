@@ -6,33 +6,25 @@ every deadline of the pipeline shows: admissions decided days ago still waiting 
 ceremony (one or two past its deadline), probations ending within the month, ended and not yet
 considered (a few past the review deadline), voted by the cell and awaiting the decision.
 After the posts (`plan_stories`), members who hold no post get the rest: removal and
-readmission years later, recent disciplines (some holding back a badge due on the next
-occasion), official transfers still in transit, temporary transfers.
+readmission years later, recent disciplines (half of them left to the stories other apps
+register in `DISCIPLINES`), official transfers still in transit, temporary transfers.
 
-`review_rows` and `transfer_rows` then write what development.services.review_vote /
-review_decide and members.transfers leave; candidacies and badges have their own modules."""
+`rows` writes what they leave in members' tables; the apps above plan their own records about
+these members in their own demo modules."""
 
 import datetime as dt
 import random
 from collections import defaultdict
-from collections.abc import Iterator
-from fractions import Fraction
+from collections.abc import Callable
 
-from chibo.development.models import OfficialReview, Outcome
-from chibo.members.models import (
-    EventKind,
-    PlacementKind,
-    Status,
-    Transfer,
-    TransferState,
-)
-from chibo.org.models import Kind
-from chibo.rules.calendar import add_months, add_years
+from chibo.core.demo import between
+from chibo.core.registry import Registry
+from chibo.members.models import EventKind
+from chibo.org.demo import Tree, Unit
+from chibo.rules.calendar import add_years
 
 from .people import RECENT_DAYS, RESIDENTIAL, Move, Person
-from .timeline import DAY, Stint, Timeline, between, decision
-from .tree import Tree, Unit
-from .writer import Ids
+from .timeline import DAY, Stint, Timeline, decision
 
 # Base organisations with an admission decided in the last days, ceremony not yet held.
 WAITING_CEREMONY_SHARE = 0.6
@@ -63,56 +55,6 @@ TEMPORARY_NOTES = [
 
 def count(share: tuple[float, int], members: int) -> int:
     return max(share[1], round(members * share[0]))
-
-
-def base_of(cell: Unit) -> Unit:
-    """The base organisation of a cell: its base committee, or itself as a base cell."""
-    for unit in cell.chain():
-        if unit.kind in (Kind.BASE_COMMITTEE, Kind.BASE_CELL):
-            return unit
-    return cell
-
-
-def special_majority(life: Timeline, day: dt.date) -> Fraction:
-    return life.rule(day, "special_majority")
-
-
-def votes_for(rng: random.Random, eligible: int, share: Fraction) -> int:
-    """At least `share` of those entitled, mostly all of them."""
-    needed = -(-eligible * share.numerator // share.denominator)
-    return eligible if rng.random() < 0.7 else rng.randint(min(needed, eligible), eligible)
-
-
-class Rosters:
-    """Who is officially placed in each cell on a day, from the planned stays."""
-
-    def __init__(self, people: list[Person]) -> None:
-        self.by_cell: dict[int, list[tuple[Person, dt.date, dt.date | None]]] = defaultdict(list)
-        for p in people:
-            for unit, start, end in p.stays():
-                self.by_cell[unit.id].append((p, start, end))
-
-    def placed(self, cell_id: int, day: dt.date) -> Iterator[tuple[Person, dt.date]]:
-        """(member, start of the placement) for each member placed in the cell on `day`."""
-        for p, start, end in self.by_cell.get(cell_id, []):
-            if start <= day and (end is None or day < end):
-                yield p, start
-
-    def voters(self, cell_id: int, day: dt.date) -> int:
-        """The cell's official members entitled to vote on `day`: placed there, neither exempt
-        nor away on temporary transfer."""
-        return sum(
-            1
-            for p, _start in self.placed(cell_id, day)
-            if p.status_on(day) == Status.OFFICIAL and not p.exempt_on(day) and not p.away_on(day)
-        )
-
-
-def cell_on(p: Person, day: dt.date) -> Unit | None:
-    for unit, start, end in p.stays():
-        if start <= day and (end is None or day < end):
-            return unit
-    return None
 
 
 # Before the posts: the probations --------------------------------------------------------------
@@ -203,7 +145,7 @@ def plan_probations(rng: random.Random, life: Timeline, tree: Tree, people: list
     plan = _Probations(rng, life, people)
     by_base: dict[int, list[Person]] = defaultdict(list)
     for p in plan.pool:
-        by_base[base_of(p.cell).id].append(p)
+        by_base[p.cell.base().id].append(p)
     n = len(people)
     waiting = 0
     for unit in tree.units:
@@ -227,7 +169,9 @@ def plan_probations(rng: random.Random, life: Timeline, tree: Tree, people: list
 # After the posts: the rarer stories ------------------------------------------------------------
 
 
-class _Stories:
+class Stories:
+    """The stories of members who hold no post; the disciplines' part is open to other apps."""
+
     def __init__(self, rng: random.Random, life: Timeline, tree: Tree, people: list[Person],
                  holders: set[int]) -> None:  # fmt: skip
         self.rng, self.life, self.as_of, self.tree = rng, life, life.as_of, tree
@@ -242,10 +186,6 @@ class _Stories:
             and not p.moved
             and p.active_on(self.as_of)
         ]
-
-    def pick(self, how_many: int, ok) -> list[Person]:
-        chosen = [p for p in self.free if not p.moved and ok(p)]
-        return self.rng.sample(chosen, min(how_many, len(chosen)))
 
     def readmissions(self) -> None:
         rng, life, as_of = self.rng, self.life, self.as_of
@@ -274,41 +214,30 @@ class _Stories:
             p.again = life.stint(rng, back)
             wanted -= 1
 
+    def pick(self, how_many: int, ok: Callable[[Person], bool]) -> list[Person]:
+        """Up to `how_many` members drawn among the free ones for whom `ok` holds."""
+        chosen = [p for p in self.free if not p.moved and ok(p)]
+        return self.rng.sample(chosen, min(how_many, len(chosen)))
+
+    def discipline(self, p: Person, kind: str, day: dt.date) -> None:
+        """A reprimand or warning decided on `day`, with its number and a usual reason."""
+        rng = self.rng
+        p.disciplines.append((kind, day, decision(rng, day), rng.choice(DISCIPLINE_NOTES)))
+
     def disciplines(self) -> None:
-        """Reprimands and warnings of the last two years; half of them on members whose
-        milestone falls by the next occasion, decided within the waiting time before it."""
-        rng, life, as_of = self.rng, self.life, self.as_of
+        """Reprimands and warnings of the last two years. Half of them are left to the
+        stories other apps register in DISCIPLINES, in registration order; the rest fall on
+        anyone free."""
+        rng, as_of = self.rng, self.as_of
         total = count(DISCIPLINED, self.n)
-        occasions = life.occasions()
-        nxt = life.next_occasion(as_of)
-        last = occasions[occasions.index(nxt) - 1]
-        r = life.rules(nxt)
-        waits = r.badge_discipline_wait_months or {}
-        years = r.badge_years or []
-
-        # Party age reaches a milestone between the two occasions (no time out of the Party
-        # for these members): first narrowed by year, then exactly.
-        admission_years = {year - y for y in years for year in range(last.year, nxt.year + 1)}
-
-        def due_next(p: Person) -> bool:
-            return p.admitted.year in admission_years and any(
-                last < add_years(p.admitted, y) <= nxt for y in years
-            )
-
-        held = self.pick(total // 2, lambda p: not p.disciplines and due_next(p))
-        for p in held:
-            kind = rng.choice([EventKind.REPRIMAND, EventKind.WARNING])
-            lo = max(add_months(nxt, -waits.get(kind, 0)) + DAY, p.official or p.admitted)
-            hi = as_of - 7 * DAY
-            if kind in waits and lo <= hi:
-                day = between(rng, lo, hi)
-                p.disciplines.append((kind, day, decision(rng, day), rng.choice(DISCIPLINE_NOTES)))
-        others = self.pick(total - len(held), lambda p: not p.disciplines)
+        taken = 0
+        for story in DISCIPLINES:
+            taken += story(self, total // 2 - taken)
+        others = self.pick(total - taken, lambda p: not p.disciplines)
         for p in others:
             kind = rng.choice([EventKind.REPRIMAND, EventKind.REPRIMAND, EventKind.WARNING])
             lo = max(as_of - RECENT_DAYS * DAY, p.official or p.admitted)
-            day = between(rng, lo, as_of - 7 * DAY)
-            p.disciplines.append((kind, day, decision(rng, day), rng.choice(DISCIPLINE_NOTES)))
+            self.discipline(p, kind, between(rng, lo, as_of - 7 * DAY))
 
     def _elsewhere(self, p: Person) -> Unit:
         cells = [c for c in self.tree.cells if c is not p.cell]
@@ -339,127 +268,17 @@ class _Stories:
             )
 
 
+# Another app's disciplines of members who hold no post: (stories, how many it may pick) ->
+# how many members it picked, each disciplined with `stories.discipline` (or not, if none fits).
+DisciplineStory = Callable[[Stories, int], int]
+DISCIPLINES: Registry[DisciplineStory] = Registry("demo discipline stories", discover="demo")
+
+
 def plan_stories(
     rng: random.Random, life: Timeline, tree: Tree, people: list[Person], *, posts: list[dict]
 ) -> None:
     """Readmissions, disciplines and transfers for members who hold no post."""
-    stories = _Stories(rng, life, tree, people, {row["member_id"] for row in posts})
+    stories = Stories(rng, life, tree, people, {row["member_id"] for row in posts})
     stories.readmissions()
     stories.disciplines()
     stories.transfers()
-
-
-# Rows -----------------------------------------------------------------------------------------
-
-
-def review_rows(
-    rng: random.Random,
-    life: Timeline,
-    people: list[Person],
-    rosters: Rosters,
-    events: list[dict],
-    ids: Ids,
-) -> tuple[list[dict], list[tuple[dict, str]]]:
-    """The cell's review of each probation recognised in the last two years, and of those
-    voted and awaiting the decision: review_vote's row, then review_decide's."""
-    official_event = {
-        (e["member_id"], e["date"]): e["id"] for e in events if e["kind"] == EventKind.OFFICIAL
-    }
-    since = life.as_of - RECENT_DAYS * DAY
-    rows: list[dict] = []
-    history: list[tuple[dict, str]] = []
-    for p in people:
-        for s in p.stints():
-            if s.vote is None or (s.decided is not None and s.decided < since):
-                continue
-            cell = cell_on(p, s.vote)
-            eligible = rosters.voters(cell.id, s.vote) if cell else 0
-            if eligible < 1:
-                continue
-            voted = {
-                "id": ids.next(OfficialReview),
-                "member_id": p.id,
-                "probation_ended_on": s.ends,
-                "vote_on": s.vote,
-                "votes_for": votes_for(rng, eligible, special_majority(life, s.vote)),
-                "votes_eligible": eligible,
-                "outcome": Outcome.RECOGNISE,
-                "decision_number": "",
-                "decision_on": None,
-                "event_id": None,
-            }
-            history.append((voted, "+"))
-            if s.decided is None:
-                rows.append(voted)
-                continue
-            decided = {
-                **voted,
-                "decision_number": s.official_decision,
-                "decision_on": s.decided,
-                "event_id": official_event[(p.id, s.official)],
-            }
-            rows.append(decided)
-            history.append((decided, "~"))
-    return rows, history
-
-
-def transfer_rows(
-    people: list[Person], placements: list[dict], ids: Ids
-) -> tuple[list[dict], list[tuple[dict, str]]]:
-    """The Transfer rows of members.transfers: sent ("+"), then accepted ("~")."""
-    placement_id = {
-        (pl["member_id"], pl["unit_id"], pl["kind"], pl["start"]): pl["id"] for pl in placements
-    }
-    rows: list[dict] = []
-    history: list[tuple[dict, str]] = []
-
-    def add(
-        p: Person,
-        kind: str,
-        from_unit: Unit,
-        to: Unit,
-        letter: str,
-        sent: dt.date,
-        received: dt.date | None,
-        until: dt.date | None = None,
-        note: str = "",
-    ) -> None:
-        sent_row = {
-            "id": ids.next(Transfer),
-            "member_id": p.id,
-            "kind": kind,
-            "from_unit_id": from_unit.id,
-            "to_unit_id": to.id,
-            "letter_number": letter,
-            "sent_on": sent,
-            "received_on": None,
-            "until": until,
-            "state": TransferState.PENDING,
-            "note": note,
-            "placement_id": None,
-        }
-        history.append((sent_row, "+"))
-        if received is None:
-            rows.append(sent_row)
-            return
-        accepted = {
-            **sent_row,
-            "received_on": received,
-            "state": TransferState.ACCEPTED,
-            "placement_id": placement_id[(p.id, to.id, kind, received)],
-        }
-        rows.append(accepted)
-        history.append((accepted, "~"))
-
-    for p in people:
-        if p.moved_from is not None:
-            assert p.left_on is not None
-            add(p, PlacementKind.OFFICIAL, p.moved_from, p.cell, p.letter, p.left_on, p.start)
-        if p.pending is not None:
-            t = p.pending
-            add(p, PlacementKind.OFFICIAL, p.cell, t.to, t.letter, t.sent, None)
-        if p.temporary is not None:
-            t = p.temporary
-            add(p, PlacementKind.TEMPORARY, p.cell, t.to, t.letter, t.sent, t.received, t.until,
-                t.note)  # fmt: skip
-    return rows, history

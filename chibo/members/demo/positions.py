@@ -4,13 +4,14 @@ and Front heads who are members (the secretary is often also the village head)."
 
 import datetime as dt
 import random
+from typing import NamedTuple
 
+from chibo.core.demo import Ids, between
 from chibo.members.models import Position, PositionKind
+from chibo.org.demo import Tree, Unit, VillagePlan
 from chibo.org.models import Kind
 
-from .people import DAY, Person, between
-from .tree import Tree, Unit, VillagePlan
-from .writer import Ids
+from .people import DAY, Person
 
 # Cell congresses for the 2025-2027 term were held from March to May 2025; the previous term
 # began the same way in 2020. Village heads were last elected from mid-2022.
@@ -139,10 +140,14 @@ class _Posts:
                 self.add(front, PositionKind.FRONT_HEAD, start, village=village)
 
 
+class Posts(NamedTuple):
+    rows: list[dict]  # Position rows
+    secretaries: dict[int, Person]  # each cell's current secretary, by cell id
+
+
 def plan_positions(
     rng: random.Random, tree: Tree, people: list[Person], *, as_of: dt.date, ids: Ids
-) -> tuple[list[dict], dict[int, Person]]:
-    """Position rows, and each cell's current secretary by cell id."""
+) -> Posts:
     by_cell: dict[int, list[Person]] = {}
     for p in people:
         by_cell.setdefault(p.cell.id, []).append(p)
@@ -154,4 +159,4 @@ def plan_positions(
             continue
         secretaries[cell.id] = secretary = posts.committee(cell, members)
         posts.villages(cell, members, secretary)
-    return posts.rows, secretaries
+    return Posts(posts.rows, secretaries)

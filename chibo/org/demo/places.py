@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from vietnam_provinces import Province, ProvinceCode, Ward
 
-from .names import NORTH, SOUTH, region_of
+from chibo.core.demo.names import NORTH, SOUTH, region_of
 
 
 @dataclass(frozen=True)
