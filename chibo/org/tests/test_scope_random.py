@@ -91,3 +91,57 @@ def test_random_users_never_see_outside_scope(db, client_for, seed, large_scope_
         for m in Member.objects.all():
             r = c.get(reverse("members:detail", args=[m.pk]))
             assert r.status_code == (200 if m.pk in readable else 404), (grants, m.pk)
+
+
+def holders_oracle(units, grants_of, roles, *, nearest=None):
+    """unit id -> {user id: roles} by walking parent links in Python."""
+
+    def chain(unit):
+        node = unit
+        while node is not None:
+            yield node
+            node = node.parent
+
+    out = {}
+    for unit in units:
+        above = list(chain(unit))
+        if nearest is not None:
+            above = [u for u in above if u.kind in nearest][:1]
+        found = {}
+        for node in above:
+            for user, role in grants_of.get(node.pk, []):
+                if role in roles and user.is_active:
+                    found.setdefault(user.pk, set()).add(role)
+        out[unit.pk] = found
+    return out
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_holders_match_the_parent_walk(db, seed):
+    """Who holds a role over each unit (org.scope.holders), in the three ways the apps ask:
+    over the unit, on the unit itself, on the nearest base committee above it."""
+    from chibo.org.scope import HERE, holders
+
+    rng = random.Random(1000 + seed)
+    units, cells, _members = build(rng)
+    grants_of: dict[int, list] = {}
+    for i in range(8):
+        grants = [(rng.choice(list(Role)), rng.choice(units)) for _ in range(rng.randint(1, 3))]
+        user = f.user(username=f"h{seed}-{i}", grants=grants, is_active=rng.random() < 0.85)
+        for role, unit in grants:
+            grants_of.setdefault(unit.pk, []).append((user, role))
+    units = list(OrgUnit.objects.all())  # parents loaded as stored
+    ids = [u.pk for u in units]
+    for roles in ({Role.OFFICE}, {Role.SECRETARY, Role.MEMBER}, set(Role)):
+        assert holders(ids, roles) == holders_oracle(units, grants_of, roles)
+        assert holders(ids, roles, nearest=HERE) == {
+            u.pk: {
+                user.pk: {r for usr, r in grants_of.get(u.pk, []) if usr == user and r in roles}
+                for user, role in grants_of.get(u.pk, [])
+                if role in roles and user.is_active
+            }
+            for u in units
+        }
+        assert holders(ids, roles, nearest={Kind.BASE_COMMITTEE}) == holders_oracle(
+            units, grants_of, roles, nearest={Kind.BASE_COMMITTEE}
+        )
