@@ -129,7 +129,7 @@ def from_text(entry: Entry, text: str):
         years = sorted({_positive(p, entry) for p in parts})
         if 0 in years:
             raise ValidationError(
-                _("%(rule)s: a badge needs at least one year of party age.") % {"rule": entry.label}
+                _("%(rule)s: each number of years is at least one.") % {"rule": entry.label}
             )
         return years
     if entry.kind == "occasions":

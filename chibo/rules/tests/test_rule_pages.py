@@ -113,7 +113,7 @@ def test_a_new_version_from_today_leaves_yesterday_alone(client_for, world, keep
         ("v_badge_discipline_wait_months", "reprimand=6", "give a value for each"),
         ("v_badge_discipline_wait_months", "scolding=6, warning=9, dismissal=12", "is not one of"),
         ("v_badge_early_ill_months", "30", "key=number"),
-        ("v_badge_years", "0, 30", "at least one year"),
+        ("v_badge_years", "0, 30", "each number of years is at least one"),
     ],
 )
 def test_bad_values_are_refused_and_nothing_is_written(
