@@ -8,7 +8,6 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.utils.translation import gettext_lazy as _l
 from ninja import Field, Schema
 
 from chibo import rules
@@ -68,7 +67,7 @@ BOARD.register(
                 "badges",
                 BadgesOut | None,
                 "Counts for the next award occasion.",
-                label=_l("Party badges"),
+                label=gettext_lazy("Party badges"),
                 count=lambda value: value.due if value else None,
             ),
         ),

@@ -10,7 +10,6 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.utils.translation import gettext_lazy as _l
 from ninja import Field, Schema
 
 from chibo.core.deadlines import (
@@ -129,11 +128,22 @@ BOARD.register(
     "development",
     BoardSource(
         parts=(
-            _part("ceremonies", "Admission ceremonies not yet held.", _l("Ceremonies"), True),
-            _part("probations", "Probations ending within 30 days.", _l("Probations ending")),
-            _part("reviews", "Probation ended, the cell has not voted.", _l("Reviews due"), True),
             _part(
-                "decisions", "The cell has voted, the decision awaited.", _l("Decisions awaited")
+                "ceremonies", "Admission ceremonies not yet held.", gettext_lazy("Ceremonies"), True
+            ),
+            _part(
+                "probations", "Probations ending within 30 days.", gettext_lazy("Probations ending")
+            ),
+            _part(
+                "reviews",
+                "Probation ended, the cell has not voted.",
+                gettext_lazy("Reviews due"),
+                True,
+            ),
+            _part(
+                "decisions",
+                "The cell has voted, the decision awaited.",
+                gettext_lazy("Decisions awaited"),
             ),
         ),
         compute=_board,

@@ -10,7 +10,6 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
-from django.utils.translation import gettext_lazy as _l
 from ninja import Field, Schema
 
 from chibo import rules
@@ -237,7 +236,7 @@ BOARD.register(
                 "tasks",
                 TaskListOut,
                 "Meeting tasks open past their due date.",
-                label=_l("Overdue tasks"),
+                label=gettext_lazy("Overdue tasks"),
                 count=len,
                 alert=True,
                 api=lambda rows: {"count": len(rows), "items": rows},
@@ -246,7 +245,7 @@ BOARD.register(
                 "removal",
                 RemovalOut,
                 "The removal review for the year of `on`.",
-                label=_l("Removal review"),
+                label=gettext_lazy("Removal review"),
                 count=lambda review: len(review.rows),
                 api=removal_out,
             ),

@@ -1,14 +1,14 @@
 """The Party rules member records read (chibo.rules): how long probation runs."""
 
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from chibo.rules.catalogue import rule
 
 rule(
     "probation_months",
-    _l("Probation from the ceremony"),
+    gettext_lazy("Probation from the ceremony"),
     "int",
-    unit=_l("months"),
-    group=_l("Admission and probation"),
+    unit=gettext_lazy("months"),
+    group=gettext_lazy("Admission and probation"),
     order=304,
 )

@@ -105,3 +105,22 @@ def test_strings_in_the_code_are_in_the_catalogue(entries):
                 if text not in known:
                     unknown.add((path.name, text))
     assert sorted(unknown) == [], "run: make messages, then translate"
+
+
+# makemessages extracts the strings of these names only (xgettext's Python keywords and
+# Django's): a string marked through another alias is never translated.
+EXTRACTED = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "gettext_noop"}
+ALIAS = re.compile(r"from django\.utils\.translation import ([^\n]+)")
+
+
+def test_translation_functions_go_by_names_makemessages_extracts():
+    wrong = set()
+    for path in ROOT.rglob("*.py"):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        for names in ALIAS.findall(path.read_text(encoding="utf-8")):
+            for name in names.strip("()").split(","):
+                original, _sep, alias = name.strip().partition(" as ")
+                if "gettext" in original and (alias or original) not in EXTRACTED:
+                    wrong.add((path.name, name.strip()))
+    assert sorted(wrong) == []
