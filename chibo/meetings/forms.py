@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.forms import BootstrapForm, DateField
+from chibo.members.models import Member
+from chibo.org.models import OrgUnit
 
 from .models import Choice, Kind, Meeting, Outcome, Presence, Section, VoteKind, VoteMethod
 from .services.prepare import ItemChange
@@ -231,8 +233,6 @@ class PeopleForm(VersionedForm):
     field_order_after_member: list[str] = []
 
     def chosen_member(self):
-        from chibo.members.models import Member
-
         pk = self.cleaned_data.get("member")
         return Member.all_objects.filter(pk=pk).first() if pk else None
 
@@ -258,8 +258,6 @@ class TaskForm(PeopleForm):
         self.fields["group"].choices = [("", "—"), *groups]  # type: ignore[attr-defined]
 
     def chosen_group(self):
-        from chibo.org.models import OrgUnit
-
         pk = self.cleaned_data.get("group")
         return OrgUnit.objects.filter(pk=pk).first() if pk else None
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from chibo.core.models import ActiveManager, ActiveQuerySet, SoftDeletable
+from chibo.core.search import terms
 from chibo.org.models import OrgUnit, Village
 
 
@@ -121,8 +122,6 @@ class MemberQuerySet(ActiveQuerySet):
         return self.filter(pk__in=placements.values("member_id"))
 
     def search(self, query: str | None) -> "MemberQuerySet":
-        from chibo.core.search import terms
-
         qs = self
         for term in terms(query):
             qs = qs.filter(search_name__contains=term)

@@ -1,5 +1,19 @@
-"""`rules.at(date, unit=None)`: the Party rules in force on a date (see chibo.rules.models)."""
+"""`rules.at(date, unit=None)`: the Party rules in force on a date (see chibo.rules.queries).
 
-from .queries import RuleBook, Rules, at, province_of
+The names load on first use: Django imports this package while it loads the apps, before
+any model may be imported, and the rules are read from models."""
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .queries import RuleBook, Rules, at, province_of
 
 __all__ = ["RuleBook", "Rules", "at", "province_of"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from . import queries
+
+        return getattr(queries, name)
+    raise AttributeError(f"module 'chibo.rules' has no attribute {name!r}")

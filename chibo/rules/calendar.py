@@ -19,6 +19,8 @@ from django.db.models.expressions import Expression
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from .models import CalendarDay, DayChange
+
 FIRST = dt.date(1990, 1, 1)
 LAST = dt.date(2060, 12, 31)
 
@@ -65,15 +67,11 @@ def days_off(year: int) -> list[Day]:
 
 
 def _changes_named(year: int) -> dict[dt.date, tuple[bool, str]]:
-    from .models import DayChange
-
     rows = DayChange.objects.filter(date__year=year).values_list("date", "working", "name")
     return {d: (w, n) for d, w, n in rows}
 
 
 def _changes() -> dict[dt.date, bool]:
-    from .models import DayChange
-
     return dict(DayChange.objects.values_list("date", "working"))
 
 
@@ -112,8 +110,6 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
 def rebuild(since: dt.date = FIRST) -> int:
     """Rewrite the CalendarDay rows from `since` on, from the package and the recorded
     changes (an office adding a day changes the count of every later day only)."""
-    from .models import CalendarDay
-
     since = max(since, FIRST)
     changes = _changes()
     before = CalendarDay.objects.filter(date__lt=since).order_by("-date").first()
@@ -133,8 +129,6 @@ def rebuild(since: dt.date = FIRST) -> int:
 
 def ensure() -> None:
     """Build the table if it is empty (a fresh database, or tests that flushed it)."""
-    from .models import CalendarDay
-
     if not CalendarDay.objects.exists():
         rebuild()
 
@@ -144,8 +138,6 @@ def with_deadline(qs: QuerySet, *, name: str, start: str, n: int | Expression) -
     SQL (NULL outside FIRST..LAST, or when `start` is NULL). `n` may be an expression over
     the row (e.g. a CASE on the date, when a regulation changed the count). Two lookups in
     the calendar table's indexes."""
-    from .models import CalendarDay
-
     ensure()
     seq_of_start = CalendarDay.objects.filter(date=OuterRef(start)).values("seq")[:1]
     n_expr = Value(n) if isinstance(n, int) else n

@@ -9,7 +9,10 @@ from typing import Any
 from django.db.models import Case, IntegerField, Value, When
 from django.db.models.expressions import Expression
 
+from chibo.org.models import Kind
+
 from .catalogue import ENTRIES
+from .models import RuleVersion
 
 
 class Rules:
@@ -45,8 +48,6 @@ Version = tuple[dt.date, int | None, dict]  # (effective_from, province id, valu
 
 
 def _versions(**filters) -> list[Version]:
-    from .models import RuleVersion
-
     rows = RuleVersion.objects.filter(**filters).order_by("effective_from", "pk")
     return list(rows.values_list("effective_from", "province_id", "values"))
 
@@ -66,8 +67,6 @@ def _build(versions: list[Version], on: dt.date, province_id: int | None) -> Rul
 
 
 def province_of(unit, on: dt.date) -> int | None:
-    from chibo.org.models import Kind
-
     top = unit.ancestors(on, include_self=True).filter(kind=Kind.PROVINCE).first()
     return top.pk if top else None
 
@@ -97,8 +96,6 @@ def sources(on: dt.date, province_id: int | None = None) -> dict[str, int]:
     """For each rule in force on `on`, the id of the RuleVersion that set it (the layering of
     `at`: the latest nationwide version, then the province's own)."""
     out: dict[str, int] = {}
-    from .models import RuleVersion
-
     rows = RuleVersion.objects.filter(effective_from__lte=on).order_by("effective_from", "pk")
     for wanted in (None, province_id) if province_id is not None else (None,):
         for pk, province, values in rows.values_list("pk", "province_id", "values"):

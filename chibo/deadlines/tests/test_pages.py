@@ -57,7 +57,7 @@ def test_board_page(world, cast, client_for, due):
     # The form shows the year the removal review was read for (the year of the day asked).
     assert 'name="year" id="id_year" type="number" min="1990" value="2026"' in html
     # The table of contents: each list with its count, the overdue ones said.
-    assert "Ceremonies 1 <span class=\"text-danger\">(1 overdue)</span>" in html
+    assert 'Ceremonies 1 <span class="text-danger">(1 overdue)</span>' in html
     # The day before the ceremony deadline nothing is overdue yet (the review not ended).
     r = c.get(board_url(world.base), {"on": "23/03/2026"})
     assert r.status_code == 200 and 'list-group-item-danger"' not in r.text

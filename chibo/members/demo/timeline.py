@@ -17,6 +17,7 @@ from typing import Any
 from chibo import rules
 from chibo.core.demo import between
 from chibo.rules.calendar import add_months, add_years, is_working
+from chibo.rules.models import DayChange, RuleVersion
 
 DAY = dt.timedelta(days=1)
 FIRST_DAY = dt.date(1950, 1, 1)  # before the oldest admission the demo plans
@@ -52,8 +53,6 @@ class Stint:
 
 class Timeline:
     def __init__(self, as_of: dt.date) -> None:
-        from chibo.rules.models import DayChange, RuleVersion
-
         self.as_of = as_of
         self._book = rules.RuleBook()
         # The national rules change only on these days: the rules of a day are those of the
