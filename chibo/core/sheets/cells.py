@@ -4,18 +4,33 @@ no, or one of the choices."""
 import datetime as dt
 import re
 import unicodedata
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
 
 from chibo.core.formats import parse_date
 from chibo.core.search import fold
 
-if TYPE_CHECKING:
-    from .columns import Column
-
 TEXT, DATE, CHOICE = "text", "date", "choice"
 TIME, NUMBER, BOOL = "time", "number", "bool"
+
+
+class Readable(Protocol):
+    """What reading a cell needs of its column (chibo.core.sheets.columns.Column)."""
+
+    @property
+    def type(self) -> str: ...
+
+    @property
+    def zero_pad(self) -> tuple[tuple[int, int], ...]: ...
+
+    @property
+    def max_length(self) -> int | None: ...
+
+    @property
+    def lookup(self) -> dict[str, str]: ...
+
+    def shown_choices(self) -> list[str]: ...
 
 
 class CellError(ValueError):
@@ -37,7 +52,7 @@ def text(value: Any) -> str:
     return " ".join(unicodedata.normalize("NFC", str(value)).split())
 
 
-def read_cell(column: "Column", value: Any) -> Any:
+def read_cell(column: Readable, value: Any) -> Any:
     """The cell as its column's type; "" or None when empty. Raises CellError."""
     if column.type == DATE:
         return _date(value)

@@ -62,3 +62,15 @@ def test_a_wrong_import_breaks_the_floors(tree, where, code, broken):
     finally:
         bad.unlink()
     assert result.returncode == 1 and broken in result.stdout, result.stdout
+
+
+def test_two_modules_of_an_app_importing_each_other_break_the_plan(tree):
+    first, second = tree / "chibo/notices/zz_one.py", tree / "chibo/notices/zz_two.py"
+    first.write_text("from . import zz_two\n")
+    second.write_text("def f():\n    from . import zz_one\n")
+    try:
+        result = lint(tree)
+    finally:
+        first.unlink()
+        second.unlink()
+    assert result.returncode == 1 and "No cycles are allowed in chibo.notices" in result.stdout
