@@ -68,7 +68,7 @@ def measure(repeat: int) -> None:
     from django.utils import timezone
 
     from chibo.accounts.models import User
-    from chibo.meetings.compliance.compliance import compliance_report, recent_periods
+    from chibo.meetings.compliance.queries import compliance_report, recent_periods
     from chibo.meetings.models import Meeting
     from chibo.org.models import Kind, OrgUnit
 

@@ -5,7 +5,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .compliance import CRITERIA, Period, last_complete_month, parse_period, recent_periods
+from .queries import CRITERIA, Period, last_complete_month, parse_period, recent_periods
 
 MISSING_CHOICES = [
     ("", _("All cells")),

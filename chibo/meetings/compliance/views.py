@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET
 from chibo.core.pages import HtmxHttpRequest
 from chibo.org import access as org_access
 
-from .compliance import CellRow, compliance_report
 from .forms import PeriodForm
+from .queries import CellRow, compliance_report
 
 
 @cache

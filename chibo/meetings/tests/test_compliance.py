@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from chibo import rules
 from chibo.core.formats import ratio
 from chibo.meetings import services as s
-from chibo.meetings.compliance.compliance import (
+from chibo.meetings.compliance.queries import (
     compliance_report,
     last_complete_month,
     parse_period,

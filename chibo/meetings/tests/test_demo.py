@@ -12,7 +12,7 @@ from chibo import rules
 from chibo.accounts.demo import SECRETARY
 from chibo.demo.reset import demo_wipe
 from chibo.meetings import services as s
-from chibo.meetings.compliance.compliance import compliance_report, parse_period
+from chibo.meetings.compliance.queries import compliance_report, parse_period
 from chibo.meetings.models import (
     Attendance,
     Kind,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from chibo.core.sheets import CREATE, ERROR, UNCHANGED, UPDATE
 from chibo.imports.services import import_commit, import_preview
 from chibo.meetings import services as ms
-from chibo.meetings.compliance.compliance import compliance_report, month_period
+from chibo.meetings.compliance.queries import compliance_report, month_period
 from chibo.meetings.models import Attendance, Kind, Meeting, Presence, QualityScore, Rating, State
 from chibo.meetings.services import quality
 from chibo.testing.workbooks import messages, xlsx
