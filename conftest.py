@@ -92,3 +92,15 @@ def client_for(client):
         return c
 
     return make
+
+
+@pytest.fixture
+def en(client_for):
+    """en(user) -> a test client logged in as that user, reading the pages in English."""
+
+    def make(user):
+        c = client_for(user)
+        c.cookies["django_language"] = "en"
+        return c
+
+    return make

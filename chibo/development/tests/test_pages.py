@@ -24,16 +24,6 @@ def introducers(world):
     return world.member, f.member(world.cell, full_name="Đỗ Văn Giới", admitted_on=D(2012, 6, 1))
 
 
-@pytest.fixture
-def en(client_for):
-    def make(user):
-        c = client_for(user)
-        c.cookies["django_language"] = "en"
-        return c
-
-    return make
-
-
 def counts(html: str) -> dict[str, int]:
     found = re.findall(
         r'data-stage="(\w+)".*?class="badge text-bg-secondary stage-count">([\d.]+)<', html, re.S

@@ -52,16 +52,6 @@ def url(name: str, *args) -> str:
 
 
 @pytest.fixture
-def en(client_for):
-    def make(user):
-        c = client_for(user)
-        c.cookies["django_language"] = "en"
-        return c
-
-    return make
-
-
-@pytest.fixture
 def built(monkeypatch) -> Counter:
     """Forms built, by class, counted where every form is built (BaseForm.__init__)."""
     counts: Counter = Counter()

@@ -17,7 +17,7 @@ from chibo.meetings import services as s
 from chibo.meetings.models import AgendaItem, AgendaTemplate, Kind, MeetingDocument, Section
 from chibo.meetings.services import prepare
 from chibo.meetings.services.prepare import ItemChange
-from chibo.meetings.tests.test_views import DAY, _all_present, at, en, frozen, url  # noqa: F401
+from chibo.meetings.tests.test_views import DAY, _all_present, at, frozen, url  # noqa: F401
 from chibo.members.models import PlacementKind
 from chibo.members.services import placement_create
 from chibo.notices.models import Notice

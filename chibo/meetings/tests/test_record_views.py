@@ -48,16 +48,6 @@ def v(m: Meeting) -> int:
 
 
 @pytest.fixture
-def en(client_for):
-    def make(user):
-        c = client_for(user)
-        c.cookies["django_language"] = "en"
-        return c
-
-    return make
-
-
-@pytest.fixture
 def meeting(world, cast) -> Meeting:
     m = s.meeting_create(cell=world.cell, kind=Kind.REGULAR, planned_at=at(DAY))
     s.roster_freeze(meeting=m, version=v(m))

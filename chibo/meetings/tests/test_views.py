@@ -22,16 +22,6 @@ def at(day: dt.date, hour: int = 19, minute: int = 30) -> dt.datetime:
 
 
 @pytest.fixture
-def en(client_for):
-    def make(user):
-        c = client_for(user)
-        c.cookies["django_language"] = "en"
-        return c
-
-    return make
-
-
-@pytest.fixture
 def meeting(world, cast) -> Meeting:
     return s.meeting_create(
         cell=world.cell, kind=Kind.REGULAR, planned_at=at(DAY), place="Nhà văn hóa"

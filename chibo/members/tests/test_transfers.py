@@ -568,16 +568,6 @@ def test_unit_list_keeps_the_tree_as_it_stood(world):
 # Pages -----------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def en(client_for):
-    def make(user):
-        c = client_for(user)
-        c.cookies["django_language"] = "en"
-        return c
-
-    return make
-
-
 def test_send_page(world, cast, en):
     c = en(cast.secretary)
     url = reverse("members:transfer_send", args=[world.member.pk])
