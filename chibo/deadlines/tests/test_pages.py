@@ -9,10 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chibo.accounts.models import RecordRead
-from chibo.badges.models import BadgeAward
 from chibo.development.models import Candidate
 from chibo.members.models import PlacementKind, Transfer
-from chibo.testing import factories as f
 from chibo.testing.api import call
 from chibo.testing.deadlines import probationary, vote
 
@@ -204,10 +202,6 @@ def life(world):
 
 
 def test_timeline_page(world, cast, client_for, life):
-    old = f.member(world.cell, full_name="Lão Thành", admitted_on=D(1996, 2, 1))
-    BadgeAward.objects.create(
-        member=old, years=30, occasion_date=D(2026, 2, 3), decision_number="1-QĐ/TU"
-    )
     c = en(client_for(cast.base_officer))
     r = c.get(reverse("deadlines:timeline", args=[life.pk]))
     assert r.status_code == 200
@@ -238,9 +232,6 @@ def test_timeline_page(world, cast, client_for, life):
         f" {rest} month{'s' if rest != 1 else ''}" if rest else ""
     )
     assert f'id="party-age">{age} ' in html
-    r = c.get(reverse("deadlines:timeline", args=[old.pk]))
-    assert "03/02/2026</strong> Party badge for 30 years of party age" in r.text
-    assert "Decision 1-QĐ/TU" in r.text
 
 
 def test_timeline_access_and_audit(world, cast, client_for, life):
@@ -294,30 +285,3 @@ def test_timeline_api(world, cast, client_for, life):
     assert r.status_code == 404
     r = call(client_for(cast.member), "GET", f"/deadlines/timeline/{world.member.pk}")
     assert r.status_code == 200 and RecordRead.objects.count() == 1
-
-
-def test_badges_count_for_the_next_occasion(world, cast, client_for):
-    from chibo.members.models import EventKind
-    from chibo.members.services import event_create
-
-    # 30 years of party age on 01/02/2026 and 15/01/2026: both reach the 30-year badge by the
-    # occasion of 03/02/2026; the second was reprimanded on 01/12/2025, so is held back
-    # (6 months). Everyone else in the world was admitted in 2010 or 2015.
-    f.member(world.cell, full_name="Ba Mươi Năm", admitted_on=D(1996, 2, 1))
-    held = f.member(world.cell2, full_name="Bị Khiển Trách", admitted_on=D(1996, 1, 15))
-    event_create(member=held, kind=EventKind.REPRIMAND, date=D(2025, 12, 1))
-    c = client_for(cast.base_officer)
-    for on in ("2026-01-20", "2026-02-03"):
-        body = call(c, "GET", f"/deadlines?unit={world.base.pk}&on={on}").json()
-        assert body["badges"] == {
-            "occasion": "2026-02-03",
-            "name": body["badges"]["name"],
-            "due": 1,
-            "held": 1,
-        }
-    # The day after, the next occasion is 19/05/2026.
-    body = call(c, "GET", f"/deadlines?unit={world.base.pk}&on=2026-02-04").json()
-    assert body["badges"]["occasion"] == "2026-05-19"
-    r = en(c).get(board_url(world.base), {"on": "20/01/2026"})
-    assert "Due on 03/02/2026" in r.text and "held back: 1" in r.text
-    assert f"/badges/unit/{world.base.pk}/?occasion=03/02/2026" in r.text
