@@ -36,8 +36,8 @@ BoardOut = create_model(
     on=(dt.date, ...),
     **_fields([p for source in ordered(BOARD) for p in source.parts]),
 )
-DueOut = create_model(
-    "DueOut",
+TimelineDueOut = create_model(
+    "TimelineDueOut",
     __base__=Schema,
     year=(int, ...),
     **_fields([p for source in ordered(DUE) for p in source.parts]),
@@ -62,7 +62,7 @@ class TimelineOut(Schema):
     party_age_years: int | None
     party_age_months: int | None
     entries: list[EntryOut]
-    due: DueOut  # type: ignore[valid-type]
+    due: TimelineDueOut  # type: ignore[valid-type]
 
 
 def _unit(request: HttpRequest, unit: int):
