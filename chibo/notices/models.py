@@ -1,5 +1,4 @@
-"""Notifications to a person (in the app, and by e-mail through a background task), and the
-record of the daily job's runs that keeps it from running twice a day."""
+"""Notifications to a person (in the app, and by e-mail through a background task)."""
 
 from django.conf import settings
 from django.db import models
@@ -41,17 +40,3 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.key}"
-
-
-class JobRun(models.Model):
-    """A scheduled job enqueued for a day: the worker enqueues each daily job once a day."""
-
-    name = models.CharField(max_length=60)
-    day = models.DateField()
-    enqueued_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["name", "day"], name="job_once_a_day")]
-
-    def __str__(self) -> str:
-        return f"{self.name} {self.day}"

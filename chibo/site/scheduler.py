@@ -7,8 +7,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from chibo.notices.models import JobRun
-
+from .models import JobRun
 from .tasks import daily
 
 DAILY_JOBS = {"daily": daily}

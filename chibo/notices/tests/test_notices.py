@@ -18,9 +18,9 @@ from chibo.members.models import PlacementKind
 from chibo.members.services import placement_create
 from chibo.notices.kinds import text_of
 from chibo.notices.mail import mail_pending
-from chibo.notices.models import EmailState, JobRun, Notice
+from chibo.notices.models import EmailState, Notice
 from chibo.notices.services import notify
-from chibo.site import scheduler
+from chibo.site.models import JobRun
 from chibo.testing import factories as f
 from chibo.testing.api import call
 
@@ -153,15 +153,6 @@ def test_worker_runs_the_daily_job_once_a_day(world, cast, people, settings):
     call_command("worker", "--once", verbosity=0)  # the same day again
     assert JobRun.objects.count() == 1 and len(mail.outbox) == sent
     assert Notice.objects.count() == len(ATTENDING)
-
-
-def test_scheduler_waits_for_the_hour(db, settings):
-    settings.CHIBO_DAILY_HOUR = 6
-    early = timezone.make_aware(dt.datetime.combine(TODAY, dt.time(5, 59)))
-    assert scheduler.due(early) == []
-    on_time = timezone.make_aware(dt.datetime.combine(TODAY, dt.time(6, 0)))
-    assert scheduler.due(on_time) == ["daily"]
-    assert scheduler.due(on_time) == []
 
 
 # The notification centre ---------------------------------------------------------------------
