@@ -5,6 +5,9 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.db.models import QuerySet
+from simple_history.exceptions import NotHistoricalModelError
+from simple_history.utils import get_history_model_for_model
 
 from chibo.accounts.models import Role
 from chibo.members.models import Member
@@ -14,6 +17,32 @@ from chibo.testing import factories as f
 
 def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _no_silent_update_of_history(monkeypatch):
+    """A bulk `update()` writes no history row: on a model that keeps history it may only
+    touch the fields its history leaves out (a counter, a lock version). Every test runs
+    with this check, so a write that moves rows without a trace fails the suite."""
+    original = QuerySet.update
+
+    def update(self, **kwargs):
+        try:
+            history = get_history_model_for_model(self.model)
+        except NotHistoricalModelError:
+            return original(self, **kwargs)
+        tracked = {f.name for f in history.tracked_fields} | {
+            f.attname for f in history.tracked_fields
+        }
+        silent = sorted(tracked & set(kwargs))
+        if silent:
+            raise AssertionError(
+                f"{self.model.__name__}.objects...update({', '.join(silent)}) writes no history"
+                " row: save each object, or use simple_history's bulk_update_with_history"
+            )
+        return original(self, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "update", update)
 
 
 @dataclass

@@ -107,7 +107,11 @@ class Meeting(SoftDeletable):
 
     objects = MeetingManager()
     all_objects = MeetingQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["checkin_code", "present_count", "expected_count"])
+    # The lock version is a counter, not a fact about the meeting: claiming a meeting bumps it
+    # in one compare-and-set update (services.meetings.claim), without a history row.
+    history = HistoricalRecords(
+        excluded_fields=["checkin_code", "present_count", "expected_count", "version"]
+    )
 
     class Meta:
         ordering = ["planned_at", "pk"]

@@ -179,7 +179,20 @@ class Member(SoftDeletable):
 
     objects = MemberManager()
     all_objects = MemberQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_name", "created_at"])
+    # The derived copies are left out: their history is the placements' and events' history,
+    # and member_refresh rewrites them in one update.
+    history = HistoricalRecords(
+        excluded_fields=[
+            "search_name",
+            "created_at",
+            "home_unit",
+            "admitted_on",
+            "official_on",
+            "last_admitted_on",
+            "ceremony_on",
+            "probation_ends_on",
+        ]
+    )
 
     class Meta:
         verbose_name = _("party member")

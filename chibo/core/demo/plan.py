@@ -15,6 +15,7 @@ from typing import cast
 
 from django.db import models
 
+from chibo.core import audit
 from chibo.core.registry import Registry
 
 from .names import Namer
@@ -111,9 +112,11 @@ class Plan:
         self._running = ""
 
     def run(self, planners: Iterable[Planner]) -> None:
-        for p in planners:
-            self._running = p.key
-            p.run(self)
+        # The past is generated today: services it calls record no audit event.
+        with audit.silenced():
+            for p in planners:
+                self._running = p.key
+                p.run(self)
         self._running = ""
 
     # Randomness ------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
-"""Template filters for Vietnamese number and date format: {{ n|vn_number }}, {{ d|vn_date }}."""
+"""Template filters for Vietnamese number and date format: {{ n|vn_number }}, {{ d|vn_date }};
+an audit event in words: {{ e|audit_sentence }}."""
 
 from django import template
 
-from chibo.core import formats
+from chibo.core import audit, formats
 
 register = template.Library()
 
@@ -48,3 +49,9 @@ def query_with(context, **changes):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def audit_sentence(event):
+    """An audit event in words, in the reader's language."""
+    return audit.sentence(event)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from chibo.core import audit
 from chibo.core.pages import HtmxHttpRequest, form_page
 from chibo.org import access as org_access
 
@@ -91,6 +92,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "positions": member.positions.select_related("unit", "village").order_by("-start"),
         "events": member.events.order_by("-date", "-pk"),
         "transfers": member.transfers.select_related("from_unit", "to_unit"),
+        "audit": audit.about([member])[:200],
         "history": member_history(member),
         "can_write": access.can_write_member(request.user, member),
     }
