@@ -162,3 +162,14 @@ def test_a_silenced_write_records_no_event_but_still_writes():
     assert group.name == "generated"
     rename(group, "real", actor=None)
     assert AuditEvent.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_administrator_reads_the_events_in_words_and_cannot_change_them(admin_client):
+    group = Group.objects.create(name="Tổ 1")
+    rename(group, "Tổ 2", actor=None)
+    page = admin_client.get("/admin/core/auditevent/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert "Renamed from Tổ 1 to Tổ 2" in page.content.decode()
+    event = AuditEvent.objects.get()
+    assert admin_client.post(f"/admin/core/auditevent/{event.pk}/delete/").status_code == 403
