@@ -36,7 +36,9 @@ def data(transactional_db):
     # the review (30 working days) is overdue.
     admitted = add_months(today, -16)
     new = f.member(cell, full_name="Nguyễn Thị Mới", admitted_on=admitted, official_on=None)
-    services.event_create(member=new, kind=EventKind.CEREMONY, date=admitted + dt.timedelta(7))
+    services.event_create(
+        actor=None, member=new, kind=EventKind.CEREMONY, date=admitted + dt.timedelta(7)
+    )
     f.user(username="xa", grants=[(Role.OFFICE, base)])
     return base, new
 

@@ -4,12 +4,29 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from chibo.core import audit
 
 from .models import ApiToken, LoginFailure, Role, RoleGrant, User
+
+ACCOUNT_CREATED = audit.kind("accounts.created", gettext_lazy("Account %(username)s created"))
+ROLE_GRANTED = audit.kind(
+    "accounts.role_granted", gettext_lazy("Role %(role)s on %(unit)s granted to %(username)s")
+)
+ROLE_REVOKED = audit.kind(
+    "accounts.role_revoked", gettext_lazy("Role %(role)s on %(unit)s revoked from %(username)s")
+)
+TOKEN_ISSUED = audit.kind(
+    "accounts.token_issued", gettext_lazy("API token %(name)s issued to %(username)s")
+)
+
+# The login throttle's bookkeeping (login_blocked, login_failed, login_succeeded) is not a
+# person's write: no audit event (the failures are their own record), and no transaction of
+# its own, as each is a single statement.
 
 
 def login_blocked(*, username: str, address: str | None) -> bool:
@@ -33,9 +50,13 @@ def login_succeeded(*, username: str) -> None:
     LoginFailure.objects.filter(Q(username=username.lower())).delete()
 
 
-def token_issue(*, user: User, name: str = "") -> str:
+@audit.write
+def token_issue(*, actor, user: User, name: str = "") -> str:
     """A new API token for `user`; the raw token is returned once and never stored."""
-    _, raw = ApiToken.issue(user, name)
+    token, raw = ApiToken.issue(user, name)
+    audit.record(
+        TOKEN_ISSUED, actor=actor, obj=token, about=user, name=name, username=user.username
+    )
     return raw
 
 
@@ -56,9 +77,10 @@ def token_user(raw: str) -> User | None:
 # Accounts and grants --------------------------------------------------------------------------
 
 
-@transaction.atomic
+@audit.write
 def account_create(
     *,
+    actor,
     username: str,
     password: str,
     first_name: str = "",
@@ -80,10 +102,15 @@ def account_create(
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
+    audit.record(ACCOUNT_CREATED, actor=actor, obj=user, username=user.username)
     return user
 
 
-@transaction.atomic
+def _grant_facts(grant: RoleGrant) -> dict:
+    return {"role": Role(grant.role), "unit": grant.unit.name, "username": grant.user.username}
+
+
+@audit.write
 def grant_create(*, actor, user: User, unit, role: str) -> RoleGrant:
     """`role` on `unit` for `user`. Whether `actor` may grant it is the caller's check
     (chibo.org.access.grantable_roles), as for every write."""
@@ -96,11 +123,14 @@ def grant_create(*, actor, user: User, unit, role: str) -> RoleGrant:
     grant, created = RoleGrant.objects.get_or_create(user=user, unit=unit, role=role)
     if not created:
         raise ValidationError({"role": _("That person already holds this role here.")})
+    audit.record(ROLE_GRANTED, actor=actor, obj=grant, about=user, **_grant_facts(grant))
     return grant
 
 
-@transaction.atomic
+@audit.write
 def grant_revoke(*, actor, grant: RoleGrant) -> None:
     if grant.user_id == actor.pk and not actor.is_superuser:
         raise ValidationError(_("You cannot revoke your own role."))
+    # Recorded before the row goes: the event keeps its id and what it granted.
+    audit.record(ROLE_REVOKED, actor=actor, obj=grant, about=grant.user, **_grant_facts(grant))
     grant.delete()

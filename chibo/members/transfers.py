@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from chibo.core import formats
+from chibo.core import audit, formats
 from chibo.org.models import OrgUnit
 
 from . import services
@@ -30,6 +30,41 @@ from .models import (
     TransferState,
 )
 from .reminders import transfer_sent
+
+TRANSFER_SENT = audit.kind(
+    "members.transfer_sent",
+    gettext_lazy("Transfer from %(source)s to %(target)s sent on %(date)s (%(kind)s)"),
+)
+TRANSFERRED = audit.kind(
+    "members.transferred",
+    gettext_lazy("Transferred from %(source)s to %(target)s, received on %(date)s"),
+)
+TRANSFERRED_TEMPORARILY = audit.kind(
+    "members.transferred_temporarily",
+    gettext_lazy("Transferred temporarily from %(source)s to %(target)s: %(date)s – %(until)s"),
+)
+TRANSFER_CANCELLED = audit.kind(
+    "members.transfer_cancelled",
+    gettext_lazy("Transfer from %(source)s to %(target)s cancelled"),
+)
+TEMPORARY_ENDED = audit.kind(
+    "members.temporary_ended",
+    gettext_lazy("Temporary transfer to %(target)s ended on %(date)s"),
+)
+
+
+def _record(key: str, t: Transfer, *, actor, date: dt.date, **facts) -> None:
+    audit.record(
+        key,
+        actor=actor,
+        obj=t,
+        about=t.member,
+        source=t.from_unit.name,
+        target=t.to_unit.name,
+        kind=PlacementKind(t.kind),
+        date=date,
+        **facts,
+    )
 
 
 def _date(day: dt.date) -> str:
@@ -68,6 +103,7 @@ def _fields_as(**names: str) -> Iterator[None]:
 
 def _send(
     *,
+    actor,
     member: Member,
     kind: str,
     to_unit: OrgUnit,
@@ -137,13 +173,14 @@ def _send(
     transfer.save()
     if kind == PlacementKind.OFFICIAL:
         # The member leaves the sending cell today and is in transit until received.
-        services.placement_update(placement=current, end=sent_on)
+        services.placement_update(actor=actor, placement=current, end=sent_on)
     return transfer
 
 
-@transaction.atomic
+@audit.write
 def transfer_send(
     *,
+    actor,
     member: Member,
     kind: str,
     to_unit: OrgUnit,
@@ -157,6 +194,7 @@ def transfer_send(
     `sent_on`. Temporary: nothing changes until the receiving cell accepts. `notify`: tell
     the receiving side (not for a transfer entered as history, received already)."""
     transfer = _send(
+        actor=actor,
         member=member,
         kind=kind,
         to_unit=to_unit,
@@ -168,6 +206,7 @@ def transfer_send(
     )
     if notify:
         transfer_sent(transfer)
+    _record(TRANSFER_SENT, transfer, actor=actor, date=sent_on)
     return transfer
 
 
@@ -178,8 +217,8 @@ def _pending(transfer: Transfer, message: str) -> Transfer:
     return locked
 
 
-@transaction.atomic
-def transfer_accept(*, transfer: Transfer, received_on: dt.date) -> Transfer:
+@audit.write
+def transfer_accept(*, actor, transfer: Transfer, received_on: dt.date) -> Transfer:
     """The receiving cell takes the member in from `received_on`."""
     t = _pending(transfer, _("Only a transfer waiting to be received can be accepted."))
     _not_future(received_on, "received_on")
@@ -200,9 +239,14 @@ def transfer_accept(*, transfer: Transfer, received_on: dt.date) -> Transfer:
     with _fields_as(start="received_on", end="until"):
         if t.kind == PlacementKind.OFFICIAL:
             t.placement = services.placement_create(
-                member=t.member, unit=t.to_unit, start=received_on, letter_number=t.letter_number
+                actor=actor,
+                member=t.member,
+                unit=t.to_unit,
+                start=received_on,
+                letter_number=t.letter_number,
             )
             services.event_create(
+                actor=actor,
                 member=t.member,
                 kind=EventKind.TRANSFERRED,
                 date=t.sent_on,
@@ -211,6 +255,7 @@ def transfer_accept(*, transfer: Transfer, received_on: dt.date) -> Transfer:
             )
         else:
             t.placement = services.placement_create(
+                actor=actor,
                 member=t.member,
                 unit=t.to_unit,
                 kind=PlacementKind.TEMPORARY,
@@ -222,12 +267,17 @@ def transfer_accept(*, transfer: Transfer, received_on: dt.date) -> Transfer:
     t.received_on = received_on
     t.state = TransferState.ACCEPTED
     t.save()
+    if t.kind == PlacementKind.OFFICIAL:
+        _record(TRANSFERRED, t, actor=actor, date=received_on, sent=t.sent_on)
+    else:
+        _record(TRANSFERRED_TEMPORARILY, t, actor=actor, date=received_on, until=t.until)
     return t
 
 
-@transaction.atomic
+@audit.write
 def member_transfer(
     *,
+    actor,
     member: Member,
     to_unit: OrgUnit,
     left_on: dt.date,
@@ -244,6 +294,7 @@ def member_transfer(
     names = {"sent_on": "left_on", "received_on": "arrived_on"}
     try:
         sent = _send(
+            actor=actor,
             member=member,
             kind=PlacementKind.OFFICIAL,
             to_unit=to_unit,
@@ -253,17 +304,19 @@ def member_transfer(
             note="",
             letter_required=False,
         )
-        received = transfer_accept(transfer=sent, received_on=arrived_on)
+        received = transfer_accept(actor=actor, transfer=sent, received_on=arrived_on)
     except ValidationError as e:
         if not hasattr(e, "error_dict"):
             raise
         raise ValidationError({names.get(k, k): v for k, v in e.error_dict.items()}) from None
     assert received.placement is not None
+    # One event for the whole move (the letter and its reception are one write here).
+    _record(TRANSFERRED, received, actor=actor, date=arrived_on, sent=left_on)
     return received.placement
 
 
-@transaction.atomic
-def transfer_cancel(*, transfer: Transfer) -> Transfer:
+@audit.write
+def transfer_cancel(*, actor, transfer: Transfer) -> Transfer:
     """The letter is withdrawn before it was received. Official: the member is back in the
     sending cell as if never sent (the placement ended on sending day runs on)."""
     t = _pending(transfer, _("Only a transfer waiting to be received can be cancelled."))
@@ -281,14 +334,15 @@ def transfer_cancel(*, transfer: Transfer) -> Transfer:
                     "sent; correct the placements on the member's page."
                 )
             )
-        services.placement_update(placement=sending, end=None)
+        services.placement_update(actor=actor, placement=sending, end=None)
     t.state = TransferState.CANCELLED
     t.save()
+    _record(TRANSFER_CANCELLED, t, actor=actor, date=t.sent_on)
     return t
 
 
-@transaction.atomic
-def temporary_end(*, transfer: Transfer, on: dt.date) -> Transfer:
+@audit.write
+def temporary_end(*, actor, transfer: Transfer, on: dt.date) -> Transfer:
     """A received temporary transfer ends early: the member stops taking part in the
     receiving cell on `on`."""
     t = Transfer.objects.select_for_update().select_related("member").get(pk=transfer.pk)
@@ -319,7 +373,8 @@ def temporary_end(*, transfer: Transfer, on: dt.date) -> Transfer:
                 % {"date": _date(placement.end)}
             }
         )
-    services.placement_update(placement=placement, end=on)
+    services.placement_update(actor=actor, placement=placement, end=on)
     t.until = on
     t.save()
+    _record(TEMPORARY_ENDED, t, actor=actor, date=on)
     return t

@@ -118,10 +118,14 @@ def _summary(units: Iterable[OrgUnit], on: dt.date) -> dict[int, str]:
 SUMMARIES.register("members", _summary)
 
 
-def _merge(*, source: OrgUnit, target: OrgUnit, on: dt.date, actor) -> None:
-    """The members placed in a merged cell move to the cell it is merged into."""
-    if source.holds_members:
-        services.placement_move_all(source=source, target=target, on=on)
+def _merge(*, source: OrgUnit, target: OrgUnit, on: dt.date, actor) -> dict[str, int]:
+    """The members placed in a merged cell move to the cell it is merged into (each
+    placement saved, so each keeps its history row); their number goes in the merge's event."""
+    if not source.holds_members:
+        return {}
+    return {
+        "members": services.placement_move_all(actor=actor, source=source, target=target, on=on)
+    }
 
 
 def _still_placed(unit: OrgUnit) -> str | None:

@@ -97,6 +97,7 @@ def unit_create(request: HttpRequest, payload: UnitIn) -> OrgUnit:
     else:
         raise PermissionDenied
     return services.orgunit_create(
+        actor=user,
         code=payload.code,
         name=payload.name,
         kind=payload.kind,
@@ -108,14 +109,15 @@ def unit_create(request: HttpRequest, payload: UnitIn) -> OrgUnit:
 
 @units.patch("/{unit_id}", response=UnitOut)
 def unit_update(request: HttpRequest, unit_id: int, payload: UnitPatch) -> OrgUnit:
-    unit = access.get_unit_for(user_of(request), unit_id, write=True)
+    user = user_of(request)
+    unit = access.get_unit_for(user, unit_id, write=True)
     current = {
         "name": unit.name,
         "cell_type": unit.cell_type,
         "founded_on": unit.founded_on,
         "dissolved_on": unit.dissolved_on,
     }
-    return services.orgunit_update(unit=unit, **(current | patch_data(payload)))
+    return services.orgunit_update(actor=user, unit=unit, **(current | patch_data(payload)))
 
 
 @units.delete("/{unit_id}", response={204: None})
@@ -140,7 +142,7 @@ def unit_move(request: HttpRequest, unit_id: int, payload: MoveIn) -> OrgUnit:
     user = user_of(request)
     unit = access.get_unit_for(user, unit_id, write=True)
     parent = access.get_unit_for(user, payload.parent, write=True)
-    return services.orgunit_move(unit=unit, new_parent=parent, on=payload.on or today())
+    return services.orgunit_move(actor=user, unit=unit, new_parent=parent, on=payload.on or today())
 
 
 # Villages -------------------------------------------------------------------------------------
@@ -184,15 +186,17 @@ def village_read(request: HttpRequest, village_id: int) -> Village:
 
 @villages.post("", response={201: VillageOut})
 def village_create(request: HttpRequest, payload: VillageIn) -> Village:
-    cell = access.get_unit_for(user_of(request), payload.cell, write=True)
-    return services.village_create(cell=cell, name=payload.name, kind=payload.kind)
+    user = user_of(request)
+    cell = access.get_unit_for(user, payload.cell, write=True)
+    return services.village_create(actor=user, cell=cell, name=payload.name, kind=payload.kind)
 
 
 @villages.patch("/{village_id}", response=VillageOut)
 def village_update(request: HttpRequest, village_id: int, payload: VillagePatch) -> Village:
-    village = access.get_village_for(user_of(request), village_id, write=True)
+    user = user_of(request)
+    village = access.get_village_for(user, village_id, write=True)
     current = {"name": village.name, "kind": village.kind}
-    return services.village_update(village=village, **(current | patch_data(payload)))
+    return services.village_update(actor=user, village=village, **(current | patch_data(payload)))
 
 
 @villages.delete("/{village_id}", response={204: None})

@@ -47,7 +47,8 @@ class Link:
 
 
 Summary = Callable[[Iterable[OrgUnit], dt.date], dict[int, str]]  # unit id -> one line
-MergeStep = Callable[..., Any]  # (*, source, target, on, actor) -> None
+# (*, source, target, on, actor) -> what it moved, counted for the merge's event ({"members": 3})
+MergeStep = Callable[..., dict[str, int] | None]
 DeleteCheck = Callable[[OrgUnit], str | None]  # a reason the unit cannot be deleted, or None
 
 PANELS: Registry[Panel] = Registry("unit page panels", discover="units")

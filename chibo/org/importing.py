@@ -248,7 +248,7 @@ def _apply_unit(ctx: Context, v: Values) -> Outcome:
     diff = changes(current, wanted)
     if not diff:
         return Outcome(UNCHANGED, label)
-    orgunit_update(unit=existing, **wanted)
+    orgunit_update(actor=ctx.user, unit=existing, **wanted)
     return Outcome(UPDATE, label, diff)
 
 
@@ -262,6 +262,7 @@ def _create_unit(ctx: Context, v: Values, label: str) -> Outcome:
             "parent_code",
         )
     unit = orgunit_create(
+        actor=ctx.user,
         code=v["code"],
         name=v["name"],
         kind=v["kind"],
@@ -271,6 +272,7 @@ def _create_unit(ctx: Context, v: Values, label: str) -> Outcome:
     )
     if v["dissolved_on"]:
         orgunit_update(
+            actor=ctx.user,
             unit=unit,
             name=unit.name,
             cell_type=unit.cell_type,
@@ -309,7 +311,9 @@ def _apply_village(ctx: Context, v: Values) -> Outcome:
         None,
     )
     if existing is None:
-        village_create(cell=cell, name=v["name"], kind=v["kind"] or VillageKind.VILLAGE)
+        village_create(
+            actor=ctx.user, cell=cell, name=v["name"], kind=v["kind"] or VillageKind.VILLAGE
+        )
         return Outcome(CREATE, label)
     if existing.is_deleted:
         fail(_("This village is in the trash; restore it before importing it again."), "name")
@@ -318,7 +322,7 @@ def _apply_village(ctx: Context, v: Values) -> Outcome:
     diff = changes(current, wanted)
     if not diff:
         return Outcome(UNCHANGED, label)
-    village_update(village=existing, **wanted)
+    village_update(actor=ctx.user, village=existing, **wanted)
     return Outcome(UPDATE, label, diff)
 
 

@@ -1,14 +1,46 @@
-"""Writes to the organisation tree. Each is atomic and keeps the dated closure table true."""
+"""Writes to the organisation tree. Each is a write (`@audit.write`: one transaction, one
+audit event about the unit) and keeps the dated closure table true."""
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from chibo.core import audit
 
 from .hooks import DELETE_CHECKS, MERGE_STEPS
-from .models import ALLOWED_PARENTS, BEGINNING, TYPED_KINDS, Ancestry, Kind, OrgUnit, Village
+from .models import (
+    ALLOWED_PARENTS,
+    BEGINNING,
+    TYPED_KINDS,
+    Ancestry,
+    Kind,
+    OrgUnit,
+    Village,
+    VillageKind,
+)
+
+CREATED = audit.kind("org.created", gettext_lazy("Unit created: %(name)s (%(code)s)"))
+UPDATED = audit.kind("org.updated", gettext_lazy("Unit details updated: %(name)s"))
+MOVED = audit.kind("org.moved", gettext_lazy("Moved from %(source)s to %(target)s on %(date)s"))
+MERGED = audit.kind(
+    "org.merged",
+    gettext_lazy(
+        "Merged into %(target)s on %(date)s (moved: sub-units %(units)s, villages "
+        "%(villages)s, members %(members)s)"
+    ),
+)
+DELETED = audit.kind("org.deleted", gettext_lazy("Unit deleted"))
+RESTORED = audit.kind("org.restored", gettext_lazy("Unit restored"))
+VILLAGE_ADDED = audit.kind("org.village_added", gettext_lazy("Village %(name)s added (%(kind)s)"))
+VILLAGE_UPDATED = audit.kind(
+    "org.village_updated", gettext_lazy("Village %(old)s changed to %(name)s (%(kind)s)")
+)
+VILLAGE_DELETED = audit.kind("org.village_deleted", gettext_lazy("Village %(name)s deleted"))
+VILLAGE_RESTORED = audit.kind("org.village_restored", gettext_lazy("Village %(name)s restored"))
 
 
 def _check_shape(*, kind: str, parent: OrgUnit | None, cell_type: str) -> None:
@@ -47,9 +79,10 @@ def _link_under(unit: OrgUnit, parent: OrgUnit | None, since: dt.date) -> None:
     Ancestry.objects.bulk_create(rows)
 
 
-@transaction.atomic
+@audit.write
 def orgunit_create(
     *,
+    actor,
     code: str,
     name: str,
     kind: str,
@@ -75,12 +108,21 @@ def orgunit_create(
     unit.full_clean()
     unit.save()
     _link_under(unit, parent, founded_on or BEGINNING)
+    audit.record(
+        CREATED,
+        actor=actor,
+        obj=unit,
+        name=unit.name,
+        code=unit.code,
+        kind=Kind(kind),
+        parent=parent.name if parent else None,
+    )
     return unit
 
 
-@transaction.atomic
+@audit.write
 def orgunit_update(
-    *, unit: OrgUnit, name: str, cell_type: str = "", founded_on=None, dissolved_on=None
+    *, actor, unit: OrgUnit, name: str, cell_type: str = "", founded_on=None, dissolved_on=None
 ) -> OrgUnit:
     """Change a unit's own fields. Its place in the tree changes only through orgunit_move."""
     _check_shape(kind=unit.kind, parent=unit.parent, cell_type=cell_type)
@@ -94,11 +136,12 @@ def orgunit_update(
     unit.dissolved_on = dissolved_on
     unit.full_clean()
     unit.save()
+    audit.record(UPDATED, actor=actor, obj=unit, name=unit.name)
     return unit
 
 
-@transaction.atomic
-def orgunit_move(*, unit: OrgUnit, new_parent: OrgUnit, on: dt.date) -> OrgUnit:
+@audit.write
+def orgunit_move(*, actor, unit: OrgUnit, new_parent: OrgUnit, on: dt.date) -> OrgUnit:
     """Put `unit` (with everything below it) under `new_parent` from `on`.
 
     Reports for dates before `on` still see the unit where it was."""
@@ -139,17 +182,28 @@ def orgunit_move(*, unit: OrgUnit, new_parent: OrgUnit, on: dt.date) -> OrgUnit:
     if shift:
         OrgUnit.all_objects.filter(pk__in=subtree_ids).update(depth=F("depth") + shift)
     unit.refresh_from_db()
+    old_parent = unit.parent
     unit.parent = new_parent
     unit._change_reason = f"moved on {on.isoformat()}"
     unit.save(update_fields=["parent"])
+    audit.record(
+        MOVED,
+        actor=actor,
+        obj=unit,
+        source=old_parent.name if old_parent else None,
+        target=new_parent.name,
+        date=on,
+    )
     return unit
 
 
-@transaction.atomic
-def orgunit_merge(*, source: OrgUnit, target: OrgUnit, on: dt.date, actor=None) -> OrgUnit:
+@audit.write
+def orgunit_merge(*, actor, source: OrgUnit, target: OrgUnit, on: dt.date) -> OrgUnit:
     """Merge `source` into `target` from `on`: its sub-units move under the target, its
     villages go to the target, what the apps above keep in the source moves too (members'
-    placements: chibo.org.hooks.MERGE_STEPS), and the source is dissolved."""
+    placements: chibo.org.hooks.MERGE_STEPS), and the source is dissolved. Every row moved
+    is saved one by one, so each keeps its history row; the merge is one event about the
+    source, with how much moved."""
     if source.pk == target.pk:
         raise ValidationError({"target": _("A unit cannot be merged into itself.")})
     if source.kind != target.kind and not (source.holds_members and target.holds_members):
@@ -158,21 +212,34 @@ def orgunit_merge(*, source: OrgUnit, target: OrgUnit, on: dt.date, actor=None) 
         "descendant_id", flat=True
     ):
         raise ValidationError({"target": _("A unit cannot be merged into its own sub-unit.")})
+    counts: dict[str, Any] = {"units": 0, "villages": 0, "members": 0}
     for child in OrgUnit.objects.filter(parent=source):
-        orgunit_move(unit=child, new_parent=target, on=on)
+        orgunit_move(actor=actor, unit=child, new_parent=target, on=on)
+        counts["units"] += 1
     for village in Village.objects.filter(cell=source):
         village.cell = target
         village._change_reason = f"merged into {target.code}"
         village.save(update_fields=["cell"])
+        counts["villages"] += 1
     for step in MERGE_STEPS:
-        step(source=source, target=target, on=on, actor=actor)
+        for name, n in (step(source=source, target=target, on=on, actor=actor) or {}).items():
+            counts[name] = counts.get(name, 0) + n
     source.dissolved_on = on
     source._change_reason = f"merged into {target.code}"
     source.save(update_fields=["dissolved_on"])
+    audit.record(
+        MERGED,
+        actor=actor,
+        obj=source,
+        source=source.name,
+        target=target.name,
+        date=on,
+        **counts,
+    )
     return target
 
 
-@transaction.atomic
+@audit.write
 def orgunit_delete(*, unit: OrgUnit, actor) -> None:
     if OrgUnit.objects.filter(parent=unit).exists():
         raise ValidationError(_("This unit still has sub-units; move or delete them first."))
@@ -181,13 +248,15 @@ def orgunit_delete(*, unit: OrgUnit, actor) -> None:
         if reason:
             raise ValidationError(reason)
     unit.mark_deleted(actor)
+    audit.record(DELETED, actor=actor, obj=unit, name=unit.name)
 
 
-@transaction.atomic
+@audit.write
 def orgunit_restore(*, unit: OrgUnit, actor) -> None:
     if unit.parent is not None and unit.parent.is_deleted:
         raise ValidationError(_("Restore the parent unit first."))
     unit.mark_restored(actor)
+    audit.record(RESTORED, actor=actor, obj=unit, name=unit.name)
 
 
 def _check_village_name(cell: OrgUnit, name: str, exclude: int | None) -> None:
@@ -199,8 +268,12 @@ def _check_village_name(cell: OrgUnit, name: str, exclude: int | None) -> None:
         raise ValidationError({"name": _("This cell already has a village with that name.")})
 
 
-@transaction.atomic
-def village_create(*, cell: OrgUnit, name: str, kind: str) -> Village:
+def _village_facts(village: Village) -> dict:
+    return {"name": village.name, "kind": VillageKind(village.kind), "cell": village.cell.name}
+
+
+@audit.write
+def village_create(*, actor, cell: OrgUnit, name: str, kind: str) -> Village:
     if not cell.holds_members:
         raise ValidationError({"cell": _("Villages are attached to a cell.")})
     name = name.strip()
@@ -208,26 +281,42 @@ def village_create(*, cell: OrgUnit, name: str, kind: str) -> Village:
     village = Village(cell=cell, name=name, kind=kind)
     village.full_clean()
     village.save()
+    audit.record(VILLAGE_ADDED, actor=actor, obj=village, about=cell, **_village_facts(village))
     return village
 
 
-@transaction.atomic
-def village_update(*, village: Village, name: str, kind: str) -> Village:
+@audit.write
+def village_update(*, actor, village: Village, name: str, kind: str) -> Village:
+    old = village.name
     name = name.strip()
     _check_village_name(village.cell, name, exclude=village.pk)
     village.name = name
     village.kind = kind
     village.full_clean()
     village.save()
+    audit.record(
+        VILLAGE_UPDATED,
+        actor=actor,
+        obj=village,
+        about=village.cell,
+        old=old,
+        **_village_facts(village),
+    )
     return village
 
 
-@transaction.atomic
+@audit.write
 def village_delete(*, village: Village, actor) -> None:
     village.mark_deleted(actor)
+    audit.record(
+        VILLAGE_DELETED, actor=actor, obj=village, about=village.cell, **_village_facts(village)
+    )
 
 
-@transaction.atomic
+@audit.write
 def village_restore(*, village: Village, actor) -> None:
     _check_village_name(village.cell, village.name, exclude=village.pk)
     village.mark_restored(actor)
+    audit.record(
+        VILLAGE_RESTORED, actor=actor, obj=village, about=village.cell, **_village_facts(village)
+    )

@@ -99,7 +99,7 @@ def unit_create(request: HttpRequest, parent_pk: int | None = None) -> HttpRespo
     return form_page(
         request,
         UnitCreateForm(request.POST or None),
-        save=lambda d: services.orgunit_create(parent=parent, **d),
+        save=lambda d: services.orgunit_create(actor=request.user, parent=parent, **d),
         template="org/unit_form.html",
         success=_to_unit,
         message=_("Unit created."),
@@ -114,7 +114,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         UnitEditForm(request.POST or None, initial=unit_initial(unit)),
-        save=lambda d: services.orgunit_update(unit=unit, **d),
+        save=lambda d: services.orgunit_update(actor=request.user, unit=unit, **d),
         template="org/unit_form.html",
         success=_to_unit,
         message=_("Changes saved."),
@@ -130,7 +130,9 @@ def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=lambda d: services.orgunit_move(unit=unit, new_parent=d["new_parent"], on=d["on"]),
+        save=lambda d: services.orgunit_move(
+            actor=request.user, unit=unit, new_parent=d["new_parent"], on=d["on"]
+        ),
         template="org/unit_action.html",
         success=_to_unit,
         message=_("Unit moved. Reports before that date still count it where it was."),
@@ -176,7 +178,7 @@ def village_create(request: HttpRequest, cell_pk: int) -> HttpResponse:
     return form_page(
         request,
         VillageForm(request.POST or None),
-        save=lambda d: services.village_create(cell=cell, **d),
+        save=lambda d: services.village_create(actor=request.user, cell=cell, **d),
         template="org/village_form.html",
         success=lambda v: _to_unit(v.cell),
         message=_("Village added."),
@@ -192,7 +194,7 @@ def village_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=lambda d: services.village_update(village=village, **d),
+        save=lambda d: services.village_update(actor=request.user, village=village, **d),
         template="org/village_form.html",
         success=lambda v: _to_unit(v.cell),
         message=_("Changes saved."),

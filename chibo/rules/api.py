@@ -137,6 +137,7 @@ def version_create(request: HttpRequest, payload: VersionIn) -> tuple[int, RuleV
             {"values": _("Unknown rules: %(names)s.") % {"names": ", ".join(sorted(errors))}}
         )
     return 201, services.version_add(
+        actor=user,
         effective_from=payload.effective_from,
         source=payload.source,
         province=province,
@@ -171,7 +172,9 @@ def day_create(request: HttpRequest, payload: DayIn) -> tuple[int, dict]:
     user = _reader(request)
     if not can_add_days(user):
         raise PermissionDenied
-    change = services.day_change_add(date=payload.date, working=payload.working, name=payload.name)
+    change = services.day_change_add(
+        actor=user, date=payload.date, working=payload.working, name=payload.name
+    )
     return 201, {
         "date": change.date,
         "working": change.working,
@@ -187,7 +190,7 @@ def day_delete(request: HttpRequest, change_id: int) -> tuple[int, None]:
     change = get_object_or_404(DayChange, pk=change_id)
     if not can_add_days(user):
         raise PermissionDenied
-    services.day_change_delete(change=change)
+    services.day_change_delete(actor=user, change=change)
     return 204, None
 
 

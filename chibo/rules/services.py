@@ -5,20 +5,34 @@ the rules they had (a regulation is never rewritten: a new one is added)."""
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from chibo.core import audit
 from chibo.org.models import Kind, OrgUnit
 
 from . import calendar
 from .catalogue import ENTRIES
 from .models import DayChange, RuleVersion
 
+VERSION_ADDED = audit.kind(
+    "rules.version_added",
+    gettext_lazy("Rule version added: %(source)s, in force from %(date)s"),
+)
+WORKING_DAY_ADDED = audit.kind(
+    "rules.working_day_added", gettext_lazy("%(date)s made a working day: %(name)s")
+)
+DAY_OFF_ADDED = audit.kind("rules.day_off_added", gettext_lazy("%(date)s made a day off: %(name)s"))
+DAY_CHANGE_DELETED = audit.kind(
+    "rules.day_change_deleted", gettext_lazy("Working-day change on %(date)s deleted: %(name)s")
+)
 
-@transaction.atomic
+
+@audit.write
 def version_add(
     *,
+    actor,
     effective_from: dt.date,
     source: str,
     province: OrgUnit | None,
@@ -60,6 +74,15 @@ def version_add(
     )
     version.full_clean()
     version.save()
+    audit.record(
+        VERSION_ADDED,
+        actor=actor,
+        obj=version,
+        source=source,
+        date=effective_from,
+        province=province.name if province else None,
+        count=len(values),
+    )
     return version
 
 
@@ -79,9 +102,9 @@ def _not_past(date: dt.date, today: dt.date | None) -> None:
         )
 
 
-@transaction.atomic
+@audit.write
 def day_change_add(
-    *, date: dt.date, working: bool, name: str, today: dt.date | None = None
+    *, actor, date: dt.date, working: bool, name: str, today: dt.date | None = None
 ) -> DayChange:
     _not_past(date, today)
     name = " ".join(name.split())
@@ -112,12 +135,21 @@ def day_change_add(
     change.full_clean()
     change.save()
     calendar.rebuild(date)
+    audit.record(
+        WORKING_DAY_ADDED if working else DAY_OFF_ADDED,
+        actor=actor,
+        obj=change,
+        date=date,
+        name=name,
+    )
     return change
 
 
-@transaction.atomic
-def day_change_delete(*, change: DayChange, today: dt.date | None = None) -> None:
+@audit.write
+def day_change_delete(*, actor, change: DayChange, today: dt.date | None = None) -> None:
     _not_past(change.date, today)
     date = change.date
+    # Recorded before the row goes: the event keeps its id.
+    audit.record(DAY_CHANGE_DELETED, actor=actor, obj=change, date=date, name=change.name)
     change.delete()
     calendar.rebuild(date)

@@ -109,6 +109,7 @@ def version_new(request: HttpRequest) -> HttpResponse:
             pk = form.cleaned_data["province"]
             try:
                 services.version_add(
+                    actor=request.user,
                     effective_from=form.cleaned_data["effective_from"],
                     source=form.cleaned_data["source"],
                     province=provinces.get(pk=pk) if pk else None,
@@ -142,7 +143,7 @@ def working_days(request: HttpRequest) -> HttpResponse:
         form = DayChangeForm(request.POST)
         if form.is_valid():
             try:
-                change = services.day_change_add(**form.cleaned_data)
+                change = services.day_change_add(actor=request.user, **form.cleaned_data)
             except ValidationError as e:
                 apply_validation_error(form, e)
             else:
@@ -175,7 +176,7 @@ def day_change_delete(request: HttpRequest, pk: int) -> HttpResponse:
     change = get_object_or_404(DayChange, pk=pk)
     if not can_add_days(request.user):
         raise PermissionDenied
-    services.day_change_delete(change=change)
+    services.day_change_delete(actor=request.user, change=change)
     messages.success(request, _("The day is removed; the calendar is counted again."))
     return redirect(f"{_url('rules:days')}?year={change.date.year}")
 

@@ -22,7 +22,7 @@ def probationary(cell: OrgUnit, admitted: dt.date, ceremony: dt.date | None = No
     """A member admitted on `admitted`, not yet official; with the ceremony when given."""
     m = f.member(cell, admitted_on=admitted, official_on=None, **kw)
     if ceremony is not None:
-        event_create(member=m, kind=EventKind.CEREMONY, date=ceremony)
+        event_create(actor=None, member=m, kind=EventKind.CEREMONY, date=ceremony)
         m.refresh_from_db()
     return m
 

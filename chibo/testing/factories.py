@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import factory
 
 from chibo.accounts.models import RoleGrant, User
+from chibo.core import audit
 from chibo.members import services as member_services
 from chibo.members.models import Gender, Member
 from chibo.org import services as org_services
@@ -27,14 +28,17 @@ def unit(
     n = next(_codes)
     if kind in (Kind.CELL, Kind.BASE_CELL) and not cell_type:
         cell_type = CellType.RURAL
-    return org_services.orgunit_create(
-        code=code or f"U{n:05d}",
-        name=name or f"{Kind(kind).label} {n}",
-        kind=kind,
-        parent=parent,
-        cell_type=cell_type,
-        founded_on=founded_on,
-    )
+    # A test's setting, not a person's write: no audit event (a test counts its own).
+    with audit.silenced():
+        return org_services.orgunit_create(
+            actor=None,
+            code=code or f"U{n:05d}",
+            name=name or f"{Kind(kind).label} {n}",
+            kind=kind,
+            parent=parent,
+            cell_type=cell_type,
+            founded_on=founded_on,
+        )
 
 
 def member(
@@ -58,13 +62,15 @@ def member(
         "birth_date": birth_date,
         **profile,
     }
-    return member_services.member_create(
-        profile=data,
-        unit=cell,
-        placed_since=placed_since or admitted_on,
-        admitted_on=admitted_on,
-        official_on=official_on,
-    )
+    with audit.silenced():  # the test's setting, as for `unit`
+        return member_services.member_create(
+            actor=None,
+            profile=data,
+            unit=cell,
+            placed_since=placed_since or admitted_on,
+            admitted_on=admitted_on,
+            official_on=official_on,
+        )
 
 
 class UserFactory(factory.django.DjangoModelFactory):

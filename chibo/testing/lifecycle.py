@@ -84,8 +84,8 @@ def name_introducers(world, cast) -> tuple[Member, Member]:
     """The `introducers` fixture: HUNG (official since 02/03/2016) and BITHU (official since
     19/05/2011), both placed in X01-CB01, the introducers of `candidate_row`."""
     return (
-        ms.member_update(member=world.member, profile={"code": HUNG}),
-        ms.member_update(member=cast.secretary.member, profile={"code": SECRETARY}),
+        ms.member_update(actor=None, member=world.member, profile={"code": HUNG}),
+        ms.member_update(actor=None, member=cast.secretary.member, profile={"code": SECRETARY}),
     )
 
 

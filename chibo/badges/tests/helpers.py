@@ -21,12 +21,14 @@ def veteran(cell: OrgUnit, admitted: dt.date, name: str, **kw) -> Member:
 
 
 def ill(member: Member, start: dt.date, end: dt.date | None = None, reason=ExemptionReason.ILLNESS):
-    e = ms.event_create(member=member, kind=EventKind.EXEMPTED, date=start, end_date=end)
-    return ms.event_update(event=e, reason=reason)
+    e = ms.event_create(
+        actor=None, member=member, kind=EventKind.EXEMPTED, date=start, end_date=end
+    )
+    return ms.event_update(actor=None, event=e, reason=reason)
 
 
 def event(member: Member, kind: str, date: dt.date):
-    return ms.event_create(member=member, kind=kind, date=date, decision_number="QĐ-1")
+    return ms.event_create(actor=None, member=member, kind=kind, date=date, decision_number="QĐ-1")
 
 
 def awarded(member: Member, years: int, on: dt.date) -> BadgeAward:

@@ -63,7 +63,7 @@ def test_member_out_of_the_party_on_the_day_is_not_listed(world):
     event(m, EventKind.REMOVED, D(2025, 1, 1))
     assert listing(world.cell).rows == []
     gone = veteran(world.cell, D(1990, 1, 1), "Chuyển Đi")
-    member_transfer(member=gone, to_unit=world.other_cell, left_on=D(2026, 1, 10))
+    member_transfer(actor=None, member=gone, to_unit=world.other_cell, left_on=D(2026, 1, 10))
     assert listing(world.cell).rows == []
     assert names(listing(world.other_cell).due) == {"Chuyển Đi"}
     # Before the transfer the member was in the first cell.
@@ -135,7 +135,7 @@ def test_posthumous(world):
     }
     # One day less out of the Party and the badge falls exactly 12 months after the death.
     readmitted = MemberEvent.objects.get(member=after_gap, kind=EventKind.READMITTED)
-    ms.event_update(event=readmitted, date=D(2002, 1, 1))
+    ms.event_update(actor=None, event=readmitted, date=D(2002, 1, 1))
     assert "Mất Sau Khi Tái Kết Nạp" in names(listing(world.base).posthumous)
 
 

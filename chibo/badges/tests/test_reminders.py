@@ -54,7 +54,7 @@ def test_badges_count_for_the_next_occasion(world, cast, client_for):
     # (6 months). Everyone else in the world was admitted in 2010 or 2015.
     f.member(world.cell, full_name="Ba Mươi Năm", admitted_on=D(1996, 2, 1))
     held = f.member(world.cell2, full_name="Bị Khiển Trách", admitted_on=D(1996, 1, 15))
-    event_create(member=held, kind=EventKind.REPRIMAND, date=D(2025, 12, 1))
+    event_create(actor=None, member=held, kind=EventKind.REPRIMAND, date=D(2025, 12, 1))
     c = client_for(cast.base_officer)
     for on in ("2026-01-20", "2026-02-03"):
         body = call(c, "GET", f"/deadlines?unit={world.base.pk}&on={on}").json()

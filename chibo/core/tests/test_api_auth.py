@@ -51,17 +51,21 @@ def things(world) -> Things:
     return Things(
         empty_cell=f.unit(Kind.CELL, world.base, code="X01-CB09"),
         sub_base=f.unit(Kind.BASE_COMMITTEE, world.base, code="X01-B1"),
-        village=org_services.village_create(cell=world.cell, name="Thôn Đông", kind="village"),
+        village=org_services.village_create(
+            actor=None, cell=world.cell, name="Thôn Đông", kind="village"
+        ),
         event=member_services.event_create(
-            member=world.member, kind=EventKind.EXEMPTED, date=dt.date(2024, 1, 1)
+            actor=None, member=world.member, kind=EventKind.EXEMPTED, date=dt.date(2024, 1, 1)
         ),
         temporary=member_services.placement_create(
+            actor=None,
             member=world.member,
             unit=world.cell2,
             start=dt.date(2024, 1, 1),
             kind=PlacementKind.TEMPORARY,
         ),
         position=member_services.position_create(
+            actor=None,
             member=world.member,
             kind=PositionKind.COMMITTEE_MEMBER,
             unit=world.cell,

@@ -24,7 +24,9 @@ def grow(world, n_cells: int, per_cell: int):
         cell = f.unit(Kind.CELL, world.base)
         for _ in range(per_cell):
             m = f.member(cell)
-            services.event_create(member=m, kind=EventKind.REPRIMAND, date=dt.date(2020, 1, 1))
+            services.event_create(
+                actor=None, member=m, kind=EventKind.REPRIMAND, date=dt.date(2020, 1, 1)
+            )
 
 
 def test_pages_do_not_grow_with_rows(world, cast, client_for):
@@ -43,8 +45,10 @@ def test_pages_do_not_grow_with_rows(world, cast, client_for):
     grow(world, n_cells=4, per_cell=8)
     m = world.member
     for i in range(5):  # a longer history for the member page
-        services.member_update(member=m, profile={"phone": f"09123456{i:02d}"})
-        services.event_create(member=m, kind=EventKind.WARNING, date=dt.date(2021, 1, 1 + i))
+        services.member_update(actor=None, member=m, profile={"phone": f"09123456{i:02d}"})
+        services.event_create(
+            actor=None, member=m, kind=EventKind.WARNING, date=dt.date(2021, 1, 1 + i)
+        )
     after = [queries(c, url, **p) for url, p in pages]
     assert before == after
     # And they stay small.

@@ -121,7 +121,7 @@ def test_services_keep_working_after_the_bulk_write(demo):
     base = cell.parent
     new_cell = f.unit(Kind.CELL, base, name="Chi bộ thôn Mới", code="NEW-CB01")
     m = f.member(new_cell, full_name="Nguyễn Văn Mới", admitted_on=dt.date(2020, 1, 6))
-    transfers.member_transfer(member=m, to_unit=cell, left_on=dt.date(2024, 3, 1))
+    transfers.member_transfer(actor=None, member=m, to_unit=cell, left_on=dt.date(2024, 3, 1))
     m.refresh_from_db()
     assert m.home_unit_id == cell.pk
     assert Ancestry.objects.filter(descendant=new_cell).count() == new_cell.depth + 1

@@ -304,6 +304,7 @@ def candidate_decide(
     )
     _check_cell(candidate.cell)
     member = member_services.member_create(
+        actor=None,  # TODO(audit): this service's own actor, once it takes one
         profile={
             "code": code,
             "full_name": candidate.full_name,
@@ -337,7 +338,10 @@ def candidate_ceremony(*, candidate: Candidate, ceremony_on: dt.date) -> MemberE
     )
     try:
         event = member_services.event_create(
-            member=candidate.member, kind=EventKind.CEREMONY, date=ceremony_on
+            actor=None,  # TODO(audit): this service's own actor, once it takes one
+            member=candidate.member,
+            kind=EventKind.CEREMONY,
+            date=ceremony_on,
         )
     except ValidationError as e:
         if hasattr(e, "error_dict") and "date" in e.error_dict:

@@ -129,7 +129,11 @@ def review_decide(
         kind, day = EventKind.REMOVED, decision_on
     try:
         event = member_services.event_create(
-            member=member, kind=kind, date=day, decision_number=number
+            actor=None,  # TODO(audit): this service's own actor, once it takes one
+            member=member,
+            kind=kind,
+            date=day,
+            decision_number=number,
         )
     except ValidationError as e:
         raise ValidationError({"decision_on": e.messages}) from None

@@ -150,7 +150,7 @@ def leap(world):
     m = f.member(
         world.cell, full_name="Mai Văn Nhuận", admitted_on=D(2024, 1, 15), official_on=None
     )
-    member_services.event_create(member=m, kind=EventKind.CEREMONY, date=D(2024, 2, 29))
+    member_services.event_create(actor=None, member=m, kind=EventKind.CEREMONY, date=D(2024, 2, 29))
     return Member.objects.get(pk=m.pk)
 
 

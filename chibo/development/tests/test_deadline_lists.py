@@ -44,7 +44,7 @@ def test_ceremony_deadline_crosses_tet_2026(world):
     # Outside the subtree: another base committee does not see it.
     assert ceremonies_due(world.other_base, D(2026, 3, 24)) == []
     # The ceremony held on 25/03: listed (overdue) the day before, gone from that day.
-    event_create(member=m, kind=EventKind.CEREMONY, date=D(2026, 3, 25))
+    event_create(actor=None, member=m, kind=EventKind.CEREMONY, date=D(2026, 3, 25))
     assert rows(ceremonies_due(world.cell, D(2026, 3, 24))) == {m.pk: (deadline, True)}
     assert ceremonies_due(world.cell, D(2026, 3, 25)) == []
 
@@ -136,7 +136,7 @@ def test_voted_reviews_await_the_decision(world):
     assert reviews_due(world.cell, D(2026, 5, 3))[1] != []
     assert reviews_due(world.cell, D(2026, 5, 4)) == ([], [])
     # Recognised (the development service records the official event): no longer listed.
-    event_create(member=m, kind=EventKind.OFFICIAL, date=D(2026, 3, 2))
+    event_create(actor=None, member=m, kind=EventKind.OFFICIAL, date=D(2026, 3, 2))
     assert reviews_due(world.cell, D(2026, 5, 3)) == ([], [])
 
 

@@ -259,7 +259,7 @@ def probation(world):
             admitted_on=ceremony - dt.timedelta(days=20),
             official_on=None,
         )
-        member_services.event_create(member=m, kind=EventKind.CEREMONY, date=ceremony)
+        member_services.event_create(actor=None, member=m, kind=EventKind.CEREMONY, date=ceremony)
         return Member.objects.get(pk=m.pk)
 
     return {
@@ -352,7 +352,9 @@ def test_lists_cost_the_same_whatever_their_length(world, cast, introducers, pro
                 ceremony=D(2025, 4, 1),
             )
             m = f.member(world.cell, admitted_on=D(2024, 1, 2 + i), official_on=None)
-            member_services.event_create(member=m, kind=EventKind.CEREMONY, date=D(2024, 2, 1 + i))
+            member_services.event_create(
+                actor=None, member=m, kind=EventKind.CEREMONY, date=D(2024, 2, 1 + i)
+            )
 
     add(1)
     few = cost()

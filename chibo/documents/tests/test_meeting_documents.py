@@ -124,8 +124,9 @@ def cell_people(world, cast):
     extra = [f.member(cell, full_name=f"Đảng viên {i}") for i in range(3)]
     probationary = f.member(cell, admitted_on=dt.date(2025, 12, 1), official_on=None)
     exempt = f.member(cell, full_name="Cụ Già")
-    ms.event_create(member=exempt, kind=EventKind.EXEMPTED, date=dt.date(2024, 1, 1))
+    ms.event_create(actor=None, member=exempt, kind=EventKind.EXEMPTED, date=dt.date(2024, 1, 1))
     ms.position_create(
+        actor=None,
         member=cast.secretary.member,
         kind=PositionKind.SECRETARY,
         start=dt.date(2020, 6, 1),

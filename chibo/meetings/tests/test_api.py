@@ -100,7 +100,7 @@ def test_detail_with_turnout_for_the_record_reader(world, cast, client_for, meet
 
 def test_roster_and_token(world, cast, meeting):
     frozen(meeting)
-    token = token_issue(user=cast.base_officer)
+    token = token_issue(actor=None, user=cast.base_officer)
     r = call(Client(), "GET", f"/meetings/{meeting.pk}/roster")
     assert r.status_code == 401
     r = call(Client(), "GET", f"/meetings/{meeting.pk}/roster", Authorization=f"Bearer {token}")
@@ -140,7 +140,7 @@ def test_create(world, cast, client_for):
     m = Meeting.objects.get(pk=r.json()["id"])
     assert m.topic == "Chuyển đổi số" and m.planned_at == at(dt.date(2026, 12, 15), 19, 0)
     # The office of the base committee too, by token; not the viewer, not an outsider.
-    token = token_issue(user=cast.base_officer)
+    token = token_issue(actor=None, user=cast.base_officer)
     r = call(Client(), "POST", "/meetings", body, Authorization=f"Bearer {token}")
     assert r.status_code == 201
     assert call(client_for(cast.viewer), "POST", "/meetings", body).status_code == 403

@@ -752,7 +752,7 @@ def test_the_meeting_gives_its_length_rule_and_the_check_in_code_to_its_writers(
 
 
 def test_record_writes_by_token(world, cast, meeting):
-    token = token_issue(user=cast.base_officer)
+    token = token_issue(actor=None, user=cast.base_officer)
     r_ = call(
         Client(),
         "POST",

@@ -217,7 +217,7 @@ def test_combined_meeting_needs_the_longer_minimum(world):
 def test_a_cell_moved_mid_period_counts_where_it_stood_at_the_end(world):
     held(world.cell2, dt.date(2026, 3, 6))
     org_services.orgunit_move(
-        unit=world.cell2, new_parent=world.other_base, on=dt.date(2026, 3, 15)
+        actor=None, unit=world.cell2, new_parent=world.other_base, on=dt.date(2026, 3, 15)
     )
     march = parse_period("2026-03")
     assert {r.pk for r in compliance_report(world.base, march).cells} == {world.cell.pk}

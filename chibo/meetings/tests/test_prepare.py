@@ -286,6 +286,7 @@ def test_document_posted_read_by_members_and_notified(world, cast, en, meeting):
     # and a member hosted on temporary transfer. A member of the cell away elsewhere is not told.
     hosted = f.member(world.cell2, full_name="Đỗ Văn Tạm")
     placement_create(
+        actor=None,
         member=hosted,
         unit=world.cell,
         kind=PlacementKind.TEMPORARY,
@@ -294,6 +295,7 @@ def test_document_posted_read_by_members_and_notified(world, cast, en, meeting):
     hosted_user = f.user(username="hosted", member=hosted)
     away = f.member(world.cell, full_name="Vũ Văn Xa")
     placement_create(
+        actor=None,
         member=away,
         unit=world.other_cell,
         kind=PlacementKind.TEMPORARY,

@@ -25,7 +25,7 @@ def year(world):
     }
     three, two, thematic, exempt, across = m.values()
     # "Miễn" is exempt from activities from September 2025.
-    event_create(member=exempt, kind=EventKind.EXEMPTED, date=D(2025, 9, 1))
+    event_create(actor=None, member=exempt, kind=EventKind.EXEMPTED, date=D(2025, 9, 1))
     meetings = {
         "mar": held(world.cell, D(2025, 3, 5), {three: U, two: U, thematic: U, exempt: U}),
         "jun": held(world.cell, D(2025, 6, 5), {three: U, two: U, thematic: U, exempt: U}),
@@ -79,5 +79,5 @@ def test_year_boundary_and_a_new_rule(world, year):
 
 def test_a_member_gone_by_the_end_of_the_year_is_not_listed(world, year):
     m, _ = year
-    event_create(member=m["Ba Lần"], kind=EventKind.REMOVED, date=D(2025, 12, 31))
+    event_create(actor=None, member=m["Ba Lần"], kind=EventKind.REMOVED, date=D(2025, 12, 31))
     assert listed(removal_review(world.base, 2025, D(2026, 3, 1))) == {}

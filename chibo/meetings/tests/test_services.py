@@ -55,17 +55,19 @@ def test_roster_is_frozen_from_that_days_placements(world):
     cell = world.cell
     prob = f.member(cell, admitted_on=dt.date(2026, 1, 10), official_on=None)
     exempt = f.member(cell)
-    ms.event_create(member=exempt, kind=EventKind.EXEMPTED, date=dt.date(2025, 1, 1))
+    ms.event_create(actor=None, member=exempt, kind=EventKind.EXEMPTED, date=dt.date(2025, 1, 1))
     away = f.member(cell)
     ms.placement_create(
-        member=away, unit=world.other_cell, start=dt.date(2026, 2, 1), kind="temporary"
+        actor=None, member=away, unit=world.other_cell, start=dt.date(2026, 2, 1), kind="temporary"
     )
     guest = f.member(world.other_cell)
-    ms.placement_create(member=guest, unit=cell, start=dt.date(2026, 2, 1), kind="temporary")
+    ms.placement_create(
+        actor=None, member=guest, unit=cell, start=dt.date(2026, 2, 1), kind="temporary"
+    )
     dead = f.member(cell)
-    ms.event_create(member=dead, kind=EventKind.DECEASED, date=dt.date(2026, 1, 1))
+    ms.event_create(actor=None, member=dead, kind=EventKind.DECEASED, date=dt.date(2026, 1, 1))
     late_arrival = f.member(world.cell2)
-    member_transfer(member=late_arrival, to_unit=cell, left_on=dt.date(2026, 3, 6))
+    member_transfer(actor=None, member=late_arrival, to_unit=cell, left_on=dt.date(2026, 3, 6))
     m = meeting(cell)
     roster = freeze(m)
     assert set(roster) == {world.member.pk, prob.pk, exempt.pk, away.pk, guest.pk}
@@ -84,10 +86,10 @@ def test_turnout_leaves_out_absent_exempt_and_away(world):
     a, b, c = officials(cell, 3)
     ex_absent, ex_present = officials(cell, 2)
     for e in (ex_absent, ex_present):
-        ms.event_create(member=e, kind=EventKind.EXEMPTED, date=dt.date(2025, 1, 1))
+        ms.event_create(actor=None, member=e, kind=EventKind.EXEMPTED, date=dt.date(2025, 1, 1))
     away = f.member(cell)
     ms.placement_create(
-        member=away, unit=world.other_cell, start=dt.date(2026, 1, 1), kind="temporary"
+        actor=None, member=away, unit=world.other_cell, start=dt.date(2026, 1, 1), kind="temporary"
     )
     m = meeting(cell)
     freeze(m)
@@ -160,10 +162,10 @@ def test_temporary_transfer_and_exempt_who_attends(world):
     cell = world.cell
     away = f.member(cell)
     ms.placement_create(
-        member=away, unit=world.other_cell, start=dt.date(2026, 1, 1), kind="temporary"
+        actor=None, member=away, unit=world.other_cell, start=dt.date(2026, 1, 1), kind="temporary"
     )
     exempt = f.member(cell)
-    ms.event_create(member=exempt, kind=EventKind.EXEMPTED, date=dt.date(2025, 1, 1))
+    ms.event_create(actor=None, member=exempt, kind=EventKind.EXEMPTED, date=dt.date(2025, 1, 1))
     others = officials(cell, 2)
     m = meeting(cell)
     freeze(m)

@@ -55,13 +55,17 @@ def mixed(world):
     f.member(cell, admitted_on=dt.date(2026, 1, 10), official_on=None)
     for _i in range(2):
         exempt = f.member(cell)
-        ms.event_create(member=exempt, kind=EventKind.EXEMPTED, date=dt.date(2025, 1, 1))
+        ms.event_create(
+            actor=None, member=exempt, kind=EventKind.EXEMPTED, date=dt.date(2025, 1, 1)
+        )
     away = f.member(cell)
     ms.placement_create(
-        member=away, unit=world.other_cell, start=dt.date(2026, 2, 1), kind="temporary"
+        actor=None, member=away, unit=world.other_cell, start=dt.date(2026, 2, 1), kind="temporary"
     )
     guest = f.member(world.other_cell)
-    ms.placement_create(member=guest, unit=cell, start=dt.date(2026, 2, 1), kind="temporary")
+    ms.placement_create(
+        actor=None, member=guest, unit=cell, start=dt.date(2026, 2, 1), kind="temporary"
+    )
     m = s.meeting_create(
         cell=cell,
         kind=Kind.REGULAR,

@@ -131,12 +131,14 @@ def member_read(request: HttpRequest, member_id: int) -> Member:
 
 @members.post("", response={201: MemberOut})
 def member_create(request: HttpRequest, payload: MemberIn) -> Member:
-    unit = org_access.get_unit_for(user_of(request), payload.unit, write=True)
+    user = user_of(request)
+    unit = org_access.get_unit_for(user, payload.unit, write=True)
     # The service names its event errors `date`: the admission's, unless that date is fine
     # and the official recognition is the one in the future.
     date_field = "official_on" if payload.admitted_on <= today() else "admitted_on"
     with fields_as(date=date_field, start="placed_since"):
         member = services.member_create(
+            actor=user,
             profile=payload.model_dump(include=set(services.PROFILE_FIELDS)),
             unit=unit,
             placed_since=payload.placed_since or payload.admitted_on,
@@ -150,8 +152,11 @@ def member_create(request: HttpRequest, payload: MemberIn) -> Member:
 
 @members.patch("/{member_id}", response=MemberOut)
 def member_update(request: HttpRequest, member_id: int, payload: MemberPatch) -> Member:
-    member = access.get_member_for(user_of(request), member_id, write=True)
-    return _member_out(services.member_update(member=member, profile=patch_data(payload)))
+    user = user_of(request)
+    member = access.get_member_for(user, member_id, write=True)
+    return _member_out(
+        services.member_update(actor=user, member=member, profile=patch_data(payload))
+    )
 
 
 @members.delete("/{member_id}", response={204: None})
@@ -169,6 +174,7 @@ def member_transfer(request: HttpRequest, member_id: int, payload: TransferIn) -
     to_unit = org_access.get_unit_for(user, payload.to_unit, write=True)
     with fields_as(unit="to_unit", start="arrived_on", date="left_on"):
         return transfers.member_transfer(
+            actor=user,
             member=member,
             to_unit=to_unit,
             left_on=payload.left_on,

@@ -108,6 +108,7 @@ def placement_create(request: HttpRequest, payload: PlacementIn) -> Placement:
     user = user_of(request)
     member = access.get_member_for(user, payload.member, write=True)
     return services.placement_create(
+        actor=user,
         member=member,
         unit=org_access.get_unit_for(user, payload.unit, write=True),
         party_group=_writable_unit(user, payload.party_group),
@@ -127,7 +128,7 @@ def placement_update(request: HttpRequest, placement_id: int, payload: Placement
     for field in ("unit", "party_group"):
         if field in data:
             data[field] = _writable_unit(user, data[field])
-    return services.placement_update(placement=placement, **data)
+    return services.placement_update(actor=user, placement=placement, **data)
 
 
 @placements.delete("/{placement_id}", response={204: None})
@@ -196,7 +197,9 @@ def event_create(request: HttpRequest, payload: EventIn) -> MemberEvent:
     user = user_of(request)
     member = access.get_member_for(user, payload.member, write=True)
     access.check_event_kind(user, member, payload.kind)
-    return services.event_create(member=member, **payload.model_dump(exclude={"member"}))
+    return services.event_create(
+        actor=user, member=member, **payload.model_dump(exclude={"member"})
+    )
 
 
 @events.patch("/{event_id}", response=EventOut)
@@ -205,7 +208,7 @@ def event_update(request: HttpRequest, event_id: int, payload: EventPatch) -> Me
     event = access.get_event_for(user, event_id, write=True)
     changes = patch_data(payload)
     access.check_event_kind(user, event.member, event.kind, changes.get("kind", event.kind))
-    return services.event_update(event=event, **changes)
+    return services.event_update(actor=user, event=event, **changes)
 
 
 @events.delete("/{event_id}", response={204: None})
@@ -281,6 +284,7 @@ def position_create(request: HttpRequest, payload: PositionIn) -> Position:
     user = user_of(request)
     member = access.get_member_for(user, payload.member, write=True)
     return services.position_create(
+        actor=user,
         member=member,
         kind=payload.kind,
         unit=_writable_unit(user, payload.unit),
@@ -300,7 +304,7 @@ def position_update(request: HttpRequest, position_id: int, payload: PositionPat
         data["unit"] = _writable_unit(user, data["unit"])
     if "village" in data:
         data["village"] = _writable_village(user, data["village"])
-    return services.position_update(position=position, **data)
+    return services.position_update(actor=user, position=position, **data)
 
 
 @positions.delete("/{position_id}", response={204: None})

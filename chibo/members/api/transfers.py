@@ -131,6 +131,7 @@ def transfer_send(request: HttpRequest, payload: TransferIn) -> Transfer:
     if to_unit is None:
         raise ValidationError({"to_unit": _("There is no cell with that id.")})
     return services.transfer_send(
+        actor=user,
         member=member,
         kind=payload.kind,
         to_unit=to_unit,
@@ -144,19 +145,22 @@ def transfer_send(request: HttpRequest, payload: TransferIn) -> Transfer:
 @transfers.post("/{transfer_id}/accept", response=TransferOut)
 def transfer_accept(request: HttpRequest, transfer_id: int, payload: AcceptIn) -> Transfer:
     """By the receiving side."""
-    t = access.get_transfer_for(user_of(request), transfer_id, side="receiving")
-    return services.transfer_accept(transfer=t, received_on=payload.received_on)
+    user = user_of(request)
+    t = access.get_transfer_for(user, transfer_id, side="receiving")
+    return services.transfer_accept(actor=user, transfer=t, received_on=payload.received_on)
 
 
 @transfers.post("/{transfer_id}/cancel", response=TransferOut)
 def transfer_cancel(request: HttpRequest, transfer_id: int) -> Transfer:
     """By the sending side, while the transfer waits to be received."""
-    t = access.get_transfer_for(user_of(request), transfer_id, side="sending")
-    return services.transfer_cancel(transfer=t)
+    user = user_of(request)
+    t = access.get_transfer_for(user, transfer_id, side="sending")
+    return services.transfer_cancel(actor=user, transfer=t)
 
 
 @transfers.post("/{transfer_id}/end", response=TransferOut)
 def transfer_end(request: HttpRequest, transfer_id: int, payload: EndIn) -> Transfer:
     """A received temporary transfer ends early; either side may record it."""
-    t = access.get_transfer_for(user_of(request), transfer_id, write=True)
-    return services.temporary_end(transfer=t, on=payload.on)
+    user = user_of(request)
+    t = access.get_transfer_for(user, transfer_id, write=True)
+    return services.temporary_end(actor=user, transfer=t, on=payload.on)

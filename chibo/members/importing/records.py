@@ -69,6 +69,7 @@ def _apply_member(ctx: Context, v: Values) -> Outcome:
     _check_dates(v)
     profile = {key: v[key] for key in PROFILE if v[key] not in ("", None)}
     member_create(
+        actor=ctx.user,
         profile={"code": v["code"], **profile},
         unit=unit,
         placed_since=v["placed_since"] or v["admission_date"],
@@ -118,27 +119,35 @@ def _update_member(ctx: Context, v: Values, member: Member, label: str) -> Outco
     _check_dates({**wanted_dates, "birth_date": wanted["birth_date"]})
     profile = {key: wanted[key] for key in PROFILE if wanted[key] != current[key]}
     if profile:
-        member_update(member=member, profile=profile)
+        member_update(actor=ctx.user, member=member, profile=profile)
     _move_event(
-        member, EventKind.ADMITTED, current_dates["admission_date"], wanted_dates["admission_date"]
+        ctx,
+        member,
+        EventKind.ADMITTED,
+        current_dates["admission_date"],
+        wanted_dates["admission_date"],
     )
     _move_event(
-        member, EventKind.OFFICIAL, current_dates["official_date"], wanted_dates["official_date"]
+        ctx,
+        member,
+        EventKind.OFFICIAL,
+        current_dates["official_date"],
+        wanted_dates["official_date"],
     )
     if placement is not None and wanted_dates["placed_since"] != placement.start:
-        placement_update(placement=placement, start=wanted_dates["placed_since"])
+        placement_update(actor=ctx.user, placement=placement, start=wanted_dates["placed_since"])
     return Outcome(UPDATE, label, diff)
 
 
-def _move_event(member: Member, kind: str, old, new) -> None:
+def _move_event(ctx: Context, member: Member, kind: str, old, new) -> None:
     """Correct the date of the member's first admission or official recognition."""
     if new is None or new == old:
         return
     event = MemberEvent.objects.filter(member=member, kind=kind).order_by("date", "pk").first()
     if event is None:
-        event_create(member=member, kind=kind, date=new)
+        event_create(actor=ctx.user, member=member, kind=kind, date=new)
     else:
-        event_update(event=event, date=new)
+        event_update(actor=ctx.user, event=event, date=new)
 
 
 MEMBER_HANDLER = Handler(
@@ -164,6 +173,7 @@ def _apply_event(ctx: Context, v: Values) -> Outcome:
     existing = MemberEvent.objects.filter(member=member, kind=v["kind"], date=v["date"]).first()
     if existing is None:
         event_create(
+            actor=ctx.user,
             member=member,
             kind=v["kind"],
             date=v["date"],
@@ -183,7 +193,7 @@ def _apply_event(ctx: Context, v: Values) -> Outcome:
     diff = changes(current, wanted)
     if not diff:
         return Outcome(UNCHANGED, label)
-    event_update(event=existing, **wanted)
+    event_update(actor=ctx.user, event=existing, **wanted)
     return Outcome(UPDATE, label, diff)
 
 
@@ -241,6 +251,7 @@ def _apply_position(ctx: Context, v: Values) -> Outcome:
     ).first()
     if existing is None:
         position_create(
+            actor=ctx.user,
             member=member,
             kind=v["kind"],
             start=v["start"],
@@ -255,7 +266,7 @@ def _apply_position(ctx: Context, v: Values) -> Outcome:
     diff = changes(current, wanted)
     if not diff:
         return Outcome(UNCHANGED, label)
-    position_update(position=existing, **wanted)
+    position_update(actor=ctx.user, position=existing, **wanted)
     return Outcome(UPDATE, label, diff)
 
 

@@ -1,6 +1,6 @@
-"""Writes to member records. Each is atomic; each keeps the member's derived copies
-(`home_unit`, `admitted_on`, `official_on`) in step through `member_refresh`. Transfers are
-chibo.members.transfers."""
+"""Writes to member records. Each is a write (`@audit.write`: one transaction, one audit
+event about the member); each keeps the member's derived copies (`home_unit`, `admitted_on`,
+`official_on`) in step through `member_refresh`. Transfers are chibo.members.transfers."""
 
 from .events import event_create, event_delete, event_restore, event_update
 from .placements import (

@@ -3,9 +3,11 @@
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from chibo.core import audit
 
 from ..models import (
     PERIOD_EVENTS,
@@ -14,6 +16,23 @@ from ..models import (
     MemberEvent,
 )
 from .refresh import member_refresh
+
+EVENT_RECORDED = audit.kind(
+    "members.event_recorded", gettext_lazy("Event recorded: %(kind)s on %(date)s")
+)
+EVENT_CHANGED = audit.kind(
+    "members.event_changed", gettext_lazy("Event changed: %(kind)s on %(date)s")
+)
+EVENT_DELETED = audit.kind(
+    "members.event_deleted", gettext_lazy("Event deleted: %(kind)s on %(date)s")
+)
+EVENT_RESTORED = audit.kind(
+    "members.event_restored", gettext_lazy("Event restored: %(kind)s on %(date)s")
+)
+
+
+def _facts(e: MemberEvent) -> dict:
+    return {"kind": EventKind(e.kind), "date": e.date}
 
 
 def _check_event(e: MemberEvent) -> None:
@@ -46,9 +65,10 @@ def _check_event(e: MemberEvent) -> None:
         raise ValidationError({"date": _("This event is already recorded on that date.")})
 
 
-@transaction.atomic
+@audit.write
 def event_create(
     *,
+    actor,
     member: Member,
     kind: str,
     date: dt.date,
@@ -70,21 +90,23 @@ def event_create(
     e.full_clean()
     e.save()
     member_refresh(member)
+    audit.record(EVENT_RECORDED, actor=actor, obj=e, about=member, **_facts(e))
     return e
 
 
-@transaction.atomic
-def event_update(*, event: MemberEvent, **fields) -> MemberEvent:
+@audit.write
+def event_update(*, actor, event: MemberEvent, **fields) -> MemberEvent:
     for key, value in fields.items():
         setattr(event, key, value)
     _check_event(event)
     event.full_clean()
     event.save()
     member_refresh(event.member)
+    audit.record(EVENT_CHANGED, actor=actor, obj=event, about=event.member, **_facts(event))
     return event
 
 
-@transaction.atomic
+@audit.write
 def event_delete(*, event: MemberEvent, actor) -> None:
     if event.kind in (EventKind.ADMITTED, EventKind.READMITTED):
         later_official = MemberEvent.objects.filter(
@@ -97,9 +119,10 @@ def event_delete(*, event: MemberEvent, actor) -> None:
             raise ValidationError(_("Delete the official recognition before the admission."))
     event.mark_deleted(actor)
     member_refresh(event.member)
+    audit.record(EVENT_DELETED, actor=actor, obj=event, about=event.member, **_facts(event))
 
 
-@transaction.atomic
+@audit.write
 def event_restore(*, event: MemberEvent, actor) -> None:
     event.mark_restored(actor)
     try:
@@ -108,3 +131,4 @@ def event_restore(*, event: MemberEvent, actor) -> None:
         event.mark_deleted(actor)
         raise
     member_refresh(event.member)
+    audit.record(EVENT_RESTORED, actor=actor, obj=event, about=event.member, **_facts(event))

@@ -3,9 +3,10 @@
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from chibo.core import audit
 from chibo.org.models import Kind, OrgUnit
 
 from ..models import (
@@ -14,6 +15,34 @@ from ..models import (
     PlacementKind,
 )
 from .refresh import check_cell, member_refresh
+
+# An open end in a sentence: "01/02/2020 – present" (Vietnamese: "01/02/2020 – nay").
+PRESENT = gettext_lazy("present")
+
+PLACED = audit.kind("members.placed", gettext_lazy("Placed in %(unit)s from %(start)s (%(kind)s)"))
+PLACEMENT_CHANGED = audit.kind(
+    "members.placement_changed",
+    gettext_lazy("Placement in %(unit)s (%(kind)s) changed: %(start)s – %(end)s"),
+)
+PLACEMENT_DELETED = audit.kind(
+    "members.placement_deleted", gettext_lazy("Placement in %(unit)s from %(start)s deleted")
+)
+PLACEMENT_RESTORED = audit.kind(
+    "members.placement_restored", gettext_lazy("Placement in %(unit)s from %(start)s restored")
+)
+PLACEMENTS_MOVED = audit.kind(
+    "members.placements_moved",
+    gettext_lazy("Members' placements moved from %(source)s to %(target)s on %(date)s (%(count)s)"),
+)
+
+
+def _facts(p: Placement) -> dict:
+    return {
+        "unit": p.unit.name,
+        "kind": PlacementKind(p.kind),
+        "start": p.start,
+        "end": p.end or PRESENT,
+    }
 
 
 def _check_placement(p: Placement) -> None:
@@ -41,9 +70,10 @@ def _check_placement(p: Placement) -> None:
                 )
 
 
-@transaction.atomic
+@audit.write
 def placement_create(
     *,
+    actor,
     member: Member,
     unit: OrgUnit,
     start: dt.date,
@@ -67,27 +97,34 @@ def placement_create(
     p.full_clean()
     p.save()
     member_refresh(member)
+    audit.record(PLACED, actor=actor, obj=p, about=member, **_facts(p))
     return p
 
 
-@transaction.atomic
-def placement_update(*, placement: Placement, **fields) -> Placement:
+@audit.write
+def placement_update(*, actor, placement: Placement, **fields) -> Placement:
     for key, value in fields.items():
         setattr(placement, key, value)
     _check_placement(placement)
     placement.full_clean()
     placement.save()
     member_refresh(placement.member)
+    audit.record(
+        PLACEMENT_CHANGED, actor=actor, obj=placement, about=placement.member, **_facts(placement)
+    )
     return placement
 
 
-@transaction.atomic
+@audit.write
 def placement_delete(*, placement: Placement, actor) -> None:
     placement.mark_deleted(actor)
     member_refresh(placement.member)
+    audit.record(
+        PLACEMENT_DELETED, actor=actor, obj=placement, about=placement.member, **_facts(placement)
+    )
 
 
-@transaction.atomic
+@audit.write
 def placement_restore(*, placement: Placement, actor) -> None:
     placement.mark_restored(actor)
     try:
@@ -96,19 +133,24 @@ def placement_restore(*, placement: Placement, actor) -> None:
         placement.mark_deleted(actor)
         raise
     member_refresh(placement.member)
+    audit.record(
+        PLACEMENT_RESTORED, actor=actor, obj=placement, about=placement.member, **_facts(placement)
+    )
 
 
-@transaction.atomic
-def placement_move_all(*, source: OrgUnit, target: OrgUnit, on: dt.date) -> int:
-    """Move every open placement in `source` to `target` from `on` (a merge)."""
+@audit.write
+def placement_move_all(*, actor, source: OrgUnit, target: OrgUnit, on: dt.date) -> int:
+    """Move every open placement in `source` to `target` from `on` (a merge). Each placement
+    is saved through the placement services, so each keeps its history row."""
     check_cell(target, "target")
     moved = 0
     for p in Placement.objects.select_for_update().filter(unit=source, end__isnull=True):
         if p.start >= on:
-            placement_update(placement=p, unit=target, party_group=None)
+            placement_update(actor=actor, placement=p, unit=target, party_group=None)
         else:
-            placement_update(placement=p, end=on)
+            placement_update(actor=actor, placement=p, end=on)
             placement_create(
+                actor=actor,
                 member=p.member,
                 unit=target,
                 start=on,
@@ -116,4 +158,13 @@ def placement_move_all(*, source: OrgUnit, target: OrgUnit, on: dt.date) -> int:
                 note=_("Merged from %(unit)s") % {"unit": source.name},
             )
         moved += 1
+    audit.record(
+        PLACEMENTS_MOVED,
+        actor=actor,
+        obj=source,
+        source=source.name,
+        target=target.name,
+        date=on,
+        count=moved,
+    )
     return moved

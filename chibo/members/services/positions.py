@@ -3,9 +3,10 @@
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from chibo.core import audit
 from chibo.org.models import OrgUnit, Village
 
 from ..models import (
@@ -13,7 +14,34 @@ from ..models import (
     PARTY_POSITIONS,
     Member,
     Position,
+    PositionKind,
 )
+from .placements import PRESENT
+
+POSITION_TAKEN = audit.kind(
+    "members.position_taken", gettext_lazy("Position %(kind)s at %(place)s from %(start)s")
+)
+POSITION_CHANGED = audit.kind(
+    "members.position_changed",
+    gettext_lazy("Position %(kind)s at %(place)s changed: %(start)s – %(end)s"),
+)
+POSITION_DELETED = audit.kind(
+    "members.position_deleted",
+    gettext_lazy("Position %(kind)s at %(place)s from %(start)s deleted"),
+)
+POSITION_RESTORED = audit.kind(
+    "members.position_restored",
+    gettext_lazy("Position %(kind)s at %(place)s from %(start)s restored"),
+)
+
+
+def _facts(p: Position) -> dict:
+    return {
+        "kind": PositionKind(p.kind),
+        "place": p.place.name if p.place is not None else None,
+        "start": p.start,
+        "end": p.end or PRESENT,
+    }
 
 
 def _check_position(p: Position) -> None:
@@ -26,9 +54,10 @@ def _check_position(p: Position) -> None:
         raise ValidationError({"end": _("The end date is before the start date.")})
 
 
-@transaction.atomic
+@audit.write
 def position_create(
     *,
+    actor,
     member: Member,
     kind: str,
     start: dt.date,
@@ -49,24 +78,34 @@ def position_create(
     _check_position(p)
     p.full_clean()
     p.save()
+    audit.record(POSITION_TAKEN, actor=actor, obj=p, about=member, **_facts(p))
     return p
 
 
-@transaction.atomic
-def position_update(*, position: Position, **fields) -> Position:
+@audit.write
+def position_update(*, actor, position: Position, **fields) -> Position:
     for key, value in fields.items():
         setattr(position, key, value)
     _check_position(position)
     position.full_clean()
     position.save()
+    audit.record(
+        POSITION_CHANGED, actor=actor, obj=position, about=position.member, **_facts(position)
+    )
     return position
 
 
-@transaction.atomic
+@audit.write
 def position_delete(*, position: Position, actor) -> None:
     position.mark_deleted(actor)
+    audit.record(
+        POSITION_DELETED, actor=actor, obj=position, about=position.member, **_facts(position)
+    )
 
 
-@transaction.atomic
+@audit.write
 def position_restore(*, position: Position, actor) -> None:
     position.mark_restored(actor)
+    audit.record(
+        POSITION_RESTORED, actor=actor, obj=position, about=position.member, **_facts(position)
+    )

@@ -4,9 +4,10 @@ delete and restore."""
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from chibo.core import audit
 from chibo.core.search import fold
 from chibo.org.models import OrgUnit
 
@@ -16,6 +17,13 @@ from ..models import (
 )
 from .events import event_create
 from .placements import placement_create
+
+CREATED = audit.kind(
+    "members.created", gettext_lazy("Record created in %(unit)s, admitted on %(admitted)s")
+)
+UPDATED = audit.kind("members.updated", gettext_lazy("Record details updated"))
+DELETED = audit.kind("members.deleted", gettext_lazy("Record deleted"))
+RESTORED = audit.kind("members.restored", gettext_lazy("Record restored"))
 
 PROFILE_FIELDS = (
     "code",
@@ -53,9 +61,10 @@ def _check_unique(member: Member) -> None:
             raise ValidationError({field: message % {"value": value}})
 
 
-@transaction.atomic
+@audit.write
 def member_create(
     *,
+    actor,
     profile: dict,
     unit: OrgUnit,
     placed_since: dt.date,
@@ -77,38 +86,61 @@ def member_create(
     _check_unique(member)
     member.full_clean(exclude=["search_name"], validate_unique=False)
     member.save()
-    placement_create(member=member, unit=unit, start=placed_since)
+    placement_create(actor=actor, member=member, unit=unit, start=placed_since)
     event_create(
-        member=member, kind=EventKind.ADMITTED, date=admitted_on, decision_number=admission_decision
+        actor=actor,
+        member=member,
+        kind=EventKind.ADMITTED,
+        date=admitted_on,
+        decision_number=admission_decision,
     )
     if official_on:
         event_create(
+            actor=actor,
             member=member,
             kind=EventKind.OFFICIAL,
             date=official_on,
             decision_number=official_decision,
         )
+    audit.record(
+        CREATED,
+        actor=actor,
+        obj=member,
+        unit=unit.name,
+        start=placed_since,
+        admitted=admitted_on,
+        official=official_on,
+    )
     return member
 
 
-@transaction.atomic
-def member_update(*, member: Member, profile: dict) -> Member:
+@audit.write
+def member_update(*, actor, member: Member, profile: dict) -> Member:
+    changed = set()
     for key, value in _clean_profile(profile).items():
         if key not in PROFILE_FIELDS:
             raise ValueError(key)
+        if getattr(member, key) != value:
+            changed.add(key)
         setattr(member, key, value)
     member.search_name = fold(member.full_name)
     _check_unique(member)
     member.full_clean(exclude=["search_name"], validate_unique=False)
     member.save()
+    # The names of the fields, not their values: a phone number or an ID stays out of the
+    # audit (the field-level history keeps the values, where the record's readers see them).
+    fields = ", ".join(f for f in PROFILE_FIELDS if f in changed)
+    audit.record(UPDATED, actor=actor, obj=member, fields=fields)
     return member
 
 
-@transaction.atomic
+@audit.write
 def member_delete(*, member: Member, actor) -> None:
     member.mark_deleted(actor)
+    audit.record(DELETED, actor=actor, obj=member)
 
 
-@transaction.atomic
+@audit.write
 def member_restore(*, member: Member, actor) -> None:
     member.mark_restored(actor)
+    audit.record(RESTORED, actor=actor, obj=member)

@@ -122,9 +122,13 @@ def test_member_list_filters(world, cast, client_for):
 
 
 def test_member_list_shows_status_and_exemption_today(world, cast, client_for):
-    services.event_create(member=world.member2, kind=EventKind.EXEMPTED, date=dt.date(2024, 1, 1))
+    services.event_create(
+        actor=None, member=world.member2, kind=EventKind.EXEMPTED, date=dt.date(2024, 1, 1)
+    )
     gone = f.member(world.cell, full_name="Đỗ Văn Mất")
-    services.event_create(member=gone, kind=EventKind.DECEASED, date=dt.date(2024, 3, 1))
+    services.event_create(
+        actor=None, member=gone, kind=EventKind.DECEASED, date=dt.date(2024, 3, 1)
+    )
     items = {i["id"]: i for i in all_pages(client_for(cast.base_officer), "/members")}
     assert (items[world.member2.pk]["status"], items[world.member2.pk]["exempt"]) == (
         "official",
@@ -165,14 +169,16 @@ def test_list_query_count_does_not_grow_with_rows(world, cast, client_for, path)
     queries, count = measure()
     for i in range(4):
         cell = f.unit(Kind.CELL, world.base)
-        org_services.village_create(cell=cell, name=f"Thôn {i}", kind="village")
+        org_services.village_create(actor=None, cell=cell, name=f"Thôn {i}", kind="village")
         m = f.member(cell)
-        services.event_create(member=m, kind=EventKind.EXEMPTED, date=dt.date(2024, 1, 1))
+        services.event_create(
+            actor=None, member=m, kind=EventKind.EXEMPTED, date=dt.date(2024, 1, 1)
+        )
         services.placement_create(
-            member=m, unit=world.cell2, start=dt.date(2024, 1, 1), kind="temporary"
+            actor=None, member=m, unit=world.cell2, start=dt.date(2024, 1, 1), kind="temporary"
         )
         services.position_create(
-            member=m, kind=PositionKind.SECRETARY, unit=cell, start=dt.date(2024, 1, 1)
+            actor=None, member=m, kind=PositionKind.SECRETARY, unit=cell, start=dt.date(2024, 1, 1)
         )
     queries_after, count_after = measure()
     assert count_after > count
@@ -185,7 +191,7 @@ def test_list_query_count_does_not_grow_with_rows(world, cast, client_for, path)
 def test_member_read_is_the_full_record_and_is_audited(world, cast, client_for):
     m = world.member
     services.member_update(
-        member=m, profile={"phone": "0912 345 678", "national_id": "012345678901"}
+        actor=None, member=m, profile={"phone": "0912 345 678", "national_id": "012345678901"}
     )
     r = call(client_for(cast.base_officer), "GET", f"/members/{m.pk}")
     assert r.status_code == 200
@@ -656,7 +662,9 @@ def test_placement_create_rejects_bad_input(world, cast, client_for, change, fie
 
 def test_positions(world, cast, client_for):
     client = client_for(cast.secretary)
-    village = org_services.village_create(cell=world.cell, name="Thôn Đông", kind="village")
+    village = org_services.village_create(
+        actor=None, cell=world.cell, name="Thôn Đông", kind="village"
+    )
     body = {
         "member": world.member.pk,
         "kind": "deputy_secretary",
@@ -728,7 +736,9 @@ def test_positions(world, cast, client_for):
     ],
 )
 def test_position_create_rejects_bad_input(world, cast, client_for, change, field, msg):
-    village = org_services.village_create(cell=world.cell, name="Thôn Đông", kind="village")
+    village = org_services.village_create(
+        actor=None, cell=world.cell, name="Thôn Đông", kind="village"
+    )
     body = {
         "member": world.member.pk,
         "kind": "secretary",
@@ -775,17 +785,18 @@ def build_random_world(rng: random.Random) -> tuple[list[OrgUnit], list[Member]]
     for m in rng.sample(members, k=min(4, len(members))):  # temporary placements elsewhere
         host = rng.choice([c for c in cells if c.pk != m.home_unit_id])
         services.placement_create(
-            member=m, unit=host, start=dt.date(2024, 1, 1), kind=PlacementKind.TEMPORARY
+            actor=None, member=m, unit=host, start=dt.date(2024, 1, 1), kind=PlacementKind.TEMPORARY
         )
     for m in rng.sample(members, k=min(3, len(members))):  # official transfers
         to = rng.choice([c for c in cells if c.pk != m.home_unit_id])
-        transfers.member_transfer(member=m, to_unit=to, left_on=dt.date(2025, 3, 1))
+        transfers.member_transfer(actor=None, member=m, to_unit=to, left_on=dt.date(2025, 3, 1))
     for m in rng.sample(members, k=min(2, len(members))):
         services.member_delete(member=m, actor=None)
     # A cell changes commune, and an empty cell is deleted.
     bases = [u for u in units if u.kind == Kind.BASE_COMMITTEE]
     moving = rng.choice(cells)
     org_services.orgunit_move(
+        actor=None,
         unit=moving,
         new_parent=rng.choice([b for b in bases if b.pk != moving.parent_id]),
         on=dt.date(2025, 1, 1),

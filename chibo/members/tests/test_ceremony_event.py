@@ -31,7 +31,9 @@ def test_the_cell_cannot_record_or_change_a_ceremony(world, cast, client_for):
     assert secretary.post(f"/members/events/{ceremony.pk}/delete/").status_code == 403
     assert call(secretary, "DELETE", f"/events/{ceremony.pk}").status_code == 403
     # ...nor turn another event into a ceremony; other events stay the cell's to record.
-    e = services.event_create(member=new, kind=EventKind.REPRIMAND, date=dt.date(2026, 1, 5))
+    e = services.event_create(
+        actor=None, member=new, kind=EventKind.REPRIMAND, date=dt.date(2026, 1, 5)
+    )
     r = call(secretary, "PATCH", f"/events/{e.pk}", {"kind": "ceremony"})
     assert r.status_code == 403
     r = call(secretary, "PATCH", f"/events/{e.pk}", {"note": "Vắng họp"})

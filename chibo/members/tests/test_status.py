@@ -15,7 +15,7 @@ def test_status_follows_events(world):
     assert status(m, dt.date(2020, 2, 3)) == Status.PROBATIONARY
     assert status(m, dt.date(2021, 2, 2)) == Status.PROBATIONARY
     assert status(m, dt.date(2021, 2, 3)) == Status.OFFICIAL
-    services.event_create(member=m, kind=EventKind.DECEASED, date=dt.date(2024, 1, 1))
+    services.event_create(actor=None, member=m, kind=EventKind.DECEASED, date=dt.date(2024, 1, 1))
     assert status(m, dt.date(2023, 12, 31)) == Status.OFFICIAL
     assert status(m, dt.date(2024, 1, 1)) == Status.DECEASED
     # The Python method agrees with the SQL annotation.
@@ -27,7 +27,11 @@ def test_status_follows_events(world):
 def test_exempt_is_a_period(world):
     m = world.member
     services.event_create(
-        member=m, kind=EventKind.EXEMPTED, date=dt.date(2024, 3, 1), end_date=dt.date(2024, 8, 31)
+        actor=None,
+        member=m,
+        kind=EventKind.EXEMPTED,
+        date=dt.date(2024, 3, 1),
+        end_date=dt.date(2024, 8, 31),
     )
     q = lambda d: Member.objects.with_status(d).get(pk=m.pk).exempt  # noqa: E731
     assert not q(dt.date(2024, 2, 29))
@@ -39,6 +43,7 @@ def test_exempt_is_a_period(world):
 def test_transfer_counts_in_the_right_cell_each_day(world):
     m = world.member
     transfers.member_transfer(
+        actor=None,
         member=m,
         to_unit=world.other_cell,
         left_on=dt.date(2025, 6, 10),
@@ -104,7 +109,7 @@ def test_status_periods_match_the_events_for_random_histories(world):
                 and not any(k in ("admitted", "readmitted") for k, d in history if d <= day)
             ):
                 continue
-            services.event_create(member=m, kind=kind, date=day)
+            services.event_create(actor=None, member=m, kind=kind, date=day)
             history.append((kind, day))
         if rng.random() < 0.3:  # deleting an event re-derives the periods
             e = m.events.exclude(kind="admitted").first()

@@ -14,6 +14,7 @@ def test_sending_tells_the_receiving_cell_and_its_base_office(world, cast):
     cell2_secretary = f.user(username="sec2", grants=[(Role.SECRETARY, world.cell2)])
     member = f.member(world.other_cell, admitted_on=dt.date(2010, 1, 1))
     t = transfers.transfer_send(
+        actor=None,
         member=member,
         kind=PlacementKind.OFFICIAL,
         to_unit=world.cell2,
@@ -33,6 +34,10 @@ def test_a_transfer_recorded_as_received_tells_no_one(world, cast):
     f.user(username="sec2", grants=[(Role.SECRETARY, world.cell2)])
     member = f.member(world.cell, admitted_on=dt.date(2010, 1, 1))
     transfers.member_transfer(
-        member=member, to_unit=world.cell2, left_on=dt.date(2026, 10, 1), letter_number="1-GT"
+        actor=None,
+        member=member,
+        to_unit=world.cell2,
+        left_on=dt.date(2026, 10, 1),
+        letter_number="1-GT",
     )
     assert not Notice.objects.filter(kind=TRANSFER_SENT).exists()

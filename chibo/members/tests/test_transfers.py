@@ -61,6 +61,7 @@ def hosted_in(member: Member, cell, day: dt.date) -> bool:
 
 def send(member, to_unit, sent_on, kind=OFFICIAL, **kw) -> Transfer:
     return transfers.transfer_send(
+        actor=kw.pop("actor", None),
         member=member,
         kind=kind,
         to_unit=to_unit,
@@ -116,7 +117,7 @@ def test_official_transfer_counts_in_the_right_cell_each_day(world):
         assert (row.pk, row.phase, row.direction) == (t.pk, "pending", direction)
         assert queries.days_in_transit(row) == 5
 
-    transfers.transfer_accept(transfer=t, received_on=D(2025, 6, 20))
+    transfers.transfer_accept(actor=None, transfer=t, received_on=D(2025, 6, 20))
     assert where(m, D(2025, 6, 19), *cells) == set()
     assert where(m, D(2025, 6, 20), *cells) == {"X02-CB01"}  # receiving day
     assert [in_party(u, D(2025, 6, 20)) for u in (world.cell, world.other_cell)] == [0, 2]
@@ -164,7 +165,7 @@ def test_roster_of_a_meeting_while_in_transit(world):
         )
         roster = meeting_services.roster_freeze(meeting=meeting, version=meeting.version)
         assert m.pk not in {r.member_id for r in roster}
-    transfers.transfer_accept(transfer=t, received_on=D(2025, 6, 13))
+    transfers.transfer_accept(actor=None, transfer=t, received_on=D(2025, 6, 13))
     meeting = meeting_services.meeting_create(
         cell=world.cell2, kind=MeetingKind.REGULAR, planned_at=planned + dt.timedelta(days=1)
     )
@@ -174,7 +175,7 @@ def test_roster_of_a_meeting_while_in_transit(world):
 
 def test_days_in_transit_across_29_february(world):
     t = send(world.member, world.cell2, D(2024, 2, 28))
-    t = transfers.transfer_accept(transfer=t, received_on=D(2024, 3, 1))
+    t = transfers.transfer_accept(actor=None, transfer=t, received_on=D(2024, 3, 1))
     assert queries.days_in_transit(t) == 2  # 28/02 → 29/02 → 01/03
     assert where(world.member, D(2024, 2, 29), world.cell, world.cell2) == set()
     assert where(world.member, D(2024, 3, 1), world.cell, world.cell2) == {"X01-CB02"}
@@ -182,7 +183,7 @@ def test_days_in_transit_across_29_february(world):
 
 def test_received_the_day_it_was_sent_is_never_in_transit(world):
     t = send(world.member, world.cell2, D(2025, 3, 1))
-    t = transfers.transfer_accept(transfer=t, received_on=D(2025, 3, 1))
+    t = transfers.transfer_accept(actor=None, transfer=t, received_on=D(2025, 3, 1))
     assert queries.days_in_transit(t) == 0
     assert where(world.member, D(2025, 2, 28), world.cell, world.cell2) == {"X01-CB01"}
     assert where(world.member, D(2025, 3, 1), world.cell, world.cell2) == {"X01-CB02"}
@@ -193,7 +194,7 @@ def test_temporary_transfer_counts_in_the_sender_and_takes_part_in_the_receiver(
     t = send(m, world.cell2, D(2025, 3, 1), kind=TEMPORARY, until=D(2025, 9, 1))
     before_accept = Placement.objects.filter(member=m).count()
     assert before_accept == 1  # nothing changes until received
-    t = transfers.transfer_accept(transfer=t, received_on=D(2025, 3, 5))
+    t = transfers.transfer_accept(actor=None, transfer=t, received_on=D(2025, 3, 5))
     assert t.placement is not None
     assert (t.placement.kind, t.placement.start, t.placement.end) == (
         TEMPORARY,
@@ -234,25 +235,27 @@ def test_temporary_transfer_counts_in_the_sender_and_takes_part_in_the_receiver(
 def test_temporary_transfer_ends_early(world):
     m = world.member
     t = send(m, world.cell2, D(2025, 3, 1), kind=TEMPORARY, until=D(2025, 9, 1))
-    t = transfers.transfer_accept(transfer=t, received_on=D(2025, 3, 5))
+    t = transfers.transfer_accept(actor=None, transfer=t, received_on=D(2025, 3, 5))
     assert t.placement is not None
     start = t.placement.start
     refused(
-        lambda: transfers.temporary_end(transfer=t, on=start),
+        lambda: transfers.temporary_end(actor=None, transfer=t, on=start),
         "on",
         "The end must come after the member was received, on 05/03/2025.",
     )
     refused(
-        lambda: transfers.temporary_end(transfer=t, on=D(2025, 9, 1)),
+        lambda: transfers.temporary_end(actor=None, transfer=t, on=D(2025, 9, 1)),
         "on",
         "The temporary transfer already ends on 01/09/2025.",
     )
     refused(
-        lambda: transfers.temporary_end(transfer=t, on=timezone.localdate() + dt.timedelta(days=1)),
+        lambda: transfers.temporary_end(
+            actor=None, transfer=t, on=timezone.localdate() + dt.timedelta(days=1)
+        ),
         "on",
         "The date cannot be in the future.",
     )
-    transfers.temporary_end(transfer=t, on=D(2025, 7, 1))
+    transfers.temporary_end(actor=None, transfer=t, on=D(2025, 7, 1))
     assert hosted_in(m, world.cell2, D(2025, 6, 30))
     assert not hosted_in(m, world.cell2, D(2025, 7, 1))
     t.refresh_from_db()
@@ -261,11 +264,13 @@ def test_temporary_transfer_ends_early(world):
     # An official one, or a temporary one not yet received, has nothing to end.
     pending = send(world.member2, world.cell, D(2025, 3, 1), kind=TEMPORARY, until=D(2025, 9, 1))
     official = transfers.member_transfer(
-        member=f.member(world.cell), to_unit=world.cell2, left_on=D(2025, 3, 1)
+        actor=None, member=f.member(world.cell), to_unit=world.cell2, left_on=D(2025, 3, 1)
     )
     for other in (pending, official.transfer):
         refused(
-            lambda other=other: transfers.temporary_end(transfer=other, on=D(2025, 5, 1)),
+            lambda other=other: transfers.temporary_end(
+                actor=None, transfer=other, on=D(2025, 5, 1)
+            ),
             None,
             "Only a received temporary transfer can be ended early.",
         )
@@ -279,7 +284,7 @@ def test_cancelling_an_official_transfer_restores_the_sending_cell(world):
     original = Placement.objects.get(member=m)
     t = send(m, world.other_cell, D(2025, 6, 10))
     assert where(m, D(2025, 6, 10), world.cell, world.other_cell) == set()
-    transfers.transfer_cancel(transfer=t)
+    transfers.transfer_cancel(actor=None, transfer=t)
     for day in (D(2025, 6, 9), D(2025, 6, 10), D(2025, 6, 30), timezone.localdate()):
         assert where(m, day, world.cell, world.other_cell) == {"X01-CB01"}
     assert in_party(world.cell, D(2025, 6, 15)) == 1
@@ -289,12 +294,12 @@ def test_cancelling_an_official_transfer_restores_the_sending_cell(world):
     assert (t.state, t.placement_id, t.received_on) == (TransferState.CANCELLED, None, None)
     assert not MemberEvent.objects.filter(member=m, kind=EventKind.TRANSFERRED).exists()
     refused(
-        lambda: transfers.transfer_accept(transfer=t, received_on=D(2025, 6, 20)),
+        lambda: transfers.transfer_accept(actor=None, transfer=t, received_on=D(2025, 6, 20)),
         None,
         "Only a transfer waiting to be received can be accepted.",
     )
     refused(
-        lambda: transfers.transfer_cancel(transfer=t),
+        lambda: transfers.transfer_cancel(actor=None, transfer=t),
         None,
         "Only a transfer waiting to be received can be cancelled.",
     )
@@ -306,15 +311,15 @@ def test_cancelling_a_temporary_transfer_changes_no_placement(world):
     m = world.member
     t = send(m, world.cell2, D(2025, 3, 1), kind=TEMPORARY, until=D(2025, 9, 1))
     placements = list(Placement.objects.filter(member=m).values_list("pk", "start", "end"))
-    transfers.transfer_cancel(transfer=t)
+    transfers.transfer_cancel(actor=None, transfer=t)
     assert list(Placement.objects.filter(member=m).values_list("pk", "start", "end")) == placements
 
 
 def test_a_received_transfer_cannot_be_cancelled(world):
     t = send(world.member, world.cell2, D(2025, 3, 1))
-    transfers.transfer_accept(transfer=t, received_on=D(2025, 3, 2))
+    transfers.transfer_accept(actor=None, transfer=t, received_on=D(2025, 3, 2))
     refused(
-        lambda: transfers.transfer_cancel(transfer=t),
+        lambda: transfers.transfer_cancel(actor=None, transfer=t),
         None,
         "Only a transfer waiting to be received can be cancelled.",
     )
@@ -357,6 +362,7 @@ def tomorrow() -> dt.date:
 )
 def test_send_refusals(world, change, field, message):
     args = {
+        "actor": None,
         "member": world.member,
         "kind": OFFICIAL,
         "to_unit": world.other_cell,
@@ -386,7 +392,7 @@ def test_send_boundaries_the_day_after_is_accepted(world):
 
 def test_send_refused_out_of_the_party_and_while_one_is_pending(world):
     m = world.member
-    services.event_create(member=m, kind=EventKind.DECEASED, date=D(2025, 1, 1))
+    services.event_create(actor=None, member=m, kind=EventKind.DECEASED, date=D(2025, 1, 1))
     refused(
         lambda: send(m, world.cell2, D(2025, 1, 1)),
         "sent_on",
@@ -402,7 +408,9 @@ def test_send_refused_out_of_the_party_and_while_one_is_pending(world):
 
 def test_send_refused_without_a_current_official_placement(world):
     m = world.member2
-    services.placement_update(placement=Placement.objects.get(member=m), end=D(2025, 1, 1))
+    services.placement_update(
+        actor=None, placement=Placement.objects.get(member=m), end=D(2025, 1, 1)
+    )
     refused(
         lambda: send(m, world.cell, D(2025, 2, 1)),
         None,
@@ -413,36 +421,46 @@ def test_send_refused_without_a_current_official_placement(world):
 def test_accept_refusals_and_boundaries(world):
     t = send(world.member, world.other_cell, D(2025, 6, 10))
     refused(
-        lambda: transfers.transfer_accept(transfer=t, received_on=D(2025, 6, 9)),
+        lambda: transfers.transfer_accept(actor=None, transfer=t, received_on=D(2025, 6, 9)),
         "received_on",
         "The receiving date is before the sending date.",
     )
     refused(
-        lambda: transfers.transfer_accept(transfer=t, received_on=tomorrow()),
+        lambda: transfers.transfer_accept(actor=None, transfer=t, received_on=tomorrow()),
         "received_on",
         "The date cannot be in the future.",
     )
     temporary = send(world.member2, world.cell, D(2025, 3, 1), kind=TEMPORARY, until=D(2025, 4, 1))
     refused(
-        lambda: transfers.transfer_accept(transfer=temporary, received_on=D(2025, 4, 1)),
+        lambda: transfers.transfer_accept(
+            actor=None, transfer=temporary, received_on=D(2025, 4, 1)
+        ),
         "received_on",
         "The temporary transfer ends on 01/04/2025: it cannot be received that day or later.",
     )
-    transfers.transfer_accept(transfer=temporary, received_on=D(2025, 3, 31))  # the day before
+    transfers.transfer_accept(
+        actor=None, transfer=temporary, received_on=D(2025, 3, 31)
+    )  # the day before
     # Died in transit: the receiving cell cannot take the member in after that.
-    services.event_create(member=world.member, kind=EventKind.DECEASED, date=D(2025, 6, 15))
+    services.event_create(
+        actor=None, member=world.member, kind=EventKind.DECEASED, date=D(2025, 6, 15)
+    )
     refused(
-        lambda: transfers.transfer_accept(transfer=t, received_on=D(2025, 6, 15)),
+        lambda: transfers.transfer_accept(actor=None, transfer=t, received_on=D(2025, 6, 15)),
         "received_on",
         "The member is not in the Party on 15/06/2025.",
     )
-    transfers.transfer_accept(transfer=t, received_on=D(2025, 6, 14))
+    transfers.transfer_accept(actor=None, transfer=t, received_on=D(2025, 6, 14))
 
 
 def test_member_transfer_sends_and_receives_at_once(world):
     """The old one-step transfer goes through the same two steps: one way to move a member."""
     placement = transfers.member_transfer(
-        member=world.member, to_unit=world.cell2, left_on=D(2025, 6, 1), arrived_on=D(2025, 6, 4)
+        actor=None,
+        member=world.member,
+        to_unit=world.cell2,
+        left_on=D(2025, 6, 1),
+        arrived_on=D(2025, 6, 4),
     )
     t = Transfer.objects.get(member=world.member)
     assert (t.kind, t.state, t.sent_on, t.received_on, t.letter_number, t.placement_id) == (
@@ -455,7 +473,9 @@ def test_member_transfer_sends_and_receives_at_once(world):
     )
     before = written()
     with pytest.raises(ValidationError) as caught:
-        transfers.member_transfer(member=world.member2, to_unit=world.cell, left_on=tomorrow())
+        transfers.member_transfer(
+            actor=None, member=world.member2, to_unit=world.cell, left_on=tomorrow()
+        )
     assert caught.value.message_dict == {"left_on": ["The date cannot be in the future."]}
     assert written() == before
 
@@ -474,7 +494,7 @@ def moves(world):
     made = {}
 
     def accept(t, day):
-        return transfers.transfer_accept(transfer=t, received_on=day)
+        return transfers.transfer_accept(actor=None, transfer=t, received_on=day)
 
     # a: out of X01 into X02, received within the period.
     made["a"] = accept(send(people["a"], other, D(2025, 3, 10)), D(2025, 3, 20))
@@ -490,7 +510,9 @@ def moves(world):
     # e: sent after the period: not listed.
     made["e"] = send(people["e"], other, D(2025, 7, 1))
     # f: out of X01 into X02, cancelled.
-    made["f"] = transfers.transfer_cancel(transfer=send(people["f"], other, D(2025, 2, 1)))
+    made["f"] = transfers.transfer_cancel(
+        actor=None, transfer=send(people["f"], other, D(2025, 2, 1))
+    )
     # g: within X01, all of it before the period: not listed.
     made["g"] = accept(send(people["g"], cell2, D(2024, 11, 1)), D(2024, 11, 15))
     return made
@@ -550,9 +572,13 @@ def test_unit_lists_against_hand_counts(world, moves):
 def test_unit_list_keeps_the_tree_as_it_stood(world):
     """A cell that changed base committee after a transfer: the old base still lists it."""
     t = transfers.transfer_accept(
-        transfer=send(world.member, world.cell2, D(2025, 3, 1)), received_on=D(2025, 3, 3)
+        actor=None,
+        transfer=send(world.member, world.cell2, D(2025, 3, 1)),
+        received_on=D(2025, 3, 3),
     )
-    org_services.orgunit_move(unit=world.cell2, new_parent=world.other_base, on=D(2025, 5, 1))
+    org_services.orgunit_move(
+        actor=None, unit=world.cell2, new_parent=world.other_base, on=D(2025, 5, 1)
+    )
 
     def rows(unit):
         qs = Transfer.objects.all()
@@ -678,7 +704,7 @@ def test_outsider_gets_404_on_a_transfer_inside_another_commune(world, cast, en)
 
 def test_end_page(world, cast, en):
     t = send(world.member, world.other_cell, D(2025, 3, 1), kind=TEMPORARY, until=D(2025, 9, 1))
-    transfers.transfer_accept(transfer=t, received_on=D(2025, 3, 2))
+    transfers.transfer_accept(actor=None, transfer=t, received_on=D(2025, 3, 2))
     end = reverse("members:transfer_end", args=[t.pk])
     assert en(cast.viewer).post(end, {"on": "01/05/2025"}).status_code == 403
     r = en(cast.outsider).post(end, {"on": "02/03/2025"})  # the receiving side may end it too

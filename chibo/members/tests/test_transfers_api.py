@@ -180,7 +180,7 @@ def test_end_a_temporary_transfer(world, cast, client_for):
         "__all__",
         "Only a received temporary transfer can be ended early.",
     )
-    transfers.transfer_accept(transfer=t, received_on=D(2025, 3, 2))
+    transfers.transfer_accept(actor=None, transfer=t, received_on=D(2025, 3, 2))
     assert call(client_for(cast.viewer), "POST", path, {"on": "2025-05-01"}).status_code == 403
     one_error(
         call(client_for(cast.outsider), "POST", path, {"on": "2025-09-01"}),

@@ -71,6 +71,7 @@ def grant_create(request: HttpRequest, pk: int) -> HttpResponse:
                 if data["new_account"]:
                     last, _sep, first = data["full_name"].strip().rpartition(" ")
                     user = services.account_create(
+                        actor=request.user,
                         username=data["username"],
                         password=data["password"],
                         first_name=first,

@@ -117,6 +117,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
 
     def save(data):
         return services.member_create(
+            actor=request.user,
             profile={k: data[k] for k in ProfileForm.base_fields},
             unit=data["unit"],
             placed_since=data["placed_since"],
@@ -147,7 +148,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=lambda data: services.member_update(member=member, profile=data),
+        save=lambda data: services.member_update(actor=request.user, member=member, profile=data),
         template="members/member_form.html",
         success=_detail,
         message=_("Changes saved."),
@@ -183,8 +184,8 @@ def _event_save(request, member, data: dict, event=None):
     kinds = [data["kind"]] + ([event.kind] if event else [])
     access.check_event_kind(request.user, member, *kinds)
     if event is None:
-        return services.event_create(member=member, **data)
-    return services.event_update(event=event, **data)
+        return services.event_create(actor=request.user, member=member, **data)
+    return services.event_update(actor=request.user, event=event, **data)
 
 
 def _delete_child(request, obj, deleter) -> HttpResponse:
@@ -256,7 +257,7 @@ def position_create(request: HttpRequest, pk: int) -> HttpResponse:
         member=member,
         title=_("Add a position"),
         message=_("Position recorded."),
-        save=lambda d: services.position_create(member=member, **d),
+        save=lambda d: services.position_create(actor=request.user, member=member, **d),
     )
 
 
@@ -272,7 +273,7 @@ def position_edit(request: HttpRequest, pk: int) -> HttpResponse:
         member=position.member,
         title=_("Edit position"),
         message=_("Changes saved."),
-        save=lambda d: services.position_update(position=position, **d),
+        save=lambda d: services.position_update(actor=request.user, position=position, **d),
     )
 
 
@@ -300,7 +301,7 @@ def placement_create(request: HttpRequest, pk: int) -> HttpResponse:
         member=member,
         title=_("Add a placement"),
         message=_("Placement recorded."),
-        save=lambda d: services.placement_create(member=member, **d),
+        save=lambda d: services.placement_create(actor=request.user, member=member, **d),
     )
 
 
@@ -317,7 +318,7 @@ def placement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         member=placement.member,
         title=_("Edit placement"),
         message=_("Changes saved."),
-        save=lambda d: services.placement_update(placement=placement, **d),
+        save=lambda d: services.placement_update(actor=request.user, placement=placement, **d),
     )
 
 
@@ -341,5 +342,5 @@ def member_transfer(request: HttpRequest, pk: int) -> HttpResponse:
         member=member,
         title=_("Transfer to another cell"),
         message=_("Transfer recorded."),
-        save=lambda d: transfers.member_transfer(member=member, **d),
+        save=lambda d: transfers.member_transfer(actor=request.user, member=member, **d),
     )

@@ -52,7 +52,7 @@ def transfer_send(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=lambda d: transfers.transfer_send(member=member, **d),
+        save=lambda d: transfers.transfer_send(actor=request.user, member=member, **d),
         template="members/child_form.html",
         success=lambda t: reverse("members:transfer_detail", args=[t.pk]),
         message=_("Transfer sent: it waits for the receiving cell to accept it."),
@@ -120,7 +120,9 @@ def transfer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     form = TransferAcceptForm(request.POST)
     if form.is_valid():
         try:
-            transfers.transfer_accept(transfer=t, received_on=form.cleaned_data["received_on"])
+            transfers.transfer_accept(
+                actor=request.user, transfer=t, received_on=form.cleaned_data["received_on"]
+            )
         except ValidationError as e:
             apply_validation_error(form, e)
         else:
@@ -133,7 +135,7 @@ def transfer_accept(request: HttpRequest, pk: int) -> HttpResponse:
 def transfer_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     t = access.get_transfer_for(request.user, pk, side="sending")
     try:
-        transfers.transfer_cancel(transfer=t)
+        transfers.transfer_cancel(actor=request.user, transfer=t)
     except ValidationError as e:
         return _detail_page(request, t, status=422, errors=e.messages)
     return _done(request, t, _("Transfer cancelled."))
@@ -146,7 +148,7 @@ def transfer_end(request: HttpRequest, pk: int) -> HttpResponse:
     form = TemporaryEndForm(request.POST)
     if form.is_valid():
         try:
-            transfers.temporary_end(transfer=t, on=form.cleaned_data["on"])
+            transfers.temporary_end(actor=request.user, transfer=t, on=form.cleaned_data["on"])
         except ValidationError as e:
             apply_validation_error(form, e)
         else:

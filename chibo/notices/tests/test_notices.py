@@ -37,9 +37,13 @@ def people(world, cast):
     """Accounts around `cell`: who attends its meetings and who does not."""
     start = TODAY - dt.timedelta(days=60)
     hosted = f.member(world.cell2, full_name="Đỗ Văn Tạm")
-    placement_create(member=hosted, unit=world.cell, kind=PlacementKind.TEMPORARY, start=start)
+    placement_create(
+        actor=None, member=hosted, unit=world.cell, kind=PlacementKind.TEMPORARY, start=start
+    )
     away = f.member(world.cell, full_name="Vũ Văn Xa")
-    placement_create(member=away, unit=world.other_cell, kind=PlacementKind.TEMPORARY, start=start)
+    placement_create(
+        actor=None, member=away, unit=world.other_cell, kind=PlacementKind.TEMPORARY, start=start
+    )
     return {
         "hosted": f.user(username="hosted", member=hosted, email="hosted@example.vn"),
         "away": f.user(username="away", member=away, email="away@example.vn"),

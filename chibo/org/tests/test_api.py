@@ -236,9 +236,11 @@ def test_unit_counts(world, cast, client_for):
     # In the cell: Hùng (official 2016), the secretary (official 2011), and a member who died.
     # In cell2: Đào (official 2011, exempt since 2024), and a probationary member since 2025.
     dead = f.member(world.cell, full_name="Đỗ Văn Mất")
-    member_services.event_create(member=dead, kind=EventKind.DECEASED, date=dt.date(2024, 3, 1))
     member_services.event_create(
-        member=world.member2, kind=EventKind.EXEMPTED, date=dt.date(2024, 1, 1)
+        actor=None, member=dead, kind=EventKind.DECEASED, date=dt.date(2024, 3, 1)
+    )
+    member_services.event_create(
+        actor=None, member=world.member2, kind=EventKind.EXEMPTED, date=dt.date(2024, 1, 1)
     )
     f.member(world.cell2, admitted_on=dt.date(2025, 1, 10), official_on=None)
     client = client_for(cast.viewer)
@@ -337,7 +339,7 @@ def test_village_lifecycle(world, cast, client_for):
         "kind": "village",
     }
     other = f.unit(Kind.CELL, world.other_base, code="X02-CB02")
-    org_services.village_create(cell=other, name="Khu phố 2", kind="quarter")
+    org_services.village_create(actor=None, cell=other, name="Khu phố 2", kind="quarter")
     base = client_for(cast.base_officer)
     assert ids(all_pages(base, "/villages")) == {village.pk}
     assert ids(all_pages(base, f"/villages?cell={world.cell2.pk}")) == set()
@@ -379,7 +381,7 @@ def test_village_scope_for_a_secretary(world, cast, client_for):
     ],
 )
 def test_village_create_rejects_bad_input(world, cast, client_for, change, field, msg):
-    org_services.village_create(cell=world.cell, name="Thôn Đông", kind="village")
+    org_services.village_create(actor=None, cell=world.cell, name="Thôn Đông", kind="village")
     body = {"cell": world.cell.pk, "name": "Thôn Tây"}
     for key, value in change.items():
         if value is ...:

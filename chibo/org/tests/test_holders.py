@@ -17,7 +17,9 @@ def test_holders_on_a_day_before_and_after_a_move(world):
     new_office = f.user(username="new", grants=[(Role.OFFICE, world.other_base)])
     secretary = f.user(username="sec", grants=[(Role.SECRETARY, world.cell)])
     province = f.user(username="prov", grants=[(Role.OFFICE, world.province)])
-    services.orgunit_move(unit=world.cell, new_parent=world.other_base, on=D(2026, 3, 1))
+    services.orgunit_move(
+        actor=None, unit=world.cell, new_parent=world.other_base, on=D(2026, 3, 1)
+    )
     before, after = D(2026, 2, 28), D(2026, 3, 1)
     assert cell_officers([world.cell.pk], on=before)[world.cell.pk] == {
         secretary.pk,

@@ -43,7 +43,7 @@ def test_closure_rows_match_parent_links(world):
 
 def test_move_keeps_the_past(world):
     on = dt.date(2025, 7, 1)
-    services.orgunit_move(unit=world.cell, new_parent=world.other_base, on=on)
+    services.orgunit_move(actor=None, unit=world.cell, new_parent=world.other_base, on=on)
     assert "X01-CB01" in subtree_codes(world.other_base)
     assert "X01-CB01" not in subtree_codes(world.base)
     # The day before the move, the cell was still under its old base committee.
@@ -58,7 +58,9 @@ def test_move_keeps_the_past(world):
 
 def test_move_under_own_subtree_is_refused(world):
     with pytest.raises(ValidationError):
-        services.orgunit_move(unit=world.base, new_parent=world.cell, on=dt.date(2025, 1, 1))
+        services.orgunit_move(
+            actor=None, unit=world.base, new_parent=world.cell, on=dt.date(2025, 1, 1)
+        )
 
 
 def test_shape_rules(world):
@@ -67,12 +69,14 @@ def test_shape_rules(world):
     with pytest.raises(ValidationError):
         f.unit(Kind.PROVINCE, world.province)
     with pytest.raises(ValidationError):
-        services.orgunit_create(code="X01", name="dup", kind=Kind.CELL, parent=world.base)
+        services.orgunit_create(
+            actor=None, code="X01", name="dup", kind=Kind.CELL, parent=world.base
+        )
 
 
 def test_merge_moves_members_and_keeps_history(world):
     on = dt.date(2025, 7, 1)
-    services.orgunit_merge(source=world.cell2, target=world.cell, on=on)
+    services.orgunit_merge(actor=None, source=world.cell2, target=world.cell, on=on)
     world.member2.refresh_from_db()
     assert world.member2.home_unit_id == world.cell.pk
     cell2 = OrgUnit.objects.get(pk=world.cell2.pk)

@@ -164,10 +164,18 @@ def test_committee_listed_by_rank_and_dates_typed_dd_mm_yyyy(world, cast, client
 
     other = f.member(world.cell, full_name="An Văn Ủy Viên")
     position_create(
-        member=other, kind="committee_member", unit=world.cell, start=dt.date(2025, 1, 1)
+        actor=None,
+        member=other,
+        kind="committee_member",
+        unit=world.cell,
+        start=dt.date(2025, 1, 1),
     )
     position_create(
-        member=world.member, kind="secretary", unit=world.cell, start=dt.date(2025, 1, 1)
+        actor=None,
+        member=world.member,
+        kind="secretary",
+        unit=world.cell,
+        start=dt.date(2025, 1, 1),
     )
     c = client_for(cast.base_officer)
     c.cookies["django_language"] = "en"

@@ -49,31 +49,35 @@ def new_year_2026(monkeypatch):
 
 def test_days_an_office_records_move_the_deadlines(db, new_year_2026):
     assert working_days_after(D(2026, 2, 6), 30) == D(2026, 3, 27)
-    off = day_change_add(date=D(2026, 2, 23), working=False, name="Nghỉ bù Tết (thử)")
+    off = day_change_add(actor=None, date=D(2026, 2, 23), working=False, name="Nghỉ bù Tết (thử)")
     assert working_days_after(D(2026, 2, 6), 30) == D(2026, 3, 30)
-    day_change_add(date=D(2026, 2, 28), working=True, name="Làm bù (thử)")  # a Saturday
+    day_change_add(actor=None, date=D(2026, 2, 28), working=True, name="Làm bù (thử)")  # a Saturday
     assert working_days_after(D(2026, 2, 6), 30) == D(2026, 3, 27)
-    day_change_delete(change=off)
+    day_change_delete(actor=None, change=off)
     assert working_days_after(D(2026, 2, 6), 30) == D(2026, 3, 26)
 
 
 @translation.override("en")
 def test_a_day_that_changes_nothing_is_refused(db, new_year_2026):
     with pytest.raises(ValidationError, match="already a day off"):
-        day_change_add(date=D(2026, 2, 17), working=False, name="Tết")
+        day_change_add(actor=None, date=D(2026, 2, 17), working=False, name="Tết")
     with pytest.raises(ValidationError, match="already a working day"):
-        day_change_add(date=D(2026, 2, 24), working=True, name="x")
+        day_change_add(actor=None, date=D(2026, 2, 24), working=True, name="x")
     with pytest.raises(ValidationError, match="Say why"):
-        day_change_add(date=D(2026, 2, 28), working=True, name="  ")
+        day_change_add(actor=None, date=D(2026, 2, 28), working=True, name="  ")
 
 
 @translation.override("en")
 def test_a_day_before_today_cannot_change(db):
     with pytest.raises(ValidationError, match="A day before today cannot change"):
-        day_change_add(date=D(2026, 2, 23), working=False, name="x", today=D(2026, 2, 24))
-    change = day_change_add(date=D(2026, 2, 23), working=False, name="x", today=D(2026, 2, 23))
+        day_change_add(
+            actor=None, date=D(2026, 2, 23), working=False, name="x", today=D(2026, 2, 24)
+        )
+    change = day_change_add(
+        actor=None, date=D(2026, 2, 23), working=False, name="x", today=D(2026, 2, 23)
+    )
     with pytest.raises(ValidationError, match="A day before today cannot change"):
-        day_change_delete(change=change, today=D(2026, 2, 24))
+        day_change_delete(actor=None, change=change, today=D(2026, 2, 24))
     assert working_days_after(D(2026, 2, 6), 30) == D(2026, 3, 30)  # still counted
 
 

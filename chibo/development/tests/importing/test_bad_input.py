@@ -35,7 +35,7 @@ def newcomer(world):
 def probationer(world):
     """Admitted 20/03/2025, ceremony 10/04/2025: probation ends 10/04/2026."""
     member = f.member(world.cell, code="DUBI", admitted_on=D(2025, 3, 20), official_on=None)
-    ms.event_create(member=member, kind=EventKind.CEREMONY, date=D(2025, 4, 10))
+    ms.event_create(actor=None, member=member, kind=EventKind.CEREMONY, date=D(2025, 4, 10))
     return member
 
 

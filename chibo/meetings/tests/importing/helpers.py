@@ -66,13 +66,15 @@ def make_people(world, cast) -> People:
     """The `people` fixture (conftest.py)."""
     cell = world.cell
     chi = f.member(cell, full_name="Lê Thị Chi", code="DV-CHI")
-    ms.event_create(member=chi, kind=EventKind.EXEMPTED, date=dt.date(2025, 1, 1))
+    ms.event_create(actor=None, member=chi, kind=EventKind.EXEMPTED, date=dt.date(2025, 1, 1))
     dung = f.member(cell, full_name="Võ Văn Dũng", code="DV-DUNG")
     ms.placement_create(
-        member=dung, unit=world.other_cell, start=dt.date(2026, 2, 1), kind="temporary"
+        actor=None, member=dung, unit=world.other_cell, start=dt.date(2026, 2, 1), kind="temporary"
     )
     em = f.member(world.cell2, full_name="Đặng Thị Em", code="DV-EM")
-    ms.placement_create(member=em, unit=cell, start=dt.date(2026, 2, 1), kind="temporary")
+    ms.placement_create(
+        actor=None, member=em, unit=cell, start=dt.date(2026, 2, 1), kind="temporary"
+    )
     return People(
         hung=world.member,
         secretary=cast.secretary.member,

@@ -154,6 +154,7 @@ def test_meeting_outside_the_life_of_the_cell(world, cast, people):
     founded = f.unit(UnitKind.CELL, world.base, code="X01-CB09", founded_on=dt.date(2026, 4, 1))
     dissolved = f.unit(UnitKind.CELL, world.base, code="X01-CB08")
     orgunit_update(
+        actor=None,
         unit=dissolved,
         name=dissolved.name,
         cell_type=dissolved.cell_type,
