@@ -14,7 +14,7 @@ from chibo.accounts.demo import COMMUNE, SECRETARY, VIEWER
 from chibo.accounts.models import User
 from chibo.follow.models import FollowAssignment
 from chibo.meetings import services
-from chibo.meetings.models import Guest, Meeting, QualityScore, State
+from chibo.meetings.models import Guest, Meeting, State
 from chibo.meetings.reminders import documents_posted
 from chibo.meetings.services import prepare
 from chibo.org.models import OrgUnit
@@ -46,9 +46,13 @@ def persona_cell_write(cell_id: int, as_of: dt.date) -> None:
         note="Theo quyết định phân công của Đảng ủy",
         assigned_by=commune,
     )
-    held = Meeting.objects.filter(
-        cell=cell, state__in=[State.HELD, State.ADOPTED], quality__isnull=False
-    ).order_by("planned_at")
+    held = (
+        Meeting.objects.filter(
+            cell=cell, state__in=[State.HELD, State.ADOPTED], quality__isnull=False
+        )
+        .select_related("quality")
+        .order_by("planned_at")
+    )
     for n, meeting in enumerate(held):
         if n % 3 == 2:
             continue  # the follower attends two meetings in three
@@ -59,10 +63,11 @@ def persona_cell_write(cell_id: int, as_of: dt.date) -> None:
             follower=True,
             follow=follow,
         )
-        QualityScore.objects.filter(meeting=meeting).update(
-            confirmed_by=viewer,
-            confirmed_at=(meeting.ended_at or meeting.planned_at) + dt.timedelta(days=1),
-        )
+        # Saved, not updated in bulk, so that the score's history has the confirmation.
+        score = meeting.quality
+        score.confirmed_by = viewer
+        score.confirmed_at = (meeting.ended_at or meeting.planned_at) + dt.timedelta(days=1)
+        score.save(update_fields=["confirmed_by", "confirmed_at"])
 
     if as_of < timezone.localdate():
         return  # a demo of the past has no coming meetings

@@ -128,6 +128,14 @@ def agenda_and_template(
     ], template
 
 
+def _unlink_documents(items) -> None:
+    """Before agenda items are deleted: their documents stay, unlinked, each saved so that its
+    history says so (the delete's own SET NULL would be one update without a trace)."""
+    for doc in MeetingDocument.objects.filter(agenda_item__in=items).defer("content"):
+        doc.agenda_item = None
+        doc.save(update_fields=["agenda_item"])
+
+
 def _materialise(meeting: Meeting) -> list[AgendaItem]:
     items = agenda_of(meeting)
     if items and items[0].pk is None:
@@ -164,9 +172,10 @@ def agenda_save(*, meeting: Meeting, version: int, changes: list[ItemChange]) ->
     clean = _clean_items([{"section": c.section, "title": c.title} for c in kept], empty_ok=True)
     named = {c.pk for c in changes}
     rest = [i for pk, i in existing.items() if pk not in named]
-    for c in changes:
-        if c.delete and c.pk is not None:
-            existing[c.pk].delete()
+    removed = [existing[c.pk] for c in changes if c.delete and c.pk is not None]
+    _unlink_documents(removed)
+    for row in removed:
+        row.delete()
     order = 0
     for c, item in zip(kept, clean, strict=True):
         order += 1
@@ -187,7 +196,10 @@ def agenda_save(*, meeting: Meeting, version: int, changes: list[ItemChange]) ->
 def agenda_reset(*, meeting: Meeting, version: int) -> list[AgendaItem]:
     """Back to the template in force on the meeting day (documents stay, unlinked)."""
     check_open_for_record(meeting, version)
-    meeting.agenda.all().delete()
+    items = list(meeting.agenda.all())
+    _unlink_documents(items)
+    for item in items:
+        item.delete()  # one by one: each item's history keeps its removal
     return agenda_of(meeting)
 
 

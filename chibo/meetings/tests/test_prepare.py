@@ -223,7 +223,8 @@ def test_draft_resolution_before_the_meeting_then_locked(world, cast, meeting):
     )
     m.refresh_from_db()
     assert m.resolution == "Dự thảo nghị quyết (sửa tại hội nghị)"
-    type(m).objects.filter(pk=m.pk).update(state="adopted")  # adoption itself: test_services
+    m.state = "adopted"  # adoption itself: test_services
+    m.save(update_fields=["state"])
     m.refresh_from_db()
     with translation.override("en"), pytest.raises(ValidationError, match="locked"):
         prepare.resolution_draft(meeting=m, version=m.version, text="x")
@@ -359,9 +360,11 @@ def test_document_too_large(world, cast, meeting, monkeypatch):
 def test_documents_timely_against_the_rule(world, cast, meeting):
     doc = prepare.document_post(meeting=meeting, upload=pdf(), actor=cast.secretary)
     # Posted 2 days before (42-HD: at least 1 day).
-    MeetingDocument.objects.filter(pk=doc.pk).update(posted_at=at(DAY - dt.timedelta(days=2), 8))
+    doc.posted_at = at(DAY - dt.timedelta(days=2), 8)
+    doc.save(update_fields=["posted_at"])
     t = prepare.documents_timely(meeting)
     assert t == {"days": 1, "ahead": 2, "ok": True}
-    MeetingDocument.objects.filter(pk=doc.pk).update(posted_at=at(DAY, 8))
+    doc.posted_at = at(DAY, 8)
+    doc.save(update_fields=["posted_at"])
     t = prepare.documents_timely(meeting)
     assert t == {"days": 1, "ahead": 0, "ok": False}
