@@ -72,9 +72,9 @@ def persona_cell_write(cell_id: int, as_of: dt.date) -> None:
     if as_of < timezone.localdate():
         return  # a demo of the past has no coming meetings
     schedule = services.schedule_set(
-        cell=cell, day=5, time=dt.time(19, 30), place="Nhà văn hóa thôn"
+        cell=cell, day=5, time=dt.time(19, 30), place="Nhà văn hóa thôn", actor=None
     )
-    services.meetings_plan(cell=cell, start=as_of + dt.timedelta(days=1), months=2)
+    services.meetings_plan(cell=cell, start=as_of + dt.timedelta(days=1), months=2, actor=None)
     upcoming = (
         Meeting.objects.filter(cell=cell, state=State.PLANNED, planned_at__gt=timezone.now())
         .order_by("planned_at")
@@ -83,7 +83,7 @@ def persona_cell_write(cell_id: int, as_of: dt.date) -> None:
     if upcoming is None:  # an as-of date in the past: the planned meetings are past too
         return
     upcoming.place = schedule.place
-    prepare.agenda_save(meeting=upcoming, version=upcoming.version, changes=[])
+    prepare.agenda_save(meeting=upcoming, version=upcoming.version, changes=[], actor=None)
     upcoming.refresh_from_db()
     vote_item = next(
         (i.order for i in prepare.agenda_of(upcoming) if "nghị quyết" in i.title.lower()), None
