@@ -47,8 +47,8 @@ def test_assign_rules(world, cast):
                 actor=cast.province_officer,
             )
         with pytest.raises(ValidationError, match="after the start"):
-            services.finish(assignment=a, end=D)
-    services.finish(assignment=a, end=dt.date(2026, 7, 1))
+            services.finish(assignment=a, end=D, actor=cast.base_officer)
+    services.finish(assignment=a, end=dt.date(2026, 7, 1), actor=cast.base_officer)
     # After it ended, the same person may be assigned again.
     services.assign(
         cell=world.cell, follower=cast.follower, start=dt.date(2026, 9, 1), actor=cast.base_officer
@@ -66,12 +66,14 @@ def test_guest_must_be_assigned_on_the_meeting_day(world, cast):
         end=dt.date(2026, 3, 1),
         actor=cast.base_officer,
     )
-    m = ms.meeting_create(cell=world.cell, kind=Kind.REGULAR, planned_at=at(dt.date(2026, 4, 5)))
+    m = ms.meeting_create(
+        cell=world.cell, kind=Kind.REGULAR, planned_at=at(dt.date(2026, 4, 5)), actor=None
+    )
     with (
         translation.override("en"),
         pytest.raises(ValidationError, match="not assigned to the cell"),
     ):
-        ms.guest_add(meeting=m, version=m.version, follow=a)
+        ms.guest_add(meeting=m, version=m.version, follow=a, actor=None)
     assert not m.guests.exists()
 
 
