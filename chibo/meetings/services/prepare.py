@@ -232,13 +232,15 @@ def agenda_save(
 
 @audit.write
 def agenda_reset(*, meeting: Meeting, version: int, actor) -> list[AgendaItem]:
-    """Back to the template in force on the meeting day (documents stay, unlinked)."""
+    """Back to the template in force on the meeting day (documents stay, unlinked). An agenda
+    that is the template's already is left as it is, and no event recorded."""
     check_open_for_record(meeting, version)
     items = list(meeting.agenda.all())
     _unlink_documents(items)
     for item in items:
         item.delete()  # one by one: each item's history keeps its removal
-    audit.record(AGENDA_RESET, actor=actor, obj=meeting)
+    if items:
+        audit.record(AGENDA_RESET, actor=actor, obj=meeting)
     return agenda_of(meeting)
 
 
