@@ -1,4 +1,8 @@
-"""Numbering party documents, and the checks before a meeting's documents are issued."""
+"""Numbering party documents, and the checks before a meeting's documents are issued.
+
+Taking a number is the write (`document_number`, one audit event the first time a number is
+taken; asking again for a meeting's document returns it and writes nothing).
+`meeting_document` checks the meeting, then takes the number through it."""
 
 import datetime as dt
 
@@ -6,7 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from chibo.core import audit
 from chibo.meetings.models import Meeting, State, Vote
 from chibo.org.models import OrgUnit
 
@@ -15,14 +21,18 @@ from .models import DocType, IssuedDocument
 
 ATTEMPTS = 3
 
+NUMBERED = audit.kind(
+    "documents.numbered", gettext_lazy("Document number %(code)s taken: %(type)s of %(on)s")
+)
+
 
 def _for_meeting(meeting: Meeting, type: str) -> IssuedDocument | None:
     return IssuedDocument.objects.filter(meeting=meeting, type=type).first()
 
 
-@transaction.atomic
+@audit.write
 def document_number(
-    *, issuer: OrgUnit, type: str, on: dt.date, meeting: Meeting | None = None
+    *, issuer: OrgUnit, type: str, on: dt.date, meeting: Meeting | None = None, actor
 ) -> IssuedDocument:
     """Take the next number of `type` in the issuer's term on `on`. For a meeting's document the
     number is taken once: asking again returns the same one."""
@@ -42,7 +52,7 @@ def document_number(
         )["last"]
         try:
             with transaction.atomic():
-                return IssuedDocument.objects.create(
+                issued = IssuedDocument.objects.create(
                     issuer=issuer,
                     type=type,
                     term=term,
@@ -55,6 +65,17 @@ def document_number(
             # Someone took that number, or numbered this meeting's document, meanwhile.
             if meeting is not None and (existing := _for_meeting(meeting, type)):
                 return existing
+            continue
+        audit.record(
+            NUMBERED,
+            actor=actor,
+            obj=issued,
+            about=meeting if meeting is not None else issuer,
+            code=issued.code,
+            type=DocType(type),
+            on=on,
+        )
+        return issued
     raise ValidationError(_("Could not take a document number. Try again."), code="busy")
 
 
@@ -70,9 +91,10 @@ def resolution_vote(meeting: Meeting) -> Vote:
     return last
 
 
-def meeting_document(*, meeting: Meeting, type: str) -> IssuedDocument | None:
+def meeting_document(*, meeting: Meeting, type: str, actor) -> IssuedDocument | None:
     """Check that the meeting's minutes or resolution can be issued, and number it once the
-    minutes are adopted. A draft (held, not adopted) has no number yet: None."""
+    minutes are adopted (the write is document_number's, by `actor`, the person asking for
+    the file). A draft (held, not adopted) has no number yet: None."""
     if type not in (DocType.MINUTES, DocType.RESOLUTION):
         raise ValidationError(_("Unknown document type."), code="type")
     if meeting.state not in (State.HELD, State.ADOPTED):
@@ -85,4 +107,6 @@ def meeting_document(*, meeting: Meeting, type: str) -> IssuedDocument | None:
         resolution_vote(meeting)
     if meeting.state != State.ADOPTED:
         return None
-    return document_number(issuer=meeting.cell, type=type, on=meeting.day, meeting=meeting)
+    return document_number(
+        issuer=meeting.cell, type=type, on=meeting.day, meeting=meeting, actor=actor
+    )

@@ -61,7 +61,9 @@ def _refused(request: HttpRequest, meeting: Meeting, error: ValidationError) -> 
 def minutes_docx(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _get_meeting_for(request.user, pk)
     try:
-        issued = services.meeting_document(meeting=meeting, type=DocType.MINUTES)
+        issued = services.meeting_document(
+            meeting=meeting, type=DocType.MINUTES, actor=request.user
+        )
     except ValidationError as e:
         return _refused(request, meeting, e)
     return _download(meeting, issued, "bien-ban", docx_meeting.minutes_docx(meeting, issued))
@@ -72,7 +74,9 @@ def minutes_docx(request: HttpRequest, pk: int) -> HttpResponse:
 def resolution_docx(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _get_meeting_for(request.user, pk)
     try:
-        issued = services.meeting_document(meeting=meeting, type=DocType.RESOLUTION)
+        issued = services.meeting_document(
+            meeting=meeting, type=DocType.RESOLUTION, actor=request.user
+        )
     except ValidationError as e:
         return _refused(request, meeting, e)
     return _download(meeting, issued, "nghi-quyet", docx_meeting.resolution_docx(meeting, issued))

@@ -84,4 +84,4 @@ def assignment_finish(
     )
     if not access.can_assign_followers(user, assignment.cell):
         raise PermissionDenied
-    return services.finish(assignment=assignment, end=payload.end)
+    return services.finish(assignment=assignment, end=payload.end, actor=user)

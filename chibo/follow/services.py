@@ -4,14 +4,23 @@ of its parent unit): a cell does not choose who follows it."""
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chibo.accounts.models import READ_ROLES, RoleGrant, User
+from chibo.core import audit
 from chibo.org.models import OrgUnit
 
 from .models import FollowAssignment
+
+# About the cell: the follower is an account, not a member with a record of their own.
+ASSIGNED = audit.kind(
+    "follow.assigned", gettext_lazy("%(follower)s assigned to follow %(cell)s from %(start)s")
+)
+FINISHED = audit.kind(
+    "follow.finished", gettext_lazy("%(follower)s no longer follows %(cell)s from %(end)s")
+)
 
 
 def candidates(cell: OrgUnit) -> list[User]:
@@ -23,7 +32,7 @@ def candidates(cell: OrgUnit) -> list[User]:
     return list(rows.order_by("last_name", "first_name", "username"))
 
 
-@transaction.atomic
+@audit.write
 def assign(
     *, cell: OrgUnit, follower: User, start: dt.date, actor, end: dt.date | None = None, note=""
 ) -> FollowAssignment:
@@ -42,13 +51,23 @@ def assign(
         overlap = overlap.filter(start__lt=end)
     if overlap.exists():
         raise ValidationError(_("This person already follows the cell over these dates."))
-    return FollowAssignment.objects.create(
+    assignment = FollowAssignment.objects.create(
         cell=cell, follower=follower, start=start, end=end, note=note.strip(), assigned_by=actor
     )
+    audit.record(
+        ASSIGNED,
+        actor=actor,
+        obj=assignment,
+        about=cell,
+        follower=assignment.follower_name,
+        cell=cell.name,
+        start=start,
+    )
+    return assignment
 
 
-@transaction.atomic
-def finish(*, assignment: FollowAssignment, end: dt.date) -> FollowAssignment:
+@audit.write
+def finish(*, assignment: FollowAssignment, end: dt.date, actor) -> FollowAssignment:
     """The follower stops following the cell from `end` on (not included)."""
     if assignment.end is not None:
         raise ValidationError(_("This assignment has already ended."))
@@ -56,6 +75,15 @@ def finish(*, assignment: FollowAssignment, end: dt.date) -> FollowAssignment:
         raise ValidationError({"end": _("The end must come after the start.")})
     assignment.end = end
     assignment.save(update_fields=["end"])
+    audit.record(
+        FINISHED,
+        actor=actor,
+        obj=assignment,
+        about=assignment.cell,
+        follower=assignment.follower_name,
+        cell=assignment.cell.name,
+        end=end,
+    )
     return assignment
 
 

@@ -86,7 +86,7 @@ def finish(request: HttpRequest, pk: int) -> HttpResponse:
     form = FinishForm(request.POST)
     if form.is_valid():
         try:
-            services.finish(assignment=assignment, end=form.cleaned_data["end"])
+            services.finish(assignment=assignment, end=form.cleaned_data["end"], actor=request.user)
         except ValidationError as e:
             messages.error(request, " ".join(e.messages))
         else:

@@ -611,11 +611,14 @@ class MeetingDocument(models.Model):
     everything, and nothing is served without the access check of the download view."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents")
+    # An item is removed from the agenda after its documents are unlinked one by one, each
+    # save in their history (services.prepare); SET_NULL would unlink them in one silent
+    # update. RESTRICT still lets a meeting go with its items and documents together.
     agenda_item = models.ForeignKey(
         AgendaItem,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.RESTRICT,
         related_name="documents",
         verbose_name=_("agenda item"),
     )

@@ -55,19 +55,29 @@ def held(
         kind=kind,
         planned_at=at(day),
         topic="Chuyên đề" if kind == Kind.THEMATIC else "",
+        actor=None,
     )
-    ms.roster_freeze(meeting=m, version=m.version)
+    ms.roster_freeze(meeting=m, version=m.version, actor=None)
     marks = marks or {}
     for row in m.roster.select_related("member"):
         m.refresh_from_db()
         presence = marks.get(row.member, Presence.PRESENT)
         reason = "Ốm" if presence == Presence.EXCUSED else ""
         ms.attendance_mark(
-            meeting=m, version=m.version, member=row.member, presence=presence, reason=reason
+            meeting=m,
+            version=m.version,
+            member=row.member,
+            presence=presence,
+            reason=reason,
+            actor=None,
         )
     m.refresh_from_db()
     ms.meeting_hold(
-        meeting=m, version=m.version, started_at=at(day), ended_at=at(day, hour=21, minute=30)
+        meeting=m,
+        version=m.version,
+        started_at=at(day),
+        ended_at=at(day, hour=21, minute=30),
+        actor=None,
     )
     m.refresh_from_db()
     return m
@@ -76,5 +86,11 @@ def held(
 def task(meeting: Meeting, due: dt.date, *, member=None, group=None, text: str = "Việc"):
     meeting.refresh_from_db()
     return record.task_create(
-        meeting=meeting, version=meeting.version, text=text, due_on=due, member=member, group=group
+        meeting=meeting,
+        version=meeting.version,
+        text=text,
+        due_on=due,
+        member=member,
+        group=group,
+        actor=None,
     )

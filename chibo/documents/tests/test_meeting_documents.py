@@ -42,7 +42,9 @@ def v(m: Meeting) -> int:
 
 
 def mark(m: Meeting, member, presence=Presence.PRESENT, reason=""):
-    s.attendance_mark(meeting=m, version=v(m), member=member, presence=presence, reason=reason)
+    s.attendance_mark(
+        meeting=m, version=v(m), member=member, presence=presence, reason=reason, actor=None
+    )
 
 
 def make_meeting(
@@ -59,9 +61,14 @@ def make_meeting(
 ) -> Meeting:
     """A held meeting: everyone present except those named; a resolution voted by hand."""
     m = s.meeting_create(
-        cell=cell, kind=kind, planned_at=at(day), place="Nhà văn hóa thôn Đông", topic=topic
+        cell=cell,
+        kind=kind,
+        planned_at=at(day),
+        place="Nhà văn hóa thôn Đông",
+        topic=topic,
+        actor=None,
     )
-    rows = s.roster_freeze(meeting=m, version=v(m))
+    rows = s.roster_freeze(meeting=m, version=v(m), actor=None)
     excused = {p.pk for p in absent_excused}
     unexcused = {p.pk for p in absent_unexcused}
     for row in rows:
@@ -84,6 +91,7 @@ def make_meeting(
         votes_for=votes_for,
         votes_against=len(voters) - votes_for,
         on_resolution=True,
+        actor=None,
     )
     s.meeting_hold(
         meeting=m,
@@ -91,6 +99,7 @@ def make_meeting(
         started_at=at(day),
         ended_at=at(day, 21, 15),
         resolution=RESOLUTION,
+        actor=None,
     )
     if adopt:
         s.meeting_adopt(meeting=m, version=v(m), actor=actor)
@@ -140,7 +149,7 @@ def cell_people(world, cast):
 
 def test_resolution_header_number_and_text(world, cast, cell_people):
     m = make_meeting(world.cell, actor=cast.secretary)
-    issued = ds.meeting_document(meeting=m, type=DocType.RESOLUTION)
+    issued = ds.meeting_document(meeting=m, type=DocType.RESOLUTION, actor=None)
     assert issued is not None and issued.code == "01-NQ/CB" and issued.term == 2025
     doc = read(docx_meeting.resolution_docx(m, issued))
     left, right = header(doc)
@@ -178,30 +187,34 @@ def test_page_setup_follows_36_hd(world, cast, cell_people):
 def test_numbers_run_per_type_per_term_and_restart_in_a_new_term(world, cast, cell_people):
     first = make_meeting(world.cell, actor=cast.secretary)
     second = make_meeting(world.cell, day=dt.date(2026, 3, 20), actor=cast.secretary)
-    a = ds.meeting_document(meeting=first, type=DocType.RESOLUTION)
-    b = ds.meeting_document(meeting=second, type=DocType.RESOLUTION)
-    minutes = ds.meeting_document(meeting=second, type=DocType.MINUTES)
+    a = ds.meeting_document(meeting=first, type=DocType.RESOLUTION, actor=None)
+    b = ds.meeting_document(meeting=second, type=DocType.RESOLUTION, actor=None)
+    minutes = ds.meeting_document(meeting=second, type=DocType.MINUTES, actor=None)
     assert (a.number, b.number) == (1, 2)
     assert minutes.code == "01-BB/CB"  # each type numbers on its own
     assert "Số 02-NQ/CB" in header(read(docx_meeting.resolution_docx(second, b)))[0]
     # The cell records its congress: from that day a new term, numbers start again at 01.
     Term.objects.create(unit=world.cell, starts_on=dt.date(2026, 4, 1), source="Đại hội chi bộ")
     third = make_meeting(world.cell, day=dt.date(2026, 4, 9), actor=cast.secretary)
-    c = ds.meeting_document(meeting=third, type=DocType.RESOLUTION)
+    c = ds.meeting_document(meeting=third, type=DocType.RESOLUTION, actor=None)
     assert (c.number, c.term, c.code) == (1, 2026, "01-NQ/CB")
     # Another cell numbers on its own.
-    other = ds.document_number(issuer=world.cell2, type=DocType.RESOLUTION, on=DAY)
+    other = ds.document_number(issuer=world.cell2, type=DocType.RESOLUTION, on=DAY, actor=None)
     assert other.number == 1
 
 
 def test_numbering_is_idempotent_per_meeting_and_type(world, cast, cell_people):
     m = make_meeting(world.cell, actor=cast.secretary)
-    one = ds.document_number(issuer=world.cell, type=DocType.RESOLUTION, on=m.day, meeting=m)
-    again = ds.document_number(issuer=world.cell, type=DocType.RESOLUTION, on=m.day, meeting=m)
+    one = ds.document_number(
+        issuer=world.cell, type=DocType.RESOLUTION, on=m.day, meeting=m, actor=None
+    )
+    again = ds.document_number(
+        issuer=world.cell, type=DocType.RESOLUTION, on=m.day, meeting=m, actor=None
+    )
     assert one.pk == again.pk and IssuedDocument.objects.count() == 1
     # Documents without a meeting each take a new number.
     plain = [
-        ds.document_number(issuer=world.cell, type=DocType.RESOLUTION, on=DAY).number
+        ds.document_number(issuer=world.cell, type=DocType.RESOLUTION, on=DAY, actor=None).number
         for _ in range(2)
     ]
     assert plain == [2, 3]
@@ -209,15 +222,17 @@ def test_numbering_is_idempotent_per_meeting_and_type(world, cast, cell_people):
 
 def test_number_needs_a_term_and_a_known_type(world):
     with pytest.raises(ValidationError, match="No committee term is recorded for 01/01/2001"):
-        ds.document_number(issuer=world.cell, type=DocType.NOTICE, on=dt.date(2001, 1, 1))
+        ds.document_number(
+            issuer=world.cell, type=DocType.NOTICE, on=dt.date(2001, 1, 1), actor=None
+        )
     with pytest.raises(ValidationError, match="Unknown document type"):
-        ds.document_number(issuer=world.cell, type="XX", on=DAY)
+        ds.document_number(issuer=world.cell, type="XX", on=DAY, actor=None)
 
 
 def test_symbol_and_place_can_be_set_per_unit(world):
     assert issuers.symbol(world.cell) == "CB" and issuers.symbol(world.base) == "ĐU"
     IssuerSettings.objects.create(unit=world.cell, symbol="CBĐ", place="Xã An Hòa")
-    issued = ds.document_number(issuer=world.cell, type=DocType.DECISION, on=DAY)
+    issued = ds.document_number(issuer=world.cell, type=DocType.DECISION, on=DAY, actor=None)
     assert issued.code == "01-QĐ/CBĐ"
     assert issuers.letterhead(world.cell, DAY).place == "Xã An Hòa"
     # The symbol is kept as it was when numbered.
@@ -252,7 +267,7 @@ def test_minutes_attendance_figures_match_the_roster(world, cast, cell_people):
     )
     Guest.objects.create(meeting=m, name="Trần Khách", role="Hội Nông dân")
     Guest.objects.create(meeting=m, name="Lê Theo Dõi", role="Đảng ủy viên", follower=True)
-    issued = ds.meeting_document(meeting=m, type=DocType.MINUTES)
+    issued = ds.meeting_document(meeting=m, type=DocType.MINUTES, actor=None)
     doc = read(docx_meeting.minutes_docx(m, issued))
     text = lines(doc)
 
@@ -305,7 +320,7 @@ def test_minutes_attendance_figures_match_the_roster(world, cast, cell_people):
 def test_draft_minutes_have_no_number_and_say_so(world, cast, cell_people):
     m = make_meeting(world.cell, adopt=False)
     assert m.state == State.HELD
-    assert ds.meeting_document(meeting=m, type=DocType.MINUTES) is None
+    assert ds.meeting_document(meeting=m, type=DocType.MINUTES, actor=None) is None
     doc = read(docx_meeting.minutes_docx(m, None))
     assert "Số    -BB/CB" in header(doc)[0]
     assert "DỰ THẢO" in lines(doc)
@@ -315,17 +330,17 @@ def test_draft_minutes_have_no_number_and_say_so(world, cast, cell_people):
 def test_failed_resolution_cannot_be_issued(world, cast, cell_people):
     m = make_meeting(world.cell, adopt=False, passed=False)
     with pytest.raises(ValidationError, match="The resolution did not pass and cannot be issued."):
-        ds.meeting_document(meeting=m, type=DocType.RESOLUTION)
+        ds.meeting_document(meeting=m, type=DocType.RESOLUTION, actor=None)
     with pytest.raises(ValidationError, match="did not pass"):
         docx_meeting.resolution_docx(m, None)
     # Its minutes, still a draft, can be written.
-    assert ds.meeting_document(meeting=m, type=DocType.MINUTES) is None
+    assert ds.meeting_document(meeting=m, type=DocType.MINUTES, actor=None) is None
 
 
 def test_planned_meeting_has_no_documents(world):
-    m = s.meeting_create(cell=world.cell, kind=Kind.REGULAR, planned_at=at(DAY))
+    m = s.meeting_create(cell=world.cell, kind=Kind.REGULAR, planned_at=at(DAY), actor=None)
     with pytest.raises(ValidationError, match="only for a meeting that was held"):
-        ds.meeting_document(meeting=m, type=DocType.MINUTES)
+        ds.meeting_document(meeting=m, type=DocType.MINUTES, actor=None)
 
 
 def test_thematic_subtitle(world, cast, cell_people):
@@ -338,7 +353,7 @@ def test_thematic_subtitle(world, cast, cell_people):
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
 def test_libreoffice_opens_the_file(world, cast, cell_people, tmp_path):
     m = make_meeting(world.cell, actor=cast.secretary)
-    issued = ds.meeting_document(meeting=m, type=DocType.RESOLUTION)
+    issued = ds.meeting_document(meeting=m, type=DocType.RESOLUTION, actor=None)
     path = tmp_path / "nq.docx"
     path.write_bytes(docx_meeting.resolution_docx(m, issued))
     subprocess.run(

@@ -8,10 +8,12 @@ from django.urls import reverse
 from django.utils import translation
 
 from chibo.accounts.models import Role
+from chibo.core import audit
 from chibo.follow import services
 from chibo.follow.models import FollowAssignment
 from chibo.meetings import services as ms
 from chibo.meetings.models import Kind
+from chibo.meetings.tests.events import check, refused, the_event
 from chibo.meetings.tests.test_views import at
 from chibo.testing import factories as f
 
@@ -47,8 +49,8 @@ def test_assign_rules(world, cast):
                 actor=cast.province_officer,
             )
         with pytest.raises(ValidationError, match="after the start"):
-            services.finish(assignment=a, end=D)
-    services.finish(assignment=a, end=dt.date(2026, 7, 1))
+            services.finish(assignment=a, end=D, actor=cast.base_officer)
+    services.finish(assignment=a, end=dt.date(2026, 7, 1), actor=cast.base_officer)
     # After it ended, the same person may be assigned again.
     services.assign(
         cell=world.cell, follower=cast.follower, start=dt.date(2026, 9, 1), actor=cast.base_officer
@@ -66,12 +68,14 @@ def test_guest_must_be_assigned_on_the_meeting_day(world, cast):
         end=dt.date(2026, 3, 1),
         actor=cast.base_officer,
     )
-    m = ms.meeting_create(cell=world.cell, kind=Kind.REGULAR, planned_at=at(dt.date(2026, 4, 5)))
+    m = ms.meeting_create(
+        cell=world.cell, kind=Kind.REGULAR, planned_at=at(dt.date(2026, 4, 5)), actor=None
+    )
     with (
         translation.override("en"),
         pytest.raises(ValidationError, match="not assigned to the cell"),
     ):
-        ms.guest_add(meeting=m, version=m.version, follow=a)
+        ms.guest_add(meeting=m, version=m.version, follow=a, actor=None)
     assert not m.guests.exists()
 
 
@@ -142,3 +146,51 @@ def test_api(world, cast, client_for):
         {"end": "2027-01-01"},
     )
     assert r.status_code == 200 and r.json()["end"] == "2027-01-01"
+
+
+def test_assigning_and_ending_record_one_event_about_the_cell(world, cast):
+    cast.follower.first_name = "Trần Thị Lan"
+    cast.follower.save()
+    name = "Trần Thị Lan"
+    _, e = the_event(
+        lambda: services.assign(
+            cell=world.cell, follower=cast.follower, start=D, actor=cast.base_officer
+        )
+    )
+    a = FollowAssignment.objects.get(cell=world.cell)
+    check(
+        e,
+        services.ASSIGNED,
+        actor=cast.base_officer,
+        obj=(FollowAssignment, a.pk),
+        about=world.cell,
+        facts={"follower": name, "cell": "Chi bộ thôn Đông", "start": "01/01/2026"},
+    )
+    with translation.override("en"):
+        assert audit.sentence(e) == (
+            "Trần Thị Lan assigned to follow Chi bộ thôn Đông from 01/01/2026"
+        )
+    refused(
+        lambda: services.assign(
+            cell=world.cell, follower=cast.follower, start=D, actor=cast.base_officer
+        ),
+        "already follows",
+    )
+    refused(
+        lambda: services.finish(assignment=a, end=D, actor=cast.base_officer), "after the start"
+    )
+    _, e = the_event(
+        lambda: services.finish(assignment=a, end=dt.date(2026, 7, 1), actor=cast.province_officer)
+    )
+    check(
+        e,
+        services.FINISHED,
+        actor=cast.province_officer,
+        obj=(FollowAssignment, a.pk),
+        about=world.cell,
+        facts={"follower": name, "cell": "Chi bộ thôn Đông", "end": "01/07/2026"},
+    )
+    with translation.override("en"):
+        assert (
+            audit.sentence(e) == "Trần Thị Lan no longer follows Chi bộ thôn Đông from 01/07/2026"
+        )

@@ -96,7 +96,11 @@ def add_cell_routes(router: Router) -> None:
         if not payload.place.strip():
             raise ValidationError({"place": _("This field is required.")})
         return services.schedule_set(
-            cell=cell, day=payload.day, time=payload.time, place=payload.place
+            cell=cell,
+            day=payload.day,
+            time=payload.time,
+            place=payload.place,
+            actor=user_of(request),
         )
 
     @router.post("/cells/{cell_id}/plan", response=list[MeetingOut])
@@ -104,7 +108,9 @@ def add_cell_routes(router: Router) -> None:
         """Plan the regular meetings of the next 3 months from the schedule, as the page does;
         a month that already has its regular meeting is left alone. Answers those created."""
         cell = cell_for(request, cell_id, write=True)
-        return services.meetings_plan(cell=cell, start=timezone.localdate(), months=3)
+        return services.meetings_plan(
+            cell=cell, start=timezone.localdate(), months=3, actor=user_of(request)
+        )
 
     @router.get("/cells/{cell_id}/year-rating", response=YearRatingOut)
     def year_rating(request: HttpRequest, cell_id: int, filters: Query[YearRatingFilters]) -> dict:

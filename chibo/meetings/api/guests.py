@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
+from chibo.accounts.authentication import user_of
 from chibo.core.api import Filters, InSchema, Page
 from chibo.follow.models import FollowAssignment
 
@@ -91,6 +92,7 @@ def add_guest_routes(router: Router) -> None:
                 name=payload.name,
                 role=payload.role,
                 follow=_follow(payload.follow),
+                actor=user_of(request),
             )
         return 201, with_version(guest, meeting)
 
@@ -104,6 +106,8 @@ def add_guest_routes(router: Router) -> None:
         if not meeting.guests.filter(pk=guest_id).exists():
             raise Http404
         with versioned():
-            services.guest_remove(meeting=meeting, version=query.version, guest_id=guest_id)
+            services.guest_remove(
+                meeting=meeting, version=query.version, guest_id=guest_id, actor=user_of(request)
+            )
         meeting.refresh_from_db(fields=["version"])
         return {"meeting_version": meeting.version}

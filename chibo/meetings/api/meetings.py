@@ -181,6 +181,7 @@ def meeting_create(request: HttpRequest, payload: MeetingIn) -> tuple[int, Meeti
         topic=payload.topic,
         combined=payload.combined,
         prepares=prepares,
+        actor=user_of(request),
     )
     return 201, _detail(request, meeting)
 
@@ -194,6 +195,7 @@ def meeting_move(request: HttpRequest, meeting_id: int, payload: MoveIn) -> Meet
             version=payload.version,
             planned_at=aware(payload.planned_at),
             reason=payload.reason,
+            actor=user_of(request),
         )
     return _detail(request, meeting)
 
@@ -202,7 +204,9 @@ def meeting_move(request: HttpRequest, meeting_id: int, payload: MoveIn) -> Meet
 def meeting_cancel(request: HttpRequest, meeting_id: int, payload: CancelIn) -> Meeting:
     meeting = writable(request, meeting_id)
     with versioned():
-        services.meeting_cancel(meeting=meeting, version=payload.version, reason=payload.reason)
+        services.meeting_cancel(
+            meeting=meeting, version=payload.version, reason=payload.reason, actor=user_of(request)
+        )
     return _detail(request, meeting)
 
 
@@ -211,7 +215,7 @@ def roster_freeze(request: HttpRequest, meeting_id: int, payload: Versioned) -> 
     """Freeze the roster from the placements of the meeting day (once)."""
     meeting = writable(request, meeting_id)
     with versioned():
-        services.roster_freeze(meeting=meeting, version=payload.version)
+        services.roster_freeze(meeting=meeting, version=payload.version, actor=user_of(request))
     return _detail(request, meeting)
 
 
@@ -232,7 +236,11 @@ def attendance_mark(
     data: dict[str, Any] = current | payload.model_dump(exclude_unset=True, exclude={"version"})
     with versioned():
         row = services.attendance_mark(
-            meeting=meeting, version=payload.version, member=row.member, **data
+            meeting=meeting,
+            version=payload.version,
+            member=row.member,
+            actor=user_of(request),
+            **data,
         )
     return with_version(row, meeting)
 
@@ -252,6 +260,7 @@ def vote_record(request: HttpRequest, meeting_id: int, payload: VoteIn) -> tuple
             abstained=payload.abstained,
             ballots={k: str(v) for k, v in (payload.ballots or {}).items()},
             on_resolution=payload.on_resolution,
+            actor=user_of(request),
         )
     return 201, with_version(Vote.objects.prefetch_related("ballots").get(pk=vote.pk), meeting)
 
@@ -267,6 +276,7 @@ def meeting_hold(request: HttpRequest, meeting_id: int, payload: HoldIn) -> Meet
             started_at=aware(payload.started_at),
             ended_at=aware(payload.ended_at),
             resolution=payload.resolution,
+            actor=user_of(request),
         )
     return _detail(request, meeting)
 
@@ -327,7 +337,9 @@ def check_in(request: HttpRequest, meeting_id: int, payload: CheckInIn) -> Atten
     member = Member.all_objects.filter(pk=user.member_id).first() if user.member_id else None
     if member is None:
         raise PermissionDenied
-    return services.attendance_check_in(meeting=meeting, member=member, code=payload.code)
+    return services.attendance_check_in(
+        meeting=meeting, member=member, code=payload.code, actor=user_of(request)
+    )
 
 
 add_guest_routes(meetings)

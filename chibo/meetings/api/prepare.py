@@ -165,7 +165,9 @@ def add_prepare_routes(router: Router) -> None:
             prepare.ItemChange(i.id, i.section, i.title, i.notes, i.delete) for i in payload.items
         ]
         with versioned():
-            prepare.agenda_save(meeting=meeting, version=payload.version, changes=changes)
+            prepare.agenda_save(
+                meeting=meeting, version=payload.version, changes=changes, actor=user_of(request)
+            )
         return _agenda(meeting)
 
     @router.post("/{meeting_id}/agenda/reset", response=AgendaOut)
@@ -173,7 +175,7 @@ def add_prepare_routes(router: Router) -> None:
         """Back to the template in force on the meeting day."""
         meeting = writable(request, meeting_id)
         with versioned():
-            prepare.agenda_reset(meeting=meeting, version=payload.version)
+            prepare.agenda_reset(meeting=meeting, version=payload.version, actor=user_of(request))
         return _agenda(meeting)
 
     @router.put("/{meeting_id}/officers", response=OfficersOut)
@@ -185,6 +187,7 @@ def add_prepare_routes(router: Router) -> None:
                 version=payload.version,
                 chair=_member(meeting, payload.chair, "chair"),
                 minute_taker=_member(meeting, payload.minute_taker, "minute_taker"),
+                actor=user_of(request),
             )
         meeting.refresh_from_db()
         return {
@@ -199,7 +202,10 @@ def add_prepare_routes(router: Router) -> None:
         meeting = writable(request, meeting_id)
         with versioned():
             prepare.resolution_draft(
-                meeting=meeting, version=payload.version, text=payload.resolution
+                meeting=meeting,
+                version=payload.version,
+                text=payload.resolution,
+                actor=user_of(request),
             )
         meeting.refresh_from_db()
         return {"resolution": meeting.resolution, "meeting_version": meeting.version}
@@ -238,7 +244,7 @@ def add_prepare_routes(router: Router) -> None:
         doc = get_object_or_404(
             MeetingDocument.objects.defer("content"), pk=document_id, meeting=meeting
         )
-        prepare.document_remove(meeting=meeting, document=doc)
+        prepare.document_remove(meeting=meeting, document=doc, actor=user_of(request))
         return 204, None
 
 

@@ -207,6 +207,7 @@ def add_record_routes(router: Router) -> None:
                 due_on=payload.due_on,
                 member=_member(payload.member),
                 group=_group(payload.group),
+                actor=user_of(request),
             )
         return 201, with_version(task, meeting)
 
@@ -224,7 +225,7 @@ def add_record_routes(router: Router) -> None:
         "carried" until another outcome is recorded. No version: it only adds rows nobody has
         edited. Answers the whole review."""
         meeting = writable(request, meeting_id)
-        record.tasks_carry_over(meeting=meeting)
+        record.tasks_carry_over(meeting=meeting, actor=user_of(request))
         return list(_reviews(meeting))
 
     @router.post("/{meeting_id}/reviews", response=ReviewRecorded)
@@ -238,6 +239,7 @@ def add_record_routes(router: Router) -> None:
                 task=_task_of(meeting, payload.task),
                 outcome=payload.outcome,
                 note=payload.note,
+                actor=user_of(request),
             )
         return with_version(_reviews(meeting).get(pk=review.pk), meeting)
 
@@ -259,6 +261,7 @@ def add_record_routes(router: Router) -> None:
                 summary=payload.summary,
                 member=_member(payload.member),
                 speaker=payload.speaker,
+                actor=user_of(request),
             )
         return 201, with_version(speech, meeting)
 
@@ -286,6 +289,7 @@ def add_record_routes(router: Router) -> None:
                 month=payload.month,
                 amount=payload.amount,
                 collected=payload.collected,
+                actor=user_of(request),
             )
         return with_version(row, meeting)
 
@@ -311,6 +315,7 @@ def add_record_routes(router: Router) -> None:
                 addressed_to=payload.addressed_to,
                 member=_member(payload.member),
                 source=payload.source,
+                actor=user_of(request),
             )
         return 201, with_version(proposal, meeting)
 

@@ -14,7 +14,7 @@ from chibo.accounts.demo import COMMUNE, SECRETARY, VIEWER
 from chibo.accounts.models import User
 from chibo.follow.models import FollowAssignment
 from chibo.meetings import services
-from chibo.meetings.models import Guest, Meeting, QualityScore, State
+from chibo.meetings.models import Guest, Meeting, State
 from chibo.meetings.reminders import documents_posted
 from chibo.meetings.services import prepare
 from chibo.org.models import OrgUnit
@@ -46,9 +46,13 @@ def persona_cell_write(cell_id: int, as_of: dt.date) -> None:
         note="Theo quyết định phân công của Đảng ủy",
         assigned_by=commune,
     )
-    held = Meeting.objects.filter(
-        cell=cell, state__in=[State.HELD, State.ADOPTED], quality__isnull=False
-    ).order_by("planned_at")
+    held = (
+        Meeting.objects.filter(
+            cell=cell, state__in=[State.HELD, State.ADOPTED], quality__isnull=False
+        )
+        .select_related("quality")
+        .order_by("planned_at")
+    )
     for n, meeting in enumerate(held):
         if n % 3 == 2:
             continue  # the follower attends two meetings in three
@@ -59,17 +63,18 @@ def persona_cell_write(cell_id: int, as_of: dt.date) -> None:
             follower=True,
             follow=follow,
         )
-        QualityScore.objects.filter(meeting=meeting).update(
-            confirmed_by=viewer,
-            confirmed_at=(meeting.ended_at or meeting.planned_at) + dt.timedelta(days=1),
-        )
+        # Saved, not updated in bulk, so that the score's history has the confirmation.
+        score = meeting.quality
+        score.confirmed_by = viewer
+        score.confirmed_at = (meeting.ended_at or meeting.planned_at) + dt.timedelta(days=1)
+        score.save(update_fields=["confirmed_by", "confirmed_at"])
 
     if as_of < timezone.localdate():
         return  # a demo of the past has no coming meetings
     schedule = services.schedule_set(
-        cell=cell, day=5, time=dt.time(19, 30), place="Nhà văn hóa thôn"
+        cell=cell, day=5, time=dt.time(19, 30), place="Nhà văn hóa thôn", actor=None
     )
-    services.meetings_plan(cell=cell, start=as_of + dt.timedelta(days=1), months=2)
+    services.meetings_plan(cell=cell, start=as_of + dt.timedelta(days=1), months=2, actor=None)
     upcoming = (
         Meeting.objects.filter(cell=cell, state=State.PLANNED, planned_at__gt=timezone.now())
         .order_by("planned_at")
@@ -78,7 +83,7 @@ def persona_cell_write(cell_id: int, as_of: dt.date) -> None:
     if upcoming is None:  # an as-of date in the past: the planned meetings are past too
         return
     upcoming.place = schedule.place
-    prepare.agenda_save(meeting=upcoming, version=upcoming.version, changes=[])
+    prepare.agenda_save(meeting=upcoming, version=upcoming.version, changes=[], actor=None)
     upcoming.refresh_from_db()
     vote_item = next(
         (i.order for i in prepare.agenda_of(upcoming) if "nghị quyết" in i.title.lower()), None

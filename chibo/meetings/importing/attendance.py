@@ -53,7 +53,7 @@ def _apply_attendance(ctx: Context, v: Values) -> Outcome:
     if not meeting.roster.exists():
         if meeting.locked:
             fail(locked(), "member_code")
-        roster_freeze(meeting=meeting, version=meeting.version)
+        roster_freeze(meeting=meeting, version=meeting.version, actor=ctx.user)
     row = (
         Attendance.objects.filter(meeting=meeting, member__code=v["member_code"])
         .select_related("member")
@@ -98,7 +98,9 @@ def _apply_attendance(ctx: Context, v: Values) -> Outcome:
         return Outcome(UNCHANGED, label)
     if meeting.locked:
         fail(locked(), diff[0][0])
-    attendance_mark(meeting=meeting, version=meeting.version, member=member, **wanted)
+    attendance_mark(
+        meeting=meeting, version=meeting.version, member=member, actor=ctx.user, **wanted
+    )
     if not row.presence:
         return Outcome(CREATE, label)
     return Outcome(UPDATE, label, diff)

@@ -142,6 +142,7 @@ def _apply_meeting(ctx: Context, v: Values) -> Outcome:
         place=v["place"],
         topic=v["topic"],
         combined=v["combined"] is True,
+        actor=ctx.user,
     )
     meeting_hold(
         meeting=meeting,
@@ -149,6 +150,7 @@ def _apply_meeting(ctx: Context, v: Values) -> Outcome:
         started_at=started,
         ended_at=ended,
         resolution=v["resolution"],
+        actor=ctx.user,
     )
     if (v["state"] or State.ADOPTED) == State.ADOPTED:
         to_adopt(ctx)[meeting.pk] = meeting_key(v)
@@ -198,6 +200,7 @@ def _update_meeting(ctx: Context, v: Values, meeting: Meeting, label: str) -> Ou
             started_at=_at(v["date"], wanted["start"]),
             ended_at=_at(v["date"], wanted["end"]),
             resolution=wanted["resolution"],
+            actor=ctx.user,
         )
     if wanted["state"] == State.ADOPTED:
         to_adopt(ctx)[meeting.pk] = meeting_key(v)

@@ -1,6 +1,7 @@
-"""Writes to meetings. Each is atomic; each that changes a meeting names the version the
-person saw (optimistic locking), so two secretaries saving at once lose nothing: the second
-save is refused with a clear message instead of silently overwriting the first."""
+"""Writes to meetings. Each is a service (`@audit.write`: one transaction, one audit event
+about the meeting); each that changes a meeting names the version the person saw (optimistic
+locking), so two secretaries saving at once lose nothing: the second save is refused with a
+clear message instead of silently overwriting the first."""
 
 import datetime as dt
 import secrets
@@ -12,8 +13,11 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chibo import rules
+from chibo.core import audit
+from chibo.core.formats import datetime as vn_datetime
 from chibo.members.models import IN_PARTY, Member, Placement, PlacementKind, Status
 from chibo.org.models import OrgUnit
 
@@ -34,7 +38,52 @@ from ..models import (
 )
 from ..reminders import meeting_changed
 
-AMENDABLE = {"resolution"}
+# The parts of adopted minutes an amendment may change, with their names in its event.
+AMENDABLE = {"resolution": gettext_lazy("resolution")}
+
+SCHEDULE_SET = audit.kind(
+    "meetings.schedule_set",
+    gettext_lazy("Usual meeting day set: day %(day)s of the month at %(time)s, at %(place)s"),
+)
+PLANNED = audit.kind(
+    "meetings.planned",
+    gettext_lazy("%(count)s regular meetings planned, from %(first)s to %(last)s"),
+)
+CREATED = audit.kind(
+    "meetings.created", gettext_lazy("Meeting created: %(kind)s, planned for %(planned_at)s")
+)
+MOVED = audit.kind(
+    "meetings.moved", gettext_lazy("Meeting moved from %(old)s to %(new)s: %(reason)s")
+)
+CANCELLED = audit.kind("meetings.cancelled", gettext_lazy("Meeting cancelled: %(reason)s"))
+ROSTER_FROZEN = audit.kind(
+    "meetings.roster_frozen", gettext_lazy("Roster frozen with %(count)s members")
+)
+ATTENDANCE_MARKED = audit.kind(
+    "meetings.attendance_marked", gettext_lazy("Attendance of %(member)s marked: %(presence)s")
+)
+CHECKED_IN = audit.kind("meetings.checked_in", gettext_lazy("%(member)s checked in at the meeting"))
+VOTE_RECORDED = audit.kind(
+    "meetings.vote_recorded",
+    gettext_lazy(
+        "Vote on “%(subject)s” recorded: %(votes_for)s for, %(votes_against)s against,"
+        " %(abstained)s abstaining; %(outcome)s"
+    ),
+)
+PASSED, NOT_PASSED = gettext_lazy("passed"), gettext_lazy("not passed")
+HELD = audit.kind(
+    "meetings.held",
+    gettext_lazy("Meeting recorded as held on %(day)s, from %(started)s to %(ended)s"),
+)
+ADOPTED = audit.kind("meetings.adopted", gettext_lazy("Minutes adopted"))
+RECORDED_ADOPTED = audit.kind(
+    "meetings.recorded_adopted", gettext_lazy("Minutes recorded as adopted on %(day)s")
+)
+AMENDED = audit.kind(
+    "meetings.amended", gettext_lazy("Adopted minutes amended (%(field)s): %(reason)s")
+)
+GUEST_ADDED = audit.kind("meetings.guest_added", gettext_lazy("Guest added: %(name)s"))
+GUEST_REMOVED = audit.kind("meetings.guest_removed", gettext_lazy("Guest removed: %(name)s"))
 
 
 def claim(meeting: Meeting, version: int) -> Meeting:
@@ -63,8 +112,8 @@ def check_not_locked(meeting: Meeting) -> None:
 # Planning -------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def schedule_set(*, cell: OrgUnit, day: int, time: dt.time, place: str) -> Schedule:
+@audit.write
+def schedule_set(*, cell: OrgUnit, day: int, time: dt.time, place: str, actor) -> Schedule:
     if not cell.holds_members:
         raise ValidationError({"cell": _("Only a cell has a meeting schedule.")})
     if not 1 <= day <= 28:
@@ -74,13 +123,23 @@ def schedule_set(*, cell: OrgUnit, day: int, time: dt.time, place: str) -> Sched
     schedule, _created = Schedule.objects.update_or_create(
         cell=cell, defaults={"day": day, "time": time, "place": place.strip()}
     )
+    audit.record(
+        SCHEDULE_SET,
+        actor=actor,
+        obj=schedule,
+        about=cell,
+        day=day,
+        time=f"{time:%H:%M}",
+        place=schedule.place,
+    )
     return schedule
 
 
-@transaction.atomic
-def meetings_plan(*, cell: OrgUnit, start: dt.date, months: int = 3) -> list[Meeting]:
+@audit.write
+def meetings_plan(*, cell: OrgUnit, start: dt.date, months: int = 3, actor) -> list[Meeting]:
     """Create the regular meetings of the coming `months` from the cell's schedule; a month
-    that already has a regular meeting (planned, moved or cancelled) is left as it is."""
+    that already has a regular meeting (planned, moved or cancelled) is left as it is (when
+    every month has one, nothing is written and no event recorded)."""
     schedule = Schedule.objects.filter(cell=cell).first()
     if schedule is None:
         raise ValidationError(_("Set the cell's usual meeting day first."))
@@ -99,10 +158,20 @@ def meetings_plan(*, cell: OrgUnit, start: dt.date, months: int = 3) -> list[Mee
                 )
             )
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    if created:
+        audit.record(
+            PLANNED,
+            actor=actor,
+            obj=schedule,
+            about=cell,
+            count=len(created),
+            first=created[0].day,
+            last=created[-1].day,
+        )
     return created
 
 
-@transaction.atomic
+@audit.write
 def meeting_create(
     *,
     cell: OrgUnit,
@@ -112,6 +181,7 @@ def meeting_create(
     topic: str = "",
     combined: bool = False,
     prepares: Meeting | None = None,
+    actor,
 ) -> Meeting:
     if not cell.holds_members:
         raise ValidationError({"cell": _("Meetings are held by a cell.")})
@@ -136,12 +206,19 @@ def meeting_create(
     )
     meeting.full_clean()
     meeting.save()
+    audit.record(
+        CREATED,
+        actor=actor,
+        obj=meeting,
+        kind=Kind(kind),
+        planned_at=vn_datetime(planned_at),
+    )
     return meeting
 
 
-@transaction.atomic
+@audit.write
 def meeting_move(
-    *, meeting: Meeting, version: int, planned_at: dt.datetime, reason: str
+    *, meeting: Meeting, version: int, planned_at: dt.datetime, reason: str, actor
 ) -> Meeting:
     claim(meeting, version)
     if meeting.state != State.PLANNED:
@@ -151,12 +228,20 @@ def meeting_move(
     old, meeting.planned_at = meeting.planned_at, planned_at
     meeting.note = reason.strip()
     meeting.save(update_fields=["planned_at", "note"])
+    audit.record(
+        MOVED,
+        actor=actor,
+        obj=meeting,
+        old=vn_datetime(old),
+        new=vn_datetime(planned_at),
+        reason=meeting.note,
+    )
     _tell_members(meeting, old_planned_at=old)
     return meeting
 
 
-@transaction.atomic
-def meeting_cancel(*, meeting: Meeting, version: int, reason: str) -> Meeting:
+@audit.write
+def meeting_cancel(*, meeting: Meeting, version: int, reason: str, actor) -> Meeting:
     claim(meeting, version)
     if meeting.state != State.PLANNED:
         raise ValidationError(_("Only a planned meeting can be cancelled."))
@@ -165,6 +250,7 @@ def meeting_cancel(*, meeting: Meeting, version: int, reason: str) -> Meeting:
     meeting.state = State.CANCELLED
     meeting.note = reason.strip()
     meeting.save(update_fields=["state", "note"])
+    audit.record(CANCELLED, actor=actor, obj=meeting, reason=meeting.note)
     _tell_members(meeting)
     return meeting
 
@@ -179,8 +265,8 @@ def _tell_members(meeting: Meeting, old_planned_at: dt.datetime | None = None) -
 # The roster -----------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def roster_freeze(*, meeting: Meeting, version: int) -> list[Attendance]:
+@audit.write
+def roster_freeze(*, meeting: Meeting, version: int, actor) -> list[Attendance]:
     """Freeze the roster from the placements on the meeting day: members officially placed in
     the cell (official, probationary; exempt or away on temporary transfer noted) and members
     temporarily placed here from other cells. Done once; later placements do not change it."""
@@ -222,10 +308,11 @@ def roster_freeze(*, meeting: Meeting, version: int) -> list[Attendance]:
         meeting.checkin_code = f"{secrets.randbelow(10**6):06d}"
         meeting.save(update_fields=["checkin_code"])
     _refresh_turnout(meeting)
+    audit.record(ROSTER_FROZEN, actor=actor, obj=meeting, count=len(rows))
     return list(meeting.roster.select_related("member"))
 
 
-@transaction.atomic
+@audit.write
 def attendance_mark(
     *,
     meeting: Meeting,
@@ -235,6 +322,7 @@ def attendance_mark(
     reason: str = "",
     late: bool = False,
     left_early: bool = False,
+    actor,
 ) -> Attendance:
     claim(meeting, version)
     check_not_locked(meeting)
@@ -250,12 +338,21 @@ def attendance_mark(
     row.full_clean()
     row.save()
     _refresh_turnout(meeting)
+    audit.record(
+        ATTENDANCE_MARKED,
+        actor=actor,
+        obj=row,
+        about=meeting,
+        member=member.full_name,
+        presence=Presence(presence),
+    )
     return row
 
 
-@transaction.atomic
-def attendance_check_in(*, meeting: Meeting, member: Member, code: str) -> Attendance:
-    """A member marks themself present with the code the secretary shows at the meeting."""
+@audit.write
+def attendance_check_in(*, meeting: Meeting, member: Member, code: str, actor) -> Attendance:
+    """A member marks themself present with the code the secretary shows at the meeting
+    (`actor`: the member's own account)."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     check_not_locked(meeting)
     if not meeting.checkin_code or not secrets.compare_digest(meeting.checkin_code, code.strip()):
@@ -266,6 +363,7 @@ def attendance_check_in(*, meeting: Meeting, member: Member, code: str) -> Atten
     row.presence, row.checked_in_at = Presence.PRESENT, timezone.now()
     row.save(update_fields=["presence", "checked_in_at"])
     _refresh_turnout(meeting)
+    audit.record(CHECKED_IN, actor=actor, obj=row, about=meeting, member=member.full_name)
     return row
 
 
@@ -327,7 +425,7 @@ def vote_passes(*, kind: str, votes_for: int, counted: int, on: dt.date, cell: O
     return share >= r.special_majority  # at least two thirds
 
 
-@transaction.atomic
+@audit.write
 def vote_record(
     *,
     meeting: Meeting,
@@ -340,6 +438,7 @@ def vote_record(
     abstained: int = 0,
     ballots: dict[int, str] | None = None,
     on_resolution: bool = False,
+    actor,
 ) -> Vote:
     """Record a vote. By show of hands the counts are given; by name, each member's ballot,
     of which only official members present are counted."""
@@ -394,13 +493,24 @@ def vote_record(
     for b in keep:
         b.vote = vote
     Ballot.objects.bulk_create(keep)
+    audit.record(
+        VOTE_RECORDED,
+        actor=actor,
+        obj=vote,
+        about=meeting,
+        subject=vote.subject,
+        votes_for=votes_for,
+        votes_against=votes_against,
+        abstained=abstained,
+        outcome=PASSED if vote.passed else NOT_PASSED,
+    )
     return vote
 
 
 # Holding, adopting, amending ------------------------------------------------------------------
 
 
-@transaction.atomic
+@audit.write
 def meeting_hold(
     *,
     meeting: Meeting,
@@ -408,6 +518,7 @@ def meeting_hold(
     started_at: dt.datetime,
     ended_at: dt.datetime,
     resolution: str = "",
+    actor,
 ) -> Meeting:
     claim(meeting, version)
     check_not_locked(meeting)
@@ -419,6 +530,14 @@ def meeting_hold(
     meeting.resolution = resolution
     meeting.state = State.HELD
     meeting.save(update_fields=["started_at", "ended_at", "resolution", "state"])
+    audit.record(
+        HELD,
+        actor=actor,
+        obj=meeting,
+        day=meeting.day,
+        started=f"{timezone.localtime(started_at):%H:%M}",
+        ended=f"{timezone.localtime(ended_at):%H:%M}",
+    )
     return meeting
 
 
@@ -437,7 +556,7 @@ def long_enough(meeting: Meeting) -> bool | None:
     return length >= minimum
 
 
-@transaction.atomic
+@audit.write
 def meeting_adopt(*, meeting: Meeting, version: int, actor) -> Meeting:
     """The minutes are read back and adopted at the meeting: from now on they are locked."""
     claim(meeting, version)
@@ -453,10 +572,11 @@ def meeting_adopt(*, meeting: Meeting, version: int, actor) -> Meeting:
             raise ValidationError(_("The resolution did not pass and cannot be issued."))
     meeting.state, meeting.adopted_at, meeting.adopted_by = State.ADOPTED, timezone.now(), actor
     meeting.save(update_fields=["state", "adopted_at", "adopted_by"])
+    audit.record(ADOPTED, actor=actor, obj=meeting)
     return meeting
 
 
-@transaction.atomic
+@audit.write
 def meeting_record_adopted(*, meeting: Meeting, version: int, actor) -> Meeting:
     """Minutes adopted in the past, brought in from the paper book or a workbook: their vote
     is not on record, so none is asked for; attendance must still be complete. Adopted at the
@@ -468,10 +588,12 @@ def meeting_record_adopted(*, meeting: Meeting, version: int, actor) -> Meeting:
         raise ValidationError(_("Mark everyone's attendance before adopting the minutes."))
     meeting.state, meeting.adopted_at, meeting.adopted_by = State.ADOPTED, meeting.ended_at, actor
     meeting.save(update_fields=["state", "adopted_at", "adopted_by"])
+    day = timezone.localtime(meeting.ended_at).date()
+    audit.record(RECORDED_ADOPTED, actor=actor, obj=meeting, day=day)
     return meeting
 
 
-@transaction.atomic
+@audit.write
 def meeting_amend(
     *, meeting: Meeting, version: int, field: str, value: str, reason: str, actor
 ) -> Amendment:
@@ -489,13 +611,21 @@ def meeting_amend(
     )
     setattr(meeting, field, value)
     meeting.save(update_fields=[field])
+    audit.record(
+        AMENDED,
+        actor=actor,
+        obj=amendment,
+        about=meeting,
+        field=AMENDABLE[field],
+        reason=amendment.reason,
+    )
     return amendment
 
 
 # Guests ---------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@audit.write
 def guest_add(
     *,
     meeting: Meeting,
@@ -504,7 +634,8 @@ def guest_add(
     role: str = "",
     follower: bool = False,
     follow=None,
-):
+    actor,
+) -> Guest:
     """A guest by name and role; or the superior follower assigned to the cell on the meeting
     day (`follow`), named from their account, who may then confirm the meeting's score."""
     claim(meeting, version)
@@ -528,13 +659,17 @@ def guest_add(
     )
     guest.full_clean()
     guest.save()
+    audit.record(GUEST_ADDED, actor=actor, obj=guest, about=meeting, name=guest.name)
     return guest
 
 
-@transaction.atomic
-def guest_remove(*, meeting: Meeting, version: int, guest_id: int) -> None:
+@audit.write
+def guest_remove(*, meeting: Meeting, version: int, guest_id: int, actor) -> None:
     claim(meeting, version)
     check_not_locked(meeting)
-    deleted, _rows = meeting.guests.filter(pk=guest_id).delete()
-    if not deleted:
+    guest = meeting.guests.filter(pk=guest_id).first()
+    if guest is None:
         raise ValidationError(_("This guest is not on the meeting's list."))
+    # Recorded while the row still has its id, which its history keeps after the delete.
+    audit.record(GUEST_REMOVED, actor=actor, obj=guest, about=meeting, name=guest.name)
+    guest.delete()

@@ -12,8 +12,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chibo import rules
+from chibo.core import audit
 from chibo.members.models import Member
 from chibo.org.models import Kind as UnitKind
 from chibo.org.models import OrgUnit
@@ -41,6 +43,28 @@ DOCUMENT_TYPES = {
     ".jpeg": "image/jpeg",
     ".png": "image/png",
 }
+
+TEMPLATE_ADDED = audit.kind(
+    "meetings.template_added",
+    gettext_lazy("Agenda template in force from %(effective_from)s added (%(source)s)"),
+)
+AGENDA_SAVED = audit.kind("meetings.agenda_saved", gettext_lazy("Agenda saved: %(count)s items"))
+AGENDA_RESET = audit.kind(
+    "meetings.agenda_reset", gettext_lazy("Agenda taken again from the template")
+)
+RESOLUTION_DRAFTED = audit.kind(
+    "meetings.resolution_drafted", gettext_lazy("Draft resolution saved")
+)
+OFFICERS_SET = audit.kind(
+    "meetings.officers_set",
+    gettext_lazy("Chair: %(chair)s; minute-taker: %(minute_taker)s"),
+)
+DOCUMENT_POSTED = audit.kind(
+    "meetings.document_posted", gettext_lazy("Document posted to the members: %(title)s")
+)
+DOCUMENT_REMOVED = audit.kind(
+    "meetings.document_removed", gettext_lazy("Document removed: %(title)s")
+)
 
 # Templates ------------------------------------------------------------------------------------
 
@@ -84,7 +108,7 @@ def _clean_items(items: list[dict], empty_ok: bool = False) -> list[dict]:
     return out
 
 
-@transaction.atomic
+@audit.write
 def template_add(
     *, province: OrgUnit, effective_from: dt.date, source: str, items: list[dict], actor
 ) -> AgendaTemplate:
@@ -97,13 +121,22 @@ def template_add(
         raise ValidationError(
             {"effective_from": _("This province already has a template from that date.")}
         )
-    return AgendaTemplate.objects.create(
+    template = AgendaTemplate.objects.create(
         province=province,
         effective_from=effective_from,
         source=source.strip(),
         items=_clean_items(items),
         created_by=actor,
     )
+    audit.record(
+        TEMPLATE_ADDED,
+        actor=actor,
+        obj=template,
+        about=province,
+        effective_from=effective_from,
+        source=template.source,
+    )
+    return template
 
 
 # A meeting's agenda ---------------------------------------------------------------------------
@@ -128,6 +161,14 @@ def agenda_and_template(
     ], template
 
 
+def _unlink_documents(items) -> None:
+    """Before agenda items are deleted: their documents stay, unlinked, each saved so that its
+    history says so (the delete's own SET NULL would be one update without a trace)."""
+    for doc in MeetingDocument.objects.filter(agenda_item__in=items).defer("content"):
+        doc.agenda_item = None
+        doc.save(update_fields=["agenda_item"])
+
+
 def _materialise(meeting: Meeting) -> list[AgendaItem]:
     items = agenda_of(meeting)
     if items and items[0].pk is None:
@@ -147,8 +188,10 @@ class ItemChange:
     delete: bool = False
 
 
-@transaction.atomic
-def agenda_save(*, meeting: Meeting, version: int, changes: list[ItemChange]) -> list[AgendaItem]:
+@audit.write
+def agenda_save(
+    *, meeting: Meeting, version: int, changes: list[ItemChange], actor
+) -> list[AgendaItem]:
     """Save the agenda as the rows given, in their order. While the agenda is still the
     template's, the rows replace it; once saved, items not named are kept after the rows.
     A removed item's documents stay, unlinked."""
@@ -159,14 +202,17 @@ def agenda_save(*, meeting: Meeting, version: int, changes: list[ItemChange]) ->
         raise ValidationError(_("An item is not on this meeting's agenda; reload the page."))
     if not existing and not changes:
         _materialise(meeting)
-        return list(meeting.agenda.all())
+        items = list(meeting.agenda.all())
+        audit.record(AGENDA_SAVED, actor=actor, obj=meeting, count=len(items))
+        return items
     kept = [c for c in changes if not c.delete and (c.pk is not None or c.title.strip())]
     clean = _clean_items([{"section": c.section, "title": c.title} for c in kept], empty_ok=True)
     named = {c.pk for c in changes}
     rest = [i for pk, i in existing.items() if pk not in named]
-    for c in changes:
-        if c.delete and c.pk is not None:
-            existing[c.pk].delete()
+    removed = [existing[c.pk] for c in changes if c.delete and c.pk is not None]
+    _unlink_documents(removed)
+    for row in removed:
+        row.delete()
     order = 0
     for c, item in zip(kept, clean, strict=True):
         order += 1
@@ -180,32 +226,40 @@ def agenda_save(*, meeting: Meeting, version: int, changes: list[ItemChange]) ->
         row.save(update_fields=["order"])
     items = list(meeting.agenda.all())
     _clean_items([{"section": i.section, "title": i.title} for i in items])
+    audit.record(AGENDA_SAVED, actor=actor, obj=meeting, count=len(items))
     return items
 
 
-@transaction.atomic
-def agenda_reset(*, meeting: Meeting, version: int) -> list[AgendaItem]:
-    """Back to the template in force on the meeting day (documents stay, unlinked)."""
+@audit.write
+def agenda_reset(*, meeting: Meeting, version: int, actor) -> list[AgendaItem]:
+    """Back to the template in force on the meeting day (documents stay, unlinked). An agenda
+    that is the template's already is left as it is, and no event recorded."""
     check_open_for_record(meeting, version)
-    meeting.agenda.all().delete()
+    items = list(meeting.agenda.all())
+    _unlink_documents(items)
+    for item in items:
+        item.delete()  # one by one: each item's history keeps its removal
+    if items:
+        audit.record(AGENDA_RESET, actor=actor, obj=meeting)
     return agenda_of(meeting)
 
 
 # Draft resolution and who runs the meeting ----------------------------------------------------
 
 
-@transaction.atomic
-def resolution_draft(*, meeting: Meeting, version: int, text: str) -> Meeting:
+@audit.write
+def resolution_draft(*, meeting: Meeting, version: int, text: str, actor) -> Meeting:
     """The committee drafts the resolution before the meeting; it is edited during it."""
     check_open_for_record(meeting, version)
     meeting.resolution = text.strip()
     meeting.save(update_fields=["resolution"])
+    audit.record(RESOLUTION_DRAFTED, actor=actor, obj=meeting)
     return meeting
 
 
-@transaction.atomic
+@audit.write
 def officers_set(
-    *, meeting: Meeting, version: int, chair: Member | None, minute_taker: Member | None
+    *, meeting: Meeting, version: int, chair: Member | None, minute_taker: Member | None, actor
 ) -> Meeting:
     """Who chairs and who takes the minutes: members of the cell on the meeting day."""
     check_open_for_record(meeting, version)
@@ -213,6 +267,13 @@ def officers_set(
     check_member_of_cell(meeting, minute_taker, "minute_taker")
     meeting.chair, meeting.minute_taker = chair, minute_taker
     meeting.save(update_fields=["chair", "minute_taker"])
+    audit.record(
+        OFFICERS_SET,
+        actor=actor,
+        obj=meeting,
+        chair=chair.full_name if chair else "—",
+        minute_taker=minute_taker.full_name if minute_taker else "—",
+    )
     return meeting
 
 
@@ -229,7 +290,7 @@ def _open_for_documents(meeting: Meeting) -> None:
         raise ValidationError(_("This meeting was cancelled."))
 
 
-@transaction.atomic
+@audit.write
 def document_post(
     *,
     meeting: Meeting,
@@ -275,15 +336,18 @@ def document_post(
         content=content,
         posted_by=actor,
     )
+    audit.record(DOCUMENT_POSTED, actor=actor, obj=doc, about=meeting, title=doc.title)
     transaction.on_commit(lambda: documents_posted(doc.pk))
     return doc
 
 
-@transaction.atomic
-def document_remove(*, meeting: Meeting, document: MeetingDocument) -> None:
+@audit.write
+def document_remove(*, meeting: Meeting, document: MeetingDocument, actor) -> None:
     _open_for_documents(meeting)
     if document.meeting_id != meeting.pk:
         raise ValidationError(_("This document is not posted for this meeting."))
+    # Recorded while the row still has its id, which its history keeps after the delete.
+    audit.record(DOCUMENT_REMOVED, actor=actor, obj=document, about=meeting, title=document.title)
     document.delete()
 
 

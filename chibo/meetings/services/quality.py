@@ -7,17 +7,24 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chibo import rules
+from chibo.core import audit
 from chibo.org.models import OrgUnit
 
 from ..models import Kind, Meeting, Presence, QualityScore, Rating, State
 from .meetings import check_not_locked, claim, turnout
+
+SCORED = audit.kind(
+    "meetings.scored", gettext_lazy("Quality score given: %(total)s of %(max)s points")
+)
+SCORE_CONFIRMED = audit.kind(
+    "meetings.score_confirmed", gettext_lazy("Quality score of %(total)s points confirmed")
+)
 
 # Labels of the parts of the national checklist; a province's own part keeps its key as label.
 PART_LABELS = {
@@ -59,7 +66,7 @@ def rating(total: int, r: rules.Rules) -> Rating:
     return Rating.POOR
 
 
-@transaction.atomic
+@audit.write
 def quality_score_set(*, meeting: Meeting, version: int, points: dict, actor) -> QualityScore:
     """Score a held meeting, part by part, on the checklist in force on its day. The score is
     part of the minutes, so it is given before they are adopted; changing it clears an earlier
@@ -97,10 +104,18 @@ def quality_score_set(*, meeting: Meeting, version: int, points: dict, actor) ->
             "confirmed_at": None,
         },
     )
+    audit.record(
+        SCORED,
+        actor=actor,
+        obj=score,
+        about=meeting,
+        total=score.total,
+        max=sum(r.quality_max.values()),
+    )
     return score
 
 
-@transaction.atomic
+@audit.write
 def quality_confirm(*, meeting: Meeting, actor) -> QualityScore:
     """The superior follower assigned to the cell who attended (on the guest list through their
     assignment) confirms the score. It does not change the minutes, so it may come after they
@@ -120,6 +135,7 @@ def quality_confirm(*, meeting: Meeting, actor) -> QualityScore:
         )
     score.confirmed_by, score.confirmed_at = actor, timezone.now()
     score.save(update_fields=["confirmed_by", "confirmed_at"])
+    audit.record(SCORE_CONFIRMED, actor=actor, obj=score, about=meeting, total=score.total)
     return score
 
 

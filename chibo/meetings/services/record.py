@@ -1,15 +1,23 @@
 """Writes to the record of a meeting (biên bản): speeches, dues collected, tasks given and the
-review of earlier ones, proposals. Each write is atomic; each that changes the meeting's record
-names the version the person saw (`claim`) and is refused once the minutes are adopted."""
+review of earlier ones, proposals. Each write is a service (`@audit.write`); each that changes
+the meeting's record names the version the person saw (`claim`) and is refused once the
+minutes are adopted.
+
+Their audit events are about the meeting, except a task given to one member and its review:
+those are about the member, whose page then says what they were asked to do and how it went
+(a task given to a party group stays on the meeting's record)."""
 
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from chibo.core import audit
+from chibo.core.formats import number
 from chibo.members.models import Member, Placement
 from chibo.org.models import Kind as UnitKind
 from chibo.org.models import OrgUnit
@@ -26,6 +34,37 @@ from ..models import (
     TaskStatus,
 )
 from .meetings import check_not_locked, claim
+
+SPEECH_ADDED = audit.kind("meetings.speech_added", gettext_lazy("Speech of %(speaker)s recorded"))
+DUES_COLLECTED = audit.kind(
+    "meetings.dues_collected",
+    gettext_lazy("Dues of %(member)s for %(month)s recorded: %(amount)s đồng"),
+)
+DUES_NOT_COLLECTED = audit.kind(
+    "meetings.dues_not_collected",
+    gettext_lazy("Dues of %(member)s for %(month)s recorded as not collected"),
+)
+TASK_GIVEN = audit.kind(
+    "meetings.task_given",
+    gettext_lazy(
+        "Task given to %(assignee)s at the meeting of %(meeting)s, due %(due_on)s: %(text)s"
+    ),
+)
+TASKS_CARRIED = audit.kind(
+    "meetings.tasks_carried", gettext_lazy("%(count)s open tasks brought to the review")
+)
+TASK_REVIEWED = audit.kind(
+    "meetings.task_reviewed",
+    gettext_lazy("Task “%(text)s” reviewed at the meeting of %(meeting)s: %(outcome)s"),
+)
+PROPOSAL_ADDED = audit.kind(
+    "meetings.proposal_added",
+    gettext_lazy("Proposal of %(source)s to %(addressed_to)s recorded"),
+)
+PROPOSAL_ANSWERED = audit.kind(
+    "meetings.proposal_answered", gettext_lazy("Proposal of %(source)s answered")
+)
+TASK_TEXT_SHOWN = 120  # characters of a task's text kept in its events
 
 # A review outcome closes the task with the matching status; "carried" keeps it open.
 STATUS_OF = {
@@ -64,9 +103,15 @@ def check_member_of_cell(meeting: Meeting, member: Member | None, field: str) ->
 # Speeches -------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@audit.write
 def speech_add(
-    *, meeting: Meeting, version: int, summary: str, member: Member | None = None, speaker: str = ""
+    *,
+    meeting: Meeting,
+    version: int,
+    summary: str,
+    member: Member | None = None,
+    speaker: str = "",
+    actor,
 ) -> Speech:
     """Record who spoke and what they said, in order; a member, or a guest named in text."""
     check_open_for_record(meeting, version)
@@ -79,15 +124,18 @@ def speech_add(
         raise ValidationError({"summary": _("Summarise what was said.")})
     check_member_of_cell(meeting, member, "member")
     last = meeting.speeches.aggregate(n=Max("order"))["n"] or 0
-    return Speech.objects.create(
+    speech = Speech.objects.create(
         meeting=meeting, member=member, speaker=speaker, summary=summary.strip(), order=last + 1
     )
+    who = member.full_name if member is not None else speaker
+    audit.record(SPEECH_ADDED, actor=actor, obj=speech, about=meeting, speaker=who)
+    return speech
 
 
 # Dues -----------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@audit.write
 def dues_record(
     *,
     meeting: Meeting,
@@ -96,6 +144,7 @@ def dues_record(
     month: dt.date,
     amount: int,
     collected: bool = True,
+    actor,
 ) -> DuesCollection:
     """Record the dues a member paid at the meeting for `month` (any day of it). Recording the
     same member and month again at this meeting corrects the row; a month already collected
@@ -125,13 +174,20 @@ def dues_record(
         month=month,
         defaults={"amount": amount, "collected": collected},
     )
+    facts = {"member": member.full_name, "month": f"{month:%m/%Y}"}
+    if collected:
+        audit.record(
+            DUES_COLLECTED, actor=actor, obj=row, about=meeting, amount=number(amount), **facts
+        )
+    else:
+        audit.record(DUES_NOT_COLLECTED, actor=actor, obj=row, about=meeting, **facts)
     return row
 
 
 # Tasks ----------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@audit.write
 def task_create(
     *,
     meeting: Meeting,
@@ -140,6 +196,7 @@ def task_create(
     due_on: dt.date,
     member: Member | None = None,
     group: OrgUnit | None = None,
+    actor,
 ) -> Task:
     """Give a task at the meeting, to exactly one named member or one party group of the cell."""
     check_open_for_record(meeting, version)
@@ -156,7 +213,7 @@ def task_create(
         group.kind != UnitKind.PARTY_GROUP or group.parent_id != meeting.cell_id
     ):
         raise ValidationError({"group": _("Choose a party group of this cell.")})
-    return Task.objects.create(
+    task = Task.objects.create(
         cell_id=meeting.cell_id,
         meeting=meeting,
         member=member,
@@ -164,6 +221,21 @@ def task_create(
         text=text.strip(),
         due_on=due_on,
     )
+    audit.record(
+        TASK_GIVEN,
+        actor=actor,
+        obj=task,
+        about=member if member is not None else meeting,
+        assignee=member.full_name if member is not None else (group.name if group else ""),
+        meeting=meeting.day,
+        due_on=due_on,
+        text=_short(task.text),
+    )
+    return task
+
+
+def _short(text: str) -> str:
+    return Truncator(text).chars(TASK_TEXT_SHOWN)
 
 
 def _earlier(meeting: Meeting):
@@ -171,23 +243,26 @@ def _earlier(meeting: Meeting):
     return Task.objects.filter(cell_id=meeting.cell_id, meeting__planned_at__lt=meeting.planned_at)
 
 
-@transaction.atomic
-def tasks_carry_over(*, meeting: Meeting) -> list[TaskReview]:
+@audit.write
+def tasks_carry_over(*, meeting: Meeting, actor) -> list[TaskReview]:
     """Put the cell's open tasks from earlier meetings on this meeting's review, each as
     "carried over" until the meeting records another outcome. Run when the meeting is
     prepared or held; running it again adds only tasks not yet on the review.
 
     It takes no version: it only adds "carried" review rows nobody has edited, so it cannot
-    overwrite anyone's work; the meeting row is locked so two runs do not race."""
+    overwrite anyone's work; the meeting row is locked so two runs do not race. A run that
+    adds nothing records no event."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     check_not_locked(meeting)
     if meeting.state == State.CANCELLED:
         raise ValidationError(_("This meeting was cancelled."))
     reviewed = meeting.task_reviews.values("task_id")
     todo = _earlier(meeting).open().exclude(pk__in=reviewed)
-    TaskReview.objects.bulk_create(
+    added = TaskReview.objects.bulk_create(
         [TaskReview(task=t, meeting=meeting, outcome=Outcome.CARRIED) for t in todo]
     )
+    if added:
+        audit.record(TASKS_CARRIED, actor=actor, obj=meeting, count=len(added))
     return list(
         meeting.task_reviews.select_related("task", "task__member", "task__group").order_by(
             "task__due_on", "task_id"
@@ -200,9 +275,9 @@ def _status_from_reviews(task: Task) -> str:
     return STATUS_OF[Outcome(last.outcome)] if last else TaskStatus.OPEN
 
 
-@transaction.atomic
+@audit.write
 def task_review(
-    *, meeting: Meeting, version: int, task: Task, outcome: str, note: str = ""
+    *, meeting: Meeting, version: int, task: Task, outcome: str, note: str = "", actor
 ) -> TaskReview:
     """Record this meeting's review of a task given at an earlier meeting: done, done late,
     dropped (with the reason), or carried over to the next meeting. The task's status follows
@@ -229,13 +304,22 @@ def task_review(
     if task.status != status:
         task.status = status
         task.save(update_fields=["status"])
+    audit.record(
+        TASK_REVIEWED,
+        actor=actor,
+        obj=review,
+        about=task.member if task.member_id is not None else meeting,
+        text=_short(task.text),
+        meeting=meeting.day,
+        outcome=Outcome(outcome),
+    )
     return review
 
 
 # Proposals ------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@audit.write
 def proposal_add(
     *,
     meeting: Meeting,
@@ -244,6 +328,7 @@ def proposal_add(
     addressed_to: str,
     member: Member | None = None,
     source: str = "",
+    actor,
 ) -> Proposal:
     """Record a proposal raised at the meeting, by a member or from the public (say who)."""
     check_open_for_record(meeting, version)
@@ -257,16 +342,29 @@ def proposal_add(
     if not addressed_to.strip():
         raise ValidationError({"addressed_to": _("Say to whom the proposal is addressed.")})
     check_member_of_cell(meeting, member, "member")
-    return Proposal.objects.create(
+    proposal = Proposal.objects.create(
         meeting=meeting,
         text=text.strip(),
         member=member,
         source=source,
         addressed_to=addressed_to.strip(),
     )
+    audit.record(
+        PROPOSAL_ADDED,
+        actor=actor,
+        obj=proposal,
+        about=meeting,
+        source=_proposer(proposal),
+        addressed_to=proposal.addressed_to,
+    )
+    return proposal
 
 
-@transaction.atomic
+def _proposer(proposal: Proposal) -> str:
+    return proposal.member.full_name if proposal.member is not None else proposal.source
+
+
+@audit.write
 def proposal_answer(*, proposal: Proposal, answer: str, actor) -> Proposal:
     """Record the answer to a proposal. Answers usually come after the minutes are adopted:
     the answer is follow-up, not part of the minutes, so a locked meeting does not stop it."""
@@ -278,4 +376,11 @@ def proposal_answer(*, proposal: Proposal, answer: str, actor) -> Proposal:
     proposal.answered, proposal.answer = True, answer.strip()
     proposal.answered_at, proposal.answered_by = timezone.now(), actor
     proposal.save(update_fields=["answered", "answer", "answered_at", "answered_by"])
+    audit.record(
+        PROPOSAL_ANSWERED,
+        actor=actor,
+        obj=proposal,
+        about=proposal.meeting,
+        source=_proposer(proposal),
+    )
     return proposal

@@ -23,7 +23,7 @@ def at(day: dt.date, hour: int = 19, minute: int = 30) -> dt.datetime:
 @pytest.fixture
 def meeting(world, cast) -> Meeting:
     return s.meeting_create(
-        cell=world.cell, kind=Kind.REGULAR, planned_at=at(DAY), place="Nhà văn hóa"
+        cell=world.cell, kind=Kind.REGULAR, planned_at=at(DAY), place="Nhà văn hóa", actor=None
     )
 
 
@@ -40,22 +40,28 @@ def written(m: Meeting) -> tuple:
 
 
 def frozen(m: Meeting) -> Meeting:
-    s.roster_freeze(meeting=m, version=version(m))
+    s.roster_freeze(meeting=m, version=version(m), actor=None)
     m.refresh_from_db()
     return m
 
 
 def all_present(m: Meeting) -> None:
     for row in m.roster.all():
-        s.attendance_mark(meeting=m, version=version(m), member=row.member, presence="present")
+        s.attendance_mark(
+            meeting=m, version=version(m), member=row.member, presence="present", actor=None
+        )
 
 
 # Reading --------------------------------------------------------------------------------------
 
 
 def test_list_is_scoped_and_filtered(world, cast, client_for, meeting):
-    other = s.meeting_create(cell=world.other_cell, kind=Kind.REGULAR, planned_at=at(DAY))
-    later = s.meeting_create(cell=world.cell, kind=Kind.REGULAR, planned_at=at(DAY.replace(day=20)))
+    other = s.meeting_create(
+        cell=world.other_cell, kind=Kind.REGULAR, planned_at=at(DAY), actor=None
+    )
+    later = s.meeting_create(
+        cell=world.cell, kind=Kind.REGULAR, planned_at=at(DAY.replace(day=20)), actor=None
+    )
     r = call(client_for(cast.secretary), "GET", "/meetings")
     assert r.status_code == 200
     assert [m["id"] for m in r.json()["items"]] == [meeting.pk, later.pk]
@@ -75,7 +81,7 @@ def test_detail_with_turnout_for_the_record_reader(world, cast, client_for, meet
     frozen(meeting)
     row = meeting.roster.first()
     s.attendance_mark(
-        meeting=meeting, version=version(meeting), member=row.member, presence="present"
+        meeting=meeting, version=version(meeting), member=row.member, presence="present", actor=None
     )
     r = call(client_for(cast.secretary), "GET", f"/meetings/{meeting.pk}")
     assert r.status_code == 200
@@ -379,6 +385,7 @@ def test_tasks_and_proposals(world, cast, client_for, meeting):
         text="Vận động đóng góp",
         due_on=DAY,
         member=world.member,
+        actor=None,
     )
     record.proposal_add(
         meeting=meeting,
@@ -386,6 +393,7 @@ def test_tasks_and_proposals(world, cast, client_for, meeting):
         text="Sửa đường",
         addressed_to="UBND xã",
         source="Nhân dân thôn",
+        actor=None,
     )
     c = client_for(cast.secretary)
     r = call(c, "GET", f"/meetings/{meeting.pk}/tasks")

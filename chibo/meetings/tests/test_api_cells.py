@@ -105,7 +105,7 @@ def test_plan_the_next_three_months(world, cast, client_for):
         "loc": ["body", "__all__"],
         "msg": "Set the cell's usual meeting day first.",
     }
-    s.schedule_set(cell=world.cell, day=28, time=dt.time(8, 0), place="Hội trường")
+    s.schedule_set(cell=world.cell, day=28, time=dt.time(8, 0), place="Hội trường", actor=None)
     assert call(client_for(cast.viewer), "POST", path).status_code == 403
     assert call(client_for(cast.member), "POST", path).status_code == 403
     assert call(client_for(cast.outsider), "POST", path).status_code == 404
@@ -137,11 +137,13 @@ def test_plan_the_next_three_months(world, cast, client_for):
 
 
 def held(cell, day: dt.date, total: int | None, actor) -> Meeting:
-    m = s.meeting_create(cell=cell, kind=Kind.REGULAR, planned_at=at(day))
-    s.roster_freeze(meeting=m, version=v(m))
+    m = s.meeting_create(cell=cell, kind=Kind.REGULAR, planned_at=at(day), actor=None)
+    s.roster_freeze(meeting=m, version=v(m), actor=None)
     for row in m.roster.all():
-        s.attendance_mark(meeting=m, version=v(m), member=row.member, presence="present")
-    s.meeting_hold(meeting=m, version=v(m), started_at=at(day), ended_at=at(day, 21))
+        s.attendance_mark(
+            meeting=m, version=v(m), member=row.member, presence="present", actor=None
+        )
+    s.meeting_hold(meeting=m, version=v(m), started_at=at(day), ended_at=at(day, 21), actor=None)
     if total is not None:
         points, left = {}, total
         for part, most in MAX.items():
@@ -165,11 +167,15 @@ def test_year_rating(world, cast, client_for, totals, expected, good):
         held(world.cell, dt.date(2026, month, 5), total, cast.secretary)
     # Not counted: a cancelled meeting, a thematic one, one of the year before.
     cancelled = s.meeting_create(
-        cell=world.cell, kind=Kind.REGULAR, planned_at=at(dt.date(2026, 11, 5))
+        cell=world.cell, kind=Kind.REGULAR, planned_at=at(dt.date(2026, 11, 5)), actor=None
     )
-    s.meeting_cancel(meeting=cancelled, version=v(cancelled), reason="Bão")
+    s.meeting_cancel(meeting=cancelled, version=v(cancelled), reason="Bão", actor=None)
     s.meeting_create(
-        cell=world.cell, kind=Kind.THEMATIC, planned_at=at(dt.date(2026, 10, 5)), topic="Chuyên đề"
+        cell=world.cell,
+        kind=Kind.THEMATIC,
+        planned_at=at(dt.date(2026, 10, 5)),
+        topic="Chuyên đề",
+        actor=None,
     )
     held(world.cell, dt.date(2025, 12, 5), 10, cast.secretary)
     path = f"/meetings/cells/{world.cell.pk}/year-rating?year=2026"
@@ -230,14 +236,16 @@ def test_year_rating_scope_unscored_and_bad_years(world, cast, client_for):
 
 def test_my_meetings(world, cast, client_for):
     today = timezone.localdate()
-    soon = s.meeting_create(cell=world.cell, kind=Kind.REGULAR, planned_at=at(today))
+    soon = s.meeting_create(cell=world.cell, kind=Kind.REGULAR, planned_at=at(today), actor=None)
     later = s.meeting_create(
-        cell=world.cell, kind=Kind.REGULAR, planned_at=at(today + dt.timedelta(days=30))
+        cell=world.cell, kind=Kind.REGULAR, planned_at=at(today + dt.timedelta(days=30)), actor=None
     )
     s.meeting_create(
-        cell=world.cell, kind=Kind.REGULAR, planned_at=at(today - dt.timedelta(days=1))
+        cell=world.cell, kind=Kind.REGULAR, planned_at=at(today - dt.timedelta(days=1)), actor=None
     )  # past
-    s.meeting_create(cell=world.cell2, kind=Kind.REGULAR, planned_at=at(today))  # another cell
+    s.meeting_create(
+        cell=world.cell2, kind=Kind.REGULAR, planned_at=at(today), actor=None
+    )  # another cell
     r = call(client_for(cast.member), "GET", "/meetings/mine")
     assert r.status_code == 200, r.content
     assert [m["id"] for m in r.json()["items"]] == [soon.pk, later.pk]

@@ -16,7 +16,7 @@ NATIONAL_ITEMS = 13
 
 @pytest.fixture
 def meeting(world, cast):
-    return s.meeting_create(cell=world.cell, kind=Kind.REGULAR, planned_at=at(DAY))
+    return s.meeting_create(cell=world.cell, kind=Kind.REGULAR, planned_at=at(DAY), actor=None)
 
 
 def test_agenda_read_and_save(world, cast, client_for, meeting):
@@ -114,5 +114,7 @@ def test_templates(world, cast, client_for):
     assert {row["province"] for row in rows} == {None, world.province.pk}
     rows = call(client_for(cast.outsider), "GET", "/agenda-templates").json()
     assert {row["province"] for row in rows} == {None}  # another base: not the province's
-    later = s.meeting_create(cell=world.cell, kind=Kind.REGULAR, planned_at=at(dt.date(2027, 1, 5)))
+    later = s.meeting_create(
+        cell=world.cell, kind=Kind.REGULAR, planned_at=at(dt.date(2027, 1, 5)), actor=None
+    )
     assert [i.title for i in prepare.agenda_of(later)] == ["Khai mạc"]

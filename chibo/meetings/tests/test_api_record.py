@@ -49,15 +49,21 @@ def v(m: Meeting) -> int:
 
 
 def make(cell, day: dt.date = DAY) -> Meeting:
-    m = s.meeting_create(cell=cell, kind=Kind.REGULAR, planned_at=at(day), place="Nhà văn hóa")
-    s.roster_freeze(meeting=m, version=v(m))
+    m = s.meeting_create(
+        cell=cell, kind=Kind.REGULAR, planned_at=at(day), place="Nhà văn hóa", actor=None
+    )
+    s.roster_freeze(meeting=m, version=v(m), actor=None)
     return m
 
 
 def held(m: Meeting) -> Meeting:
     for row in m.roster.all():
-        s.attendance_mark(meeting=m, version=v(m), member=row.member, presence="present")
-    s.meeting_hold(meeting=m, version=v(m), started_at=at(m.day), ended_at=at(m.day, 21))
+        s.attendance_mark(
+            meeting=m, version=v(m), member=row.member, presence="present", actor=None
+        )
+    s.meeting_hold(
+        meeting=m, version=v(m), started_at=at(m.day), ended_at=at(m.day, 21), actor=None
+    )
     m.refresh_from_db()
     return m
 
@@ -275,7 +281,12 @@ def test_tasks_given_to_a_member_or_a_group(world, cast, client_for, meeting):
 def test_tasks_reviewed_at_the_next_meeting(world, cast, client_for):
     earlier = make(world.cell, dt.date(2026, 11, 12))
     t1 = r.task_create(
-        meeting=earlier, version=v(earlier), text="Sửa nhà văn hóa", due_on=DAY, member=world.member
+        meeting=earlier,
+        version=v(earlier),
+        text="Sửa nhà văn hóa",
+        due_on=DAY,
+        member=world.member,
+        actor=None,
     )
     t2 = r.task_create(
         meeting=earlier,
@@ -283,10 +294,11 @@ def test_tasks_reviewed_at_the_next_meeting(world, cast, client_for):
         text="Thu quỹ",
         due_on=dt.date(2026, 11, 30),
         member=world.member,
+        actor=None,
     )
     other = make(world.other_cell, dt.date(2026, 11, 12))
     foreign = r.task_create(
-        meeting=other, version=v(other), text="x", due_on=DAY, member=world.other_member
+        meeting=other, version=v(other), text="x", due_on=DAY, member=world.other_member, actor=None
     )
     meeting = make(world.cell)
     c = client_for(cast.secretary)
@@ -323,7 +335,7 @@ def test_tasks_reviewed_at_the_next_meeting(world, cast, client_for):
         assert (error["loc"], error["msg"]) == (["body", field], message), data
     # A task is not reviewed at the meeting that gave it.
     given_here = r.task_create(
-        meeting=meeting, version=v(meeting), text="y", due_on=DAY, member=world.member
+        meeting=meeting, version=v(meeting), text="y", due_on=DAY, member=world.member, actor=None
     )
     before = written(meeting)
     error = detail(call(c, "POST", path, {**body, "version": v(meeting), "task": given_here.pk}))
@@ -595,7 +607,7 @@ def test_quality_score_and_confirmation(world, cast, client_for, meeting):
     follow = fs.assign(
         cell=world.cell, follower=cast.follower, start=dt.date(2026, 1, 1), actor=cast.base_officer
     )
-    s.guest_add(meeting=meeting, version=v(meeting), follow=follow)
+    s.guest_add(meeting=meeting, version=v(meeting), follow=follow, actor=None)
     # Another reader of the record is not the follower who attended.
     assert detail(call(client_for(cast.viewer), "POST", confirm))["msg"] == (
         "Only the superior follower assigned to the cell who attended confirms the score."
@@ -622,12 +634,14 @@ def test_quality_score_and_confirmation(world, cast, client_for, meeting):
 def test_a_good_score_without_good_attendance_rates_fair(world, cast, client_for, meeting):
     rows = list(meeting.roster.all())
     s.attendance_mark(
-        meeting=meeting, version=v(meeting), member=rows[0].member, presence="present"
+        meeting=meeting, version=v(meeting), member=rows[0].member, presence="present", actor=None
     )
     s.attendance_mark(
-        meeting=meeting, version=v(meeting), member=rows[1].member, presence="unexcused"
+        meeting=meeting, version=v(meeting), member=rows[1].member, presence="unexcused", actor=None
     )
-    s.meeting_hold(meeting=meeting, version=v(meeting), started_at=at(DAY), ended_at=at(DAY, 21))
+    s.meeting_hold(
+        meeting=meeting, version=v(meeting), started_at=at(DAY), ended_at=at(DAY, 21), actor=None
+    )
     r_ = call(
         client_for(cast.base_officer),
         "PUT",
@@ -676,7 +690,7 @@ def test_a_vote_by_name_counts_only_official_members_present(world, cast, client
     meeting = make(world.cell)
     for row in meeting.roster.all():
         s.attendance_mark(
-            meeting=meeting, version=v(meeting), member=row.member, presence="present"
+            meeting=meeting, version=v(meeting), member=row.member, presence="present", actor=None
         )
     ballots = {
         str(world.member.pk): "for",
@@ -731,9 +745,11 @@ def test_the_meeting_gives_its_length_rule_and_the_check_in_code_to_its_writers(
     # 19:30 to 21:00: 90 minutes, the least for a monthly meeting since 42-HD/BTCTW (2025).
     for row in meeting.roster.all():
         s.attendance_mark(
-            meeting=meeting, version=v(meeting), member=row.member, presence="present"
+            meeting=meeting, version=v(meeting), member=row.member, presence="present", actor=None
         )
-    s.meeting_hold(meeting=meeting, version=v(meeting), started_at=at(DAY), ended_at=at(DAY, 21, 0))
+    s.meeting_hold(
+        meeting=meeting, version=v(meeting), started_at=at(DAY), ended_at=at(DAY, 21, 0), actor=None
+    )
     body = call(client_for(cast.viewer), "GET", path).json()
     assert (body["duration_minutes"], body["minimum_minutes"], body["long_enough"]) == (
         90,
@@ -741,7 +757,11 @@ def test_the_meeting_gives_its_length_rule_and_the_check_in_code_to_its_writers(
         True,
     )
     s.meeting_hold(
-        meeting=meeting, version=v(meeting), started_at=at(DAY), ended_at=at(DAY, 20, 59)
+        meeting=meeting,
+        version=v(meeting),
+        started_at=at(DAY),
+        ended_at=at(DAY, 20, 59),
+        actor=None,
     )
     body = call(client_for(cast.viewer), "GET", path).json()
     assert (body["duration_minutes"], body["long_enough"]) == (89, False)
@@ -773,24 +793,39 @@ def test_record_lists_cost_the_same_queries_whatever_their_length(world, cast, c
 
     def add(n: int) -> None:
         for i in range(n):
-            s.guest_add(meeting=meeting, version=v(meeting), name=f"Khách {i}", role="Khách mời")
+            s.guest_add(
+                meeting=meeting, version=v(meeting), name=f"Khách {i}", role="Khách mời", actor=None
+            )
             r.task_create(
                 meeting=meeting,
                 version=v(meeting),
                 text=f"Việc {i}",
                 due_on=DAY,
                 member=world.member,
+                actor=None,
             )
             r.task_create(
-                meeting=earlier, version=v(earlier), text=f"Cũ {i}", due_on=DAY, member=world.member
+                meeting=earlier,
+                version=v(earlier),
+                text=f"Cũ {i}",
+                due_on=DAY,
+                member=world.member,
+                actor=None,
             )
-            r.speech_add(meeting=meeting, version=v(meeting), summary=f"Ý {i}", speaker=f"Ông {i}")
+            r.speech_add(
+                meeting=meeting,
+                version=v(meeting),
+                summary=f"Ý {i}",
+                speaker=f"Ông {i}",
+                actor=None,
+            )
             r.dues_record(
                 meeting=meeting,
                 version=v(meeting),
                 member=world.member,
                 month=dt.date(2026, 1 + len(DuesCollection.objects.all()), 1),
                 amount=50000,
+                actor=None,
             )
             r.proposal_add(
                 meeting=meeting,
@@ -798,8 +833,9 @@ def test_record_lists_cost_the_same_queries_whatever_their_length(world, cast, c
                 text=f"Kiến nghị {i}",
                 addressed_to="Xã",
                 source="Dân",
+                actor=None,
             )
-        r.tasks_carry_over(meeting=meeting)
+        r.tasks_carry_over(meeting=meeting, actor=None)
 
     def queries() -> dict[str, int]:
         out = {}

@@ -55,16 +55,19 @@ def held(
     It starts at 19:30 on `day` and lasts `minutes`, unless `start` and `length` say otherwise."""
     topic = "Học tập và làm theo tư tưởng Hồ Chí Minh" if kind == Kind.THEMATIC else ""
     start = start or at(day)
-    m = s.meeting_create(cell=cell, kind=kind, planned_at=start, topic=topic, combined=combined)
-    s.roster_freeze(meeting=m, version=v(m))
+    m = s.meeting_create(
+        cell=cell, kind=kind, planned_at=start, topic=topic, combined=combined, actor=None
+    )
+    s.roster_freeze(meeting=m, version=v(m), actor=None)
     for i, row in enumerate(m.roster.order_by("pk")):
         presence = Presence.UNEXCUSED if i < absent else Presence.PRESENT
-        s.attendance_mark(meeting=m, version=v(m), member=row.member, presence=presence)
+        s.attendance_mark(meeting=m, version=v(m), member=row.member, presence=presence, actor=None)
     s.meeting_hold(
         meeting=m,
         version=v(m),
         started_at=start,
         ended_at=start + (length or dt.timedelta(minutes=minutes)),
+        actor=None,
     )
     return m
 
@@ -135,8 +138,10 @@ def month(world):
     held(cell, dt.date(2026, 2, 10), kind=Kind.THEMATIC, minutes=130)
     held(cell, dt.date(2026, 3, 5), minutes=95)
     held(cell2, dt.date(2026, 3, 6), minutes=60, absent=1)  # too short, 2/3 present
-    cancelled = s.meeting_create(cell=cell3, kind=Kind.REGULAR, planned_at=at(dt.date(2026, 3, 7)))
-    s.meeting_cancel(meeting=cancelled, version=v(cancelled), reason="Bão")
+    cancelled = s.meeting_create(
+        cell=cell3, kind=Kind.REGULAR, planned_at=at(dt.date(2026, 3, 7)), actor=None
+    )
+    s.meeting_cancel(meeting=cancelled, version=v(cancelled), reason="Bão", actor=None)
     return cell, cell2, cell3
 
 

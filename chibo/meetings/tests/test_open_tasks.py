@@ -31,12 +31,16 @@ def test_overdue_tasks(world, cast):
     assert ids(D(2026, 10, 22), member=world.member.pk) == [mine.pk]
     # Closed at the next meeting (02/11): open until the day before, not from that day.
     nxt = held(world.cell, D(2026, 11, 2))
-    record.task_review(meeting=nxt, version=nxt.version, task=mine, outcome=TaskOutcome.DONE)
+    record.task_review(
+        meeting=nxt, version=nxt.version, task=mine, outcome=TaskOutcome.DONE, actor=None
+    )
     assert ids(D(2026, 11, 1)) == [mine.pk, theirs.pk]
     assert ids(D(2026, 11, 2)) == [theirs.pk]
     # Carried over is still open.
     nxt.refresh_from_db()
-    record.task_review(meeting=nxt, version=nxt.version, task=theirs, outcome=TaskOutcome.CARRIED)
+    record.task_review(
+        meeting=nxt, version=nxt.version, task=theirs, outcome=TaskOutcome.CARRIED, actor=None
+    )
     assert ids(D(2026, 11, 3)) == [theirs.pk]
     # Not yet given on a day before the meeting.
     assert ids(D(2026, 10, 4), overdue_only=False) == []

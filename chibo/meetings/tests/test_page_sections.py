@@ -68,21 +68,32 @@ def built(monkeypatch) -> Counter:
 def held_meeting(cell, members, actor) -> Meeting:
     """A held meeting of the cell, everyone present, a row in every part of the record, and
     an earlier meeting's task carried to its review."""
-    earlier = s.meeting_create(cell=cell, kind=Kind.REGULAR, planned_at=at(dt.date(2026, 11, 5)))
-    r.task_create(
-        meeting=earlier, version=v(earlier), text="Thu quỹ", due_on=DAY, member=members[0]
+    earlier = s.meeting_create(
+        cell=cell, kind=Kind.REGULAR, planned_at=at(dt.date(2026, 11, 5)), actor=None
     )
-    m = s.meeting_create(cell=cell, kind=Kind.REGULAR, planned_at=at(DAY))
-    s.roster_freeze(meeting=m, version=v(m))
+    r.task_create(
+        meeting=earlier,
+        version=v(earlier),
+        text="Thu quỹ",
+        due_on=DAY,
+        member=members[0],
+        actor=None,
+    )
+    m = s.meeting_create(cell=cell, kind=Kind.REGULAR, planned_at=at(DAY), actor=None)
+    s.roster_freeze(meeting=m, version=v(m), actor=None)
     for row in m.roster.all():
-        s.attendance_mark(meeting=m, version=v(m), member=row.member, presence="present")
-    s.guest_add(meeting=m, version=v(m), name="Khách", role="Đảng ủy viên")
-    r.speech_add(meeting=m, version=v(m), summary="Góp ý", member=members[1])
-    r.dues_record(meeting=m, version=v(m), member=members[1], month=DAY, amount=50000)
-    r.task_create(meeting=m, version=v(m), text="x", due_on=DAY, member=members[1])
-    r.proposal_add(meeting=m, version=v(m), text="y", addressed_to="z", member=members[1])
-    r.tasks_carry_over(meeting=m)
-    s.meeting_hold(meeting=m, version=v(m), started_at=at(DAY), ended_at=at(DAY, 21))
+        s.attendance_mark(
+            meeting=m, version=v(m), member=row.member, presence="present", actor=None
+        )
+    s.guest_add(meeting=m, version=v(m), name="Khách", role="Đảng ủy viên", actor=None)
+    r.speech_add(meeting=m, version=v(m), summary="Góp ý", member=members[1], actor=None)
+    r.dues_record(meeting=m, version=v(m), member=members[1], month=DAY, amount=50000, actor=None)
+    r.task_create(meeting=m, version=v(m), text="x", due_on=DAY, member=members[1], actor=None)
+    r.proposal_add(
+        meeting=m, version=v(m), text="y", addressed_to="z", member=members[1], actor=None
+    )
+    r.tasks_carry_over(meeting=m, actor=None)
+    s.meeting_hold(meeting=m, version=v(m), started_at=at(DAY), ended_at=at(DAY, 21), actor=None)
     m.refresh_from_db()
     return m
 

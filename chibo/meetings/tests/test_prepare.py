@@ -28,7 +28,9 @@ NATIONAL_ITEMS = 13  # Hướng dẫn 12-HD/BTCTW, seeded by migration meetings 
 
 @pytest.fixture
 def meeting(world, cast):
-    return s.meeting_create(cell=world.cell, kind=Kind.REGULAR, planned_at=at(DAY), place="Nhà")
+    return s.meeting_create(
+        cell=world.cell, kind=Kind.REGULAR, planned_at=at(DAY), place="Nhà", actor=None
+    )
 
 
 def pdf(name="tai-lieu.pdf", size=2000) -> SimpleUploadedFile:
@@ -63,14 +65,14 @@ def test_province_template_applies_from_its_date_only(world, cast, meeting):
     )
     assert len(prepare.agenda_of(meeting)) == NATIONAL_ITEMS  # the day before: national
     later = s.meeting_create(
-        cell=world.cell, kind=Kind.REGULAR, planned_at=at(DAY + dt.timedelta(days=30))
+        cell=world.cell, kind=Kind.REGULAR, planned_at=at(DAY + dt.timedelta(days=30)), actor=None
     )
     assert [i.title for i in prepare.agenda_of(later)] == [i["title"] for i in items]
     # Another province's cells keep the national template.
     other_province = f.unit("province", name="Tỉnh khác", code="T02")
     other_cell = f.unit("cell", f.unit("base_committee", other_province, code="Y01"), code="Y1")
     elsewhere = s.meeting_create(
-        cell=other_cell, kind=Kind.REGULAR, planned_at=at(DAY + dt.timedelta(days=30))
+        cell=other_cell, kind=Kind.REGULAR, planned_at=at(DAY + dt.timedelta(days=30)), actor=None
     )
     assert len(prepare.agenda_of(elsewhere)) == NATIONAL_ITEMS
 
@@ -149,7 +151,7 @@ def test_templates_page(world, cast, en):  # noqa: F811
 
 def test_agenda_edit_keeps_order_and_ids(world, meeting):
     items = prepare.agenda_of(meeting)
-    prepare.agenda_save(meeting=meeting, version=meeting.version, changes=[])
+    prepare.agenda_save(meeting=meeting, version=meeting.version, changes=[], actor=None)
     saved = list(meeting.agenda.all())
     assert [i.title for i in saved] == [i.title for i in items]
     first, second = saved[0], saved[1]
@@ -159,7 +161,7 @@ def test_agenda_edit_keeps_order_and_ids(world, meeting):
         ItemChange(None, "opening", "Chào cờ"),
     ]
     meeting.refresh_from_db()
-    prepare.agenda_save(meeting=meeting, version=meeting.version, changes=changes)
+    prepare.agenda_save(meeting=meeting, version=meeting.version, changes=changes, actor=None)
     after = list(meeting.agenda.all())
     assert len(after) == NATIONAL_ITEMS  # one removed, one added
     assert [a.order for a in after] == list(range(1, NATIONAL_ITEMS + 1))
@@ -179,11 +181,12 @@ def test_agenda_refuses_disorder_stale_and_locked(world, meeting):
                 ItemChange(None, "closing", "Bế mạc"),
                 ItemChange(None, "opening", "Khai mạc"),
             ],
+            actor=None,
         )
     meeting.refresh_from_db()
     assert not meeting.agenda.exists()  # atomic: nothing half-written
     with translation.override("en"), pytest.raises(ValidationError, match="Someone else"):
-        prepare.agenda_save(meeting=meeting, version=meeting.version - 1, changes=[])
+        prepare.agenda_save(meeting=meeting, version=meeting.version - 1, changes=[], actor=None)
 
 
 def test_agenda_form_on_the_page(world, cast, en, meeting):  # noqa: F811
@@ -210,7 +213,9 @@ def test_agenda_form_on_the_page(world, cast, en, meeting):  # noqa: F811
 
 
 def test_draft_resolution_before_the_meeting_then_locked(world, cast, meeting):
-    prepare.resolution_draft(meeting=meeting, version=meeting.version, text="Dự thảo nghị quyết")
+    prepare.resolution_draft(
+        meeting=meeting, version=meeting.version, text="Dự thảo nghị quyết", actor=None
+    )
     meeting.refresh_from_db()
     assert meeting.resolution == "Dự thảo nghị quyết" and meeting.state == "planned"
     m = _all_present(frozen(meeting))
@@ -220,25 +225,35 @@ def test_draft_resolution_before_the_meeting_then_locked(world, cast, meeting):
         started_at=at(DAY),
         ended_at=at(DAY, 21, 30),
         resolution=m.resolution + " (sửa tại hội nghị)",
+        actor=None,
     )
     m.refresh_from_db()
     assert m.resolution == "Dự thảo nghị quyết (sửa tại hội nghị)"
-    type(m).objects.filter(pk=m.pk).update(state="adopted")  # adoption itself: test_services
+    m.state = "adopted"  # adoption itself: test_services
+    m.save(update_fields=["state"])
     m.refresh_from_db()
     with translation.override("en"), pytest.raises(ValidationError, match="locked"):
-        prepare.resolution_draft(meeting=m, version=m.version, text="x")
+        prepare.resolution_draft(meeting=m, version=m.version, text="x", actor=None)
 
 
 def test_chair_and_minute_taker_are_members_of_the_cell(world, cast, meeting):
     with translation.override("en"), pytest.raises(ValidationError) as e:
         prepare.officers_set(
-            meeting=meeting, version=meeting.version, chair=world.member2, minute_taker=None
+            meeting=meeting,
+            version=meeting.version,
+            chair=world.member2,
+            minute_taker=None,
+            actor=None,
         )
     assert "not in the cell" in str(e.value)
     meeting.refresh_from_db()
     secretary = cast.secretary.member
     prepare.officers_set(
-        meeting=meeting, version=meeting.version, chair=secretary, minute_taker=world.member
+        meeting=meeting,
+        version=meeting.version,
+        chair=secretary,
+        minute_taker=world.member,
+        actor=None,
     )
     meeting.refresh_from_db()
     assert (meeting.chair, meeting.minute_taker) == (secretary, world.member)
@@ -250,6 +265,7 @@ def test_minutes_name_the_chair_and_minute_taker_and_the_agenda_notes(world, cas
         version=meeting.version,
         chair=cast.secretary.member,
         minute_taker=world.member,
+        actor=None,
     )
     meeting.refresh_from_db()
     first = prepare.agenda_of(meeting)[0]
@@ -259,9 +275,12 @@ def test_minutes_name_the_chair_and_minute_taker_and_the_agenda_notes(world, cas
         changes=[
             ItemChange(None, first.section, first.title, notes="Đã thu đảng phí của 2 đồng chí")
         ],
+        actor=None,
     )
     m = frozen(meeting)
-    s.meeting_hold(meeting=m, version=m.version, started_at=at(DAY), ended_at=at(DAY, 21, 30))
+    s.meeting_hold(
+        meeting=m, version=m.version, started_at=at(DAY), ended_at=at(DAY, 21, 30), actor=None
+    )
     from django.test import Client
 
     client = Client()
@@ -361,9 +380,11 @@ def test_document_too_large(world, cast, meeting, monkeypatch):
 def test_documents_timely_against_the_rule(world, cast, meeting):
     doc = prepare.document_post(meeting=meeting, upload=pdf(), actor=cast.secretary)
     # Posted 2 days before (42-HD: at least 1 day).
-    MeetingDocument.objects.filter(pk=doc.pk).update(posted_at=at(DAY - dt.timedelta(days=2), 8))
+    doc.posted_at = at(DAY - dt.timedelta(days=2), 8)
+    doc.save(update_fields=["posted_at"])
     t = prepare.documents_timely(meeting)
     assert t == {"days": 1, "ahead": 2, "ok": True}
-    MeetingDocument.objects.filter(pk=doc.pk).update(posted_at=at(DAY, 8))
+    doc.posted_at = at(DAY, 8)
+    doc.save(update_fields=["posted_at"])
     t = prepare.documents_timely(meeting)
     assert t == {"days": 1, "ahead": 0, "ok": False}

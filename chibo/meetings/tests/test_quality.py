@@ -45,14 +45,14 @@ def held(cell, day=DAY, absent=(), kind=Kind.REGULAR) -> Meeting:
     """A meeting held on `day`: the roster frozen, `absent` maps members to their presence,
     everyone else on the roster present."""
     topic = "Học tập và làm theo Bác" if kind == Kind.THEMATIC else ""
-    m = s.meeting_create(cell=cell, kind=kind, planned_at=at(day), topic=topic)
-    s.roster_freeze(meeting=m, version=v(m))
+    m = s.meeting_create(cell=cell, kind=kind, planned_at=at(day), topic=topic, actor=None)
+    s.roster_freeze(meeting=m, version=v(m), actor=None)
     for row in m.roster.all():
         presence = dict(absent).get(row.member, Presence.PRESENT)
         s.attendance_mark(
-            meeting=m, version=v(m), member=row.member, presence=presence, reason="ốm"
+            meeting=m, version=v(m), member=row.member, presence=presence, reason="ốm", actor=None
         )
-    s.meeting_hold(meeting=m, version=v(m), started_at=at(day), ended_at=at(day, 21))
+    s.meeting_hold(meeting=m, version=v(m), started_at=at(day), ended_at=at(day, 21), actor=None)
     return m
 
 
@@ -176,8 +176,10 @@ def test_year_rating(cell, cast, totals, expected, good):
     for day, total in zip(MONTHS, totals, strict=True):
         scored(cell, total, day, actor=cast.secretary)
     # Left out: a cancelled meeting, and a thematic meeting scored poorly.
-    extra = s.meeting_create(cell=cell, kind=Kind.REGULAR, planned_at=at(dt.date(2026, 6, 20)))
-    s.meeting_cancel(meeting=extra, version=v(extra), reason="Bão")
+    extra = s.meeting_create(
+        cell=cell, kind=Kind.REGULAR, planned_at=at(dt.date(2026, 6, 20)), actor=None
+    )
+    s.meeting_cancel(meeting=extra, version=v(extra), reason="Bão", actor=None)
     scored(cell, 10, dt.date(2026, 6, 25), kind=Kind.THEMATIC, actor=cast.secretary)
     year = q.year_rating(cell=cell, year=2026)
     assert (year.rating, year.meetings, year.good, year.unscored) == (expected, 12, good, 0)
@@ -205,7 +207,7 @@ def test_the_superior_follower_confirms_and_a_new_score_clears_it(cell, cast):
     assignment = f.follow(m.cell, cast.follower)
     with pytest.raises(ValidationError, match="Only the superior follower assigned"):
         q.quality_confirm(meeting=m, actor=cast.follower)  # assigned but not recorded there
-    s.guest_add(meeting=m, version=v(m), follow=assignment)
+    s.guest_add(meeting=m, version=v(m), follow=assignment, actor=None)
     with pytest.raises(ValidationError, match="Only the superior follower assigned"):
         q.quality_confirm(meeting=m, actor=cast.viewer)  # reads the cell, not its follower
     score = q.quality_confirm(meeting=m, actor=cast.follower)
@@ -217,7 +219,7 @@ def test_the_superior_follower_confirms_and_a_new_score_clears_it(cell, cast):
 
 
 def test_scoring_refused_when_not_held_adopted_or_stale(cell, cast):
-    planned = s.meeting_create(cell=cell, kind=Kind.REGULAR, planned_at=at(DAY))
+    planned = s.meeting_create(cell=cell, kind=Kind.REGULAR, planned_at=at(DAY), actor=None)
     with pytest.raises(ValidationError, match="Only a held meeting is scored"):
         q.quality_score_set(meeting=planned, version=v(planned), points=MAX, actor=cast.secretary)
     m = held(cell, dt.date(2026, 4, 2))

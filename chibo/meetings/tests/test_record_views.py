@@ -49,16 +49,20 @@ def v(m: Meeting) -> int:
 
 @pytest.fixture
 def meeting(world, cast) -> Meeting:
-    m = s.meeting_create(cell=world.cell, kind=Kind.REGULAR, planned_at=at(DAY))
-    s.roster_freeze(meeting=m, version=v(m))
+    m = s.meeting_create(cell=world.cell, kind=Kind.REGULAR, planned_at=at(DAY), actor=None)
+    s.roster_freeze(meeting=m, version=v(m), actor=None)
     return m
 
 
 def held(m: Meeting, present=True) -> Meeting:
     if present:
         for row in m.roster.all():
-            s.attendance_mark(meeting=m, version=v(m), member=row.member, presence="present")
-    s.meeting_hold(meeting=m, version=v(m), started_at=at(m.day), ended_at=at(m.day, 21))
+            s.attendance_mark(
+                meeting=m, version=v(m), member=row.member, presence="present", actor=None
+            )
+    s.meeting_hold(
+        meeting=m, version=v(m), started_at=at(m.day), ended_at=at(m.day, 21), actor=None
+    )
     m.refresh_from_db()
     return m
 
@@ -166,13 +170,23 @@ def test_access_to_record_writes(world, cast, en, meeting):
 
 def test_review_of_last_months_tasks(world, cast, en, meeting):
     earlier = s.meeting_create(
-        cell=world.cell, kind=Kind.REGULAR, planned_at=at(dt.date(2026, 11, 5))
+        cell=world.cell, kind=Kind.REGULAR, planned_at=at(dt.date(2026, 11, 5)), actor=None
     )
     done = r.task_create(
-        meeting=earlier, version=v(earlier), text="Thu quỹ", due_on=DAY, member=world.member
+        meeting=earlier,
+        version=v(earlier),
+        text="Thu quỹ",
+        due_on=DAY,
+        member=world.member,
+        actor=None,
     )
     dropped = r.task_create(
-        meeting=earlier, version=v(earlier), text="Sửa nhà văn hóa", due_on=DAY, member=world.member
+        meeting=earlier,
+        version=v(earlier),
+        text="Sửa nhà văn hóa",
+        due_on=DAY,
+        member=world.member,
+        actor=None,
     )
     c = en(cast.secretary)
     page = c.get(url("detail", meeting.pk)).text
@@ -194,9 +208,14 @@ def test_review_of_last_months_tasks(world, cast, en, meeting):
     done.refresh_from_db(), dropped.refresh_from_db()
     assert (done.status, dropped.status) == (TaskStatus.DONE, TaskStatus.DROPPED)
     # A task of another cell is refused.
-    stranger = s.meeting_create(cell=world.cell2, kind=Kind.REGULAR, planned_at=at(DAY))
+    stranger = s.meeting_create(cell=world.cell2, kind=Kind.REGULAR, planned_at=at(DAY), actor=None)
     other = r.task_create(
-        meeting=stranger, version=v(stranger), text="x", due_on=DAY, member=world.member2
+        meeting=stranger,
+        version=v(stranger),
+        text="x",
+        due_on=DAY,
+        member=world.member2,
+        actor=None,
     )
     r_ = c.post(
         url("task_review", meeting.pk), {"version": v(meeting), "task": other.pk, "outcome": "done"}
@@ -211,6 +230,7 @@ def test_locked_meeting_refuses_record_but_takes_answers(world, cast, en, meetin
         text="Sửa cầu",
         addressed_to="UBND xã",
         member=world.member,
+        actor=None,
     )
     m = adopted(meeting, cast.secretary)
     c = en(cast.secretary)
@@ -334,8 +354,10 @@ def test_the_follower_confirms_after_adoption(world, cast, en, meeting):
 
 def test_year_rating_on_the_cell_page(world, cast, en):
     this = timezone.localdate().year
-    m = s.meeting_create(cell=world.cell, kind=Kind.REGULAR, planned_at=at(dt.date(this - 1, 3, 5)))
-    s.roster_freeze(meeting=m, version=v(m))
+    m = s.meeting_create(
+        cell=world.cell, kind=Kind.REGULAR, planned_at=at(dt.date(this - 1, 3, 5)), actor=None
+    )
+    s.roster_freeze(meeting=m, version=v(m), actor=None)
     m = held(m)
     page = en(cast.viewer).get(url("cell", world.cell.pk)).text
     assert 'id="year-ratings"' in page and f'id="year-{this}"' in page
@@ -363,13 +385,17 @@ def test_record_page_queries_do_not_grow_with_the_roster(world, cast, en):
     counts = []
     for n, cell in ((5, world.cell2), (25, world.other_cell)):
         members = [f.member(cell) for _ in range(n)]
-        m = s.meeting_create(cell=cell, kind=Kind.REGULAR, planned_at=at(DAY))
-        s.roster_freeze(meeting=m, version=v(m))
+        m = s.meeting_create(cell=cell, kind=Kind.REGULAR, planned_at=at(DAY), actor=None)
+        s.roster_freeze(meeting=m, version=v(m), actor=None)
         for member in members:
-            r.speech_add(meeting=m, version=v(m), summary="Góp ý", member=member)
-            r.dues_record(meeting=m, version=v(m), member=member, month=DAY, amount=50000)
-            r.task_create(meeting=m, version=v(m), text="x", due_on=DAY, member=member)
-            r.proposal_add(meeting=m, version=v(m), text="y", addressed_to="z", member=member)
+            r.speech_add(meeting=m, version=v(m), summary="Góp ý", member=member, actor=None)
+            r.dues_record(
+                meeting=m, version=v(m), member=member, month=DAY, amount=50000, actor=None
+            )
+            r.task_create(meeting=m, version=v(m), text="x", due_on=DAY, member=member, actor=None)
+            r.proposal_add(
+                meeting=m, version=v(m), text="y", addressed_to="z", member=member, actor=None
+            )
         m = held(m)
         rule = rules.at(m.day, m.cell)
         q.quality_score_set(

@@ -25,7 +25,9 @@ def at(day: dt.date, hour: int = 19, minute: int = 30) -> dt.datetime:
 
 
 def meeting(cell, day=DAY, **kw) -> Meeting:
-    return s.meeting_create(cell=cell, kind=kw.pop("kind", Kind.REGULAR), planned_at=at(day), **kw)
+    return s.meeting_create(
+        cell=cell, kind=kw.pop("kind", Kind.REGULAR), planned_at=at(day), **kw, actor=None
+    )
 
 
 def v(m: Meeting) -> int:
@@ -34,7 +36,7 @@ def v(m: Meeting) -> int:
 
 
 def freeze(m: Meeting):
-    return {r.member_id: r for r in s.roster_freeze(meeting=m, version=v(m))}
+    return {r.member_id: r for r in s.roster_freeze(meeting=m, version=v(m), actor=None)}
 
 
 def mark(m: Meeting, member, presence=Presence.PRESENT, reason=""):
@@ -44,6 +46,7 @@ def mark(m: Meeting, member, presence=Presence.PRESENT, reason=""):
         member=member,
         presence=presence,
         reason=reason or ("ốm" if presence == Presence.EXCUSED else ""),
+        actor=None,
     )
 
 
@@ -77,7 +80,7 @@ def test_roster_is_frozen_from_that_days_placements(world):
     # Frozen: a later placement does not change it, and it cannot be frozen again.
     f.member(cell, placed_since=dt.date(2026, 3, 1))
     with pytest.raises(ValidationError):
-        s.roster_freeze(meeting=m, version=v(m))
+        s.roster_freeze(meeting=m, version=v(m), actor=None)
     assert m.roster.count() == 5
 
 
@@ -131,6 +134,7 @@ def record(m, kind, votes_for, against=0, abstain=0, **kw):
         votes_against=against,
         abstained=abstain,
         **kw,
+        actor=None,
     )
 
 
@@ -186,6 +190,7 @@ def test_temporary_transfer_and_exempt_who_attends(world):
             others[0].pk: "for",
             others[1].pk: "against",
         },
+        actor=None,
     )
     assert (vote.votes_for, vote.counted, vote.passed) == (3, 4, True)
 
@@ -206,6 +211,7 @@ def test_probationary_ballots_are_kept_but_not_counted(world):
         kind=VoteKind.ORDINARY,
         method=VoteMethod.NAMED,
         ballots=ballots,
+        actor=None,
     )
     assert (vote.votes_for, vote.votes_against, vote.counted) == (1, 1, 2)
     assert not vote.passed  # 1 of 2 is not more than half, whatever the probationary said
@@ -223,6 +229,7 @@ def test_adoption_locks_and_amendments_keep_the_original(world, cast):
         started_at=at(DAY),
         ended_at=at(DAY, 21, 0),
         resolution="Chi bộ quyết nghị: ...",
+        actor=None,
     )
     with pytest.raises(ValidationError, match="not been voted"):
         s.meeting_adopt(meeting=m, version=v(m), actor=cast.secretary)
@@ -252,10 +259,16 @@ def test_two_saves_at_once_lose_nothing(world):
     m = meeting(world.cell)
     seen = v(m)  # both secretaries opened version `seen`
     s.meeting_move(
-        meeting=Meeting.objects.get(pk=m.pk), version=seen, planned_at=at(DAY, 20), reason="Mưa bão"
+        meeting=Meeting.objects.get(pk=m.pk),
+        version=seen,
+        planned_at=at(DAY, 20),
+        reason="Mưa bão",
+        actor=None,
     )
     with pytest.raises(ValidationError) as e:
-        s.meeting_cancel(meeting=Meeting.objects.get(pk=m.pk), version=seen, reason="Trùng lịch")
+        s.meeting_cancel(
+            meeting=Meeting.objects.get(pk=m.pk), version=seen, reason="Trùng lịch", actor=None
+        )
     assert e.value.code == "stale"
     m.refresh_from_db()
     assert m.state == State.PLANNED and m.note == "Mưa bão"  # the first save stands
@@ -278,19 +291,25 @@ def test_minimum_length_follows_the_rule_of_the_day(world, day, minutes, combine
     )
     start = at(day)
     s.meeting_hold(
-        meeting=m, version=v(m), started_at=start, ended_at=start + dt.timedelta(minutes=minutes)
+        meeting=m,
+        version=v(m),
+        started_at=start,
+        ended_at=start + dt.timedelta(minutes=minutes),
+        actor=None,
     )
     assert s.long_enough(m) is expected
 
 
 def test_plan_from_the_schedule_is_idempotent(world):
-    s.schedule_set(cell=world.cell, day=5, time=dt.time(19, 30), place="Nhà văn hóa thôn")
-    first = s.meetings_plan(cell=world.cell, start=dt.date(2026, 11, 22), months=3)
+    s.schedule_set(
+        cell=world.cell, day=5, time=dt.time(19, 30), place="Nhà văn hóa thôn", actor=None
+    )
+    first = s.meetings_plan(cell=world.cell, start=dt.date(2026, 11, 22), months=3, actor=None)
     # 22/11: the 5th has passed, so December, January and... only 2 of the 3 months are ahead.
     assert [m.day for m in first] == [dt.date(2026, 12, 5), dt.date(2027, 1, 5)]
-    assert s.meetings_plan(cell=world.cell, start=dt.date(2026, 11, 22), months=3) == []
+    assert s.meetings_plan(cell=world.cell, start=dt.date(2026, 11, 22), months=3, actor=None) == []
     with pytest.raises(ValidationError):
-        s.schedule_set(cell=world.cell, day=31, time=dt.time(19, 30), place="x")
+        s.schedule_set(cell=world.cell, day=31, time=dt.time(19, 30), place="x", actor=None)
 
 
 def test_check_in_with_the_code(world):
@@ -302,10 +321,13 @@ def test_check_in_with_the_code(world):
             meeting=m,
             member=world.member,
             code="000000" if m.checkin_code != "000000" else "111111",
+            actor=None,
         )
     with pytest.raises(ValidationError):
-        s.attendance_check_in(meeting=m, member=world.member2, code=m.checkin_code)  # not on roster
-    row = s.attendance_check_in(meeting=m, member=world.member, code=m.checkin_code)
+        s.attendance_check_in(
+            meeting=m, member=world.member2, code=m.checkin_code, actor=None
+        )  # not on roster
+    row = s.attendance_check_in(meeting=m, member=world.member, code=m.checkin_code, actor=None)
     assert row.presence == Presence.PRESENT and row.checked_in_at is not None
 
 
@@ -316,5 +338,5 @@ def test_schedule_needs_a_place(world):
     from chibo.meetings.models import Schedule
 
     with translation.override("en"), pytest.raises(ValidationError, match="where the cell meets"):
-        s.schedule_set(cell=world.cell, day=5, time=dt.time(19, 30), place="   ")
+        s.schedule_set(cell=world.cell, day=5, time=dt.time(19, 30), place="   ", actor=None)
     assert not Schedule.objects.exists()

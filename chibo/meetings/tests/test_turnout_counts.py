@@ -70,6 +70,7 @@ def mixed(world):
         cell=cell,
         kind=Kind.REGULAR,
         planned_at=timezone.make_aware(dt.datetime.combine(DAY, dt.time(19, 30))),
+        actor=None,
     )
     assert (m.present_count, m.expected_count) == (0, 0)
     return m
@@ -77,12 +78,14 @@ def mixed(world):
 
 def mark(m: Meeting, member, presence: str) -> None:
     reason = "ốm" if presence == Presence.EXCUSED else ""
-    s.attendance_mark(meeting=m, version=v(m), member=member, presence=presence, reason=reason)
+    s.attendance_mark(
+        meeting=m, version=v(m), member=member, presence=presence, reason=reason, actor=None
+    )
 
 
 def test_freeze_mark_and_check_in_keep_the_counts(mixed):
     m = mixed
-    roster = s.roster_freeze(meeting=m, version=v(m))
+    roster = s.roster_freeze(meeting=m, version=v(m), actor=None)
     rows = {(r.exempt, r.away, r.hosted) for r in roster}
     assert {(True, False, False), (False, True, False), (False, False, True)} <= rows
     assert_in_step(m)
@@ -102,9 +105,9 @@ def test_freeze_mark_and_check_in_keep_the_counts(mixed):
     mark(m, plain.member, Presence.UNEXCUSED)  # still expected
     assert_in_step(m)
     assert stored(m) == (len(roster) - 3, len(roster) - 2)
-    s.attendance_check_in(meeting=m, member=plain.member, code=m.checkin_code)
+    s.attendance_check_in(meeting=m, member=plain.member, code=m.checkin_code, actor=None)
     assert_in_step(m)
-    s.attendance_check_in(meeting=m, member=exempt.member, code=m.checkin_code)
+    s.attendance_check_in(meeting=m, member=exempt.member, code=m.checkin_code, actor=None)
     assert_in_step(m)
     assert stored(m) == (len(roster) - 1, len(roster) - 1)
     assert m.history.count() == history  # derived counts make no history rows
@@ -115,11 +118,11 @@ def test_freeze_mark_and_check_in_keep_the_counts(mixed):
 def test_random_marks_and_check_ins(mixed, seed):
     rng = random.Random(seed)
     m = mixed
-    roster = s.roster_freeze(meeting=m, version=v(m))
+    roster = s.roster_freeze(meeting=m, version=v(m), actor=None)
     for _i in range(40):
         row = rng.choice(roster)
         if rng.random() < 0.25:
-            s.attendance_check_in(meeting=m, member=row.member, code=m.checkin_code)
+            s.attendance_check_in(meeting=m, member=row.member, code=m.checkin_code, actor=None)
         else:
             mark(m, row.member, rng.choice([Presence.PRESENT, *ABSENT]))
         assert_in_step(m)
@@ -130,7 +133,7 @@ def test_random_marks_and_check_ins(mixed, seed):
 
 def test_migration_fills_existing_meetings(mixed):
     m = mixed
-    roster = s.roster_freeze(meeting=m, version=v(m))
+    roster = s.roster_freeze(meeting=m, version=v(m), actor=None)
     for i, row in enumerate(roster):
         mark(m, row.member, [Presence.PRESENT, *ABSENT][i % 3])
     want = counted(m)

@@ -24,13 +24,13 @@ def at(day: dt.date, hour: int = 19, minute: int = 30) -> dt.datetime:
 @pytest.fixture
 def meeting(world, cast) -> Meeting:
     return s.meeting_create(
-        cell=world.cell, kind=Kind.REGULAR, planned_at=at(DAY), place="Nhà văn hóa"
+        cell=world.cell, kind=Kind.REGULAR, planned_at=at(DAY), place="Nhà văn hóa", actor=None
     )
 
 
 def frozen(m: Meeting) -> Meeting:
     m.refresh_from_db()
-    s.roster_freeze(meeting=m, version=m.version)
+    s.roster_freeze(meeting=m, version=m.version, actor=None)
     m.refresh_from_db()
     return m
 
@@ -213,7 +213,9 @@ def test_two_secretaries_saving_at_once(world, cast, en, meeting):
 def _all_present(m: Meeting) -> Meeting:
     for row in m.roster.all():
         m.refresh_from_db()
-        s.attendance_mark(meeting=m, version=m.version, member=row.member, presence="present")
+        s.attendance_mark(
+            meeting=m, version=m.version, member=row.member, presence="present", actor=None
+        )
     m.refresh_from_db()
     return m
 
@@ -320,12 +322,15 @@ def test_votes_hold_adopt_amend(world, cast, en, meeting):
 
 
 def test_no_minimum_in_force_before_the_rule(world, cast, en):
-    m = s.meeting_create(cell=world.cell, kind=Kind.REGULAR, planned_at=at(dt.date(2025, 3, 5)))
+    m = s.meeting_create(
+        cell=world.cell, kind=Kind.REGULAR, planned_at=at(dt.date(2025, 3, 5)), actor=None
+    )
     s.meeting_hold(
         meeting=m,
         version=m.version,
         started_at=at(dt.date(2025, 3, 5)),
         ended_at=at(dt.date(2025, 3, 5), 20, 0),
+        actor=None,
     )
     r = en(cast.secretary).get(url("detail", m.pk))
     assert "30 minutes" in r.text and "No minimum in force on that date." in r.text
@@ -361,8 +366,10 @@ def test_check_in_off_the_roster(world, cast, en, meeting):
 
 
 def test_my_meetings(world, cast, en, meeting):
-    other = s.meeting_create(cell=world.cell2, kind=Kind.REGULAR, planned_at=at(DAY, 8))
-    past = s.meeting_create(cell=world.cell, kind=Kind.REGULAR, planned_at=at(dt.date(2026, 1, 5)))
+    other = s.meeting_create(cell=world.cell2, kind=Kind.REGULAR, planned_at=at(DAY, 8), actor=None)
+    past = s.meeting_create(
+        cell=world.cell, kind=Kind.REGULAR, planned_at=at(dt.date(2026, 1, 5)), actor=None
+    )
     r = en(cast.member).get(url("mine"))
     assert r.status_code == 200
     assert url("detail", meeting.pk) in r.text
@@ -385,13 +392,19 @@ def test_meeting_page_queries_do_not_grow_with_the_roster(world, cast, en):
     for n, cell in ((5, world.cell2), (25, world.other_cell)):
         for _ in range(n):
             f.member(cell)
-        m = s.meeting_create(cell=cell, kind=Kind.REGULAR, planned_at=at(DAY))
+        m = s.meeting_create(cell=cell, kind=Kind.REGULAR, planned_at=at(DAY), actor=None)
         m = _all_present(frozen(m))
         s.vote_record(
-            meeting=m, version=m.version, subject="A", kind="ordinary", method="hands", votes_for=3
+            meeting=m,
+            version=m.version,
+            subject="A",
+            kind="ordinary",
+            method="hands",
+            votes_for=3,
+            actor=None,
         )
         m.refresh_from_db()
-        s.guest_add(meeting=m, version=m.version, name="Khách", role="Đảng ủy viên")
+        s.guest_add(meeting=m, version=m.version, name="Khách", role="Đảng ủy viên", actor=None)
         counts.append(_queries(en(cast.province_officer), m))
     assert counts[0] == counts[1]
     # 15, then + agenda, its template, documents, pre-meetings, unread notices, followers
@@ -400,9 +413,11 @@ def test_meeting_page_queries_do_not_grow_with_the_roster(world, cast, en):
 
 def test_cell_page_shows_past_turnout(world, cast, en):
     day = dt.date(2026, 10, 5)
-    m = s.meeting_create(cell=world.cell, kind=Kind.REGULAR, planned_at=at(day))
+    m = s.meeting_create(cell=world.cell, kind=Kind.REGULAR, planned_at=at(day), actor=None)
     m = frozen(m)
-    s.attendance_mark(meeting=m, version=m.version, member=world.member, presence="present")
+    s.attendance_mark(
+        meeting=m, version=m.version, member=world.member, presence="present", actor=None
+    )
     r = en(cast.viewer).get(url("cell", world.cell.pk))
     past = r.text.split('id="past"')[1]
     assert "05/10/2026" in past and "1/2 (50,00%)" in past

@@ -101,7 +101,7 @@ def schedule_set(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=lambda d: services.schedule_set(cell=cell, **d),
+        save=lambda d: services.schedule_set(cell=cell, actor=request.user, **d),
         template="meetings/cell.html",
         success=_to_cell(cell),
         message=_("Meeting schedule saved."),
@@ -114,7 +114,9 @@ def schedule_set(request: HttpRequest, pk: int) -> HttpResponse:
 def meetings_plan(request: HttpRequest, pk: int) -> HttpResponse:
     cell = _cell_for(request, pk, write=True)
     try:
-        created = services.meetings_plan(cell=cell, start=timezone.localdate(), months=3)
+        created = services.meetings_plan(
+            cell=cell, start=timezone.localdate(), months=3, actor=request.user
+        )
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     else:
@@ -132,7 +134,9 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=lambda _d: services.meeting_create(cell=cell, **form.meeting_data()),
+        save=lambda _d: services.meeting_create(
+            cell=cell, actor=request.user, **form.meeting_data()
+        ),
         template="meetings/cell.html",
         success=lambda m: reverse("meetings:detail", args=[m.pk]),
         message=_("Meeting created."),
@@ -167,7 +171,9 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         CheckInForm(request.POST or None),
-        save=lambda d: services.attendance_check_in(meeting=meeting, member=member, code=d["code"]),
+        save=lambda d: services.attendance_check_in(
+            meeting=meeting, member=member, code=d["code"], actor=request.user
+        ),
         template="meetings/check_in.html",
         success=lambda _row: reverse("meetings:check_in", args=[meeting.pk]),
         message=_("You are checked in. Welcome to the meeting."),

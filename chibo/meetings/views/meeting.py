@@ -64,6 +64,7 @@ def meeting_move(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             version=d["version"],
             planned_at=aware(d["date"], d["time"]),
             reason=d["reason"],
+            actor=request.user,
         ),
         message=_("Meeting moved."),
     )
@@ -78,7 +79,7 @@ def meeting_cancel(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         meeting,
         CancelForm(request.POST),
         name="cancel_form",
-        save=lambda d: services.meeting_cancel(meeting=meeting, **d),
+        save=lambda d: services.meeting_cancel(meeting=meeting, actor=request.user, **d),
         message=_("Meeting cancelled."),
     )
 
@@ -92,7 +93,7 @@ def roster_freeze(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         meeting,
         VersionedForm(request.POST),
         name="action_form",
-        save=lambda d: services.roster_freeze(meeting=meeting, **d),
+        save=lambda d: services.roster_freeze(meeting=meeting, actor=request.user, **d),
         message=_("Roster frozen from the placements of the meeting day."),
     )
 
@@ -110,7 +111,7 @@ def attendance_mark(request: HtmxHttpRequest, pk: int, member_pk: int) -> HttpRe
         status, error = 422, " ".join(str(e) for errs in form.errors.values() for e in errs)
     else:
         try:
-            _mark(meeting, member_pk, form)
+            _mark(request, meeting, member_pk, form)
         except ValidationError as e:
             status, error = (409 if is_stale(e) else 422), " ".join(e.messages)
     if not request.htmx:
@@ -142,11 +143,13 @@ def attendance_mark(request: HtmxHttpRequest, pk: int, member_pk: int) -> HttpRe
     return response
 
 
-def _mark(meeting: Meeting, member_pk: int, form: BaseForm) -> Attendance:
+def _mark(request: HttpRequest, meeting: Meeting, member_pk: int, form: BaseForm) -> Attendance:
     member = Member.all_objects.filter(pk=member_pk).first()
     if member is None:
         raise ValidationError(_("This member is not on the meeting's roster."))
-    return services.attendance_mark(meeting=meeting, member=member, **form.cleaned_data)
+    return services.attendance_mark(
+        meeting=meeting, member=member, actor=request.user, **form.cleaned_data
+    )
 
 
 @require_POST
@@ -165,6 +168,7 @@ def guest_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             name=d["name"],
             role=d["role"],
             follow=next((a for a in follows if a.pk == d["follow"]), None),
+            actor=request.user,
         ),
         message=_("Guest added."),
     )
@@ -179,7 +183,9 @@ def guest_remove(request: HtmxHttpRequest, pk: int, guest_pk: int) -> HttpRespon
         meeting,
         VersionedForm(request.POST),
         name="action_form",
-        save=lambda d: services.guest_remove(meeting=meeting, guest_id=guest_pk, **d),
+        save=lambda d: services.guest_remove(
+            meeting=meeting, guest_id=guest_pk, **d, actor=request.user
+        ),
         message=_("Guest removed."),
     )
 
@@ -196,7 +202,7 @@ def vote_record(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         form,
         name="vote_form",
         save=lambda d: services.vote_record(
-            meeting=meeting, version=d["version"], **form.vote_data()
+            meeting=meeting, version=d["version"], **form.vote_data(), actor=request.user
         ),
         message=_("Vote recorded."),
     )
@@ -217,6 +223,7 @@ def meeting_hold(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             started_at=aware(d["date"], d["started"]),
             ended_at=aware(d["date"], d["ended"]),
             resolution=d["resolution"],
+            actor=request.user,
         ),
         message=_("Meeting recorded as held; the minutes are in draft."),
     )

@@ -52,6 +52,7 @@ def officers_set(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             version=d["version"],
             chair=_member(d["chair"]),
             minute_taker=_member(d["minute_taker"]),
+            actor=request.user,
         ),
         message=_("Chair and minute-taker saved."),
     )
@@ -68,7 +69,7 @@ def agenda_save(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         form,
         name="agenda_form",
         save=lambda d: prepare.agenda_save(
-            meeting=meeting, version=d["version"], changes=form.changes()
+            meeting=meeting, version=d["version"], changes=form.changes(), actor=request.user
         ),
         message=_("Agenda saved."),
     )
@@ -83,7 +84,7 @@ def agenda_reset(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         meeting,
         VersionedForm(request.POST),
         name="action_form",
-        save=lambda d: prepare.agenda_reset(meeting=meeting, **d),
+        save=lambda d: prepare.agenda_reset(meeting=meeting, actor=request.user, **d),
         message=_("Agenda taken again from the template."),
     )
 
@@ -98,7 +99,7 @@ def resolution_draft(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         ResolutionDraftForm(request.POST),
         name="draft_form",
         save=lambda d: prepare.resolution_draft(
-            meeting=meeting, version=d["version"], text=d["resolution"]
+            meeting=meeting, version=d["version"], text=d["resolution"], actor=request.user
         ),
         message=_("Draft resolution saved."),
     )
@@ -133,7 +134,7 @@ def document_remove(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
         MeetingDocument.objects.defer("content"), pk=doc_pk, meeting=meeting
     )
     try:
-        prepare.document_remove(meeting=meeting, document=document)
+        prepare.document_remove(meeting=meeting, document=document, actor=request.user)
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     else:

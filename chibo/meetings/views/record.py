@@ -39,7 +39,7 @@ def tasks_carry(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         error = _("Tasks are brought to the review of a planned or held meeting only.")
     else:
         try:
-            record.tasks_carry_over(meeting=meeting)
+            record.tasks_carry_over(meeting=meeting, actor=request.user)
         except ValidationError as e:
             error = " ".join(e.messages)
     if not request.htmx:
@@ -74,6 +74,7 @@ def task_review(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             task=_task_of(meeting, d["task"]),
             outcome=d["outcome"],
             note=d["note"],
+            actor=request.user,
         ),
         message=_("Review of the task saved."),
     )
@@ -97,6 +98,7 @@ def task_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             due_on=d["due_on"],
             member=form.chosen_member(),
             group=form.chosen_group(),
+            actor=request.user,
         ),
         message=_("Task given."),
     )
@@ -119,6 +121,7 @@ def speech_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             summary=d["summary"],
             member=form.chosen_member(),
             speaker=d["speaker"],
+            actor=request.user,
         ),
         message=_("Speech recorded."),
     )
@@ -141,6 +144,7 @@ def dues_record(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             member=form.chosen_member(),
             month=d["month"],
             amount=d["amount"],
+            actor=request.user,
         ),
         message=_("Dues recorded."),
     )
@@ -164,6 +168,7 @@ def proposal_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             addressed_to=d["addressed_to"],
             member=form.chosen_member(),
             source=d["source"],
+            actor=request.user,
         ),
         message=_("Proposal recorded."),
     )

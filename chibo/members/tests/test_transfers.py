@@ -161,15 +161,20 @@ def test_roster_of_a_meeting_while_in_transit(world):
     planned = timezone.make_aware(dt.datetime(2025, 6, 12, 19, 30))
     for cell in (world.cell, world.cell2):
         meeting = meeting_services.meeting_create(
-            cell=cell, kind=MeetingKind.REGULAR, planned_at=planned
+            cell=cell, kind=MeetingKind.REGULAR, planned_at=planned, actor=None
         )
-        roster = meeting_services.roster_freeze(meeting=meeting, version=meeting.version)
+        roster = meeting_services.roster_freeze(
+            meeting=meeting, version=meeting.version, actor=None
+        )
         assert m.pk not in {r.member_id for r in roster}
     transfers.transfer_accept(actor=None, transfer=t, received_on=D(2025, 6, 13))
     meeting = meeting_services.meeting_create(
-        cell=world.cell2, kind=MeetingKind.REGULAR, planned_at=planned + dt.timedelta(days=1)
+        cell=world.cell2,
+        kind=MeetingKind.REGULAR,
+        planned_at=planned + dt.timedelta(days=1),
+        actor=None,
     )
-    roster = meeting_services.roster_freeze(meeting=meeting, version=meeting.version)
+    roster = meeting_services.roster_freeze(meeting=meeting, version=meeting.version, actor=None)
     assert m.pk in {r.member_id for r in roster}
 
 
@@ -218,8 +223,11 @@ def test_temporary_transfer_counts_in_the_sender_and_takes_part_in_the_receiver(
             cell=cell,
             kind=MeetingKind.REGULAR,
             planned_at=timezone.make_aware(dt.datetime(2025, 8, day, 19)),
+            actor=None,
         )
-        roster = meeting_services.roster_freeze(meeting=meeting, version=meeting.version)
+        roster = meeting_services.roster_freeze(
+            meeting=meeting, version=meeting.version, actor=None
+        )
         rosters[cell.code] = {r.member_id: r for r in roster}
     assert rosters["X01-CB02"][m.pk].hosted
     assert rosters["X01-CB01"][m.pk].away
@@ -227,8 +235,11 @@ def test_temporary_transfer_counts_in_the_sender_and_takes_part_in_the_receiver(
         cell=world.cell2,
         kind=MeetingKind.REGULAR,
         planned_at=timezone.make_aware(dt.datetime(2025, 9, 1, 19)),
+        actor=None,
     )
-    roster = meeting_services.roster_freeze(meeting=september, version=september.version)
+    roster = meeting_services.roster_freeze(
+        meeting=september, version=september.version, actor=None
+    )
     assert m.pk not in {r.member_id for r in roster}
 
 

@@ -61,13 +61,16 @@ def told(kind: str) -> set[str]:
 
 
 def test_reminder_reaches_who_attends_once(world, cast, people):
-    m = s.meeting_create(cell=world.cell, kind=Kind.REGULAR, planned_at=at(TOMORROW), place="Nhà")
-    s.meeting_create(cell=world.cell2, kind=Kind.REGULAR, planned_at=at(TOMORROW))
+    m = s.meeting_create(
+        cell=world.cell, kind=Kind.REGULAR, planned_at=at(TOMORROW), place="Nhà", actor=None
+    )
+    s.meeting_create(cell=world.cell2, kind=Kind.REGULAR, planned_at=at(TOMORROW), actor=None)
     later = s.meeting_create(
         cell=world.cell,
         kind=Kind.THEMATIC,
         topic="x",
         planned_at=at(TOMORROW + dt.timedelta(days=1)),
+        actor=None,
     )
     n = meeting_reminders(TODAY)
     assert told(NoticeKind.MEETING_TOMORROW) >= ATTENDING
@@ -82,7 +85,7 @@ def test_reminder_reaches_who_attends_once(world, cast, people):
 
 def test_reminder_text_and_email_state(world, cast, people):
     s.meeting_create(
-        cell=world.cell, kind=Kind.REGULAR, planned_at=at(TOMORROW), place="Nhà văn hóa"
+        cell=world.cell, kind=Kind.REGULAR, planned_at=at(TOMORROW), place="Nhà văn hóa", actor=None
     )
     meeting_reminders(TODAY)
     notice = Notice.objects.get(user=people["hosted"], kind=NoticeKind.MEETING_TOMORROW)
@@ -96,7 +99,7 @@ def test_reminder_text_and_email_state(world, cast, people):
 
 def test_move_and_cancel_tell_members(world, cast, people, django_capture_on_commit_callbacks):
     m = s.meeting_create(
-        cell=world.cell, kind=Kind.REGULAR, planned_at=at(TODAY + dt.timedelta(days=5))
+        cell=world.cell, kind=Kind.REGULAR, planned_at=at(TODAY + dt.timedelta(days=5)), actor=None
     )
     with django_capture_on_commit_callbacks(execute=True):
         s.meeting_move(
@@ -104,6 +107,7 @@ def test_move_and_cancel_tell_members(world, cast, people, django_capture_on_com
             version=m.version,
             planned_at=at(TODAY + dt.timedelta(days=7)),
             reason="Mưa bão",
+            actor=None,
         )
     assert told(NoticeKind.MEETING_MOVED) == ATTENDING
     notice = Notice.objects.filter(kind=NoticeKind.MEETING_MOVED).first()
@@ -111,15 +115,15 @@ def test_move_and_cancel_tell_members(world, cast, people, django_capture_on_com
         assert "Mưa bão" in text_of(notice)
     m.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
-        s.meeting_cancel(meeting=m, version=m.version, reason="Trùng lịch bầu cử")
+        s.meeting_cancel(meeting=m, version=m.version, reason="Trùng lịch bầu cử", actor=None)
     assert told(NoticeKind.MEETING_CANCELLED) == ATTENDING
     # A meeting already past is changed without telling anyone.
     past = s.meeting_create(
-        cell=world.cell, kind=Kind.REGULAR, planned_at=at(TODAY - dt.timedelta(days=40))
+        cell=world.cell, kind=Kind.REGULAR, planned_at=at(TODAY - dt.timedelta(days=40)), actor=None
     )
     before = Notice.objects.count()
     with django_capture_on_commit_callbacks(execute=True):
-        s.meeting_cancel(meeting=past, version=past.version, reason="x")
+        s.meeting_cancel(meeting=past, version=past.version, reason="x", actor=None)
     assert Notice.objects.count() == before
 
 
@@ -148,7 +152,7 @@ def test_mail_pending_sends_once_and_keeps_failures(world, cast, people, monkeyp
 @pytest.mark.django_db(transaction=True)
 def test_worker_runs_the_daily_job_once_a_day(world, cast, people, settings):
     settings.CHIBO_DAILY_HOUR = 0
-    s.meeting_create(cell=world.cell, kind=Kind.REGULAR, planned_at=at(TOMORROW))
+    s.meeting_create(cell=world.cell, kind=Kind.REGULAR, planned_at=at(TOMORROW), actor=None)
     call_command("worker", "--once", verbosity=0)
     assert JobRun.objects.filter(name="daily", day=TODAY).count() == 1
     assert told(NoticeKind.MEETING_TOMORROW) == ATTENDING

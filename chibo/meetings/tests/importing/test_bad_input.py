@@ -233,8 +233,9 @@ def test_cancelled_meeting_is_not_recorded_as_held(world, cast, people):
         cell=world.cell,
         kind=Kind.REGULAR,
         planned_at=timezone.make_aware(dt.datetime(2026, 3, 5, 19, 30)),
+        actor=None,
     )
-    ms.meeting_cancel(meeting=planned, version=planned.version, reason="Mưa bão")
+    ms.meeting_cancel(meeting=planned, version=planned.version, reason="Mưa bão", actor=None)
     before = meeting_snapshot()
     report = book(cast.base_officer, meetings_only(meeting_row()))
     assert problems(report) == [("Tình trạng", "This meeting was cancelled.")]

@@ -240,7 +240,11 @@ def test_reimport_completes_a_held_meeting(world, cast, people):
 
 def test_a_planned_meeting_is_recorded_as_held(world, cast, people):
     planned = ms.meeting_create(
-        cell=world.cell, kind=Kind.REGULAR, planned_at=at(MARCH_5, 19), place="Hội trường"
+        cell=world.cell,
+        kind=Kind.REGULAR,
+        planned_at=at(MARCH_5, 19),
+        place="Hội trường",
+        actor=None,
     )
     row = meeting_row(**{"Địa điểm": "", "Tình trạng": ""})
     report = commit(cast.base_officer, {"Sinh hoạt": [MEETING_HEAD, row]})
