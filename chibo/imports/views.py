@@ -23,7 +23,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     check_can_import(request.user)
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if form.is_bound and form.is_valid():
-        job = job_create(user=request.user, files=form.cleaned_data["uploads"])
+        job = job_create(actor=request.user, files=form.cleaned_data["uploads"])
         return redirect("imports:preview", pk=job.pk)
     jobs = jobs_for(request.user).defer("content", "summary").order_by("-created_at")[:10]
     return render(request, "imports/upload.html", {"form": form, "jobs": jobs})
@@ -40,7 +40,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def commit(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_job_for(request.user, pk)
-    report = job_commit(job=job, user=request.user)
+    report = job_commit(job=job, actor=request.user)
     if report is None:
         messages.info(request, _("This file has already been imported."))
     elif report.committed:
