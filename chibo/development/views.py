@@ -227,6 +227,7 @@ def _detail_page(
         "waiting_above": waiting_above,
         "today": today,
         "ancestors": list(candidate.cell.ancestors(include_self=True)),
+        "audit": queries.candidate_history(candidate),
     }
     status = 422 if bound else 200
     return render(request, "development/candidate_detail.html", context, status=status)
