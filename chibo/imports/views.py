@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from chibo.core import audit
 from chibo.core.formats import number
 
 from .access import check_can_import, get_job_for, jobs_for
@@ -33,7 +34,8 @@ def upload(request: HttpRequest) -> HttpResponse:
 @login_required
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_job_for(request.user, pk)
-    return render(request, "imports/preview.html", {"job": job, "report": job.summary})
+    context = {"job": job, "report": job.summary, "audit": list(audit.of(job)[:10])}
+    return render(request, "imports/preview.html", context)
 
 
 @require_POST
