@@ -128,21 +128,14 @@ def job_commit(*, job: ImportJob, actor) -> Report | None:
 def _record(kind: str, actor, job: ImportJob, report: Report) -> None:
     """The import's one event: the file, the counts, and the counts of each sheet (the
     sentence says the totals; the sheets' are kept as `<sheet>_<status>` facts)."""
-    counts = report.counts()
-    per_sheet = {
-        f"{sheet.key}_{status}": n
+    facts: dict[str, Any] = {"file": job.filename, **report.counts()}
+    facts.update(
+        (f"{sheet.key}_{status}", n)
         for sheet in report.sheets
         for status, n in sheet.counts().items()
         if n
-    }
-    audit.record(
-        kind,
-        actor=actor,
-        obj=job,
-        file=job.filename,
-        **counts,
-        **per_sheet,
     )
+    audit.record(kind, actor=actor, obj=job, **facts)
 
 
 def _run(*, actor, files: Files, write: bool) -> Report:
