@@ -154,14 +154,13 @@ def _apply_badge(ctx: Context, v: Values) -> Outcome:
             _("Badge awards are recorded by the office of a base committee or a level above it."),
             "member_code",
         )
-    actor = ctx.user if getattr(ctx.user, "pk", None) else None
     (award,) = award_record(
         unit=unit,
         occasion=v["occasion_date"],
         awards=[(member, v["years"])],
         decision_number=v["decision_number"],
         decision_on=v["decision_on"],
-        actor=actor,
+        actor=ctx.actor,
         as_recorded=True,
     )
     if v["early"] and v["early"] != award.early:

@@ -9,13 +9,14 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from chibo import rules
-from chibo.core import formats
+from chibo.core import audit, formats
 from chibo.members.age import PartyAge, party_age, party_age_from, with_party_age_from
 from chibo.members.models import Member
 from chibo.org.models import Kind, OrgUnit
@@ -46,8 +47,21 @@ __all__ = [
 DECISION_NUMBER_MAX = BadgeAward._meta.get_field("decision_number").max_length or 40
 OCCASION_NAME_MAX = BadgeOccasion._meta.get_field("name").max_length or 120
 
+AWARDED = audit.kind(
+    "badges.awarded",
+    gettext_lazy(
+        "Awarded the %(years)s-year Party badge on %(occasion)s, by decision %(number)s of %(date)s"
+    ),
+)
+OCCASION_ADDED = audit.kind(
+    "badges.occasion_added", gettext_lazy("Special award occasion added: %(name)s, %(date)s")
+)
+OCCASION_DELETED = audit.kind(
+    "badges.occasion_deleted", gettext_lazy("Special award occasion deleted: %(name)s, %(date)s")
+)
 
-@transaction.atomic
+
+@audit.write
 def award_record(
     *,
     unit: OrgUnit,
@@ -144,15 +158,30 @@ def award_record(
         for member_id, years in recorded.items()
     ]
     try:
-        return bulk_create_with_history(objs, BadgeAward, default_user=actor)
+        made = bulk_create_with_history(objs, BadgeAward, default_user=actor)
     except IntegrityError:
         # Another office recorded one of these badges since the list was read.
         raise ValidationError(
             {"awards": _("One of these badges was recorded meanwhile: reload the list.")}
         ) from None
+    # One event per member: a decision gives each member a badge, and each member's record
+    # says which badge, by which decision (a page lists the events about one member).
+    members = {member.pk: member for member, _years in awards}
+    for award in made:
+        audit.record(
+            AWARDED,
+            actor=actor,
+            obj=award,
+            about=members[award.member_id],
+            years=award.years,
+            occasion=occasion,
+            number=number,
+            date=decision_on,
+        )
+    return made
 
 
-@transaction.atomic
+@audit.write
 def occasion_create(*, date: dt.date, name: str, province: OrgUnit | None, actor) -> BadgeOccasion:
     """A special occasion: nationwide (province None) or for one province's units."""
     name = " ".join(name.split())
@@ -176,10 +205,18 @@ def occasion_create(*, date: dt.date, name: str, province: OrgUnit | None, actor
     occasion = BadgeOccasion(date=date, name=name, province=province, created_by=actor)
     occasion._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
     occasion.save()
+    audit.record(
+        OCCASION_ADDED,
+        actor=actor,
+        obj=occasion,
+        name=name,
+        date=date,
+        province=province.name if province is not None else "",
+    )
     return occasion
 
 
-@transaction.atomic
+@audit.write
 def occasion_delete(*, occasion: BadgeOccasion, actor) -> None:
     awarded = BadgeAward.objects.filter(occasion_date=occasion.date)
     if occasion.province_id is not None:
@@ -190,5 +227,14 @@ def occasion_delete(*, occasion: BadgeOccasion, actor) -> None:
         raise ValidationError(
             _("Badges were awarded on this occasion; it can no longer be deleted.")
         )
+    # Recorded before the row goes (it keeps the id the event names).
+    audit.record(
+        OCCASION_DELETED,
+        actor=actor,
+        obj=occasion,
+        name=occasion.name,
+        date=occasion.date,
+        province=occasion.province.name if occasion.province is not None else "",
+    )
     occasion._history_user = actor  # type: ignore[attr-defined]  # read by simple_history
     occasion.delete()

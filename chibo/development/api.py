@@ -159,21 +159,26 @@ def candidate_read(request: HttpRequest, candidate_id: int) -> Candidate:
 
 @candidates.post("", response={201: CandidateOut})
 def candidate_create(request: HttpRequest, payload: CandidateIn) -> tuple[int, Candidate]:
-    cell = access.get_cell_for_proposal(user_of(request), payload.cell)
+    user = user_of(request)
+    cell = access.get_cell_for_proposal(user, payload.cell)
     data = payload.model_dump(exclude={"cell"})
-    return 201, _out(services.candidate_create(cell=cell, **data))
+    return 201, _out(services.candidate_create(cell=cell, **data, actor=user))
 
 
 @candidates.patch("/{candidate_id}", response=CandidateOut)
 def candidate_update(request: HttpRequest, candidate_id: int, payload: CandidatePatch) -> Candidate:
-    candidate = access.get_candidate_for(user_of(request), candidate_id, Level.CELL)
-    return _out(services.candidate_update(candidate=candidate, **patch_data(payload)))
+    user = user_of(request)
+    candidate = access.get_candidate_for(user, candidate_id, Level.CELL)
+    return _out(services.candidate_update(candidate=candidate, **patch_data(payload), actor=user))
 
 
 @candidates.post("/{candidate_id}/class", response=CandidateOut)
 def candidate_class(request: HttpRequest, candidate_id: int, payload: ClassIn) -> Candidate:
-    candidate = access.get_candidate_for(user_of(request), candidate_id, Level.CELL)
-    return _out(services.candidate_class_done(candidate=candidate, **payload.model_dump()))
+    user = user_of(request)
+    candidate = access.get_candidate_for(user, candidate_id, Level.CELL)
+    return _out(
+        services.candidate_class_done(candidate=candidate, **payload.model_dump(), actor=user)
+    )
 
 
 @candidates.post("/{candidate_id}/introducers", response=CandidateOut)
@@ -194,33 +199,38 @@ def candidate_introducers(
             introducer_2=get_object_or_404(allowed, pk=second) if second else None,
             introducer_2_since=payload.introducer_2_since,
             union_introduction=payload.union_introduction,
+            actor=user,
         )
     )
 
 
 @candidates.post("/{candidate_id}/vote", response=CandidateOut)
 def candidate_vote(request: HttpRequest, candidate_id: int, payload: VoteIn) -> Candidate:
-    candidate = access.get_candidate_for(user_of(request), candidate_id, Level.CELL)
-    return _out(services.candidate_vote(candidate=candidate, **payload.model_dump()))
+    user = user_of(request)
+    candidate = access.get_candidate_for(user, candidate_id, Level.CELL)
+    return _out(services.candidate_vote(candidate=candidate, **payload.model_dump(), actor=user))
 
 
 @candidates.post("/{candidate_id}/decision", response=CandidateOut)
 def candidate_decision(request: HttpRequest, candidate_id: int, payload: DecisionIn) -> Candidate:
-    candidate = access.get_candidate_for(user_of(request), candidate_id, Level.ABOVE)
-    return _out(services.candidate_decide(candidate=candidate, **payload.model_dump()))
+    user = user_of(request)
+    candidate = access.get_candidate_for(user, candidate_id, Level.ABOVE)
+    return _out(services.candidate_decide(candidate=candidate, **payload.model_dump(), actor=user))
 
 
 @candidates.post("/{candidate_id}/ceremony", response=CandidateOut)
 def candidate_ceremony(request: HttpRequest, candidate_id: int, payload: CeremonyIn) -> Candidate:
-    candidate = access.get_candidate_for(user_of(request), candidate_id, Level.ABOVE)
-    services.candidate_ceremony(candidate=candidate, ceremony_on=payload.ceremony_on)
+    user = user_of(request)
+    candidate = access.get_candidate_for(user, candidate_id, Level.ABOVE)
+    services.candidate_ceremony(candidate=candidate, ceremony_on=payload.ceremony_on, actor=user)
     return _out(candidate)
 
 
 @candidates.post("/{candidate_id}/drop", response=CandidateOut)
 def candidate_drop(request: HttpRequest, candidate_id: int, payload: DropIn) -> Candidate:
-    candidate = access.get_candidate_for(user_of(request), candidate_id, Level.CELL)
-    return _out(services.candidate_drop(candidate=candidate, **payload.model_dump()))
+    user = user_of(request)
+    candidate = access.get_candidate_for(user, candidate_id, Level.CELL)
+    return _out(services.candidate_drop(candidate=candidate, **payload.model_dump(), actor=user))
 
 
 # Official reviews -----------------------------------------------------------------------------
@@ -344,5 +354,6 @@ def review_create(request: HttpRequest, payload: ReviewIn) -> tuple[int, Officia
 def review_decision(
     request: HttpRequest, review_id: int, payload: ReviewDecisionIn
 ) -> OfficialReview:
-    review = access.get_review_for(user_of(request), review_id, Level.ABOVE)
-    return _review_out(services.review_decide(review=review, **payload.model_dump()))
+    user = user_of(request)
+    review = access.get_review_for(user, review_id, Level.ABOVE)
+    return _review_out(services.review_decide(review=review, **payload.model_dump(), actor=user))

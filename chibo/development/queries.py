@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from chibo import rules
+from chibo.core import audit
+from chibo.core.models import AuditEvent
 from chibo.members.models import (
     Member,
     MemberQuerySet,
@@ -32,6 +34,7 @@ from chibo.rules.calendar import with_deadline, working_days_after
 from chibo.rules.queries import value_by_date
 
 from .models import Candidate, OfficialReview, Stage
+from .services.candidates import ADMITTED, CEREMONY
 
 # The board shows candidates admitted or dropped within this many days (older ones on demand):
 # they are done with, and a base committee admits some every year.
@@ -337,3 +340,13 @@ def reviews_due(
     for r in decisions:
         r.overdue = False  # the cell has voted: what remains is the committee's decision
     return waiting, decisions
+
+
+def candidate_history(candidate: Candidate, limit: int = 200) -> list[AuditEvent]:
+    """What was done to the candidacy, newest first: its steps, then the admission decision
+    and the ceremony, which are written on the member's record (and about it)."""
+    events = audit.about([candidate])
+    if candidate.member_id is not None:
+        member = Member(pk=candidate.member_id)
+        events = events | audit.about([member]).filter(kind__in=(ADMITTED, CEREMONY))
+    return list(events[:limit])

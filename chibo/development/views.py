@@ -94,7 +94,7 @@ def candidate_create(request: HttpRequest) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=lambda data: services.candidate_create(**data),
+        save=lambda data: services.candidate_create(**data, actor=request.user),
         template="development/candidate_form.html",
         success=_candidate_url,
         message=_("Candidate recorded."),
@@ -111,7 +111,9 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        save=lambda data: services.candidate_update(candidate=candidate, **data),
+        save=lambda data: services.candidate_update(
+            candidate=candidate, **data, actor=request.user
+        ),
         template="development/candidate_form.html",
         success=_candidate_url,
         message=_("Changes saved."),
@@ -133,42 +135,42 @@ STEPS: dict[str, Step] = {
         gettext_lazy("Party class"),
         ClassForm,
         Level.CELL,
-        lambda c, d, r: services.candidate_class_done(candidate=c, **d),
+        lambda c, d, r: services.candidate_class_done(candidate=c, **d, actor=r.user),
         gettext_lazy("Party class recorded."),
     ),
     "introducers": Step(
         gettext_lazy("Introducers"),
         IntroducersForm,
         Level.CELL,
-        lambda c, d, r: services.candidate_introduce(candidate=c, **d),
+        lambda c, d, r: services.candidate_introduce(candidate=c, **d, actor=r.user),
         gettext_lazy("Introducers recorded."),
     ),
     "vote": Step(
         gettext_lazy("The cell's vote"),
         VoteForm,
         Level.CELL,
-        lambda c, d, r: services.candidate_vote(candidate=c, **d),
+        lambda c, d, r: services.candidate_vote(candidate=c, **d, actor=r.user),
         gettext_lazy("The cell's vote recorded."),
     ),
     "decision": Step(
         gettext_lazy("Admission decision"),
         DecisionForm,
         Level.ABOVE,
-        lambda c, d, r: services.candidate_decide(candidate=c, **d),
+        lambda c, d, r: services.candidate_decide(candidate=c, **d, actor=r.user),
         gettext_lazy("Admission decision recorded: the member record is created."),
     ),
     "ceremony": Step(
         gettext_lazy("Admission ceremony"),
         CeremonyForm,
         Level.ABOVE,
-        lambda c, d, r: services.candidate_ceremony(candidate=c, **d),
+        lambda c, d, r: services.candidate_ceremony(candidate=c, **d, actor=r.user),
         gettext_lazy("Admission ceremony recorded."),
     ),
     "drop": Step(
         gettext_lazy("No longer a candidate"),
         DropForm,
         Level.CELL,
-        lambda c, d, r: services.candidate_drop(candidate=c, **d),
+        lambda c, d, r: services.candidate_drop(candidate=c, **d, actor=r.user),
         gettext_lazy("The candidate is marked as no longer a candidate."),
     ),
 }
@@ -225,6 +227,7 @@ def _detail_page(
         "waiting_above": waiting_above,
         "today": today,
         "ancestors": list(candidate.cell.ancestors(include_self=True)),
+        "audit": queries.candidate_history(candidate),
     }
     status = 422 if bound else 200
     return render(request, "development/candidate_detail.html", context, status=status)
@@ -361,7 +364,7 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReviewDecisionForm(request.POST)
     if form.is_valid():
         try:
-            services.review_decide(review=review, **form.cleaned_data)
+            services.review_decide(review=review, **form.cleaned_data, actor=request.user)
         except ValidationError as e:
             apply_validation_error(form, e)
         else:

@@ -1,4 +1,4 @@
-"""An uploaded workbook waiting between preview and commit."""
+"""An uploaded workbook waiting between preview and commit, and each import committed."""
 
 from django.conf import settings
 from django.db import models
@@ -9,7 +9,15 @@ class ImportJob(models.Model):
         PREVIEWED = "previewed"
         COMMITTED = "committed"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Who uploaded; none for an import run by the server's operator (`chibo import` without
+    # --user), whose commit is kept as a committed job like any other.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     filename = models.CharField(max_length=255)
     content = models.BinaryField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.PREVIEWED)

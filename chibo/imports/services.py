@@ -10,6 +10,7 @@ and members created by earlier ones, and a commit writes everything or nothing.
 import contextlib
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import PurePath
 from types import SimpleNamespace
 from typing import Any
 
@@ -17,8 +18,10 @@ from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
+from chibo.core import audit
 from chibo.core.sheets import (
     CellError,
     Column,
@@ -40,57 +43,108 @@ from .report import ERROR, Change, Problem, Report, Row, SheetResult
 
 Files = list[tuple[str, bytes]]
 
+# One event for a whole import: the services the sheets' rows call record nothing of their
+# own (an import of a thousand members is one line, not a thousand).
+UPLOADED = audit.kind(
+    "imports.uploaded",
+    gettext_lazy(
+        "Uploaded %(file)s for a preview: %(create)s to create, %(update)s to update, "
+        "%(unchanged)s unchanged, %(error)s errors"
+    ),
+)
+IMPORTED = audit.kind(
+    "imports.imported",
+    gettext_lazy(
+        "Imported %(file)s: %(create)s created, %(update)s updated, %(unchanged)s unchanged"
+    ),
+)
 
-def import_preview(*, user, files: Files) -> Report:
-    """What importing `files` would do, row by row. Writes nothing."""
-    return _run(user=user, files=files, write=False)
+
+def import_preview(*, actor, files: Files) -> Report:
+    """What importing `files` would do, row by row. Writes nothing (the services' events
+    included: the whole run is rolled back)."""
+    with audit.silenced():
+        return _run(actor=actor, files=files, write=False)
 
 
-def import_commit(*, user, files: Files) -> Report:
-    """Import `files`: everything, or nothing when any row has an error."""
-    return _run(user=user, files=files, write=True)
+@audit.write
+def import_commit(*, actor, files: Files) -> Report:
+    """Import `files`: everything, or nothing when any row has an error. A commit is kept
+    as a committed job (its report, not its file), the object of the import's event."""
+    report = _run(actor=actor, files=files, write=True)
+    if report.committed:
+        filename = ", ".join(PurePath(name).name for name, _content in files)[:255]
+        job = ImportJob.objects.create(
+            user=actor if getattr(actor, "pk", None) else None,  # None: `chibo import`'s operator
+            filename=filename,
+            content=b"",
+            state=ImportJob.State.COMMITTED,
+            committed_at=timezone.now(),
+            summary=report.to_dict(),
+        )
+        _record(IMPORTED, actor, job, report)
+    return report
 
 
 # An upload holds personal data: it is kept only between preview and commit, at most this long.
 KEEP_PREVIEW = dt.timedelta(days=7)
 
 
-def job_create(*, user, files: Files) -> ImportJob:
+@audit.write
+def job_create(*, actor, files: Files) -> ImportJob:
     """Keep an upload between its preview and its commit (and drop stale previews)."""
     ImportJob.objects.filter(
         state=ImportJob.State.PREVIEWED, created_at__lt=timezone.now() - KEEP_PREVIEW
     ).delete()
     filename, content = bundle(files)
-    report = import_preview(user=user, files=[(filename, content)])
-    return ImportJob.objects.create(
-        user=user, filename=filename[:255], content=content, summary=report.to_dict()
+    report = import_preview(actor=actor, files=[(filename, content)])
+    job = ImportJob.objects.create(
+        user=actor, filename=filename[:255], content=content, summary=report.to_dict()
     )
+    _record(UPLOADED, actor, job, report)
+    return job
 
 
-def job_commit(*, job: ImportJob, user) -> Report | None:
+@audit.write
+def job_commit(*, job: ImportJob, actor) -> Report | None:
     """Commit a previewed job from its stored file (re-read: the data may have moved on).
-    None when it was committed already, so a double click never writes twice."""
-    with transaction.atomic():
-        job = ImportJob.objects.select_for_update().get(pk=job.pk)
-        if job.state == ImportJob.State.COMMITTED:
-            return None
-        report = import_commit(user=user, files=[(job.filename, bytes(job.content))])
-        job.summary = report.to_dict()
-        if report.committed:
-            job.state = ImportJob.State.COMMITTED
-            job.committed_at = timezone.now()
-            job.content = b""  # written into the records; the file itself is not kept
-        job.save(update_fields=["summary", "state", "committed_at", "content"])
+    None when it was committed already, so a double click never writes twice. A commit
+    refused for errors imports nothing and records no event; the job keeps the new report."""
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.state == ImportJob.State.COMMITTED:
+        return None
+    report = _run(actor=actor, files=[(job.filename, bytes(job.content))], write=True)
+    job.summary = report.to_dict()
+    if report.committed:
+        job.state = ImportJob.State.COMMITTED
+        job.committed_at = timezone.now()
+        job.content = b""  # written into the records; the file itself is not kept
+    job.save(update_fields=["summary", "state", "committed_at", "content"])
+    if report.committed:
+        _record(IMPORTED, actor, job, report)
     return report
 
 
-def _run(*, user, files: Files, write: bool) -> Report:
+def _record(kind: str, actor, job: ImportJob, report: Report) -> None:
+    """The import's one event: the file, the counts, and the counts of each sheet (the
+    sentence says the totals; the sheets' are kept as `<sheet>_<status>` facts)."""
+    facts: dict[str, Any] = {"file": job.filename, **report.counts()}
+    facts.update(
+        (f"{sheet.key}_{status}", n)
+        for sheet in report.sheets
+        for status, n in sheet.counts().items()
+        if n
+    )
+    audit.record(kind, actor=actor, obj=job, **facts)
+
+
+def _run(*, actor, files: Files, write: bool) -> Report:
     book = read_files(files)
     report = Report(problems=book.problems, notes=book.notes)
     if book.problems:
         return report
-    ctx = Context(user=user)
-    with _history_user(user), transaction.atomic():
+    ctx = Context(user=actor)
+    with _history_user(actor), transaction.atomic():
         finishing: list[tuple[Handler, dict[Key, Row], dict[str, str]]] = []
         for handler in handlers():
             raw = book.sheets.get(handler.sheet.key)

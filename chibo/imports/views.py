@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from chibo.core import audit
 from chibo.core.formats import number
 
 from .access import check_can_import, get_job_for, jobs_for
@@ -23,7 +24,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     check_can_import(request.user)
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if form.is_bound and form.is_valid():
-        job = job_create(user=request.user, files=form.cleaned_data["uploads"])
+        job = job_create(actor=request.user, files=form.cleaned_data["uploads"])
         return redirect("imports:preview", pk=job.pk)
     jobs = jobs_for(request.user).defer("content", "summary").order_by("-created_at")[:10]
     return render(request, "imports/upload.html", {"form": form, "jobs": jobs})
@@ -33,14 +34,15 @@ def upload(request: HttpRequest) -> HttpResponse:
 @login_required
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_job_for(request.user, pk)
-    return render(request, "imports/preview.html", {"job": job, "report": job.summary})
+    context = {"job": job, "report": job.summary, "audit": list(audit.of(job)[:10])}
+    return render(request, "imports/preview.html", context)
 
 
 @require_POST
 @login_required
 def commit(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_job_for(request.user, pk)
-    report = job_commit(job=job, user=request.user)
+    report = job_commit(job=job, actor=request.user)
     if report is None:
         messages.info(request, _("This file has already been imported."))
     elif report.committed:

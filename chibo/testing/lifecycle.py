@@ -132,7 +132,7 @@ def lifecycle_snapshot() -> dict[str, int]:
 
 
 def commit(user, sheets: dict[str, list[list[Any]]]):
-    return import_commit(user=user, files=[("history.xlsx", xlsx(sheets))])
+    return import_commit(actor=user, files=[("history.xlsx", xlsx(sheets))])
 
 
 def statuses(report) -> dict[str, list[str]]:

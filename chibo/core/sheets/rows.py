@@ -65,6 +65,12 @@ class Context:
     # what a row's own error says.
     keys: dict[str, set[Key]] = field(default_factory=dict)
 
+    @property
+    def actor(self) -> Any:
+        """Who imports, as the services' `actor`: the user, or None for the operator of
+        `chibo import` without --user, who has the whole tree in scope but is no user."""
+        return self.user if getattr(self.user, "pk", None) else None
+
 
 @dataclass(frozen=True)
 class Handler:

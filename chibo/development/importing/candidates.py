@@ -154,6 +154,7 @@ def _apply_candidate(ctx: Context, v: Values) -> RowOutcome:
             birth_date=v["birth_date"],
             proposed_on=v["proposed_on"],
             ethnicity=v["ethnicity"] or "Kinh",
+            actor=ctx.actor,
         )
         status = CREATE
     else:
@@ -161,7 +162,7 @@ def _apply_candidate(ctx: Context, v: Values) -> RowOutcome:
         profile = {key: wanted[key] for key in PROFILE if wanted[key] != current[key]}
         if profile:
             with on_column(next(iter(profile))):
-                candidate = dev.candidate_update(candidate=candidate, **profile)
+                candidate = dev.candidate_update(candidate=candidate, **profile, actor=ctx.actor)
     for step in STEPS:
         changed = [key for key in step.columns if wanted[key] != current[key]]
         if changed:
@@ -202,6 +203,7 @@ def _record_step(
                 candidate=candidate,
                 completed_on=w["class_completed_on"],
                 certificate=w["class_certificate"],
+                actor=ctx.actor,
             )
         if step.stage == Stage.INTRODUCED:
             second = w["introducer_2_code"]
@@ -213,6 +215,7 @@ def _record_step(
                 introducer_2=readable_member(ctx, second, "introducer_2_code") if second else None,
                 introducer_2_since=w["introducer_2_since"],
                 union_introduction=w["union_introduction"],
+                actor=ctx.actor,
             )
         if step.stage == Stage.VOTED:
             return dev.candidate_vote(
@@ -221,6 +224,7 @@ def _record_step(
                 votes_for=w["votes_for"],
                 votes_eligible=w["votes_eligible"],
                 over_age_approval=w["over_age_approval"],
+                actor=ctx.actor,
             )
         if step.stage == Stage.DECIDED:
             if Member.all_objects.filter(code=w["member_code"]).exists():
@@ -238,12 +242,18 @@ def _record_step(
                 decision_number=w["decision_number"],
                 decision_on=w["decision_on"],
                 code=w["member_code"],
+                actor=ctx.actor,
             )
         if step.stage == Stage.ADMITTED:
-            dev.candidate_ceremony(candidate=candidate, ceremony_on=w["ceremony_on"])
+            dev.candidate_ceremony(
+                candidate=candidate, ceremony_on=w["ceremony_on"], actor=ctx.actor
+            )
             return Candidate.objects.select_related("member").get(pk=candidate.pk)
         return dev.candidate_drop(
-            candidate=candidate, dropped_on=w["dropped_on"], reason=w["drop_reason"]
+            candidate=candidate,
+            dropped_on=w["dropped_on"],
+            reason=w["drop_reason"],
+            actor=ctx.actor,
         )
 
 

@@ -66,7 +66,7 @@ def _apply_review(ctx: Context, v: Values) -> RowOutcome:
                 votes_for=v["votes_for"],
                 votes_eligible=v["votes_eligible"],
                 outcome=v["outcome"] or _default_outcome(v),
-                actor=ctx.user if getattr(ctx.user, "pk", None) else None,
+                actor=ctx.actor,
             )
     else:
         status = UNCHANGED
@@ -87,7 +87,10 @@ def _apply_review(ctx: Context, v: Values) -> RowOutcome:
         )
     with on_column("decision_on"):
         dev.review_decide(
-            review=review, decision_number=v["decision_number"], decision_on=v["decision_on"]
+            review=review,
+            decision_number=v["decision_number"],
+            decision_on=v["decision_on"],
+            actor=ctx.actor,
         )
     if status == UNCHANGED:
         status = UPDATE

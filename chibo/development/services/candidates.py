@@ -4,10 +4,10 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from chibo.core import formats
+from chibo.core import audit, formats
 from chibo.core.search import fold
 from chibo.members import services as member_services
 from chibo.members.models import EventKind, Gender, Member, MemberEvent, Status
@@ -27,6 +27,31 @@ from .common import (
 )
 
 PROFILE_FIELDS = ("full_name", "gender", "birth_date", "ethnicity", "proposed_on")
+
+PROPOSED = audit.kind(
+    "development.proposed", gettext_lazy("Proposed as a candidate by %(cell)s on %(date)s")
+)
+CORRECTED = audit.kind("development.corrected", gettext_lazy("Candidate's profile corrected"))
+CLASS_DONE = audit.kind(
+    "development.class_done", gettext_lazy("Completed the Party class on %(date)s")
+)
+INTRODUCED = audit.kind(
+    "development.introduced", gettext_lazy("Introduced on %(date)s by %(first)s and %(second)s")
+)
+VOTED = audit.kind(
+    "development.voted",
+    gettext_lazy(
+        "The cell voted for the admission on %(date)s: %(votes_for)s of %(votes_eligible)s"
+    ),
+)
+# About the member record the decision creates: the first line of its history.
+ADMITTED = audit.kind(
+    "development.admitted", gettext_lazy("Admitted by decision %(number)s of %(date)s")
+)
+CEREMONY = audit.kind("development.ceremony", gettext_lazy("Admission ceremony held on %(date)s"))
+DROPPED = audit.kind(
+    "development.dropped", gettext_lazy("No longer a candidate since %(date)s: %(reason)s")
+)
 
 
 def _check_cell(cell: OrgUnit) -> None:
@@ -58,7 +83,7 @@ def _clean_profile(candidate: Candidate) -> None:
     candidate.full_clean(exclude=["search_name", "member", "introducer_1", "introducer_2"])
 
 
-@transaction.atomic
+@audit.write
 def candidate_create(
     *,
     cell: OrgUnit,
@@ -67,6 +92,7 @@ def candidate_create(
     birth_date: dt.date,
     proposed_on: dt.date,
     ethnicity: str = "Kinh",
+    actor,
 ) -> Candidate:
     """A cell proposes a candidate (quần chúng ưu tú)."""
     _check_cell(cell)
@@ -80,16 +106,18 @@ def candidate_create(
     )
     _clean_profile(candidate)
     candidate.save()
+    audit.record(PROPOSED, actor=actor, obj=candidate, cell=cell.name, date=candidate.proposed_on)
     return candidate
 
 
-@transaction.atomic
-def candidate_update(*, candidate: Candidate, **fields: Any) -> Candidate:
+@audit.write
+def candidate_update(*, candidate: Candidate, actor, **fields: Any) -> Candidate:
     """Correct the profile or the proposal date, until the admission decision (from then on
     the member record is the one to correct)."""
     candidate = lock(candidate)
     if candidate.decision_on:
         raise ValidationError(_("The candidate has been admitted: correct the member record."))
+    before = {key: getattr(candidate, key) for key in PROFILE_FIELDS}
     for key, value in fields.items():
         if key not in PROFILE_FIELDS:
             raise ValueError(key)
@@ -98,15 +126,18 @@ def candidate_update(*, candidate: Candidate, **fields: Any) -> Candidate:
     if candidate.vote_on:
         _check_age(candidate, candidate.vote_on, candidate.over_age_approval)
     candidate.save()
+    # The field names only: what they were and became is in the field-level history.
+    changed = [key for key in PROFILE_FIELDS if getattr(candidate, key) != before[key]]
+    audit.record(CORRECTED, actor=actor, obj=candidate, fields=", ".join(changed))
     return candidate
 
 
 # The steps ----------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@audit.write
 def candidate_class_done(
-    *, candidate: Candidate, completed_on: dt.date, certificate: str = ""
+    *, candidate: Candidate, completed_on: dt.date, certificate: str = "", actor
 ) -> Candidate:
     """The candidate completed the class on the Party (lớp cảm tình Đảng)."""
     candidate = lock(candidate)
@@ -122,6 +153,7 @@ def candidate_class_done(
     candidate.class_certificate = one_line(certificate)
     candidate.full_clean(exclude=["search_name"])
     candidate.save()
+    audit.record(CLASS_DONE, actor=actor, obj=candidate, date=completed_on)
     return candidate
 
 
@@ -161,7 +193,7 @@ def _check_introducer(member: Member, since: dt.date | None, on: dt.date, field:
         )
 
 
-@transaction.atomic
+@audit.write
 def candidate_introduce(
     *,
     candidate: Candidate,
@@ -171,6 +203,7 @@ def candidate_introduce(
     introducer_2: Member | None = None,
     introducer_2_since: dt.date | None = None,
     union_introduction: str = "",
+    actor,
 ) -> Candidate:
     """Two official members introduce the candidate (one may be replaced by the Youth
     Union's or the Trade Union's introduction)."""
@@ -205,6 +238,14 @@ def candidate_introduce(
     candidate.union_introduction = union
     candidate.full_clean(exclude=["search_name"])
     candidate.save()
+    audit.record(
+        INTRODUCED,
+        actor=actor,
+        obj=candidate,
+        date=introduced_on,
+        first=introducer_1.full_name,
+        second=introducer_2.full_name if introducer_2 is not None else union,
+    )
     return candidate
 
 
@@ -236,7 +277,7 @@ def _check_age(candidate: Candidate, vote_on: dt.date, approval: str) -> None:
         )
 
 
-@transaction.atomic
+@audit.write
 def candidate_vote(
     *,
     candidate: Candidate,
@@ -244,6 +285,7 @@ def candidate_vote(
     votes_for: int,
     votes_eligible: int,
     over_age_approval: str = "",
+    actor,
 ) -> Candidate:
     """The cell's vote on the admission: at least two thirds of its official members."""
     candidate = lock(candidate)
@@ -278,12 +320,20 @@ def candidate_vote(
     candidate.over_age_approval = approval
     candidate.full_clean(exclude=["search_name"])
     candidate.save()
+    audit.record(
+        VOTED,
+        actor=actor,
+        obj=candidate,
+        date=vote_on,
+        votes_for=votes_for,
+        votes_eligible=votes_eligible,
+    )
     return candidate
 
 
-@transaction.atomic
+@audit.write
 def candidate_decide(
-    *, candidate: Candidate, decision_number: str, decision_on: dt.date, code: str
+    *, candidate: Candidate, decision_number: str, decision_on: dt.date, code: str, actor
 ) -> Candidate:
     """The admission decision: the candidate becomes a probationary member, with a record
     (`code`, given by the office) held by the proposing cell from the decision date."""
@@ -319,11 +369,20 @@ def candidate_decide(
     )
     candidate.decision_number, candidate.decision_on, candidate.member = number, decision_on, member
     candidate.save()
+    audit.record(
+        ADMITTED,
+        actor=actor,
+        obj=candidate,
+        about=member,
+        number=number,
+        date=decision_on,
+        cell=candidate.cell.name,
+    )
     return candidate
 
 
-@transaction.atomic
-def candidate_ceremony(*, candidate: Candidate, ceremony_on: dt.date) -> MemberEvent:
+@audit.write
+def candidate_ceremony(*, candidate: Candidate, ceremony_on: dt.date, actor) -> MemberEvent:
     """The admission ceremony (lễ kết nạp). One held after its deadline is still recorded:
     the pages flag it late."""
     candidate = lock(candidate)
@@ -348,11 +407,13 @@ def candidate_ceremony(*, candidate: Candidate, ceremony_on: dt.date) -> MemberE
             raise ValidationError({"ceremony_on": e.error_dict["date"]}) from None
         raise
     candidate.member.refresh_from_db()
+    # On the member's record, like the decision (the candidate's page shows both).
+    audit.record(CEREMONY, actor=actor, obj=event, about=candidate.member, date=ceremony_on)
     return event
 
 
-@transaction.atomic
-def candidate_drop(*, candidate: Candidate, dropped_on: dt.date, reason: str) -> Candidate:
+@audit.write
+def candidate_drop(*, candidate: Candidate, dropped_on: dt.date, reason: str, actor) -> Candidate:
     """The person is no longer a candidate (moved away, withdrew, did not qualify)."""
     candidate = lock(candidate)
     if candidate.dropped_on:
@@ -374,4 +435,5 @@ def candidate_drop(*, candidate: Candidate, dropped_on: dt.date, reason: str) ->
     candidate.dropped_on, candidate.drop_reason = dropped_on, reason
     candidate.full_clean(exclude=["search_name"])
     candidate.save()
+    audit.record(DROPPED, actor=actor, obj=candidate, date=dropped_on, reason=reason)
     return candidate

@@ -1,21 +1,40 @@
 """The review at the end of probation: the cell's vote, then the decision."""
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from chibo.core import formats
+from chibo.core import audit, formats
 from chibo.members import services as member_services
 from chibo.members.models import EventKind, Member, Status
 
 from ..models import OfficialReview, Outcome
 from .common import check_votes, not_before, not_future, one_line, short_of_majority
 
+VOTED = audit.kind(
+    "development.review_voted",
+    gettext_lazy(
+        "End of probation: the cell voted on %(date)s, %(votes_for)s of %(votes_eligible)s for "
+        "recognition; it proposes: %(outcome)s"
+    ),
+)
+RECOGNISED = audit.kind(
+    "development.recognised",
+    gettext_lazy(
+        "Recognised as an official member from %(date)s by decision %(number)s of %(decided_on)s"
+    ),
+)
+REMOVED = audit.kind(
+    "development.not_recognised",
+    gettext_lazy(
+        "Not recognised at the end of probation: removed by decision %(number)s of %(date)s"
+    ),
+)
 
-@transaction.atomic
+
+@audit.write
 def review_vote(
     *,
     member: Member,
@@ -23,7 +42,7 @@ def review_vote(
     votes_for: int,
     votes_eligible: int,
     outcome: str,
-    actor: Any = None,
+    actor,
 ) -> OfficialReview:
     """The cell considers a probationary member whose probation has ended: recognition needs
     at least two thirds of its official members; otherwise it proposes removal."""
@@ -87,12 +106,22 @@ def review_vote(
     )
     review.full_clean(exclude=["recorded_by", "event"])
     review.save()
+    audit.record(
+        VOTED,
+        actor=actor,
+        obj=review,
+        about=member,
+        date=vote_on,
+        votes_for=votes_for,
+        votes_eligible=votes_eligible,
+        outcome=Outcome(outcome),
+    )
     return review
 
 
-@transaction.atomic
+@audit.write
 def review_decide(
-    *, review: OfficialReview, decision_number: str, decision_on: dt.date
+    *, review: OfficialReview, decision_number: str, decision_on: dt.date, actor
 ) -> OfficialReview:
     """The decision on the cell's proposal. Recognition: the OFFICIAL event, dated the day
     the probation ended (the Charter counts official membership from the end of the
@@ -139,4 +168,13 @@ def review_decide(
         raise ValidationError({"decision_on": e.messages}) from None
     review.decision_number, review.decision_on, review.event = number, decision_on, event
     review.save()
+    audit.record(
+        RECOGNISED if kind == EventKind.OFFICIAL else REMOVED,
+        actor=actor,
+        obj=review,
+        about=member,
+        number=number,
+        date=day,
+        decided_on=decision_on,
+    )
     return review

@@ -31,11 +31,18 @@ def candidate(
 ) -> Candidate:
     """`stage` up to DECIDED; pass `ceremony` for ADMITTED."""
     c = services.candidate_create(
-        cell=cell, full_name=name, gender="female", birth_date=born, proposed_on=proposed
+        cell=cell,
+        full_name=name,
+        gender="female",
+        birth_date=born,
+        proposed_on=proposed,
+        actor=None,
     )
     reached = ORDER.index(Stage(stage)) if stage in ORDER else len(ORDER) - 1
     if reached >= 1:
-        c = services.candidate_class_done(candidate=c, completed_on=class_on, certificate="LCT-1")
+        c = services.candidate_class_done(
+            candidate=c, completed_on=class_on, certificate="LCT-1", actor=None
+        )
     if reached >= 2:
         assert introducers, "give two official members"
         c = services.candidate_introduce(
@@ -45,10 +52,11 @@ def candidate(
             introducer_1_since=since,
             introducer_2=introducers[1],
             introducer_2_since=since,
+            actor=None,
         )
     if reached >= 3:
         c = services.candidate_vote(
-            candidate=c, vote_on=vote, votes_for=votes[0], votes_eligible=votes[1]
+            candidate=c, vote_on=vote, votes_for=votes[0], votes_eligible=votes[1], actor=None
         )
     if reached >= 4:
         c = services.candidate_decide(
@@ -56,7 +64,8 @@ def candidate(
             decision_number=f"{next(_codes)}-QĐ/ĐU",
             decision_on=decided,
             code=f"KN{next(_codes):05d}",
+            actor=None,
         )
     if ceremony:
-        services.candidate_ceremony(candidate=c, ceremony_on=ceremony)
+        services.candidate_ceremony(candidate=c, ceremony_on=ceremony, actor=None)
     return Candidate.objects.select_related("member").get(pk=c.pk)

@@ -191,7 +191,12 @@ def test_review_deadline_by_hand(leap, world):
 
 def _review(member, on, votes=(6, 9), outcome=Outcome.RECOGNISE):
     return services.review_vote(
-        member=member, vote_on=on, votes_for=votes[0], votes_eligible=votes[1], outcome=outcome
+        member=member,
+        vote_on=on,
+        votes_for=votes[0],
+        votes_eligible=votes[1],
+        outcome=outcome,
+        actor=None,
     )
 
 
@@ -205,9 +210,11 @@ def test_recognition(leap):
     with pytest.raises(ValidationError, match="already awaits a decision"):
         _review(leap, D(2025, 3, 10))
     with pytest.raises(ValidationError, match="before the cell's vote"):
-        services.review_decide(review=review, decision_number="5-QĐ/ĐU", decision_on=D(2025, 2, 27))
+        services.review_decide(
+            review=review, decision_number="5-QĐ/ĐU", decision_on=D(2025, 2, 27), actor=None
+        )
     review = services.review_decide(
-        review=review, decision_number="5-QĐ/ĐU", decision_on=D(2025, 3, 20)
+        review=review, decision_number="5-QĐ/ĐU", decision_on=D(2025, 3, 20), actor=None
     )
     event = review.event
     # Official from the end of the probation, with the decision's number.
@@ -221,7 +228,9 @@ def test_recognition(leap):
     assert leap.status_on(D(2025, 2, 28)) == Status.OFFICIAL
     assert leap.official_on == D(2025, 2, 28)
     with pytest.raises(ValidationError, match="already recorded"):
-        services.review_decide(review=review, decision_number="6", decision_on=D(2025, 3, 21))
+        services.review_decide(
+            review=review, decision_number="6", decision_on=D(2025, 3, 21), actor=None
+        )
     with pytest.raises(ValidationError, match="not probationary"):
         _review(leap, D(2025, 4, 1))
 
@@ -231,7 +240,7 @@ def test_removal(leap):
         _review(leap, D(2025, 3, 10), (6, 9), Outcome.REMOVE)
     review = _review(leap, D(2025, 3, 10), (5, 9), Outcome.REMOVE)
     review = services.review_decide(
-        review=review, decision_number="9-QĐ/ĐU", decision_on=D(2025, 4, 2)
+        review=review, decision_number="9-QĐ/ĐU", decision_on=D(2025, 4, 2), actor=None
     )
     assert (review.event.kind, review.event.date) == (EventKind.REMOVED, D(2025, 4, 2))
     leap = Member.objects.get(pk=leap.pk)

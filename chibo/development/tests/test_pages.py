@@ -67,9 +67,13 @@ def test_board_counts_per_stage(world, cast, introducers, en):
         candidate=candidate(world.cell2, name="G1", proposed=ago(30)),
         dropped_on=ago(10),
         reason="x",
+        actor=None,
     )
     services.candidate_drop(
-        candidate=candidate(world.cell2, name="G0"), dropped_on=D(2025, 1, 1), reason="y"
+        candidate=candidate(world.cell2, name="G0"),
+        dropped_on=D(2025, 1, 1),
+        reason="y",
+        actor=None,
     )
     candidate(world.other_cell, name="Z1")  # another base committee: not on this board
     # Hand count: the old admission (F0) and the old drop (G0) only with "all".

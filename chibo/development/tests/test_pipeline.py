@@ -41,6 +41,7 @@ def test_proposal_normalises_and_checks_the_cell(world):
         gender="female",
         birth_date=D(2000, 1, 2),
         proposed_on=D(2025, 5, 1),
+        actor=None,
     )
     assert (c.full_name, c.search_name) == ("Nguyễn Thị Lan", "nguyen thi lan")
     with refused("cell that holds members"):
@@ -50,6 +51,7 @@ def test_proposal_normalises_and_checks_the_cell(world):
             gender="male",
             birth_date=D(2000, 1, 2),
             proposed_on=D(2025, 5, 1),
+            actor=None,
         )
     with refused("future"):
         services.candidate_create(
@@ -58,6 +60,7 @@ def test_proposal_normalises_and_checks_the_cell(world):
             gender="male",
             birth_date=D(2000, 1, 2),
             proposed_on=D(2099, 1, 1),
+            actor=None,
         )
     assert Candidate.objects.count() == 1
 
@@ -65,8 +68,10 @@ def test_proposal_normalises_and_checks_the_cell(world):
 def test_class_not_before_the_proposal(world):
     c = candidate(world.cell, proposed=D(2025, 5, 10))
     with refused("before the proposal"):
-        services.candidate_class_done(candidate=c, completed_on=D(2025, 5, 9))
-    c = services.candidate_class_done(candidate=c, completed_on=D(2025, 5, 10), certificate=" 12 ")
+        services.candidate_class_done(candidate=c, completed_on=D(2025, 5, 9), actor=None)
+    c = services.candidate_class_done(
+        candidate=c, completed_on=D(2025, 5, 10), certificate=" 12 ", actor=None
+    )
     assert (c.stage, c.class_certificate) == (Stage.CLASS_DONE, "12")
 
 
@@ -80,6 +85,7 @@ def test_introducers_need_the_class_first(world, introducers):
             introducer_1_since=D(2020, 1, 1),
             introducer_2=introducers[1],
             introducer_2_since=D(2020, 1, 1),
+            actor=None,
         )
 
 
@@ -95,6 +101,7 @@ def _introduce(c, first, second, on, since_1, since_2=LONG_AGO, **kw):
         introducer_2=second,
         introducer_2_since=since_2 if second else None,
         **kw,
+        actor=None,
     )
 
 
@@ -155,6 +162,7 @@ def _vote(c, on, votes=(6, 9), approval=""):
         votes_for=votes[0],
         votes_eligible=votes[1],
         over_age_approval=approval,
+        actor=None,
     )
 
 
@@ -219,7 +227,11 @@ def test_decision_creates_the_member(world, introducers):
     c = candidate(world.cell, Stage.VOTED, introducers=introducers, name="  Hoàng  Văn Nam")
     with refused("before the cell's vote"):
         services.candidate_decide(
-            candidate=c, decision_number="12-QĐ/ĐU", decision_on=D(2025, 3, 4), code="KN1"
+            candidate=c,
+            decision_number="12-QĐ/ĐU",
+            decision_on=D(2025, 3, 4),
+            code="KN1",
+            actor=None,
         )
     with refused("already has record code"):
         services.candidate_decide(
@@ -227,10 +239,15 @@ def test_decision_creates_the_member(world, introducers):
             decision_number="12-QĐ/ĐU",
             decision_on=D(2025, 3, 20),
             code=world.member.code,
+            actor=None,
         )
     assert not Member.objects.filter(full_name="Hoàng Văn Nam").exists()
     c = services.candidate_decide(
-        candidate=c, decision_number=" 12-QĐ/ĐU ", decision_on=D(2025, 3, 20), code="KN0001"
+        candidate=c,
+        decision_number=" 12-QĐ/ĐU ",
+        decision_on=D(2025, 3, 20),
+        code="KN0001",
+        actor=None,
     )
     m = c.member
     assert (m.code, m.full_name, m.birth_date, m.home_unit_id) == (
@@ -257,46 +274,52 @@ def test_decision_creates_the_member(world, introducers):
 def test_ceremony_after_the_decision(world, introducers):
     c = candidate(world.cell, Stage.DECIDED, introducers=introducers, decided=D(2025, 3, 20))
     with refused("before the admission decision"):
-        services.candidate_ceremony(candidate=c, ceremony_on=D(2025, 3, 19))
-    services.candidate_ceremony(candidate=c, ceremony_on=D(2025, 4, 2))
+        services.candidate_ceremony(candidate=c, ceremony_on=D(2025, 3, 19), actor=None)
+    services.candidate_ceremony(candidate=c, ceremony_on=D(2025, 4, 2), actor=None)
     c = Candidate.objects.get(pk=c.pk)
     assert c.stage == Stage.ADMITTED
     # Probation: twelve months from the ceremony.
     assert (c.member.ceremony_on, c.member.probation_ends_on) == (D(2025, 4, 2), D(2026, 4, 2))
     assert MemberEvent.objects.filter(member=c.member, kind=EventKind.CEREMONY).count() == 1
     with refused("later step|earlier steps"):
-        services.candidate_ceremony(candidate=c, ceremony_on=D(2025, 4, 3))
+        services.candidate_ceremony(candidate=c, ceremony_on=D(2025, 4, 3), actor=None)
 
 
 def test_drop(world, introducers):
     c = candidate(world.cell, Stage.CLASS_DONE, proposed=D(2024, 9, 2))
     with refused("Give the reason"):
-        services.candidate_drop(candidate=c, dropped_on=D(2025, 1, 1), reason="  ")
+        services.candidate_drop(candidate=c, dropped_on=D(2025, 1, 1), reason="  ", actor=None)
     with refused("before the proposal"):
-        services.candidate_drop(candidate=c, dropped_on=D(2024, 9, 1), reason="Chuyển đi")
-    c = services.candidate_drop(candidate=c, dropped_on=D(2025, 1, 1), reason="Chuyển đi nơi khác")
+        services.candidate_drop(
+            candidate=c, dropped_on=D(2024, 9, 1), reason="Chuyển đi", actor=None
+        )
+    c = services.candidate_drop(
+        candidate=c, dropped_on=D(2025, 1, 1), reason="Chuyển đi nơi khác", actor=None
+    )
     assert c.stage == Stage.DROPPED
     with refused("no longer a candidate"):
-        services.candidate_class_done(candidate=c, completed_on=D(2025, 1, 2))
+        services.candidate_class_done(candidate=c, completed_on=D(2025, 1, 2), actor=None)
     decided = candidate(world.cell, Stage.DECIDED, introducers=introducers, name="Đã kết nạp")
     with refused("record the change on the member record"):
-        services.candidate_drop(candidate=decided, dropped_on=D(2025, 4, 1), reason="x")
+        services.candidate_drop(candidate=decided, dropped_on=D(2025, 4, 1), reason="x", actor=None)
 
 
 def test_update_until_the_decision(world, introducers):
     c = candidate(world.cell, Stage.VOTED, introducers=introducers, vote=D(2025, 3, 5))
-    c = services.candidate_update(candidate=c, full_name="Lê  Thị Mai Anh", ethnicity="Tày")
+    c = services.candidate_update(
+        candidate=c, full_name="Lê  Thị Mai Anh", ethnicity="Tày", actor=None
+    )
     assert (c.full_name, c.search_name, c.ethnicity) == ("Lê Thị Mai Anh", "le thi mai anh", "Tày")
     # A birth date making the candidate 17 at the vote is refused: the vote stands.
     with refused("turns 18 only on"):
-        services.candidate_update(candidate=c, birth_date=D(2007, 3, 6))
+        services.candidate_update(candidate=c, birth_date=D(2007, 3, 6), actor=None)
     with refused("before the Party class was completed"):
-        services.candidate_update(candidate=c, proposed_on=D(2024, 11, 21))
+        services.candidate_update(candidate=c, proposed_on=D(2024, 11, 21), actor=None)
     c = services.candidate_decide(
-        candidate=c, decision_number="1-QĐ", decision_on=D(2025, 3, 20), code="KN77"
+        candidate=c, decision_number="1-QĐ", decision_on=D(2025, 3, 20), code="KN77", actor=None
     )
     with refused("correct the member record"):
-        services.candidate_update(candidate=c, full_name="Khác")
+        services.candidate_update(candidate=c, full_name="Khác", actor=None)
 
 
 def test_stage_in_sql_matches_the_property(world, introducers):
@@ -310,7 +333,7 @@ def test_stage_in_sql_matches_the_property(world, introducers):
         candidate(world.cell, Stage.DECIDED, introducers=introducers, ceremony=D(2025, 4, 1))
     )
     dropped = candidate(world.cell, name="Bỏ")
-    services.candidate_drop(candidate=dropped, dropped_on=D(2025, 1, 1), reason="Thôi")
+    services.candidate_drop(candidate=dropped, dropped_on=D(2025, 1, 1), reason="Thôi", actor=None)
     made.append(dropped)
     rows = {c.pk: c for c in annotated(Candidate.objects.all())}
     assert sorted(c.stage_sql for c in rows.values()) == sorted(s.value for s in Stage)

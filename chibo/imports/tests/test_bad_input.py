@@ -28,7 +28,7 @@ def untouched(world):
 
 
 def run(user, files):
-    report = import_commit(user=user, files=files)
+    report = import_commit(actor=user, files=files)
     assert not report.committed
     return report
 

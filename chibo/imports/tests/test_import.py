@@ -20,7 +20,7 @@ from chibo.testing.workbooks import (
 
 
 def commit(user, sheets):
-    return import_commit(user=user, files=[("book.xlsx", xlsx(sheets))])
+    return import_commit(actor=user, files=[("book.xlsx", xlsx(sheets))])
 
 
 def statuses(report) -> dict[str, list[str]]:
@@ -76,7 +76,7 @@ def test_valid_workbook_creates_exactly_its_rows(world, cast):
 
 def test_preview_writes_nothing_but_sees_what_commit_will_do(world, cast):
     before = snapshot()
-    report = import_preview(user=cast.base_officer, files=[("b.xlsx", xlsx(valid_sheets()))])
+    report = import_preview(actor=cast.base_officer, files=[("b.xlsx", xlsx(valid_sheets()))])
     assert snapshot() == before
     assert not report.committed and not report.has_errors
     assert statuses(report) == {
@@ -173,7 +173,7 @@ def test_title_block_above_the_header_is_skipped(world, cast):
         [2, "IMP031", "Lý Văn Bảy", "Nam", "07/07/1977", "", "X01-CB01", "x", ""],
     ]
     report = import_preview(
-        user=cast.base_officer, files=[("list.xlsx", xlsx({"Đảng viên": rows}))]
+        actor=cast.base_officer, files=[("list.xlsx", xlsx({"Đảng viên": rows}))]
     )
     assert [(r.number, r.status) for r in report.sheets[0].rows] == [(5, CREATE), (6, ERROR)]
     assert report.sheets[0].notes == ["Columns not in the template were ignored: STT."]

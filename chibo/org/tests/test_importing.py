@@ -19,7 +19,7 @@ def english():
 
 
 def commit(user, sheets):
-    return import_commit(user=user, files=[("book.xlsx", xlsx(sheets))])
+    return import_commit(actor=user, files=[("book.xlsx", xlsx(sheets))])
 
 
 @pytest.mark.parametrize(

@@ -303,7 +303,7 @@ def test_reimport_writes_nothing(world, cast, introducers):
 def test_preview_writes_nothing(world, cast, introducers):
     before = lifecycle_snapshot()
     report = import_preview(
-        user=cast.base_officer, files=[("h.xlsx", xlsx(history(world.member2.code)))]
+        actor=cast.base_officer, files=[("h.xlsx", xlsx(history(world.member2.code)))]
     )
     assert messages(report) == []
     assert report.counts()[CREATE] == 4 + 8 + 3 + 3 + 6
@@ -414,7 +414,7 @@ def test_template_round_trip(world, cast, introducers):
     ws.append([transfer.get(c.value, "") for c in ws[1]])
     buffer = io.BytesIO()
     wb.save(buffer)
-    report = import_commit(user=cast.base_officer, files=[("filled.xlsx", buffer.getvalue())])
+    report = import_commit(actor=cast.base_officer, files=[("filled.xlsx", buffer.getvalue())])
     assert messages(report) == []
     assert Candidate.objects.get().stage == Stage.VOTED
     assert Transfer.objects.get().state == TransferState.PENDING

@@ -67,7 +67,7 @@ class Command(BaseCommand):
                     _("Cannot read %(file)s: %(error)s") % {"file": name, "error": e.strerror}
                 ) from e
         run = import_preview if dry_run else import_commit
-        report = run(user=actor, files=contents)
+        report = run(actor=actor, files=contents)
 
         for sheet, row, column, message in report.issues():
             where = ", ".join(

@@ -40,7 +40,7 @@ def untouched(world, people):
 
 
 def book(user, sheets):
-    report = import_commit(user=user, files=[("history.xlsx", xlsx(sheets))])
+    report = import_commit(actor=user, files=[("history.xlsx", xlsx(sheets))])
     assert not report.committed
     return report
 
@@ -194,7 +194,7 @@ def test_secretary_imports_only_their_cell(world, cast, untouched):
 
 def test_adopted_minutes_are_not_changed_by_an_import(world, cast, people):
     assert import_commit(
-        user=cast.base_officer, files=[("h.xlsx", xlsx(history_book(people)))]
+        actor=cast.base_officer, files=[("h.xlsx", xlsx(history_book(people)))]
     ).committed
     before = meeting_snapshot()
     changed = history_book(people)
@@ -215,7 +215,7 @@ def test_adopted_minutes_are_not_changed_by_an_import(world, cast, people):
 
 def test_topic_and_place_of_an_existing_meeting_stay(world, cast, people):
     rows = meetings_only(meeting_row(**{"Tình trạng": "Đã họp"}))
-    assert import_commit(user=cast.base_officer, files=[("h.xlsx", xlsx(rows))]).committed
+    assert import_commit(actor=cast.base_officer, files=[("h.xlsx", xlsx(rows))]).committed
     before = meeting_snapshot()
     report = book(cast.base_officer, meetings_only(meeting_row(**{"Địa điểm": "Trụ sở xã"})))
     assert problems(report) == [

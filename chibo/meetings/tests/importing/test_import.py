@@ -29,7 +29,7 @@ from .helpers import (
 
 
 def commit(user, sheets):
-    return import_commit(user=user, files=[("history.xlsx", xlsx(sheets))])
+    return import_commit(actor=user, files=[("history.xlsx", xlsx(sheets))])
 
 
 def statuses(report) -> dict[str, list[str]]:
@@ -181,7 +181,9 @@ def test_history_shows_on_the_cell_pages(world, cast, people, client_for):
 
 def test_preview_writes_nothing_and_reimport_changes_nothing(world, cast, people):
     before = meeting_snapshot()
-    preview = import_preview(user=cast.base_officer, files=[("h.xlsx", xlsx(history_book(people)))])
+    preview = import_preview(
+        actor=cast.base_officer, files=[("h.xlsx", xlsx(history_book(people)))]
+    )
     assert not preview.has_errors and preview.counts()[CREATE] == 14
     assert meeting_snapshot() == before
 
@@ -271,7 +273,7 @@ def test_csv_files_and_english_values(world, cast, people, tmp_path):
         ["X01-CB01", "2026-03-05", people.an.code, "Absent, excused", "Ốm"],
     ]
     report = import_commit(
-        user=cast.base_officer,
+        actor=cast.base_officer,
         files=[("meetings.csv", csv_bytes(meetings)), ("attendance.csv", csv_bytes(attendance))],
     )
     assert report.committed, messages(report)

@@ -98,7 +98,7 @@ def test_template_round_trip(world, cast, people):
             ws.append([values.get(h) for h in header])
     buffer = io.BytesIO()
     wb.save(buffer)
-    report = import_commit(user=cast.base_officer, files=[("filled.xlsx", buffer.getvalue())])
+    report = import_commit(actor=cast.base_officer, files=[("filled.xlsx", buffer.getvalue())])
     assert report.committed, messages(report)
     assert sorted(Meeting.objects.values_list("state", flat=True)) == sorted(
         [State.ADOPTED, State.ADOPTED, State.HELD]
