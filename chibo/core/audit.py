@@ -29,7 +29,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 
@@ -124,7 +124,8 @@ def _fact(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, dt.datetime):
-        return vn_date(value.date())
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return vn_date(local.date())
     if isinstance(value, dt.date):
         return vn_date(value)
     if isinstance(value, Enum):

@@ -173,3 +173,17 @@ def test_the_administrator_reads_the_events_in_words_and_cannot_change_them(admi
     assert "Renamed from Tổ 1 to Tổ 2" in page.content.decode()
     event = AuditEvent.objects.get()
     assert admin_client.post(f"/admin/core/auditevent/{event.pk}/delete/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_moment_is_kept_as_the_day_it_was_in_vietnam():
+    group = Group.objects.create(name="g")
+
+    @audit.write
+    def early(*, actor):
+        # 06:30 on 10/03/2026 in Hà Nội is 23:30 on 09/03 in UTC.
+        moment = dt.datetime(2026, 3, 9, 23, 30, tzinfo=dt.UTC)
+        audit.record(DATED, actor=actor, obj=group, day=moment, role="x")
+
+    early(actor=None)
+    assert AuditEvent.objects.get().facts["day"] == "10/03/2026"
