@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from chibo.core import audit, formats
 from chibo.org.models import OrgUnit
@@ -30,26 +29,12 @@ from .models import (
     TransferState,
 )
 from .reminders import transfer_sent
-
-TRANSFER_SENT = audit.kind(
-    "members.transfer_sent",
-    gettext_lazy("Transfer from %(source)s to %(target)s sent on %(date)s (%(kind)s)"),
-)
-TRANSFERRED = audit.kind(
-    "members.transferred",
-    gettext_lazy("Transferred from %(source)s to %(target)s, received on %(date)s"),
-)
-TRANSFERRED_TEMPORARILY = audit.kind(
-    "members.transferred_temporarily",
-    gettext_lazy("Transferred temporarily from %(source)s to %(target)s: %(date)s – %(until)s"),
-)
-TRANSFER_CANCELLED = audit.kind(
-    "members.transfer_cancelled",
-    gettext_lazy("Transfer from %(source)s to %(target)s cancelled"),
-)
-TEMPORARY_ENDED = audit.kind(
-    "members.temporary_ended",
-    gettext_lazy("Temporary transfer to %(target)s ended on %(date)s"),
+from .services.transfer_kinds import (  # declared among the services: see that module
+    TEMPORARY_ENDED,
+    TRANSFER_CANCELLED,
+    TRANSFER_SENT,
+    TRANSFERRED,
+    TRANSFERRED_TEMPORARILY,
 )
 
 

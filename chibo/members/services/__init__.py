@@ -2,6 +2,7 @@
 event about the member); each keeps the member's derived copies (`home_unit`, `admitted_on`,
 `official_on`) in step through `member_refresh`. Transfers are chibo.members.transfers."""
 
+from . import transfer_kinds  # noqa: F401  (declares the transfers' audit event kinds)
 from .events import event_create, event_delete, event_restore, event_update
 from .placements import (
     placement_create,
