@@ -49,9 +49,9 @@ ADMITTED = audit.kind(
     "development.admitted", gettext_lazy("Admitted by decision %(number)s of %(date)s")
 )
 CEREMONY = audit.kind("development.ceremony", gettext_lazy("Admission ceremony held on %(date)s"))
-DROPPED = audit.kind(
-    "development.dropped", gettext_lazy("No longer a candidate since %(date)s: %(reason)s")
-)
+# Without the reason: it may say why about the person (illness...), and an event outlives a
+# correction of the record; the record and its field-level history keep it.
+DROPPED = audit.kind("development.dropped", gettext_lazy("No longer a candidate since %(date)s"))
 
 
 def _check_cell(cell: OrgUnit) -> None:
@@ -435,5 +435,5 @@ def candidate_drop(*, candidate: Candidate, dropped_on: dt.date, reason: str, ac
     candidate.dropped_on, candidate.drop_reason = dropped_on, reason
     candidate.full_clean(exclude=["search_name"])
     candidate.save()
-    audit.record(DROPPED, actor=actor, obj=candidate, date=dropped_on, reason=reason)
+    audit.record(DROPPED, actor=actor, obj=candidate, date=dropped_on)
     return candidate
