@@ -5,12 +5,12 @@ Every write is a service (`services.py`) that takes the person doing it as `acto
 with `@audit.write`, which runs it in one transaction. Inside, the service records one event::
 
     TRANSFERRED = audit.kind("member.transferred", gettext_lazy(
-        "Transferred from %(source)s to %(target)s"))
+        "Transferred from %(source)s to %(target)s, received on %(date)s"))
 
     @audit.write
     def member_transfer(*, member, target, actor): ...
         audit.record(TRANSFERRED, actor=actor, obj=transfer, about=member,
-                     source=old_unit, target=target)
+                     source=old_unit, target=target, date=received_on)
 
 A service that calls other services records the one event of the whole write: the events of
 the writes it calls are not recorded (a member created with a placement and two events is
