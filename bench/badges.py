@@ -1,5 +1,5 @@
 """The Party badge list of a 100,000-member province for the next award occasion: time and
-query count of the list (chibo.badges.services.due_list) and of its counts (due_counts).
+query count of the list (chibo.badges.queries.due_list) and of its counts (due_counts).
 
     .venv/bin/python bench/badges.py [--db PATH] [--rebuild] [--repeat 7]
     .venv/bin/python bench/badges.py --postgres URL [--keep]
@@ -275,7 +275,7 @@ def measure(repeat: int) -> None:
     from django.test.utils import CaptureQueriesContext, setup_test_environment
     from django.utils import timezone
 
-    from chibo.badges import services
+    from chibo.badges import queries
     from chibo.core.formats import number
     from chibo.members.models import Member
     from chibo.org.models import Kind, OrgUnit
@@ -284,7 +284,7 @@ def measure(repeat: int) -> None:
     province = OrgUnit.objects.get(code="BENCH")
     small = OrgUnit.objects.filter(kind=Kind.BASE_COMMITTEE, code__startswith="BENCH").first()
     assert small is not None
-    occasion = services.next_occasion(timezone.localdate() - dt.timedelta(days=1))
+    occasion = queries.next_occasion(timezone.localdate() - dt.timedelta(days=1))
     assert occasion is not None
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
@@ -292,19 +292,19 @@ def measure(repeat: int) -> None:
         f"{occasion.date:%d/%m/%Y}; load average {load} on {os.cpu_count()} cores"
     )
     for label, unit in (("province", province), ("one base committee", small)):
-        services.due_list(unit, occasion.date)  # warm caches
+        queries.due_list(unit, occasion.date)  # warm caches
         list_ms, count_ms = [], []
         for _i in range(repeat):
             started = time.perf_counter()
-            listing = services.due_list(unit, occasion.date)
+            listing = queries.due_list(unit, occasion.date)
             list_ms.append((time.perf_counter() - started) * 1000)
             started = time.perf_counter()
-            counts = services.due_counts(unit, occasion.date)
+            counts = queries.due_counts(unit, occasion.date)
             count_ms.append((time.perf_counter() - started) * 1000)
         with CaptureQueriesContext(connection) as list_q:
-            services.due_list(unit, occasion.date)
+            queries.due_list(unit, occasion.date)
         with CaptureQueriesContext(connection) as count_q:
-            services.due_counts(unit, occasion.date)
+            queries.due_counts(unit, occasion.date)
         assert sum(counts.values()) == len(listing.rows), "the counts disagree with the list"
         # Counted now: a request (pages below) empties the connection's query log.
         list_queries, count_queries = len(list_q.captured_queries), len(count_q.captured_queries)

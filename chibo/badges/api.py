@@ -17,7 +17,7 @@ from chibo.members import access as member_access
 from chibo.org import access as org_access
 from chibo.org.models import Kind, OrgUnit
 
-from . import access, services
+from . import access, queries, services
 from .models import BadgeAward, BadgeOccasion
 from .queries import awards_under
 
@@ -106,13 +106,13 @@ def due(request: HttpRequest, unit: int, occasion: dt.date | None = None) -> dic
     u = access.get_unit_for(user_of(request), unit)
     province = rules.province_of(u, today())
     found = (
-        services.occasion_on(occasion, province)
+        queries.occasion_on(occasion, province)
         if occasion is not None
-        else services.next_occasion(today() - dt.timedelta(days=1), province)
+        else queries.next_occasion(today() - dt.timedelta(days=1), province)
     )
     if found is None:
         raise ValidationError({"occasion": _("Choose a badge award occasion.")})
-    listing = services.due_list(u, found.date)
+    listing = queries.due_list(u, found.date)
     counts: dict[tuple[int, str, bool], int] = {}
     for row in listing.rows:
         key = (row.years, row.reason, row.held_until is not None)
@@ -175,7 +175,7 @@ def award_create(request: HttpRequest, payload: AwardsIn) -> tuple[int, list[Bad
 @badges.get("/occasions", response=list[OccasionOut])
 def occasion_list(
     request: HttpRequest, year: int | None = None, unit: int | None = None
-) -> list[services.Occasion]:
+) -> list[queries.Occasion]:
     """The occasions of `year` (default: this year): nationwide, or those of the unit's
     province with `unit`."""
     user = user_of(request)
@@ -183,11 +183,11 @@ def occasion_list(
     province = None
     if unit is not None:
         province = rules.province_of(access.get_unit_for(user, unit), today())
-    return services.occasions(year or today().year, province)
+    return queries.occasions(year or today().year, province)
 
 
 @badges.post("/occasions", response={201: OccasionOut})
-def occasion_create(request: HttpRequest, payload: OccasionIn) -> tuple[int, services.Occasion]:
+def occasion_create(request: HttpRequest, payload: OccasionIn) -> tuple[int, queries.Occasion]:
     user = user_of(request)
     org_access.require_staff(user)
     province = None
@@ -204,7 +204,7 @@ def occasion_create(request: HttpRequest, payload: OccasionIn) -> tuple[int, ser
     o: BadgeOccasion = services.occasion_create(
         date=payload.date, name=payload.name, province=province, actor=user
     )
-    return 201, services.Occasion(o.date, o.name, True, o.pk, o.province_id)
+    return 201, queries.Occasion(o.date, o.name, True, o.pk, o.province_id)
 
 
 @badges.delete("/occasions/{occasion_id}", response={204: None})

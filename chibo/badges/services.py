@@ -1,9 +1,6 @@
-"""Party badges: recording awards and special occasions (the writes), and the reads every page,
-the API and the reminders use, gathered here under one name:
-
-- chibo.members.age: party age of one member, and in SQL for many;
-- chibo.badges.queries.occasions: the award occasions of a year, the next one;
-- chibo.badges.queries.due: who is due a badge on an occasion, for a unit's subtree."""
+"""Party badges, the writes: recording a decision's awards, and special occasions. The reads
+are chibo.badges.queries (who is due on an occasion, the occasions of a year, the awards);
+party age is chibo.members.age."""
 
 import datetime as dt
 from collections.abc import Sequence
@@ -17,32 +14,13 @@ from simple_history.utils import bulk_create_with_history
 
 from chibo import rules
 from chibo.core import audit, formats
-from chibo.members.age import PartyAge, party_age, party_age_from, with_party_age_from
+from chibo.members.age import party_age
 from chibo.members.models import Member
 from chibo.org.models import Kind, OrgUnit
 
 from .models import BadgeAward, BadgeOccasion
-from .queries.due import DueList, DueRow, Reason, due_counts, due_list
-from .queries.occasions import Occasion, next_occasion, occasion_on, occasions
-
-__all__ = [
-    "DueList",
-    "DueRow",
-    "Occasion",
-    "PartyAge",
-    "Reason",
-    "award_record",
-    "due_counts",
-    "due_list",
-    "next_occasion",
-    "occasion_create",
-    "occasion_delete",
-    "occasion_on",
-    "occasions",
-    "party_age",
-    "party_age_from",
-    "with_party_age_from",
-]
+from .queries.due import DueRow, due_list
+from .queries.occasions import occasion_on
 
 DECISION_NUMBER_MAX = BadgeAward._meta.get_field("decision_number").max_length or 40
 OCCASION_NAME_MAX = BadgeOccasion._meta.get_field("name").max_length or 120

@@ -22,7 +22,7 @@ from chibo.core.pages import HtmxHttpRequest
 from chibo.members.models import Member
 from chibo.org.models import OrgUnit
 
-from . import access, excel, services
+from . import access, excel, queries, services
 from .forms import AwardForm, OccasionForm, OccasionPickForm
 from .queries import awards_under, counts_by_child
 from .queries.occasions import Occasion
@@ -41,8 +41,8 @@ def _occasion(request: HttpRequest, unit: OrgUnit) -> tuple[OccasionPickForm, Oc
         return form, None
     day = form.cleaned_data["occasion"]
     if day is None:
-        return form, services.next_occasion(timezone.localdate() - dt.timedelta(days=1), province)
-    occasion = services.occasion_on(day, province)
+        return form, queries.next_occasion(timezone.localdate() - dt.timedelta(days=1), province)
+    occasion = queries.occasion_on(day, province)
     if occasion is None:
         form.add_error(
             "occasion", _("%(date)s is not a badge award occasion.") % {"date": formats.date(day)}
@@ -54,7 +54,7 @@ def _choices(unit: OrgUnit, occasion: Occasion | None) -> list[Occasion]:
     """Occasions to pick from: last year's to next year's, and the one shown."""
     province = rules.province_of(unit, timezone.localdate())
     year = timezone.localdate().year
-    found = {o.date: o for y in range(year - 1, year + 2) for o in services.occasions(y, province)}
+    found = {o.date: o for y in range(year - 1, year + 2) for o in queries.occasions(y, province)}
     if occasion is not None:
         found[occasion.date] = occasion
     return [found[d] for d in sorted(found)]
@@ -72,7 +72,7 @@ def _list_page(
     listing = None
     children = None
     if occasion is not None:
-        listing = services.due_list(unit, occasion.date)
+        listing = queries.due_list(unit, occasion.date)
         if len(listing.rows) > ROWS_SHOWN:
             children = counts_by_child(listing)
         elif award_form is None:
@@ -110,9 +110,9 @@ def unit_award(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     except ValidationError:
         day = None
     occasion = (
-        services.occasion_on(day, rules.province_of(unit, timezone.localdate())) if day else None
+        queries.occasion_on(day, rules.province_of(unit, timezone.localdate())) if day else None
     )
-    listing = services.due_list(unit, occasion.date) if occasion is not None else None
+    listing = queries.due_list(unit, occasion.date) if occasion is not None else None
     form = AwardForm(request.POST, listing=listing)
     if occasion is None:
         form.add_error(None, _("Choose a badge award occasion."))
@@ -153,7 +153,7 @@ def unit_export(request: HttpRequest, pk: int) -> HttpResponse:
         reasons = [str(e) for errors in form.errors.values() for e in errors]
         messages.error(request, " ".join(reasons) or _("Choose a badge award occasion."))
         return redirect("badges:unit", unit.pk)
-    listing = services.due_list(unit, occasion.date)
+    listing = queries.due_list(unit, occasion.date)
     response = HttpResponse(excel.due_workbook(listing, occasion), content_type=excel.XLSX)
     response["Content-Disposition"] = f'attachment; filename="{excel.filename(unit, occasion)}"'
     response["X-Content-Type-Options"] = "nosniff"
@@ -222,7 +222,7 @@ def occasion_list(request: HttpRequest) -> HttpResponse:
         "badges/occasions.html",
         {
             "year": year,
-            "regular": [o for o in services.occasions(year) if not o.special],
+            "regular": [o for o in queries.occasions(year) if not o.special],
             "specials": specials,
             "form": form,
             "can_add": writer,

@@ -11,8 +11,22 @@ from chibo.members.models import Placement, PlacementKind
 from chibo.org.models import Ancestry, OrgUnit
 
 from ..models import BadgeAward
-from .due import DueList, Reason, due_counts
-from .occasions import next_occasion
+from .due import DueList, DueRow, Reason, due_counts, due_list
+from .occasions import Occasion, next_occasion, occasion_on, occasions
+
+__all__ = [
+    "DueList",
+    "DueRow",
+    "Occasion",
+    "Reason",
+    "awards_under",
+    "counts_by_child",
+    "due_counts",
+    "due_list",
+    "next_occasion",
+    "occasion_on",
+    "occasions",
+]
 
 
 def awards_under(unit: OrgUnit, awards: QuerySet[BadgeAward] | None = None) -> QuerySet[BadgeAward]:

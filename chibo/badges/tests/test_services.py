@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from chibo.badges import services
+from chibo.badges import queries, services
 from chibo.badges.models import BadgeAward, BadgeOccasion, Early
 from chibo.members.models import EventKind
 from chibo.org.models import Kind
@@ -21,14 +21,14 @@ def dates(items) -> list:
 
 
 def test_regular_occasions_of_a_year(world):
-    assert dates(services.occasions(2026)) == [
+    assert dates(queries.occasions(2026)) == [
         D(2026, 2, 3),
         D(2026, 5, 19),
         D(2026, 9, 2),
         D(2026, 11, 7),
     ]
-    assert services.occasions(2010) == []  # no badge rule before 19/01/2011
-    assert dates(services.occasions(2011)) == [
+    assert queries.occasions(2010) == []  # no badge rule before 19/01/2011
+    assert dates(queries.occasions(2011)) == [
         D(2011, 2, 3),
         D(2011, 5, 19),
         D(2011, 9, 2),
@@ -44,19 +44,19 @@ def test_each_occasion_read_from_the_rules_on_its_own_date(world):
     )
     # 19/5 is still a regular occasion (the old rules hold that day), 1/7 is one from the day
     # the new rules take effect, 7/11 no longer is.
-    assert dates(services.occasions(2026)) == [
+    assert dates(queries.occasions(2026)) == [
         D(2026, 2, 3),
         D(2026, 5, 19),
         D(2026, 7, 1),
         D(2026, 9, 2),
     ]
-    assert dates(services.occasions(2027)) == [D(2027, 2, 3), D(2027, 7, 1), D(2027, 9, 2)]
+    assert dates(queries.occasions(2027)) == [D(2027, 2, 3), D(2027, 7, 1), D(2027, 9, 2)]
 
 
 def test_next_occasion_and_special_ones(world, cast):
-    assert services.next_occasion(D(2026, 2, 2)).date == D(2026, 2, 3)
-    assert services.next_occasion(D(2026, 2, 3)).date == D(2026, 5, 19)  # strictly after
-    assert services.next_occasion(D(2026, 11, 22)).date == D(2027, 2, 3)
+    assert queries.next_occasion(D(2026, 2, 2)).date == D(2026, 2, 3)
+    assert queries.next_occasion(D(2026, 2, 3)).date == D(2026, 5, 19)  # strictly after
+    assert queries.next_occasion(D(2026, 11, 22)).date == D(2027, 2, 3)
     other = f.unit(Kind.PROVINCE, name="Tỉnh Khác", code="T02")
     services.occasion_create(date=D(2026, 12, 20), name="Đại hội", province=None, actor=None)
     services.occasion_create(
@@ -64,16 +64,16 @@ def test_next_occasion_and_special_ones(world, cast):
     )
     services.occasion_create(date=D(2026, 11, 30), name="Tỉnh khác", province=other, actor=None)
     with translation.override("en"):
-        own = services.occasions(2026, world.province)
+        own = queries.occasions(2026, world.province)
     assert [(o.date, o.name, o.special) for o in own[-3:]] == [
         (D(2026, 11, 7), "Anniversary of the October Revolution", False),
         (D(2026, 12, 1), "Thành lập Đảng bộ tỉnh", True),
         (D(2026, 12, 20), "Đại hội", True),
     ]
-    assert dates(services.occasions(2026))[-1] == D(2026, 12, 20)  # nationwide only
-    assert services.next_occasion(D(2026, 11, 22), world.province).date == D(2026, 12, 1)
-    assert services.next_occasion(D(2026, 11, 22), other).date == D(2026, 11, 30)
-    assert services.next_occasion(D(2026, 11, 22)).date == D(2026, 12, 20)
+    assert dates(queries.occasions(2026))[-1] == D(2026, 12, 20)  # nationwide only
+    assert queries.next_occasion(D(2026, 11, 22), world.province).date == D(2026, 12, 1)
+    assert queries.next_occasion(D(2026, 11, 22), other).date == D(2026, 11, 30)
+    assert queries.next_occasion(D(2026, 11, 22)).date == D(2026, 12, 20)
 
 
 def test_occasion_create_refusals(world):
@@ -124,8 +124,8 @@ def test_award_record_removes_members_from_the_list(world, cast):
         (dead.pk, 30, Early.POSTHUMOUS, FEB3, "125-QĐ/TU", by),
     }
     assert BadgeAward.history.count() == 4
-    assert services.due_list(world.base, FEB3).rows == []
-    assert services.due_list(world.base, D(2026, 5, 19)).rows == []
+    assert queries.due_list(world.base, FEB3).rows == []
+    assert queries.due_list(world.base, D(2026, 5, 19)).rows == []
 
 
 def test_award_record_all_or_nothing(world, cast):

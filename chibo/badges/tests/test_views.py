@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from chibo.badges import services
+from chibo.badges import queries, services
 from chibo.badges.models import BadgeAward, BadgeOccasion, Early
 from chibo.members.models import EventKind
 from chibo.org.models import Kind
@@ -73,7 +73,7 @@ def test_list_page_default_occasion_and_bad_ones(world, cast, client_for, due):
     url = reverse("badges:unit", args=[world.base.pk])
     r = c.get(url)  # the next occasion from today on
     assert r.status_code == 200
-    nxt = services.next_occasion(timezone.localdate() - dt.timedelta(days=1))
+    nxt = queries.next_occasion(timezone.localdate() - dt.timedelta(days=1))
     assert nxt is not None and f'id="occasion-h">{nxt.date:%d/%m/%Y} · ' in r.text
     r = c.get(url, {"occasion": "04/02/2026"})
     assert r.status_code == 200 and "04/02/2026 is not a badge award occasion" in r.text
