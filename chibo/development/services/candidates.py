@@ -354,7 +354,7 @@ def candidate_decide(
     )
     _check_cell(candidate.cell)
     member = member_services.member_create(
-        actor=None,  # TODO(audit): this service's own actor, once it takes one
+        actor=actor,
         profile={
             "code": code,
             "full_name": candidate.full_name,
@@ -397,7 +397,7 @@ def candidate_ceremony(*, candidate: Candidate, ceremony_on: dt.date, actor) -> 
     )
     try:
         event = member_services.event_create(
-            actor=None,  # TODO(audit): this service's own actor, once it takes one
+            actor=actor,
             member=candidate.member,
             kind=EventKind.CEREMONY,
             date=ceremony_on,

@@ -158,7 +158,7 @@ def review_decide(
         kind, day = EventKind.REMOVED, decision_on
     try:
         event = member_services.event_create(
-            actor=None,  # TODO(audit): this service's own actor, once it takes one
+            actor=actor,
             member=member,
             kind=kind,
             date=day,
