@@ -50,7 +50,7 @@ KEY_LENGTH = AuditEvent._meta.get_field("kind").max_length or 60
 
 # The writes in progress in this context: 1 inside a service, 2 inside a service it calls...
 _depth: ContextVar[int] = ContextVar("audit_depth", default=0)
-# Inside `silenced()`: the demo writing a generated past, whose events would be dated today.
+# Inside `silenced()`: the demo writing a generated past, an import's preview.
 _silenced: ContextVar[bool] = ContextVar("audit_silenced", default=False)
 # Every function decorated with `write`, for the test that each takes `actor` keyword-only.
 SERVICES: list[Callable] = []
@@ -110,7 +110,8 @@ def record(
 @contextmanager
 def silenced() -> Iterator[None]:
     """Writes without events: for the demo generator, which writes years of a made-up past
-    through the services today (an event says when it was done, and it was not)."""
+    through the services today (an event says when it was done, and it was not), and for an
+    import's preview, whose writes are rolled back (the upload records its own event)."""
     token = _silenced.set(True)
     try:
         yield

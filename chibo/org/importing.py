@@ -248,7 +248,7 @@ def _apply_unit(ctx: Context, v: Values) -> Outcome:
     diff = changes(current, wanted)
     if not diff:
         return Outcome(UNCHANGED, label)
-    orgunit_update(actor=ctx.user, unit=existing, **wanted)
+    orgunit_update(actor=ctx.actor, unit=existing, **wanted)
     return Outcome(UPDATE, label, diff)
 
 
@@ -262,7 +262,7 @@ def _create_unit(ctx: Context, v: Values, label: str) -> Outcome:
             "parent_code",
         )
     unit = orgunit_create(
-        actor=ctx.user,
+        actor=ctx.actor,
         code=v["code"],
         name=v["name"],
         kind=v["kind"],
@@ -272,7 +272,7 @@ def _create_unit(ctx: Context, v: Values, label: str) -> Outcome:
     )
     if v["dissolved_on"]:
         orgunit_update(
-            actor=ctx.user,
+            actor=ctx.actor,
             unit=unit,
             name=unit.name,
             cell_type=unit.cell_type,
@@ -312,7 +312,7 @@ def _apply_village(ctx: Context, v: Values) -> Outcome:
     )
     if existing is None:
         village_create(
-            actor=ctx.user, cell=cell, name=v["name"], kind=v["kind"] or VillageKind.VILLAGE
+            actor=ctx.actor, cell=cell, name=v["name"], kind=v["kind"] or VillageKind.VILLAGE
         )
         return Outcome(CREATE, label)
     if existing.is_deleted:
@@ -322,7 +322,7 @@ def _apply_village(ctx: Context, v: Values) -> Outcome:
     diff = changes(current, wanted)
     if not diff:
         return Outcome(UNCHANGED, label)
-    village_update(actor=ctx.user, village=existing, **wanted)
+    village_update(actor=ctx.actor, village=existing, **wanted)
     return Outcome(UPDATE, label, diff)
 
 

@@ -53,7 +53,7 @@ def _apply_attendance(ctx: Context, v: Values) -> Outcome:
     if not meeting.roster.exists():
         if meeting.locked:
             fail(locked(), "member_code")
-        roster_freeze(meeting=meeting, version=meeting.version, actor=ctx.user)
+        roster_freeze(meeting=meeting, version=meeting.version, actor=ctx.actor)
     row = (
         Attendance.objects.filter(meeting=meeting, member__code=v["member_code"])
         .select_related("member")
@@ -99,7 +99,7 @@ def _apply_attendance(ctx: Context, v: Values) -> Outcome:
     if meeting.locked:
         fail(locked(), diff[0][0])
     attendance_mark(
-        meeting=meeting, version=meeting.version, member=member, actor=ctx.user, **wanted
+        meeting=meeting, version=meeting.version, member=member, actor=ctx.actor, **wanted
     )
     if not row.presence:
         return Outcome(CREATE, label)

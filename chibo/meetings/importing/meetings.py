@@ -142,7 +142,7 @@ def _apply_meeting(ctx: Context, v: Values) -> Outcome:
         place=v["place"],
         topic=v["topic"],
         combined=v["combined"] is True,
-        actor=ctx.user,
+        actor=ctx.actor,
     )
     meeting_hold(
         meeting=meeting,
@@ -150,7 +150,7 @@ def _apply_meeting(ctx: Context, v: Values) -> Outcome:
         started_at=started,
         ended_at=ended,
         resolution=v["resolution"],
-        actor=ctx.user,
+        actor=ctx.actor,
     )
     if (v["state"] or State.ADOPTED) == State.ADOPTED:
         to_adopt(ctx)[meeting.pk] = meeting_key(v)
@@ -200,7 +200,7 @@ def _update_meeting(ctx: Context, v: Values, meeting: Meeting, label: str) -> Ou
             started_at=_at(v["date"], wanted["start"]),
             ended_at=_at(v["date"], wanted["end"]),
             resolution=wanted["resolution"],
-            actor=ctx.user,
+            actor=ctx.actor,
         )
     if wanted["state"] == State.ADOPTED:
         to_adopt(ctx)[meeting.pk] = meeting_key(v)
@@ -214,7 +214,7 @@ def _adopt(ctx: Context) -> dict[Key, list[tuple[str, str]]]:
     Not through `meeting_adopt`: a past meeting's resolution has no vote in Chibo to check,
     and the minutes were adopted when the meeting closed, not today."""
     problems: dict[Key, list[tuple[str, str]]] = {}
-    actor = ctx.user if getattr(ctx.user, "pk", None) else None
+    actor = ctx.actor
     for pk, key in to_adopt(ctx).items():
         meeting = Meeting.all_objects.get(pk=pk)
         unmarked = [r for r in meeting.roster.select_related("member") if not r.presence]

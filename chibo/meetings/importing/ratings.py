@@ -96,7 +96,7 @@ def _score(ctx: Context, meeting: Meeting, points: dict[str, int], total: int) -
         )
     if points:
         quality.quality_score_set(
-            meeting=meeting, version=meeting.version, points=points, actor=ctx.user
+            meeting=meeting, version=meeting.version, points=points, actor=ctx.actor
         )
         return
     # The total alone: the office's book kept no parts. `quality_score_set` takes every

@@ -69,7 +69,7 @@ def _apply_member(ctx: Context, v: Values) -> Outcome:
     _check_dates(v)
     profile = {key: v[key] for key in PROFILE if v[key] not in ("", None)}
     member_create(
-        actor=ctx.user,
+        actor=ctx.actor,
         profile={"code": v["code"], **profile},
         unit=unit,
         placed_since=v["placed_since"] or v["admission_date"],
@@ -119,7 +119,7 @@ def _update_member(ctx: Context, v: Values, member: Member, label: str) -> Outco
     _check_dates({**wanted_dates, "birth_date": wanted["birth_date"]})
     profile = {key: wanted[key] for key in PROFILE if wanted[key] != current[key]}
     if profile:
-        member_update(actor=ctx.user, member=member, profile=profile)
+        member_update(actor=ctx.actor, member=member, profile=profile)
     _move_event(
         ctx,
         member,
@@ -135,7 +135,7 @@ def _update_member(ctx: Context, v: Values, member: Member, label: str) -> Outco
         wanted_dates["official_date"],
     )
     if placement is not None and wanted_dates["placed_since"] != placement.start:
-        placement_update(actor=ctx.user, placement=placement, start=wanted_dates["placed_since"])
+        placement_update(actor=ctx.actor, placement=placement, start=wanted_dates["placed_since"])
     return Outcome(UPDATE, label, diff)
 
 
@@ -145,9 +145,9 @@ def _move_event(ctx: Context, member: Member, kind: str, old, new) -> None:
         return
     event = MemberEvent.objects.filter(member=member, kind=kind).order_by("date", "pk").first()
     if event is None:
-        event_create(actor=ctx.user, member=member, kind=kind, date=new)
+        event_create(actor=ctx.actor, member=member, kind=kind, date=new)
     else:
-        event_update(actor=ctx.user, event=event, date=new)
+        event_update(actor=ctx.actor, event=event, date=new)
 
 
 MEMBER_HANDLER = Handler(
@@ -173,7 +173,7 @@ def _apply_event(ctx: Context, v: Values) -> Outcome:
     existing = MemberEvent.objects.filter(member=member, kind=v["kind"], date=v["date"]).first()
     if existing is None:
         event_create(
-            actor=ctx.user,
+            actor=ctx.actor,
             member=member,
             kind=v["kind"],
             date=v["date"],
@@ -193,7 +193,7 @@ def _apply_event(ctx: Context, v: Values) -> Outcome:
     diff = changes(current, wanted)
     if not diff:
         return Outcome(UNCHANGED, label)
-    event_update(actor=ctx.user, event=existing, **wanted)
+    event_update(actor=ctx.actor, event=existing, **wanted)
     return Outcome(UPDATE, label, diff)
 
 
@@ -251,7 +251,7 @@ def _apply_position(ctx: Context, v: Values) -> Outcome:
     ).first()
     if existing is None:
         position_create(
-            actor=ctx.user,
+            actor=ctx.actor,
             member=member,
             kind=v["kind"],
             start=v["start"],
@@ -266,7 +266,7 @@ def _apply_position(ctx: Context, v: Values) -> Outcome:
     diff = changes(current, wanted)
     if not diff:
         return Outcome(UNCHANGED, label)
-    position_update(actor=ctx.user, position=existing, **wanted)
+    position_update(actor=ctx.actor, position=existing, **wanted)
     return Outcome(UPDATE, label, diff)
 
 

@@ -55,7 +55,7 @@ def _receive(ctx: Context, transfer: Transfer, received_on) -> None:
             "received_on",
         )
     with on_column("received_on"):
-        transfer_accept(actor=ctx.user, transfer=transfer, received_on=received_on)
+        transfer_accept(actor=ctx.actor, transfer=transfer, received_on=received_on)
 
 
 def _check_sender(member, from_unit) -> None:
@@ -99,7 +99,7 @@ def _apply_transfer(ctx: Context, v: Values) -> Outcome:
         _check_sender(member, from_unit)
         with on_column("sent_on"):
             transfer = transfer_send(
-                actor=ctx.user,
+                actor=ctx.actor,
                 member=member,
                 kind=v["kind"],
                 to_unit=to_unit,
