@@ -16,7 +16,8 @@ from ..models import (
 )
 from .refresh import check_cell, member_refresh
 
-# An open end in a sentence: "01/02/2020 – present" (Vietnamese: "01/02/2020 – nay").
+# An open end in a sentence: "01/02/2020 – present".
+# Translators: the open end of a period ("01/02/2020 – present"), not attendance: "nay".
 PRESENT = gettext_lazy("present")
 
 PLACED = audit.kind("members.placed", gettext_lazy("Placed in %(unit)s from %(start)s (%(kind)s)"))
