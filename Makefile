@@ -3,6 +3,8 @@ PYTHON ?= $(shell scripts/find-python)
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
+# Test processes (pytest-xdist): one per core. JOBS=0 runs the tests in pytest's own process.
+JOBS ?= auto
 
 .PHONY: demo serve test test-fast lint lock messages clean
 
@@ -30,7 +32,7 @@ serve: $(VENV)/.base
 
 ## make test: install dev dependencies and run the whole suite (SQLite unless DATABASE_URL is set)
 test: $(VENV)/.dev
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(JOBS) $(ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/lint-imports
