@@ -34,6 +34,11 @@ serve: $(VENV)/.base
 test: $(VENV)/.dev
 	$(BIN)/pytest -n $(JOBS) $(ARGS)
 
+## make test-fast: the suite without the slow tests, on test databases kept between runs
+## (made again when the migrations change; ARGS=--create-db to force it)
+test-fast: $(VENV)/.dev
+	$(BIN)/pytest -n $(JOBS) -m "not slow" --reuse-db $(ARGS)
+
 lint: $(VENV)/.dev
 	$(BIN)/lint-imports
 	$(BIN)/ruff check .
@@ -52,4 +57,4 @@ messages: $(VENV)/.dev
 	cd chibo && ../$(BIN)/chibo compilemessages -l vi
 
 clean:
-	rm -rf $(VENV) data/chibo.sqlite3
+	rm -rf $(VENV) data/chibo.sqlite3 data/test-db
