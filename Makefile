@@ -3,6 +3,8 @@ PYTHON ?= $(shell scripts/find-python)
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
+# Test processes (pytest-xdist): one per core. JOBS=0 runs the tests in pytest's own process.
+JOBS ?= auto
 
 .PHONY: demo serve test test-fast lint lock messages clean
 
@@ -30,7 +32,12 @@ serve: $(VENV)/.base
 
 ## make test: install dev dependencies and run the whole suite (SQLite unless DATABASE_URL is set)
 test: $(VENV)/.dev
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(JOBS) $(ARGS)
+
+## make test-fast: the suite without the slow tests, on test databases kept between runs
+## (made again when the migrations change; ARGS=--create-db to force it)
+test-fast: $(VENV)/.dev
+	$(BIN)/pytest -n $(JOBS) -m "not slow" --reuse-db $(ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/lint-imports
@@ -50,4 +57,4 @@ messages: $(VENV)/.dev
 	cd chibo && ../$(BIN)/chibo compilemessages -l vi
 
 clean:
-	rm -rf $(VENV) data/chibo.sqlite3
+	rm -rf $(VENV) data/chibo.sqlite3 data/test-db

@@ -1,12 +1,17 @@
-"""Test fixtures: a small tree and the fixed cast of personas (STYLE.md, Tests)."""
+"""Test fixtures: a small tree and the fixed cast of personas (STYLE.md, Tests), and the test
+databases that `make test-fast` keeps between runs."""
 
 import datetime as dt
+import hashlib
 import os
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
+from django.db import connection
 from django.db.models import QuerySet
 from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import get_history_model_for_model
@@ -16,9 +21,18 @@ from chibo.members.models import Member
 from chibo.org.models import CellType, Kind, OrgUnit
 from chibo.testing import factories as f
 
+KEPT_DBS = settings.DATA_DIR / "test-db"
+
 
 def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # --reuse-db (make test-fast) keeps the test database between runs. Django's SQLite test
+    # database lives in memory and dies with the run, so a kept one is a file in data/test-db/.
+    db = settings.DATABASES["default"]
+    if config.getvalue("reuse_db"):
+        KEPT_DBS.mkdir(exist_ok=True)
+        if db["ENGINE"] == "django.db.backends.sqlite3" and not db["TEST"].get("NAME"):
+            db["TEST"]["NAME"] = str(KEPT_DBS / "chibo")
 
 
 DELETION = os.path.join("django", "db", "models", "deletion.py")
@@ -141,3 +155,58 @@ def en(client_for):
         return c
 
     return make
+
+
+# Test databases kept between runs (--reuse-db, make test-fast) ---------------------------
+
+
+def migrations_digest() -> str:
+    """A digest of every installed app's migration files."""
+    digest = hashlib.sha256()
+    for app in apps.get_app_configs():
+        for path in sorted(Path(app.path).glob("migrations/*.py")):
+            digest.update(f"{app.label}/{path.name}\n".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@pytest.fixture(scope="session")
+def kept_db_stamp(django_db_modify_db_settings) -> Path:
+    """Where a kept test database notes the migrations it was built from (one per database:
+    xdist workers have their own, named ..._gw0, ..._gw1)."""
+    db = settings.DATABASES["default"]
+    name = db["TEST"].get("NAME") or f"test_{db['NAME']}"
+    return KEPT_DBS / f"{Path(name).name}.migrations"
+
+
+@pytest.fixture(scope="session")
+def django_db_createdb(request, kept_db_stamp) -> bool:
+    """Make the test database afresh on --create-db, and when a kept one (--reuse-db) was built
+    from other migration files. Django migrates a kept database forward, but the tables of a
+    migration that changed or went away (another branch) would stay behind."""
+    if request.config.getvalue("create_db"):
+        return True
+    if not request.config.getvalue("reuse_db"):
+        return False
+    return not kept_db_stamp.exists() or kept_db_stamp.read_text() != migrations_digest()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_keepdb, kept_db_stamp, django_db_blocker):
+    """A kept test database is a template no test writes to: each run works on a copy of it.
+    A transactional test empties every table when it ends, and with them the rows the
+    migrations wrote (the regulations, the national terms) that the next run needs."""
+    if not django_db_keepdb:
+        yield
+        return
+    kept_db_stamp.write_text(migrations_digest())
+    creation = connection.creation
+    copy = creation.get_test_db_clone_settings("run")
+    with django_db_blocker.unblock():
+        connection.close()  # SQLite: the last connection to close writes the WAL into the file
+        if connection.vendor == "sqlite":
+            for leftover in ("-wal", "-shm"):  # of a run that was killed
+                Path(copy["NAME"] + leftover).unlink(missing_ok=True)
+        creation.clone_test_db(suffix="run", verbosity=0)
+    connection.settings_dict.update(copy)  # in place: threads (the live server) read it too
+    yield

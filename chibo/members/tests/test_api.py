@@ -847,6 +847,7 @@ def expected_scope(user: User) -> tuple[set[int], set[int], set[int]]:
     return unit_ids, listed, listed | own
 
 
+@pytest.mark.slow  # six random worlds, every member fetched by every user
 @pytest.mark.parametrize("seed", [1, 2, 3])
 @pytest.mark.parametrize("large_scope_units", [300, 0])  # both forms of the scope filter
 def test_random_users_see_exactly_their_scope(db, seed, large_scope_units, monkeypatch):

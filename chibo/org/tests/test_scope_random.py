@@ -67,6 +67,7 @@ def listed_members(c) -> set[int]:
         page += 1
 
 
+@pytest.mark.slow  # eight random worlds, every page fetched by every user
 @pytest.mark.parametrize("large_scope_units", [300, 0])  # both forms of the scope filter
 @pytest.mark.parametrize("seed", range(4))
 def test_random_users_never_see_outside_scope(db, client_for, seed, large_scope_units, monkeypatch):

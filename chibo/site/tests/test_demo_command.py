@@ -5,6 +5,10 @@ import sqlite3
 import subprocess
 import sys
 
+import pytest
+
+pytestmark = pytest.mark.slow  # a fresh process migrates an empty database
+
 
 def test_demo_on_an_empty_database_migrates_first(tmp_path):
     env = {

@@ -12,6 +12,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[3]
 LINT = Path(sys.executable).with_name("lint-imports")
 
+pytestmark = pytest.mark.slow  # lint-imports runs on a copy of the package, seven times
+
 
 def lint(tree: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
