@@ -41,7 +41,7 @@ from .registry import Registry
 @dataclass(frozen=True)
 class Kind:
     key: str
-    text: str | Promise  # "%(name)s" placeholders filled from the event's facts
+    text: str | Promise  # the sentence; each %(fact)s in it is filled from the event's facts
 
 
 KINDS: Registry[Kind] = Registry("audit event kinds", discover="services")
