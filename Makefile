@@ -18,9 +18,16 @@ $(VENV)/.base: requirements/base.lock pyproject.toml | $(BIN)/python
 	  || $(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
-$(VENV)/.dev: requirements/dev.lock $(VENV)/.base
+$(VENV)/.dev: requirements/dev.lock $(VENV)/.base node_modules/.installed
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements/dev.lock
 	touch $@
+
+# axe-core for the browser tests' accessibility checks (package-lock.json pins it). Without
+# npm the checks are skipped locally and fail in CI.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund --ignore-scripts --silent && touch $@; \
+	else echo "npm not found: the accessibility checks of the browser tests will be skipped"; fi
 
 ## make demo: install, then `chibo demo`: migrate, generate demo data, serve on http://$(HOST)
 demo: $(VENV)/.base
@@ -57,4 +64,4 @@ messages: $(VENV)/.dev
 	cd chibo && ../$(BIN)/chibo compilemessages -l vi
 
 clean:
-	rm -rf $(VENV) data/chibo.sqlite3 data/test-db
+	rm -rf $(VENV) node_modules data/chibo.sqlite3 data/test-db

@@ -46,3 +46,41 @@ def page(browser):
     pg = context.new_page()
     yield pg
     context.close()
+
+
+SEEDED = (
+    ("chibo.rules.migrations.0002_regulations", "load"),
+    ("chibo.rules.migrations.0004_member_rules", "load"),
+    ("chibo.meetings.migrations.0005_national_agenda_template", "seed"),
+    ("chibo.documents.migrations.0002_national_terms", "seed"),
+)
+
+
+@pytest.fixture
+def national_data(transactional_db):
+    """Transactional tests empty every table after each test, the rows the migrations seed
+    (rules, the national agenda, the document terms) included: load them again."""
+    import importlib
+
+    from django.apps import apps
+
+    for module, function in SEEDED:
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
+@pytest.fixture
+def demo_site(national_data):
+    """The demo province, small: its personas log in with their demo passwords."""
+    from django.utils import timezone
+
+    from chibo.demo.generate import MIN_MEMBERS, demo_generate
+
+    demo_generate(members=MIN_MEMBERS * 2, seed=1, as_of=timezone.localdate())
+
+
+def log_in(page, base_url: str, username: str, password: str) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"{base_url}/")
