@@ -18,7 +18,7 @@ def field_widget(context: template.Context, field: BoundField) -> SafeString:
     if not field.errors:
         return field.as_widget()
     css = field.field.widget.attrs.get("class", "")
-    attrs = {"class": f"{css} is-invalid".strip()}
+    attrs: dict[str, str | bool] = {"class": f"{css} is-invalid".strip()}
     request = context.get("request")
     if request is not None and not getattr(request, _FOCUS_TAKEN, False):
         setattr(request, _FOCUS_TAKEN, True)
