@@ -110,7 +110,6 @@ def parse_date(text: str, *, past: bool = False, today: dt.date | None = None) -
     2026-12-06. `past`: the date cannot be after today (two-digit years are read so).
     Raises ParseError."""
     value = text.strip()
-    today = today or _today()
     if m := _YMD.fullmatch(value):
         year, month, day = int(m[1]), int(m[2]), int(m[3])
         digits = 4
@@ -123,7 +122,7 @@ def parse_date(text: str, *, past: bool = False, today: dt.date | None = None) -
         raise ParseError(_("The year %(year)d looks wrong.") % {"year": year}, "year")
     try:
         if digits == 2:
-            return _two_digit_year(day, month, year, past=past, today=today)
+            return _two_digit_year(day, month, year, past=past, today=today or _today())
         return dt.date(year, month, day)
     except ValueError:  # 31/02, 29/02 of a common year, month 13
         raise ParseError(date_hint(today)) from None
