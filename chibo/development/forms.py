@@ -12,7 +12,7 @@ from .models import Outcome
 class CandidateForm(BootstrapForm):
     full_name = forms.CharField(label=_("Full name"), max_length=120)
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
-    birth_date = DateField(label=_("Birth date"))
+    birth_date = DateField(label=_("Birth date"), past=True)
     ethnicity = forms.CharField(label=_("Ethnicity"), max_length=40, initial="Kinh")
     proposed_on = DateField(label=_("Proposed by the cell on"))
 

@@ -6,27 +6,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chibo.core.forms import BootstrapForm, DateField
+from chibo.core.forms import BootstrapForm, DateField, TimeField
 from chibo.members.models import Member
 from chibo.org.models import OrgUnit
 
 from .models import Choice, Kind, Meeting, Outcome, Presence, Section, VoteKind, VoteMethod
 from .services.prepare import ItemChange
-
-
-class TimeField(forms.TimeField):
-    """HH:MM typed as text: a native time picker would show 12-hour clocks on some phones."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("input_formats", ["%H:%M", "%Hh%M", "%H.%M", "%H:%M:%S"])
-        kwargs.setdefault(
-            "widget",
-            forms.TimeInput(
-                format="%H:%M",
-                attrs={"placeholder": "HH:MM", "inputmode": "numeric", "autocomplete": "off"},
-            ),
-        )
-        super().__init__(**kwargs)
 
 
 def aware(day: dt.date, time: dt.time) -> dt.datetime:

@@ -35,7 +35,7 @@ class ProfileForm(BootstrapForm):
     code = forms.CharField(label=_("Record code"), max_length=32)
     full_name = forms.CharField(label=_("Full name"), max_length=120)
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
-    birth_date = DateField(label=_("Birth date"))
+    birth_date = DateField(label=_("Birth date"), past=True)
     ethnicity = forms.CharField(label=_("Ethnicity"), max_length=40, initial="Kinh")
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)

@@ -78,7 +78,7 @@ def test_list_page_default_occasion_and_bad_ones(world, cast, client_for, due):
     r = c.get(url, {"occasion": "04/02/2026"})
     assert r.status_code == 200 and "04/02/2026 is not a badge award occasion" in r.text
     r = c.get(url, {"occasion": "99/99/2026"})
-    assert r.status_code == 200 and "Enter a valid date" in r.text
+    assert r.status_code == 200 and "Date as dd/mm/yyyy, e.g." in r.text
     assert 'id="award-form"' not in c.get(url, {"occasion": FEB3}).text  # a viewer reads only
 
 

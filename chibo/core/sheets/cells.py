@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
 
-from chibo.core.formats import parse_date
+from chibo.core.formats import ParseError, parse_date, parse_time
 from chibo.core.search import fold
 
 TEXT, DATE, CHOICE = "text", "date", "choice"
@@ -26,6 +26,9 @@ class Readable(Protocol):
 
     @property
     def max_length(self) -> int | None: ...
+
+    @property
+    def past(self) -> bool: ...
 
     @property
     def lookup(self) -> dict[str, str]: ...
@@ -55,7 +58,7 @@ def text(value: Any) -> str:
 def read_cell(column: Readable, value: Any) -> Any:
     """The cell as its column's type; "" or None when empty. Raises CellError."""
     if column.type == DATE:
-        return _date(value)
+        return _date(value, past=column.past)
     if column.type == TIME:
         return _time(value)
     if column.type == NUMBER:
@@ -84,7 +87,7 @@ def read_cell(column: Readable, value: Any) -> Any:
     return shown
 
 
-def _date(value: Any) -> dt.date | None:
+def _date(value: Any, *, past: bool = False) -> dt.date | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     day: dt.date | None
@@ -92,10 +95,13 @@ def _date(value: Any) -> dt.date | None:
         day = value.date()
     elif isinstance(value, dt.date):
         day = value
+    elif isinstance(value, int) and not isinstance(value, bool) and 10**6 <= value < 10**8:
+        # 06122026 typed into a number cell: Excel dropped the leading zero.
+        day = _date_text(f"{value:08d}", past)
     elif isinstance(value, str):
-        day = _date_text(value)
+        day = _date_text(value, past)
     else:
-        # A bare number is most likely a date cell that lost its format: refuse to guess.
+        # Any other number is most likely a date cell that lost its format: refuse to guess.
         day = None
     if day is None:
         raise CellError(
@@ -106,19 +112,16 @@ def _date(value: Any) -> dt.date | None:
     return day
 
 
-def _date_text(value: str) -> dt.date | None:
+def _date_text(value: str, past: bool) -> dt.date | None:
     try:
-        return parse_date(value)
-    except ValueError:
-        pass
+        return parse_date(value, past=past)
+    except ParseError as e:
+        if e.code == "year":
+            raise CellError(str(e)) from None
     try:  # "2024-05-19 00:00:00", as spreadsheets and scripts export dates
         return dt.datetime.fromisoformat(value.strip()).date()
     except ValueError:
         return None
-
-
-# "19:30", "19h30", "19h", "19 giờ 30", "19:30:00" (folded: no accents, lower case).
-_TIME_RE = re.compile(r"^(\d{1,2})\s*(?::|h|g|gio)\s*(?:(\d{2})\s*(?::\s*\d{2}|p|phut)?)?$")
 
 
 def _time(value: Any) -> dt.time | None:
@@ -128,12 +131,14 @@ def _time(value: Any) -> dt.time | None:
         return value.time().replace(second=0, microsecond=0)
     if isinstance(value, dt.time):
         return value.replace(second=0, microsecond=0)
-    match = _TIME_RE.match(fold(value)) if isinstance(value, str) else None
-    # A bare number is most likely a time cell that lost its format: refuse to guess.
-    if match is not None:
-        hour, minute = int(match[1]), int(match[2] or 0)
-        if hour < 24 and minute < 60:
-            return dt.time(hour, minute)
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 100:
+        value = str(value)  # 1930 typed into a number cell
+    # Any other number is most likely a time cell that lost its format: refuse to guess.
+    if isinstance(value, str):
+        try:
+            return parse_time(value)
+        except ParseError:
+            pass
     raise CellError(
         _("“%(value)s” is not a time; write it as hh:mm, for example 19:30.")
         % {"value": text(value)}

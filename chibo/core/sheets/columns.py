@@ -54,6 +54,8 @@ class Column:
     aliases: tuple[str, ...] = ()  # more header spellings
     # Numbers typed into Excel lose leading zeros: (digits seen, digits meant).
     zero_pad: tuple[tuple[int, int], ...] = ()
+    # DATE: cannot be after today (a birth date), so 6/12/30 is 1930 (chibo.core.formats).
+    past: bool = False
 
     def names(self) -> set[str]:
         spellings = {self.key, self.key.replace("_", " "), self.label, *self.aliases}
@@ -103,7 +105,9 @@ class Sheet:
         return next(c for c in self.columns if c.key == key)
 
 
-DATE_HELP = gettext_lazy("A date: dd/mm/yyyy, yyyy-mm-dd or an Excel date cell.")
+DATE_HELP = gettext_lazy(
+    "A date: dd/mm/yyyy (also 06122026 or 6/12/26), yyyy-mm-dd or an Excel date cell."
+)
 
 
 def match_headers(sheet: Sheet, headers: list[str]) -> tuple[dict[str, int], list[str], list[str]]:

@@ -70,7 +70,7 @@ def test_board_page(world, cast, client_for, due):
 def test_board_form_errors(world, cast, client_for):
     c = en(client_for(cast.base_officer))
     r = c.get(board_url(world.base), {"on": "31/02/2026"})
-    assert r.status_code == 422 and "Enter a valid date." in r.text
+    assert r.status_code == 422 and "Date as dd/mm/yyyy, e.g." in r.text
     r = c.get(board_url(world.base), {"on": "14/04/2026", "year": "2027"})
     assert r.status_code == 422 and "That year has not begun on the day chosen." in r.text
     r = c.get(board_url(world.base), {"on": "14/04/1989"})

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from chibo.core.sheets import CellError, match_headers, read_cell, sheet_named, sheets
 from chibo.members.importing.sheets import MEMBERS
@@ -20,6 +21,11 @@ DOCS = Path(settings.BASE_DIR) / "docs" / "import.md"
         ("1/2/2010", dt.date(2010, 2, 1)),
         ("2010-05-19", dt.date(2010, 5, 19)),
         ("2010-05-19 00:00:00", dt.date(2010, 5, 19)),
+        ("19.05.2010", dt.date(2010, 5, 19)),
+        ("19052010", dt.date(2010, 5, 19)),
+        (19052010, dt.date(2010, 5, 19)),  # typed into a number cell
+        (1052010, dt.date(2010, 5, 1)),  # ... which dropped the leading zero of 01052010
+        ("19/5/10", dt.date(2010, 5, 19)),
         (dt.datetime(2010, 5, 19, 0, 0), dt.date(2010, 5, 19)),
         (dt.date(2010, 5, 19), dt.date(2010, 5, 19)),
         ("", None),
@@ -30,7 +36,16 @@ def test_dates(value, expected):
     assert read_cell(MEMBERS.column("birth_date"), value) == expected
 
 
-@pytest.mark.parametrize("value", ["29/02/2023", "19/05", "2010", 40000, "hôm qua"])
+def test_two_digit_year_of_a_birth_date_is_never_next_year():
+    # Next year's two digits are a birth date of the century before (chibo.core.formats).
+    next_year = timezone.localdate().year + 1
+    cell = f"19/5/{next_year % 100:02d}"
+    assert read_cell(MEMBERS.column("birth_date"), cell) == dt.date(next_year - 100, 5, 19)
+
+
+@pytest.mark.parametrize(
+    "value", ["29/02/2023", "19/05", "2010", 40000, "hôm qua", "1905201", "19/05/2010 abc"]
+)
 def test_not_dates(value):
     with pytest.raises(CellError, match="is not a date"):
         read_cell(MEMBERS.column("birth_date"), value)

@@ -38,6 +38,7 @@ def person_columns(model) -> tuple[Column, ...]:
             DATE,
             required=True,
             aliases=("Ngày tháng năm sinh",),
+            past=True,
         ),
         Column(
             "ethnicity",

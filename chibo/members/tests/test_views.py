@@ -175,7 +175,7 @@ def test_create_member_errors_write_nothing(world, cast, client_for):
     }
     cases = [
         ({"unit": "X01-CB02"}, "No unit with code X01-CB02 in your scope"),  # other cell
-        ({"birth_date": "30/02/1990"}, "Enter a valid date"),
+        ({"birth_date": "30/02/1990"}, "Date as dd/mm/yyyy, e.g."),
         ({"code": world.member.code}, "already has record code"),
         ({"admitted_on": "1980-01-01"}, "before the birth date"),
         ({"official_on": "2024-01-01"}, "cannot come before admission"),

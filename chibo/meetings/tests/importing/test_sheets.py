@@ -28,6 +28,9 @@ from .helpers import history_book
         ("19 giờ 30", dt.time(19, 30)),
         ("19 gio 30 phut", dt.time(19, 30)),
         ("19g30", dt.time(19, 30)),
+        ("1930", dt.time(19, 30)),  # the one parser of forms and import (chibo.core.formats)
+        (1930, dt.time(19, 30)),  # typed into a number cell
+        ("19.30", dt.time(19, 30)),
         ("19:30:00", dt.time(19, 30)),
         (dt.time(19, 30, 15), dt.time(19, 30)),
         (dt.datetime(2026, 3, 5, 19, 30), dt.time(19, 30)),
@@ -39,7 +42,7 @@ def test_times(value, expected):
     assert read_cell(MEETINGS.column("start"), value) == expected
 
 
-@pytest.mark.parametrize("value", ["24:00", "19:60", "19.5", "tối", 0.8125, 19, "1930"])
+@pytest.mark.parametrize("value", ["24:00", "19:60", "19.5", "tối", 0.8125, 19, "19", "2430"])
 def test_not_times(value):
     with pytest.raises(CellError, match="is not a time"):
         read_cell(MEETINGS.column("start"), value)
