@@ -317,7 +317,10 @@ def next_step(meeting: Meeting, today: dt.date) -> str:
                 return gettext("Post the documents at least one day before")
             return gettext("Ready: on the day, take attendance and record the meeting")
         return gettext("Take attendance and record the meeting")
-    scored = QualityScore.objects.filter(meeting=meeting).exists()
+    try:
+        scored = meeting.quality is not None  # read with select_related("quality") for a list
+    except QualityScore.DoesNotExist:
+        scored = False
     if meeting.state == State.HELD:
         return (
             gettext("Adopt the minutes")

@@ -63,7 +63,9 @@ def _led_cells(user, roots: list[OrgUnit], today) -> list[dict]:
     for cell in cells:
         following = upcoming.get(cell.pk)
         to_adopt = list(
-            Meeting.objects.filter(cell=cell, state=State.HELD).order_by("planned_at")[:HOME_ROWS]
+            Meeting.objects.filter(cell=cell, state=State.HELD)
+            .select_related("quality")
+            .order_by("planned_at")[:HOME_ROWS]
         )
         unscored = list(queries.unscored_meetings(cell.pk, today.year))  # two years at most
         tasks = queries.open_tasks(cell, today, overdue_only=False)
