@@ -39,6 +39,8 @@ def _draft(cell: OrgUnit, day: dt.date) -> bytes:
 def _member_task(cell: OrgUnit, member_id: int | None) -> None:
     """Give the member persona a task at the cell's last monthly meeting they attended, still
     open (carried over at the meetings since), so that their home page and schedule show one."""
+    if member_id is None:
+        return
     held = list(
         Meeting.objects.filter(cell=cell, state__in=[State.HELD, State.ADOPTED]).order_by(
             "planned_at", "pk"
@@ -54,7 +56,7 @@ def _member_task(cell: OrgUnit, member_id: int | None) -> None:
         ),
         None,
     )
-    if given is None or member_id is None:
+    if given is None:
         return
     task = Task.objects.create(
         cell=cell,
