@@ -21,10 +21,13 @@ class Persona:
 
 PROVINCE = Persona("province", "province-demo", Role.OFFICE, "province party office")
 COMMUNE = Persona("commune", "commune-demo", Role.OFFICE, "base committee office")
-VIEWER = Persona("viewer", "viewer-demo", Role.VIEWER, "read-only follower of the commune")
+VIEWER = Persona("viewer", "viewer-demo", Role.VIEWER, "read-only viewer of the commune")
 SECRETARY = Persona("secretary", "secretary-demo", Role.SECRETARY, "cell secretary")
 MEMBER = Persona("member", "member-demo", Role.MEMBER, "party member")
-PERSONAS = (PROVINCE, COMMUNE, VIEWER, SECRETARY, MEMBER)
+# A member of the commune's committee assigned to follow the secretary's cell and two others
+# (chibo.meetings.demo.persona_cell): reads the commune, confirms the scores.
+FOLLOWER = Persona("follower", "follower-demo", Role.VIEWER, "superior follower of cells")
+PERSONAS = (PROVINCE, COMMUNE, VIEWER, SECRETARY, MEMBER, FOLLOWER)
 RULE_KEEPER_PERMISSIONS = ("add_ruleversion", "add_daychange")
 
 

@@ -31,6 +31,29 @@ def deadline_board(unit: OrgUnit | None, on: dt.date, year: int | None = None) -
     return Board(unit, on, ask.year, [(s, s.compute(ask)) for s in ordered(BOARD)])
 
 
+def board_contents(board: Board) -> list[dict]:
+    """The board's table of contents: each part that has a line, with its counts (the board
+    page, and the cell's deadlines on the home page)."""
+    out = []
+    for source, values in board.sources:
+        for part in source.parts:
+            if part.count is None:
+                continue
+            count = part.count(values[part.key])
+            if count is None:
+                continue
+            out.append(
+                {
+                    "key": part.key,
+                    "label": part.label,
+                    "count": count,
+                    "overdue": part.overdue(values[part.key]),
+                    "alert": part.alert and count > 0,
+                }
+            )
+    return out
+
+
 @dataclass
 class Timeline:
     member: Member

@@ -13,33 +13,11 @@ from chibo.members.age import party_age_text
 from chibo.org import access as org_access
 
 from .forms import BoardForm
-from .queries import deadline_board, member_timeline
+from .queries import board_contents, deadline_board, member_timeline
 
 # A province's board can list thousands of rows in a section: the page shows the first ones
 # (most overdue first) with the count of all; the API gives every row.
 ROWS_SHOWN = 100
-
-
-def _contents(board) -> list[dict]:
-    """The board's table of contents: each part that has a line, with its counts."""
-    out = []
-    for source, values in board.sources:
-        for part in source.parts:
-            if part.count is None:
-                continue
-            count = part.count(values[part.key])
-            if count is None:
-                continue
-            out.append(
-                {
-                    "key": part.key,
-                    "label": part.label,
-                    "count": count,
-                    "overdue": part.overdue(values[part.key]),
-                    "alert": part.alert and count > 0,
-                }
-            )
-    return out
 
 
 @require_GET
@@ -62,7 +40,7 @@ def board(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         for source, values in result.sources:
             if source.prepare is not None:
                 source.prepare(values, ROWS_SHOWN)
-        context.update(board=result, contents=_contents(result))
+        context.update(board=result, contents=board_contents(result))
     status = 200 if form.is_valid() else 422
     if request.htmx:
         return render(request, "deadlines/board.html#board", context, status=status)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from chibo import rules
 from chibo.core.sql import chunks
@@ -30,7 +31,18 @@ from chibo.members.models import (
 from chibo.org.models import OrgUnit
 from chibo.org.queries import name_cells
 
-from .models import Attendance, Kind, Outcome, Presence, State, Task, TaskReview, TaskStatus
+from .models import (
+    Attendance,
+    Kind,
+    Meeting,
+    Outcome,
+    Presence,
+    QualityScore,
+    State,
+    Task,
+    TaskReview,
+    TaskStatus,
+)
 
 
 def day_start(day: dt.date) -> dt.datetime:
@@ -225,3 +237,96 @@ def removal_review(
         r.missed.sort(key=lambda m: (m.day, m.meeting_id))
     name_cells([*out, *(m for r in out for m in r.missed)])
     return RemovalReview(year, as_of, threshold, out)
+
+
+# What one person has to do: a member's tasks, a follower's scores to confirm, a cell's ---------
+# meetings not scored yet (the home page and the member's schedule) ---------------------------
+
+
+def party_group_ids(member_id: int, on: dt.date) -> list[int]:
+    """The party groups (tổ đảng) the member belongs to on `on`, from their placements."""
+    return list(
+        Placement.objects.active_on(on)
+        .filter(member_id=member_id, party_group__isnull=False)
+        .values_list("party_group_id", flat=True)
+    )
+
+
+def member_tasks(member_id: int, on: dt.date):
+    """Tasks given to the member or to one of their party groups, open ones first (earliest
+    due first), then the closed ones, latest due first; with the meeting they were given at.
+    Each row has `overdue` (open and due before `on`)."""
+    groups = party_group_ids(member_id, on)
+    rows = list(
+        Task.objects.filter(Q(member_id=member_id) | Q(group_id__in=groups))
+        .filter(meeting__deleted_at__isnull=True)
+        .select_related("meeting", "group")
+    )
+    opened = sorted(
+        (t for t in rows if t.status == TaskStatus.OPEN), key=lambda t: (t.due_on, t.pk)
+    )
+    closed = sorted(
+        (t for t in rows if t.status != TaskStatus.OPEN),
+        key=lambda t: (t.due_on, t.pk),
+        reverse=True,
+    )
+    for t in rows:
+        t.overdue = t.status == TaskStatus.OPEN and t.due_on < on  # type: ignore[attr-defined]
+    return opened + closed
+
+
+def scores_to_confirm(user):
+    """Scores the user may confirm as a superior follower: meetings they attended through their
+    assignment to the cell (on the guest list), scored by someone else, not confirmed yet."""
+    return (
+        Meeting.objects.filter(
+            quality__isnull=False,
+            quality__confirmed_by__isnull=True,
+            guests__follow__follower_id=user.pk,
+        )
+        .exclude(quality__filled_by_id=user.pk)
+        .select_related("cell", "quality")
+        .distinct()
+        .order_by("-planned_at", "pk")
+    )
+
+
+def unscored_meetings(cell_id: int, year: int):
+    """The cell's regular meetings held in `year` (or the year before) with no quality score:
+    those the year's rating waits for (services.quality.year_rating counts the same)."""
+    return (
+        Meeting.objects.filter(
+            cell_id=cell_id,
+            kind=Kind.REGULAR,
+            state__in=[State.HELD, State.ADOPTED],
+            quality__isnull=True,
+        )
+        .alias(at=Coalesce("started_at", "planned_at"))
+        .filter(at__gte=day_start(dt.date(year - 1, 1, 1)))
+        .order_by("-at", "pk")
+    )
+
+
+def next_step(meeting: Meeting, today: dt.date) -> str:
+    """What the secretary does next for the meeting, in a few words (the home page)."""
+    if meeting.state == State.PLANNED:
+        if meeting.day > today:
+            if not meeting.agenda.exists():
+                return gettext("Prepare the agenda")
+            if not meeting.documents.exists():
+                return gettext("Post the documents at least one day before")
+            return gettext("Ready: on the day, take attendance and record the meeting")
+        return gettext("Take attendance and record the meeting")
+    try:
+        scored = meeting.quality is not None  # read with select_related("quality") for a list
+    except QualityScore.DoesNotExist:
+        scored = False
+    if meeting.state == State.HELD:
+        return (
+            gettext("Adopt the minutes")
+            if scored
+            else gettext("Score the meeting, adopt the minutes")
+        )
+    if meeting.state == State.ADOPTED and not scored:
+        return gettext("Score the meeting")
+    return ""

@@ -17,6 +17,7 @@ from chibo.accounts.models import Role, User
 from chibo.core.deadlines import BOARD, DUE, REMINDERS, Ask, BoardSource, DueSource, Part, link
 from chibo.core.formats import date as vn_date
 from chibo.core.sql import chunks
+from chibo.follow.queries import follower_ids
 from chibo.members.models import IN_PARTY, Member, Placement, PlacementKind
 from chibo.notices.kinds import notice_kind
 from chibo.notices.models import Notice
@@ -62,8 +63,9 @@ TASK_OVERDUE = notice_kind(
 
 def meeting_audience(meeting: Meeting) -> list[int]:
     """Accounts of the members who attend this meeting: placed in the cell on its day (not
-    away on temporary transfer elsewhere, still in the Party), and accounts holding the member
-    role on the cell."""
+    away on temporary transfer elsewhere, still in the Party), accounts holding the member
+    role on the cell, and the superior followers assigned to the cell that day (they attend
+    its meetings too, so they hear of the same documents, reminders and changes)."""
     day = meeting.day
     placed = Placement.objects.active_on(day)
     here = set(placed.filter(unit_id=meeting.cell_id).values_list("member_id", flat=True))
@@ -81,8 +83,9 @@ def meeting_audience(meeting: Meeting) -> list[int]:
     in_party = Member.objects.filter(pk__in=attending).with_status(day)
     members = in_party.filter(status__in=[s.value for s in IN_PARTY]).values("pk")
     role_holders = holder_ids([meeting.cell_id], {Role.MEMBER}, on=day, nearest=HERE)
+    followers = follower_ids([meeting.cell_id], day)[meeting.cell_id]
     users = User.objects.filter(is_active=True).filter(
-        Q(member_id__in=members) | Q(pk__in=role_holders[meeting.cell_id])
+        Q(member_id__in=members) | Q(pk__in=role_holders[meeting.cell_id] | followers)
     )
     return list(users.values_list("pk", flat=True))
 

@@ -1,7 +1,9 @@
-"""What the personas' own cell shows beyond the bulk meetings: the viewer persona follows it
-(attends some meetings and confirms their scores), it has a usual meeting day with the coming
-meetings planned, and the next one has its agenda and a document posted, so the member persona
-finds a notification waiting. Through the services, on a handful of rows."""
+"""What the personas' own cell shows beyond the bulk meetings: the follower persona follows it
+and two other cells of the commune (attends some of its meetings and confirms their scores,
+but for the last one's, which waits on the follower's home page); the member persona has an
+open task; the cell has a usual meeting day with the coming meetings planned, and the next
+one has its agenda and a document posted, so the member persona finds a notification
+waiting. Through the services, on a handful of rows."""
 
 import datetime as dt
 import io
@@ -10,11 +12,11 @@ import docx
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from chibo.accounts.demo import COMMUNE, SECRETARY, VIEWER
+from chibo.accounts.demo import COMMUNE, FOLLOWER, MEMBER, SECRETARY
 from chibo.accounts.models import User
 from chibo.follow.models import FollowAssignment
 from chibo.meetings import services
-from chibo.meetings.models import Guest, Meeting, State
+from chibo.meetings.models import Guest, Kind, Meeting, Outcome, State, Task, TaskReview
 from chibo.meetings.reminders import documents_posted
 from chibo.meetings.services import prepare
 from chibo.org.models import OrgUnit
@@ -34,18 +36,55 @@ def _draft(cell: OrgUnit, day: dt.date) -> bytes:
     return out.getvalue()
 
 
+def _member_task(cell: OrgUnit, member_id: int | None) -> None:
+    """Give the member persona a task at the cell's last monthly meeting they attended, still
+    open (carried over at the meetings since), so that their home page and schedule show one."""
+    if member_id is None:
+        return
+    held = list(
+        Meeting.objects.filter(cell=cell, state__in=[State.HELD, State.ADOPTED]).order_by(
+            "planned_at", "pk"
+        )
+    )
+    given = next(
+        (
+            m
+            for m in reversed(held)
+            if (m.kind == Kind.REGULAR or m.combined)
+            and m.roster.filter(member_id=member_id).exists()
+            and m.tasks.count() < 3
+        ),
+        None,
+    )
+    if given is None:
+        return
+    task = Task.objects.create(
+        cell=cell,
+        meeting=given,
+        member_id=member_id,
+        text="Vận động các hộ gia đình trong tổ dân phố tham gia ngày hội đại đoàn kết",
+        due_on=given.day + dt.timedelta(days=25),
+    )
+    for later in held[held.index(given) + 1 :]:
+        TaskReview.objects.create(task=task, meeting=later, outcome=Outcome.CARRIED)
+
+
 def persona_cell_write(cell_id: int, as_of: dt.date) -> None:
     cell = OrgUnit.objects.get(pk=cell_id)
-    viewer = User.objects.get(username=VIEWER.username)
+    follower = User.objects.get(username=FOLLOWER.username)
     commune = User.objects.get(username=COMMUNE.username)
     secretary = User.objects.get(username=SECRETARY.username)
-    follow = FollowAssignment.objects.create(
-        cell=cell,
-        follower=viewer,
-        start=as_of - dt.timedelta(days=400),
-        note="Theo quyết định phân công của Đảng ủy",
-        assigned_by=commune,
-    )
+    others = OrgUnit.objects.filter(parent_id=cell.parent_id, kind=cell.kind).exclude(pk=cell.pk)
+    follow, *_others = [
+        FollowAssignment.objects.create(
+            cell=followed,
+            follower=follower,
+            start=as_of - dt.timedelta(days=400),
+            note="Theo quyết định phân công của Đảng ủy",
+            assigned_by=commune,
+        )
+        for followed in [cell, *others.order_by("pk")[:2]]
+    ]
     held = (
         Meeting.objects.filter(
             cell=cell, state__in=[State.HELD, State.ADOPTED], quality__isnull=False
@@ -53,9 +92,8 @@ def persona_cell_write(cell_id: int, as_of: dt.date) -> None:
         .select_related("quality")
         .order_by("planned_at")
     )
-    for n, meeting in enumerate(held):
-        if n % 3 == 2:
-            continue  # the follower attends two meetings in three
+    attended = [m for n, m in enumerate(held) if n % 3 != 2]  # two meetings in three
+    for meeting in attended:
         Guest.objects.create(
             meeting=meeting,
             name=follow.follower_name,
@@ -63,11 +101,15 @@ def persona_cell_write(cell_id: int, as_of: dt.date) -> None:
             follower=True,
             follow=follow,
         )
+        if meeting == attended[-1]:
+            continue  # the last score waits for the follower's confirmation
         # Saved, not updated in bulk, so that the score's history has the confirmation.
         score = meeting.quality
-        score.confirmed_by = viewer
+        score.confirmed_by = follower
         score.confirmed_at = (meeting.ended_at or meeting.planned_at) + dt.timedelta(days=1)
         score.save(update_fields=["confirmed_by", "confirmed_at"])
+
+    _member_task(cell, User.objects.get(username=MEMBER.username).member_id)
 
     if as_of < timezone.localdate():
         return  # a demo of the past has no coming meetings

@@ -30,7 +30,7 @@ from chibo.meetings.services import quality
 from chibo.members.models import IN_PARTY, Member, Placement, PlacementKind, Status
 from chibo.org.models import CELL_KINDS, CellType, OrgUnit
 from chibo.rules.models import RuleVersion
-from chibo.testing.demo import run_demo
+from chibo.testing.demo import AS_OF, run_demo
 
 FIRST_MONTH = dt.date(2025, 6, 1)  # twelve months before AS_OF's month (June 2026)
 LAST_DAY = dt.date(2026, 5, 31)
@@ -265,19 +265,33 @@ def test_quality_scores_follow_the_rules_of_the_day(demo):
     assert ratings["good"] and ratings["fair"] and ratings["average"]
 
 
-def test_the_viewer_persona_follows_the_personas_cell(demo):
+def test_the_follower_persona_follows_the_personas_cell(demo):
     from chibo.accounts.models import User
     from chibo.follow.models import FollowAssignment
     from chibo.meetings.models import Guest, QualityScore
+    from chibo.meetings.queries import member_tasks, scores_to_confirm
 
-    viewer = User.objects.get(username="viewer")
+    follower = User.objects.get(username="follower")
     secretary = User.objects.get(username="secretary")
-    assignment = FollowAssignment.objects.get(follower=viewer)
-    assert assignment.cell_id == secretary.grants.get().unit_id
+    cell_id = secretary.grants.get().unit_id
+    assignments = FollowAssignment.objects.filter(follower=follower)
+    # The secretary's cell and two other cells of the same commune.
+    cells = OrgUnit.objects.filter(pk__in=assignments.values("cell_id"))
+    assert cell_id in {c.pk for c in cells} and len(cells) == 3
+    assert len({c.parent_id for c in cells}) == 1
+    assignment = assignments.get(cell_id=cell_id)
     attended = set(Guest.objects.filter(follow=assignment).values_list("meeting_id", flat=True))
     confirmed = set(
-        QualityScore.objects.filter(confirmed_by=viewer).values_list("meeting_id", flat=True)
+        QualityScore.objects.filter(confirmed_by=follower).values_list("meeting_id", flat=True)
     )
     scored = QualityScore.objects.filter(meeting__cell_id=assignment.cell_id).count()
-    # Confirmed exactly where the follower attended: two meetings in three of those scored.
-    assert confirmed == attended and len(attended) == scored - scored // 3
+    # Attends two meetings in three of those scored; confirmed all but the last, which waits.
+    assert len(attended) == scored - scored // 3
+    waiting = [m.pk for m in scores_to_confirm(follower)]
+    assert confirmed | set(waiting) == attended and len(waiting) == 1
+    last = Meeting.objects.filter(pk__in=attended).order_by("-planned_at").first()
+    assert last is not None and waiting == [last.pk]
+    # The member persona has an open task to see on their home page.
+    member = User.objects.get(username="member")
+    tasks = [t for t in member_tasks(member.member_id, AS_OF) if t.status == TaskStatus.OPEN]
+    assert len(tasks) == 1 and tasks[0].cell_id == cell_id

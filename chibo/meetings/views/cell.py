@@ -1,11 +1,13 @@
 """A cell's meetings: its schedule, planning, a member's own schedule, checking in."""
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef, Subquery
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,10 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chibo.core.pages import form_page
+from chibo.follow import queries as follow_queries
 from chibo.meetings import access
 from chibo.org import access as org_access
 
-from .. import services
+from .. import queries, services
 from ..forms import (
     CheckInForm,
     MeetingCreateForm,
@@ -27,6 +30,7 @@ from ..forms import (
 from ..models import (
     Attendance,
     Meeting,
+    Presence,
     Schedule,
     State,
 )
@@ -147,17 +151,50 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
 # A member's own schedule and check-in ----------------------------------------------------------
 
 
+# How far back the schedule lists past meetings: a year of monthly meetings, and a quarter of
+# the cells a follower follows (several cells: a shorter span keeps the page short).
+PAST_OWN = 12
+PAST_FOLLOWED_DAYS = 92
+
+
 @require_GET
 @login_required
 def my_meetings(request: HttpRequest) -> HttpResponse:
-    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    meetings = (
-        access.own_meetings_for(request.user)
-        .filter(planned_at__gte=start)
+    """A member's schedule: their cell's coming meetings, the past ones with the adopted
+    resolution and their own attendance, and their tasks; a superior follower's: the meetings
+    of the cells they follow, coming and recent."""
+    user = request.user
+    today = timezone.localdate()
+    start = queries.day_start(today)
+    own = access.own_meetings_for(user).select_related("cell")
+    member_id = user.member_id  # type: ignore[union-attr]  # login_required: never anonymous
+    past = own.filter(planned_at__lt=start)
+    if member_id:
+        mine = Attendance.objects.filter(meeting=OuterRef("pk"), member_id=member_id)
+        past = past.annotate(my_presence=Subquery(mine.values("presence")[:1]))
+    followed = [a.cell for a in follow_queries.assignments_of(user, today)]
+    followed_meetings = list(
+        access.meetings_for(user)
+        .filter(cell__in=[c.pk for c in followed])
+        .filter(planned_at__gte=start - dt.timedelta(days=PAST_FOLLOWED_DAYS))
         .select_related("cell")
         .order_by("planned_at", "pk")
     )
-    return render(request, "meetings/mine.html", {"meetings": meetings})
+    past_rows = list(past.order_by("-planned_at", "-pk")[:PAST_OWN])
+    for m in past_rows:
+        presence = getattr(m, "my_presence", None)
+        m.my_presence_label = Presence(presence).label if presence else ""  # type: ignore[attr-defined]
+    context = {
+        "meetings": own.filter(planned_at__gte=start).order_by("planned_at", "pk"),
+        "past": past_rows,
+        "tasks": queries.member_tasks(member_id, today) if member_id else [],
+        "is_member": bool(member_id),
+        "followed": followed,
+        "followed_upcoming": [m for m in followed_meetings if m.planned_at >= start],
+        "followed_recent": [m for m in reversed(followed_meetings) if m.planned_at < start],
+        "today": today,
+    }
+    return render(request, "meetings/mine.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -4,7 +4,7 @@ personas, that cell."""
 
 from dataclasses import dataclass
 
-from chibo.accounts.demo import COMMUNE, MEMBER, PROVINCE, SECRETARY, VIEWER, Seat
+from chibo.accounts.demo import COMMUNE, FOLLOWER, MEMBER, PROVINCE, SECRETARY, VIEWER, Seat
 from chibo.core.demo import Namer
 from chibo.org.demo import Tree, Unit
 from chibo.org.models import CellType
@@ -62,4 +62,5 @@ def seats(cast: Cast, namer: Namer) -> dict[str, Seat]:
         VIEWER.username: Seat(cast.commune.id, namer.full_name(female=False, birth_year=1968)),
         SECRETARY.username: Seat(cast.cell.id, cast.secretary.full_name, cast.secretary.id),
         MEMBER.username: Seat(cast.cell.id, cast.member.full_name, cast.member.id),
+        FOLLOWER.username: Seat(cast.commune.id, namer.full_name(female=True, birth_year=1975)),
     }
