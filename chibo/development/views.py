@@ -51,7 +51,7 @@ def unit_board(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     org_access.require_staff(request.user)
     unit = org_access.get_unit_for(request.user, pk)
     today = timezone.localdate()
-    cells = OrgUnit.objects.within(unit).cells().order_by("name")
+    cells = OrgUnit.objects.within(unit).cells().order_by("sort_name", "pk")
     form = BoardFilterForm(request.GET, cells=cells)
     cell, everything = None, False
     if form.is_valid():
@@ -86,7 +86,7 @@ def candidate_create(request: HttpRequest) -> HttpResponse:
         cell = access.get_cell_for_proposal(request.user, request.GET["cell"])
         cells = OrgUnit.objects.filter(pk=cell.pk)
     else:
-        cells = org_access.units_for(request.user, write=True).cells().order_by("name")
+        cells = org_access.units_for(request.user, write=True).cells().order_by("sort_name", "pk")
         if not cells.exists():
             raise PermissionDenied
     initial = {"cell": cells.first() if cells.count() == 1 else None}

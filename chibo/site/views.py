@@ -22,7 +22,7 @@ from chibo.org import services as org_services
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    roots = list(org_access.root_units_for(request.user).order_by("name")[:50])
+    roots = list(org_access.root_units_for(request.user).order_by("sort_name", "pk")[:50])
     own = request.user.member  # type: ignore[union-attr]  # login_required: never anonymous
     return render(
         request,

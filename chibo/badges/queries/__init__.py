@@ -70,7 +70,9 @@ def counts_by_child(listing: DueList) -> list[ChildCounts]:
     child_of = dict(links.values_list("descendant_id", "ancestor_id"))
     counts = {
         u.pk: ChildCounts(u)
-        for u in OrgUnit.all_objects.filter(pk__in=set(child_of.values())).order_by("name")
+        for u in OrgUnit.all_objects.filter(pk__in=set(child_of.values())).order_by(
+            "sort_name", "pk"
+        )
     }
     for row in listing.rows:
         child = counts.get(child_of.get(row.cell_id, 0))

@@ -253,6 +253,7 @@ def _cells(unit: OrgUnit, period: Period):
                 condition=Q(ancestor_links__distance=1) & _valid_on("ancestor_links", end),
             ),
             parent_name=F("up__ancestor__name"),
+            parent_sort=F("up__ancestor__sort_name"),
         )
     )
     provinces = _provinces(unit, end)
@@ -276,7 +277,7 @@ def compliance_report(unit: OrgUnit, period: Period) -> Report:
     rows = {
         pk: CellRow(pk, code, name, parent_name or "", province_id)
         for pk, code, name, parent_name, province_id in cells_qs.order_by(
-            "parent_name", "name", "pk"
+            "parent_sort", "sort_name", "pk"
         ).values_list("pk", "code", "name", "parent_name", "province_id")
     }
     # The quarter so far, for the thematic meeting; the period itself for everything else.
