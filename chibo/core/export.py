@@ -40,6 +40,7 @@ FORBIDDEN_IN_TITLE = str.maketrans(dict.fromkeys("[]:*?/\\", "-"))
 class Column:
     header: str
     width: int = 16
+    number_format: str = ""  # Excel's, e.g. "0.00%"; dates get dd/mm/yyyy anyway
 
 
 @dataclass
@@ -53,7 +54,7 @@ class Table:
     heading: list[str] = field(default_factory=list)
 
 
-def _cell(ws, value: Any) -> Any:
+def _cell(ws, value: Any, number_format: str = "") -> Any:
     # A datetime is a date too: test it first.
     if isinstance(value, dt.datetime):
         cell = WriteOnlyCell(ws, value=value.replace(tzinfo=None))
@@ -62,6 +63,10 @@ def _cell(ws, value: Any) -> Any:
     if isinstance(value, dt.date):
         cell = WriteOnlyCell(ws, value=value)
         cell.number_format = DATE_FORMAT
+        return cell
+    if number_format and isinstance(value, int | float):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = number_format
         return cell
     return value
 
@@ -88,16 +93,20 @@ def xlsx(*tables: Table) -> bytes:
             cell.alignment = Alignment(wrap_text=True, vertical="center")
             headers.append(cell)
         ws.append(headers)
+        number_formats = [c.number_format for c in table.columns]
         for row in table.rows:
-            ws.append([_cell(ws, value) for value in row])
+            ws.append([_cell(ws, v, f) for v, f in zip(row, number_formats, strict=True)])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
 
 
-def _text(value: Any) -> str:
+def _text(value: Any, number_format: str = "") -> str:
     if value is None:
         return ""
+    if number_format.endswith("%") and isinstance(value, int | float):
+        decimals = len(number_format.partition(".")[2]) - 1
+        return formats.number(value * 100, max(decimals, 0)) + "%"
     if isinstance(value, dt.datetime):
         return formats.datetime(value)
     if isinstance(value, dt.date):
@@ -111,8 +120,9 @@ def csv_text(table: Table) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([c.header for c in table.columns])
+    number_formats = [c.number_format for c in table.columns]
     for row in table.rows:
-        writer.writerow([_text(v) for v in row])
+        writer.writerow([_text(v, f) for v, f in zip(row, number_formats, strict=True)])
     return out.getvalue()
 
 
