@@ -100,7 +100,9 @@ def compliance_table(report: Report, rows: list[CellRow], missing: str, today: d
                 ]
             )
     t = report.totals
-    attendance = _total(t["attendance"].met, t["attendance"].judged, NO_MEETING)
+    none = NO_RULE if report.meetings_held else NO_MEETING
+    attendance = _total(t["attendance"].met, t["attendance"].judged, none)
+    turnout = formats.ratio(report.present, report.expected) if report.expected else NO_MEETING
     heading = [
         "TÌNH HÌNH SINH HOẠT CHI BỘ",
         report.unit.name,
@@ -108,9 +110,9 @@ def compliance_table(report: Report, rows: list[CellRow], missing: str, today: d
         f"Số chi bộ: {formats.number(len(report.cells))}",
         f"Tổ chức sinh hoạt thường kỳ: {_total(t['monthly'].met, t['monthly'].judged)}",
         f"Sinh hoạt chuyên đề trong quý: {_total(t['thematic'].met, t['thematic'].judged)}",
-        f"Sinh hoạt đủ thời lượng: {_total(t['duration'].met, t['duration'].judged, NO_RULE)}",
+        f"Sinh hoạt đủ thời lượng: {_total(t['duration'].met, t['duration'].judged, none)}",
         f"Dự họp tốt ở mọi cuộc họp: {attendance}",
-        f"Dự họp (có mặt/phải dự): {formats.ratio(report.present, report.expected)}",
+        f"Dự họp (có mặt/phải dự): {turnout}",
     ]
     if missing:
         heading.append(f"Lọc: {FILTERS[missing]} ({formats.number(len(rows))} chi bộ)")

@@ -224,10 +224,10 @@ class CellRow:
     parent_name: str
     province_id: int | None
     meetings: list[MeetingFact] = field(default_factory=list)  # in the period, by day
-    monthly: bool | None = False  # None: not due yet (the month is not over, none held)
+    monthly: bool | None = False  # None: not due yet (no month over yet, none held)
     months_missing: list[dt.date] = field(default_factory=list)  # months over, none held
     months_pending: list[dt.date] = field(default_factory=list)  # not over, none held yet
-    thematic: bool | None = None  # None: not due yet (the quarter is not over, none held)
+    thematic: bool | None = None  # None: not due yet (no quarter over yet, none held)
     quarters_missing: list[Period] = field(default_factory=list)
     duration: bool | None = None  # None: nothing to judge (no held meeting, or no rule)
     attendance: bool | None = None  # None: no held meeting, or no rule
@@ -407,16 +407,22 @@ def compliance_report(unit: OrgUnit, period: Period, today: dt.date | None = Non
     over = period.end if today is None else min(period.end, today - dt.timedelta(days=1))
     months = [(m, month_period(m.year, m.month).end <= over) for m in period.months]
     quarters = [(q, q.end <= over) for q in period.quarters]
+    any_due_month = any(due for _m, due in months)
+    any_due_quarter = any(due for _q, due in quarters)
     for row in rows.values():
         row_months = held_months.get(row.pk, set())
         gaps = [(m, due) for m, due in months if (m.year, m.month) not in row_months]
         row.months_missing = [m for m, due in gaps if due]
         row.months_pending = [m for m, due in gaps if not due]
-        row.monthly = False if row.months_missing else (None if row.months_pending else True)
+        # Judged on the months that are over (and those already held): not yet due only
+        # while no month can be judged.
+        judged = any_due_month or len(row.months_pending) < len(months)
+        row.monthly = False if row.months_missing else (True if judged else None)
         row_quarters = thematic_held.get(row.pk, set())
         gaps_q = [(q, due) for q, due in quarters if q.start not in row_quarters]
         row.quarters_missing = [q for q, due in gaps_q if due]
-        row.thematic = False if row.quarters_missing else (None if gaps_q else True)
+        judged_q = any_due_quarter or len(gaps_q) < len(quarters)
+        row.thematic = False if row.quarters_missing else (True if judged_q else None)
         present += row.present
         expected += row.expected
         for c in CRITERIA:

@@ -36,6 +36,20 @@ def test_a_month_in_progress_is_not_yet_due(world):
     assert after[world.cell2.pk].monthly is False and after[world.cell2.pk].thematic is False
 
 
+def test_the_year_so_far_is_judged_on_the_months_that_are_over(world):
+    for month in (1, 2, 3):
+        held(world.cell, dt.date(2026, month, 10))
+    held(world.cell2, dt.date(2026, 2, 10))
+    rows = _rows(world.base, "2026", today=dt.date(2026, 4, 10))
+    assert rows[world.cell.pk].monthly is True
+    assert rows[world.cell.pk].months_pending == [dt.date(2026, m, 1) for m in range(4, 13)]
+    assert rows[world.cell2.pk].monthly is False
+    assert rows[world.cell2.pk].months_missing == [dt.date(2026, 1, 1), dt.date(2026, 3, 1)]
+    # The first quarter is over without a thematic meeting; the others are not yet due.
+    assert rows[world.cell.pk].thematic is False
+    assert [q.key for q in rows[world.cell.pk].quarters_missing] == ["2026-Q1"]
+
+
 def test_a_year_needs_twelve_months_and_four_thematic_meetings(world):
     cell = world.cell
     for month in range(1, 13):
