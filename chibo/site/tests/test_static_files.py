@@ -39,3 +39,13 @@ def test_production_files_are_hashed_compressed_and_cached_for_years(tmp_path):
         body = b"".join(response.streaming_content)
         plain = (settings.BASE_DIR / "chibo" / "static" / "chibo.css").stat().st_size
         assert len(body) < plain / 2
+
+
+def test_pages_are_gzipped_for_browsers_that_ask(world, cast, client_for):
+    c = client_for(cast.base_officer)
+    url = f"/compliance/{world.base.pk}/"
+    plain = c.get(url)
+    zipped = c.get(url, headers={"accept-encoding": "gzip"})
+    assert plain.status_code == zipped.status_code == 200
+    assert "Content-Encoding" not in plain and zipped["Content-Encoding"] == "gzip"
+    assert len(zipped.content) < len(plain.content) / 3
