@@ -2,9 +2,12 @@
 badge, each checked against a count made here from the awards the test wrote."""
 
 import datetime as dt
+import re
 from collections import Counter
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from .helpers import D, awarded, veteran
@@ -33,8 +36,6 @@ def awards(world):
 
 def _tables(html: str, table_id: str) -> dict[str, str]:
     """The rows of one totals table as {first cell: count}, read from the HTML."""
-    import re
-
     body = html.split(f'id="{table_id}"', 1)[1].split("</table>", 1)[0]
     cells = re.findall(r"<tr><td>(.*?)</td><td class=\"num\">(.*?)</td></tr>", body)
     return dict(cells)
@@ -90,16 +91,11 @@ def test_an_occasion_without_awards_lists_none_and_a_bad_date_is_refused(world, 
     assert "0 badges recorded" in r.text
 
 
-def test_totals_take_two_queries_whatever_the_awards(
-    world, cast, en, awards, django_assert_max_num_queries
-):
+def test_totals_take_two_queries_whatever_the_awards(world, cast, en, awards):
     # The totals are grouped in SQL: the page's query count does not grow with the awards.
     c = en(cast.base_officer)
     url = reverse("badges:history", args=[world.base.pk])
     c.get(url)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as few:
         c.get(url)
     for i in range(5):

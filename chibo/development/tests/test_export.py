@@ -15,7 +15,6 @@ from chibo.testing.exports import read_xlsx
 from .builders import candidate
 
 D = dt.date
-STAGE_VI = {Stage.PROPOSED: "Chi bộ đề nghị", Stage.CLASS_DONE: "Đã học lớp cảm tình Đảng"}
 
 
 @pytest.fixture
