@@ -2,6 +2,8 @@
 each domain gives for its list (`Part.sheet`, in its own reminders.py), every row. The hub
 names no domain, as for the page and the API."""
 
+from typing import Any
+
 from django.utils import translation
 
 from chibo.core import formats
@@ -13,7 +15,8 @@ SUMMARY = [Column("STT", 6), Column("Danh mục", 40), Column("Số lượng", 1
 
 
 def board_tables(board: Board) -> list[Table]:
-    summary, sheets = [], []
+    summary: list[list[Any]] = []
+    sheets: list[Table] = []
     with translation.override("vi"):
         for source, values in board.sources:
             for part in source.parts:

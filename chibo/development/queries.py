@@ -14,6 +14,7 @@ a deadline already running."""
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
@@ -85,7 +86,7 @@ class Column:
 
 def board_candidates(
     unit: OrgUnit, today: dt.date, *, everything: bool = False, cell: OrgUnit | None = None
-) -> QuerySet[Candidate]:
+) -> QuerySet[Any]:
     """The board's candidates, every one (the board shows the first of each stage), with
     `stage_sql`."""
     rows = Candidate.objects.filter(cell__in=subtree(cell or unit)).with_stage()  # type: ignore[attr-defined]

@@ -3,6 +3,7 @@ query and filters, every row. Headers and values in the document's Vietnamese.""
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import translation
@@ -46,10 +47,14 @@ PHASES = {
     TransferState.ACCEPTED: "Đã tiếp nhận",
     TransferState.CANCELLED: "Đã hủy",
 }
-KINDS = {PlacementKind.OFFICIAL: "Chính thức", PlacementKind.TEMPORARY: "Tạm thời"}
+KINDS: dict[str, str] = {
+    PlacementKind.OFFICIAL: "Chính thức",
+    PlacementKind.TEMPORARY: "Tạm thời",
+}
 
 
 def _member_rows(qs: QuerySet[Member]) -> Iterator[list]:
+    m: Any  # with the `status` and `exempt` of member_list
     with translation.override("vi"):
         genders = {g.value: str(g.label) for g in Gender}
         statuses = {s.value: str(s.label) for s in Status}
