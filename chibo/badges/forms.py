@@ -1,8 +1,11 @@
+import datetime as dt
 from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chibo.core.formats import date as vn_date
+from chibo.core.formats import parse_date
 from chibo.core.forms import BootstrapForm, DateField
 from chibo.org.models import OrgUnit
 
@@ -14,6 +17,42 @@ class OccasionPickForm(forms.Form):
     """?occasion=dd/mm/yyyy on the list page (empty: the next occasion)."""
 
     occasion = DateField(label=_("Occasion"), required=False)
+
+
+class AwardFilterForm(forms.Form):
+    """The awards page's filter: a year and an occasion (dd/mm/yyyy), each optional. The
+    select offers the years and occasions that have awards in the unit; any date typed into
+    the URL is accepted (it may have none)."""
+
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+    occasion = forms.CharField(label=_("Occasion"), required=False, widget=forms.Select)
+
+    def __init__(self, *args, days: list[dt.date], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        years = sorted({d.year for d in days}, reverse=True)
+        year_field = cast(forms.TypedChoiceField, self.fields["year"])
+        year_field.choices = [("", _("All years")), *((y, str(y)) for y in years)]
+        asked = self.data.get("year") if self.is_bound else None
+        shown = [d for d in days if not asked or str(d.year) == asked]
+        choices = [vn_date(d) for d in sorted(shown, reverse=True)]
+        typed = self.data.get("occasion") if self.is_bound else None
+        if typed and typed not in choices:
+            choices.insert(0, typed)
+        self.fields["occasion"].widget.choices = [
+            ("", _("All occasions")),
+            *((c, c) for c in choices),
+        ]
+
+    def clean_occasion(self) -> dt.date | None:
+        text = (self.cleaned_data.get("occasion") or "").strip()
+        if not text:
+            return None
+        try:
+            return parse_date(text)
+        except ValueError:
+            raise forms.ValidationError(
+                _("Enter the occasion as dd/mm/yyyy, e.g. 03/02/2026."), code="invalid"
+            ) from None
 
 
 class AwardForm(BootstrapForm):

@@ -69,6 +69,7 @@ BOARD.register(
                 "Counts for the next award occasion.",
                 label=gettext_lazy("Party badges"),
                 count=lambda value: value.due if value else None,
+                title="Huy hiệu Đảng dịp tới",
             ),
         ),
         compute=_board,

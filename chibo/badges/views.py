@@ -23,8 +23,8 @@ from chibo.members.models import Member
 from chibo.org.models import OrgUnit
 
 from . import access, excel, queries, services
-from .forms import AwardForm, OccasionForm, OccasionPickForm
-from .queries import awards_under, counts_by_child
+from .forms import AwardFilterForm, AwardForm, OccasionForm, OccasionPickForm
+from .queries import award_totals, awards_under, counts_by_child
 from .queries.occasions import Occasion
 
 AWARDS_PER_PAGE = 100
@@ -163,19 +163,33 @@ def unit_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def unit_history(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_history(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The awards recorded in the unit, filtered by year and occasion, with their totals by
+    occasion and by badge."""
     unit = access.get_unit_for(request.user, pk)
-    rows = (
-        awards_under(unit, access.awards_for(request.user))
-        .select_related("member", "recorded_by")
-        .order_by("-occasion_date", "years", "member__search_name", "pk")
+    awards = awards_under(unit, access.awards_for(request.user))
+    days = list(awards.order_by().values_list("occasion_date", flat=True).distinct())
+    form = AwardFilterForm(request.GET, days=days)
+    if form.is_valid():
+        if form.cleaned_data["year"]:
+            awards = awards.filter(occasion_date__year=form.cleaned_data["year"])
+        if form.cleaned_data["occasion"]:
+            awards = awards.filter(occasion_date=form.cleaned_data["occasion"])
+    else:
+        awards = awards.none()
+    rows = awards.select_related("member", "recorded_by").order_by(
+        "-occasion_date", "years", "member__search_name", "pk"
     )
     page = Paginator(rows, AWARDS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "badges/history.html",
-        {"unit": unit, "ancestors": list(unit.ancestors()), "page": page},
-    )
+    context = {
+        "unit": unit,
+        "ancestors": list(unit.ancestors()),
+        "page": page,
+        "form": form,
+        "totals": award_totals(awards),
+    }
+    template = "badges/history.html#results" if request.htmx else "badges/history.html"
+    return render(request, template, context, status=200 if form.is_valid() else 422)
 
 
 # Special occasions ----------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.functional import Promise
 
+from .export import Table
 from .registry import Registry
 
 
@@ -41,6 +42,11 @@ class Part:
     overdue: Callable[[Any], int] = _none  # shown "(n overdue)" in the contents
     alert: bool = False  # a count that is itself bad news (shown in red)
     api: Callable[[Any], Any] = lambda value: value  # the value as the API gives it
+    # The part's rows as a sheet of the board's Excel file (chibo.core.export), or None
+    # when it has no rows to list (a count only).
+    sheet: Callable[[Any], Table] | None = None
+    # The part's name in the Excel file, in the document's Vietnamese.
+    title: str = ""
 
 
 @dataclass

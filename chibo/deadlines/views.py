@@ -3,15 +3,18 @@ the hub's read, render."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from chibo.core import export
 from chibo.core.pages import HtmxHttpRequest
 from chibo.members import access as member_access
 from chibo.members.age import party_age_text
 from chibo.org import access as org_access
 
+from .exports import board_tables
 from .forms import BoardForm
 from .queries import board_contents, deadline_board, member_timeline
 
@@ -45,6 +48,23 @@ def board(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         return render(request, "deadlines/board.html#board", context, status=status)
     return render(request, "deadlines/board.html", context, status=status)
+
+
+@require_GET
+@login_required
+def board_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The board as Excel: a summary sheet with each list's count, then a sheet for each
+    list that has rows, every row (the page shows the first ones). The same scope and day."""
+    org_access.require_staff(request.user)
+    unit = org_access.get_unit_for(request.user, pk)
+    form = BoardForm(request.GET, today=timezone.localdate())
+    if not form.is_valid():
+        return redirect(f"{reverse('deadlines:unit', args=[unit.pk])}?{request.GET.urlencode()}")
+    on = form.cleaned_data["on"]
+    result = deadline_board(unit, on, form.cleaned_data["year"])
+    table = board_tables(result)
+    name = export.filename("han-viec", unit.code, f"{on:%Y-%m-%d}", ext="xlsx")
+    return export.download(export.xlsx(*table), name)
 
 
 @require_GET

@@ -14,6 +14,7 @@ a deadline already running."""
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
@@ -83,10 +84,11 @@ class Column:
         return self.count - len(self.cards)
 
 
-def board(
+def board_candidates(
     unit: OrgUnit, today: dt.date, *, everything: bool = False, cell: OrgUnit | None = None
-) -> list[Column]:
-    """The candidates of `unit`'s subtree (or of one `cell` in it) by stage, pipeline order."""
+) -> QuerySet[Any]:
+    """The board's candidates, every one (the board shows the first of each stage), with
+    `stage_sql`."""
     rows = Candidate.objects.filter(cell__in=subtree(cell or unit)).with_stage()  # type: ignore[attr-defined]
     if not everything:
         since = today - dt.timedelta(days=RECENT_DAYS)
@@ -95,6 +97,14 @@ def board(
             | Q(stage_sql=Stage.ADMITTED, member__ceremony_on__gte=since)
             | Q(stage_sql=Stage.DROPPED, dropped_on__gte=since)
         )
+    return rows
+
+
+def board(
+    unit: OrgUnit, today: dt.date, *, everything: bool = False, cell: OrgUnit | None = None
+) -> list[Column]:
+    """The candidates of `unit`'s subtree (or of one `cell` in it) by stage, pipeline order."""
+    rows = board_candidates(unit, today, everything=everything, cell=cell)
     counts = dict(rows.order_by().values_list("stage_sql").annotate(n=Count("pk")))
     columns = []
     for stage in Stage:

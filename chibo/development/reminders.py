@@ -25,6 +25,7 @@ from chibo.core.deadlines import (
     Part,
     link,
 )
+from chibo.core.export import Column, Table
 from chibo.core.formats import date as vn_date
 from chibo.members.models import Member
 from chibo.notices.kinds import notice_kind
@@ -119,8 +120,61 @@ def _links(values: dict[str, Any], shown: int) -> None:
         link(values[key][:shown], "members:detail", "member_id")
 
 
+# The lists as sheets of the board's Excel file: the title and the names of `start` and
+# `deadline` in each, in the document's Vietnamese.
+SHEETS = {
+    "ceremonies": ("Lễ kết nạp chưa tổ chức", "Ngày quyết định kết nạp", "Hạn tổ chức lễ"),
+    "probations": ("Sắp hết thời gian dự bị", "Ngày lễ kết nạp", "Ngày hết dự bị"),
+    "reviews": ("Đến hạn xét chính thức", "Ngày hết dự bị", "Hạn chi bộ xét"),
+    "decisions": ("Chờ quyết định chính thức", "Ngày hết dự bị", "Hạn chi bộ xét"),
+}
+
+
+def _sheet(key: str):
+    title, start, deadline = SHEETS[key]
+    columns = [
+        Column("STT", 6),
+        Column("Mã đảng viên", 14),
+        Column("Họ và tên", 28),
+        Column("Chi bộ", 30),
+        Column(start, 14),
+        Column(deadline, 14),
+        Column("Quá hạn", 9),
+    ]
+    if key == "decisions":
+        columns.append(Column("Ngày chi bộ biểu quyết", 14))
+
+    def table(rows: list[MemberRow]) -> Table:
+        lines = []
+        for i, r in enumerate(rows, start=1):
+            line = [
+                i,
+                r.code,
+                r.full_name,
+                r.cell_name,
+                r.start,
+                r.deadline,
+                "Có" if r.overdue else "",
+            ]
+            if key == "decisions":
+                line.append(r.voted_on)
+            lines.append(line)
+        return Table(title, columns, lines)
+
+    return table
+
+
 def _part(key: str, description: str, label: Any, overdue: bool = False) -> Part:
-    part = Part(key, MemberListOut, description, label=label, count=len, api=_listed)
+    part = Part(
+        key,
+        MemberListOut,
+        description,
+        label=label,
+        count=len,
+        api=_listed,
+        sheet=_sheet(key),
+        title=SHEETS[key][0],
+    )
     return dataclasses.replace(part, overdue=_overdue) if overdue else part
 
 

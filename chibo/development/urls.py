@@ -5,6 +5,7 @@ from . import views
 app_name = "development"
 urlpatterns = [
     path("unit/<int:pk>/", views.unit_board, name="board"),
+    path("unit/<int:pk>/export.xlsx", views.unit_board_export, name="board_export"),
     path("candidates/new/", views.candidate_create, name="candidate_create"),
     path("candidates/<int:pk>/", views.candidate_detail, name="candidate"),
     path("candidates/<int:pk>/edit/", views.candidate_edit, name="candidate_edit"),

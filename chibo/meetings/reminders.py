@@ -15,6 +15,7 @@ from ninja import Field, Schema
 from chibo import rules
 from chibo.accounts.models import Role, User
 from chibo.core.deadlines import BOARD, DUE, REMINDERS, Ask, BoardSource, DueSource, Part, link
+from chibo.core.export import Column, Table
 from chibo.core.formats import date as vn_date
 from chibo.core.sql import chunks
 from chibo.follow.queries import follower_ids
@@ -231,6 +232,45 @@ def _links(values: dict[str, Any], shown: int) -> None:
     link([m for r in rows for m in r.missed], "meetings:detail", "meeting_id")
 
 
+# The lists as sheets of the board's Excel file, in the document's Vietnamese.
+TASKS_TITLE = "Nhiệm vụ quá hạn"
+REMOVAL_TITLE = "Xem xét xóa tên"
+
+
+def _tasks_sheet(rows: list[TaskRow]) -> Table:
+    columns = [
+        Column("STT", 6),
+        Column("Nhiệm vụ", 50),
+        Column("Người / tổ đảng thực hiện", 26),
+        Column("Chi bộ", 30),
+        Column("Ngày giao", 12),
+        Column("Hạn hoàn thành", 12),
+    ]
+    lines = [
+        [i, r.text, r.assignee, r.cell_name, r.given_on, r.due_on]
+        for i, r in enumerate(rows, start=1)
+    ]
+    return Table(TASKS_TITLE, columns, lines)
+
+
+def _removal_sheet(review: RemovalReview) -> Table:
+    columns = [
+        Column("STT", 6),
+        Column("Mã đảng viên", 14),
+        Column("Họ và tên", 28),
+        Column("Chi bộ", 30),
+        Column("Số lần vắng không lý do", 12),
+        Column("Các buổi sinh hoạt vắng", 50),
+    ]
+    lines = [
+        [i, r.code, r.full_name, r.cell_name, r.count, ", ".join(vn_date(m.day) for m in r.missed)]
+        for i, r in enumerate(review.rows, start=1)
+    ]
+    threshold = "chưa có quy định" if review.threshold is None else str(review.threshold)
+    heading = [f"Năm {review.year}, tính đến ngày {vn_date(review.as_of)}; ngưỡng: {threshold}"]
+    return Table(REMOVAL_TITLE, columns, lines, heading)
+
+
 BOARD.register(
     "meetings",
     BoardSource(
@@ -243,6 +283,8 @@ BOARD.register(
                 count=len,
                 alert=True,
                 api=lambda rows: {"count": len(rows), "items": rows},
+                sheet=_tasks_sheet,
+                title=TASKS_TITLE,
             ),
             Part(
                 "removal",
@@ -251,6 +293,8 @@ BOARD.register(
                 label=gettext_lazy("Removal review"),
                 count=lambda review: len(review.rows),
                 api=removal_out,
+                sheet=_removal_sheet,
+                title=REMOVAL_TITLE,
             ),
         ),
         compute=_board,

@@ -29,7 +29,7 @@ def _counts(request: HttpRequest, unit: OrgUnit, on: dt.date) -> dict[str, Any]:
         OrgUnit.objects.within(unit, on)
         .filter(parent=unit)
         .annotate(n_children=Count("children", filter=Q(children__deleted_at__isnull=True)))
-        .order_by("kind", "name")
+        .order_by("kind", "sort_name", "pk")
     )
     return {"children": children, "counts": unit_counts([unit, *children], on)}
 

@@ -5,6 +5,7 @@ from .views import grants, records, transfers
 app_name = "members"
 urlpatterns = [
     path("", records.member_list, name="list"),
+    path("export.xlsx", records.member_export, name="export"),
     path("new/", records.member_create, name="create"),
     path("<int:pk>/", records.member_detail, name="detail"),
     path("<int:pk>/edit/", records.member_edit, name="edit"),
@@ -16,6 +17,11 @@ urlpatterns = [
     path("transfers/<int:pk>/cancel/", transfers.transfer_cancel, name="transfer_cancel"),
     path("transfers/<int:pk>/end/", transfers.transfer_end, name="transfer_end"),
     path("transfers/unit/<int:pk>/", transfers.unit_transfers, name="transfers_unit"),
+    path(
+        "transfers/unit/<int:pk>/export.xlsx",
+        transfers.unit_transfers_export,
+        name="transfers_export",
+    ),
     path("<int:pk>/events/new/", records.event_create, name="event_create"),
     path("events/<int:pk>/edit/", records.event_edit, name="event_edit"),
     path("events/<int:pk>/delete/", records.event_delete, name="event_delete"),

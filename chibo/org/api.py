@@ -64,7 +64,7 @@ class MoveIn(InSchema):
 
 def _ordered(qs: QuerySet[OrgUnit]) -> QuerySet[OrgUnit]:
     # Names repeat across the tree; the pk makes pages stable.
-    return qs.order_by("depth", "name", "pk")
+    return qs.order_by("depth", "sort_name", "pk")
 
 
 @units.get("", response=list[UnitOut])

@@ -21,6 +21,7 @@ from .models import (
     OrgUnit,
     Village,
     VillageKind,
+    unit_sort_name,
 )
 
 CREATED = audit.kind("org.created", gettext_lazy("Unit created: %(name)s (%(code)s)"))
@@ -99,6 +100,7 @@ def orgunit_create(
     unit = OrgUnit(
         code=code,
         name=name.strip(),
+        sort_name=unit_sort_name(name),
         kind=kind,
         parent=parent,
         cell_type=cell_type,
@@ -131,6 +133,7 @@ def orgunit_update(
             {"dissolved_on": _("A unit cannot be dissolved before it was founded.")}
         )
     unit.name = name.strip()
+    unit.sort_name = unit_sort_name(unit.name)
     unit.cell_type = cell_type
     unit.founded_on = founded_on
     unit.dissolved_on = dissolved_on

@@ -31,11 +31,11 @@ from .models import OrgUnit
 @login_required
 def tree(request: HttpRequest) -> HttpResponse:
     access.require_staff(request.user)
-    roots = list(access.root_units_for(request.user).order_by("name"))
+    roots = list(access.root_units_for(request.user).order_by("sort_name", "pk"))
     children = (
         OrgUnit.objects.filter(parent__in=roots)
         .annotate(n_children=Count("children", filter=Q(children__deleted_at__isnull=True)))
-        .order_by("name")
+        .order_by("sort_name", "pk")
     )
     by_parent: dict[int | None, list[OrgUnit]] = {}
     for child in children:

@@ -133,7 +133,7 @@ def home(request: HttpRequest) -> HttpResponse:
     tasks, the follower's cells and scores to confirm, the office's units."""
     user = request.user
     today = timezone.localdate()
-    roots = list(org_access.root_units_for(user).order_by("name")[:50])
+    roots = list(org_access.root_units_for(user).order_by("sort_name", "pk")[:50])
     own = user.member  # type: ignore[union-attr]  # login_required: never anonymous
     led = _led_cells(user, roots, today)
     led_ids = {row["cell"].pk for row in led}

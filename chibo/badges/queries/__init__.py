@@ -4,7 +4,7 @@ due on the next occasion (the deadline board)."""
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from chibo import rules
 from chibo.members.models import Placement, PlacementKind
@@ -19,6 +19,8 @@ __all__ = [
     "DueRow",
     "Occasion",
     "Reason",
+    "AwardTotals",
+    "award_totals",
     "awards_under",
     "counts_by_child",
     "due_counts",
@@ -41,6 +43,29 @@ def awards_under(unit: OrgUnit, awards: QuerySet[BadgeAward] | None = None) -> Q
         start__lte=OuterRef("occasion_date"),
     ).filter(Q(end__isnull=True) | Q(end__gte=OuterRef("occasion_date")))
     return awards.filter(Q(member__home_unit__in=units) | Q(Exists(there)))
+
+
+@dataclass
+class AwardTotals:
+    """Counts of a list of awards: by occasion (newest first) and by badge (party age)."""
+
+    by_occasion: list[tuple[dt.date, int]]
+    by_badge: list[tuple[int, int]]
+    total: int
+
+
+def award_totals(awards: QuerySet[BadgeAward]) -> AwardTotals:
+    """Counted in SQL (two grouped queries), whatever the number of awards."""
+    plain = awards.order_by()
+    by_occasion = [
+        (row["occasion_date"], row["n"])
+        for row in plain.values("occasion_date").annotate(n=Count("pk")).order_by("-occasion_date")
+    ]
+    by_badge = [
+        (row["years"], row["n"])
+        for row in plain.values("years").annotate(n=Count("pk")).order_by("years")
+    ]
+    return AwardTotals(by_occasion, by_badge, sum(n for _y, n in by_badge))
 
 
 @dataclass
@@ -70,7 +95,9 @@ def counts_by_child(listing: DueList) -> list[ChildCounts]:
     child_of = dict(links.values_list("descendant_id", "ancestor_id"))
     counts = {
         u.pk: ChildCounts(u)
-        for u in OrgUnit.all_objects.filter(pk__in=set(child_of.values())).order_by("name")
+        for u in OrgUnit.all_objects.filter(pk__in=set(child_of.values())).order_by(
+            "sort_name", "pk"
+        )
     }
     for row in listing.rows:
         child = counts.get(child_of.get(row.cell_id, 0))

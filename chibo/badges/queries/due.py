@@ -40,6 +40,7 @@ from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from chibo import rules as party_rules
+from chibo.core.search import sort_key
 from chibo.members.age import (
     latest_start,
     milestone_case,
@@ -365,7 +366,7 @@ def due_list(unit: OrgUnit, on: dt.date, r: party_rules.Rules | None = None) -> 
                 sort_name=x["sort"],
             )
         )
-    rows.sort(key=lambda row: (row.cell_name, row.sort_name, row.member_id))
+    rows.sort(key=lambda row: (sort_key(row.cell_name), row.sort_name, row.member_id))
     return DueList(unit=unit, on=on, rules=r, rows=rows)
 
 

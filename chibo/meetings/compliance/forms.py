@@ -1,4 +1,4 @@
-"""The compliance page's filter: a month or a quarter, and which cells to list."""
+"""The compliance page's filter: a month, a quarter or a year, and which cells to list."""
 
 import datetime as dt
 
@@ -25,7 +25,11 @@ class PeriodForm(forms.Form):
     def __init__(self, *args, today: dt.date, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
-        choices = [(p.key, p.label()) for p in recent_periods(today)]
+        so_far = _("%(period)s (so far)")
+        choices = [
+            (p.key, so_far % {"period": p.label()} if p.end >= today else p.label())
+            for p in recent_periods(today)
+        ]
         asked = self.data.get("period") if self.is_bound else None
         if asked and asked not in dict(choices):
             try:
@@ -43,7 +47,10 @@ class PeriodForm(forms.Form):
             period = parse_period(text)
         except ValueError:
             raise forms.ValidationError(
-                _("Choose a month as YYYY-MM or a quarter as YYYY-Qn, e.g. 2026-03 or 2026-Q1."),
+                _(
+                    "Choose a month as YYYY-MM, a quarter as YYYY-Qn or a year as YYYY, "
+                    "e.g. 2026-03, 2026-Q1 or 2026."
+                ),
                 code="invalid",
             ) from None
         if period.start > self.today:

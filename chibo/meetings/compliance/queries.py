@@ -38,15 +38,28 @@ CRITERIA = ("monthly", "thematic", "duration", "attendance")
 
 @dataclass(frozen=True)
 class Period:
-    """A calendar month or quarter, both ends included."""
+    """A calendar month, quarter or year, both ends included."""
 
-    key: str  # "2026-03" or "2026-Q1"
+    key: str  # "2026-03", "2026-Q1" or "2026"
     start: dt.date
     end: dt.date
 
     @property
     def is_quarter(self) -> bool:
         return "Q" in self.key
+
+    @property
+    def is_year(self) -> bool:
+        return "-" not in self.key
+
+    @property
+    def is_month(self) -> bool:
+        return not (self.is_quarter or self.is_year)
+
+    @property
+    def short_label(self) -> str:
+        """A quarter within its year: "Q1"."""
+        return _("Q%(q)s") % {"q": (self.start.month - 1) // 3 + 1}
 
     @property
     def months(self) -> list[dt.date]:
@@ -62,11 +75,22 @@ class Period:
         return dt.date(self.start.year, 3 * ((self.start.month - 1) // 3) + 1, 1)
 
     @property
+    def quarters(self) -> list["Period"]:
+        """The quarters the period touches (a month's own quarter; a year's four)."""
+        out, first = [], self.quarter_start
+        while first <= self.end:
+            out.append(quarter_period(first.year, (first.month - 1) // 3 + 1))
+            first = _next_month(_next_month(_next_month(first)))
+        return out
+
+    @property
     def closes_quarter(self) -> bool:
         """The period runs to the end of its quarter: a thematic meeting was due by then."""
         return self.end.month % 3 == 0
 
     def label(self) -> str:
+        if self.is_year:
+            return _("Year %(year)s") % {"year": self.start.year}
         if self.is_quarter:
             return _("Quarter %(q)s/%(year)s") % {
                 "q": (self.start.month - 1) // 3 + 1,
@@ -93,17 +117,23 @@ def quarter_period(year: int, quarter: int) -> Period:
     return Period(f"{year:04d}-Q{quarter}", first, last)
 
 
-PERIOD_RE = re.compile(r"^\s*(\d{4})-(?:(\d{1,2})|[Qq]([1-4]))\s*$")
+def year_period(year: int) -> Period:
+    return Period(f"{year:04d}", dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+
+PERIOD_RE = re.compile(r"^\s*(\d{4})(?:-(?:(\d{1,2})|[Qq]([1-4])))?\s*$")
 
 
 def parse_period(text: str) -> Period:
-    """'2026-03' (a month) or '2026-Q1' (a quarter). Raises ValueError."""
+    """'2026-03' (a month), '2026-Q1' (a quarter) or '2026' (a year). Raises ValueError."""
     match = PERIOD_RE.match(text or "")
     if match is None:
         raise ValueError(text)
     year = int(match[1])
     if not 1930 <= year <= 9998:
         raise ValueError(text)
+    if match[2] is None and match[3] is None:
+        return year_period(year)
     if match[3]:
         return quarter_period(year, int(match[3]))
     month = int(match[2])
@@ -117,19 +147,26 @@ def last_complete_month(today: dt.date) -> Period:
     return month_period(last.year, last.month)
 
 
-def recent_periods(today: dt.date, months: int = 12, quarters: int = 4) -> list[Period]:
-    """Choices for the period select: the last complete months and quarters, newest first."""
-    out, p = [], last_complete_month(today)
+def recent_periods(
+    today: dt.date, months: int = 12, quarters: int = 4, years: int = 2
+) -> list[Period]:
+    """Choices for the period select, newest first: the month so far, the last complete
+    months, the quarter so far and the last complete quarters, the year so far and the
+    last complete years."""
+    out = [month_period(today.year, today.month)]
+    p = last_complete_month(today)
     for _i in range(months):
         out.append(p)
         before = p.start - dt.timedelta(days=1)
         p = month_period(before.year, before.month)
     q_year, q = today.year, (today.month - 1) // 3  # the last complete quarter
+    out.append(quarter_period(q_year, q + 1))
     for _i in range(quarters):
         if q == 0:
             q_year, q = q_year - 1, 4
         out.append(quarter_period(q_year, q))
         q -= 1
+    out += [year_period(today.year - i) for i in range(years + 1)]
     return out
 
 
@@ -187,9 +224,11 @@ class CellRow:
     parent_name: str
     province_id: int | None
     meetings: list[MeetingFact] = field(default_factory=list)  # in the period, by day
-    monthly: bool = False
-    months_missing: list[dt.date] = field(default_factory=list)
-    thematic: bool | None = None  # None: not due yet (a month before the quarter's last)
+    monthly: bool | None = False  # None: not due yet (no month over yet, none held)
+    months_missing: list[dt.date] = field(default_factory=list)  # months over, none held
+    months_pending: list[dt.date] = field(default_factory=list)  # not over, none held yet
+    thematic: bool | None = None  # None: not due yet (no quarter over yet, none held)
+    quarters_missing: list[Period] = field(default_factory=list)
     duration: bool | None = None  # None: nothing to judge (no held meeting, or no rule)
     attendance: bool | None = None  # None: no held meeting, or no rule
     present: int = 0
@@ -199,6 +238,10 @@ class CellRow:
     @property
     def missing(self) -> list[str]:
         return [c for c in CRITERIA if getattr(self, c) is False]
+
+    @property
+    def held_any(self) -> bool:
+        return any(m.held for m in self.meetings)
 
 
 @dataclass
@@ -253,6 +296,7 @@ def _cells(unit: OrgUnit, period: Period):
                 condition=Q(ancestor_links__distance=1) & _valid_on("ancestor_links", end),
             ),
             parent_name=F("up__ancestor__name"),
+            parent_sort=F("up__ancestor__sort_name"),
         )
     )
     provinces = _provinces(unit, end)
@@ -271,12 +315,14 @@ def _aware(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def compliance_report(unit: OrgUnit, period: Period) -> Report:
+def compliance_report(unit: OrgUnit, period: Period, today: dt.date | None = None) -> Report:
+    """The period's report as of `today` (None: the period is over). A month or a quarter
+    that has not ended is not missed yet: without its meeting it is "not yet due"."""
     cells_qs = _cells(unit, period)
     rows = {
         pk: CellRow(pk, code, name, parent_name or "", province_id)
         for pk, code, name, parent_name, province_id in cells_qs.order_by(
-            "parent_name", "name", "pk"
+            "parent_sort", "sort_name", "pk"
         ).values_list("pk", "code", "name", "parent_name", "province_id")
     }
     # The quarter so far, for the thematic meeting; the period itself for everything else.
@@ -310,7 +356,7 @@ def compliance_report(unit: OrgUnit, period: Period) -> Report:
     book = RuleBook()
     # (day, province): minimum length, minimum when combined, good attendance share.
     rules_on: dict[tuple[dt.date, int | None], tuple[int | None, int | None, Fraction | None]] = {}
-    thematic_held: set[int] = set()
+    thematic_held: dict[int, set[dt.date]] = {}  # cell: the quarters (first days) with one
     held_months: dict[int, set[tuple[int, int]]] = {}
     held_count = 0
     for pk, cell_id, kind, state, present, expected, combined, when, started, ended in meetings:
@@ -319,7 +365,8 @@ def compliance_report(unit: OrgUnit, period: Period) -> Report:
             continue
         day = local_days.of(when)  # Meeting.day
         if kind == THEMATIC and state in HELD:
-            thematic_held.add(cell_id)
+            quarter = dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+            thematic_held.setdefault(cell_id, set()).add(quarter)
         if day < period.start:
             continue  # earlier in the quarter: counted for the thematic meeting only
         key = (day, row.province_id)
@@ -355,16 +402,27 @@ def compliance_report(unit: OrgUnit, period: Period) -> Report:
 
     totals = {c: Total() for c in CRITERIA}
     present = expected = 0
-    months = period.months
-    closes_quarter = period.closes_quarter
+    # A month or quarter is due once it is over (and within the period: a quarter that runs
+    # past the period's end is not due in it).
+    over = period.end if today is None else min(period.end, today - dt.timedelta(days=1))
+    months = [(m, month_period(m.year, m.month).end <= over) for m in period.months]
+    quarters = [(q, q.end <= over) for q in period.quarters]
+    any_due_month = any(due for _m, due in months)
+    any_due_quarter = any(due for _q, due in quarters)
     for row in rows.values():
         row_months = held_months.get(row.pk, set())
-        row.months_missing = [m for m in months if (m.year, m.month) not in row_months]
-        row.monthly = not row.months_missing
-        if row.pk in thematic_held:
-            row.thematic = True
-        else:
-            row.thematic = False if closes_quarter else None
+        gaps = [(m, due) for m, due in months if (m.year, m.month) not in row_months]
+        row.months_missing = [m for m, due in gaps if due]
+        row.months_pending = [m for m, due in gaps if not due]
+        # Judged on the months that are over (and those already held): not yet due only
+        # while no month can be judged.
+        judged = any_due_month or len(row.months_pending) < len(months)
+        row.monthly = False if row.months_missing else (True if judged else None)
+        row_quarters = thematic_held.get(row.pk, set())
+        gaps_q = [(q, due) for q, due in quarters if q.start not in row_quarters]
+        row.quarters_missing = [q for q, due in gaps_q if due]
+        judged_q = any_due_quarter or len(gaps_q) < len(quarters)
+        row.thematic = False if row.quarters_missing else (True if judged_q else None)
         present += row.present
         expected += row.expected
         for c in CRITERIA:

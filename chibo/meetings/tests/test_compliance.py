@@ -255,7 +255,9 @@ def test_bad_period_is_a_form_error(world, cast, client_for, period):
     c.cookies["django_language"] = "en"
     page = c.get(url, {"period": period})
     assert page.status_code == 200
-    assert "Choose a month as YYYY-MM or a quarter as YYYY-Qn" in page.content.decode()
+    assert (
+        "Choose a month as YYYY-MM, a quarter as YYYY-Qn or a year as YYYY" in page.content.decode()
+    )
 
 
 def test_future_period_and_default(world, cast, client_for):

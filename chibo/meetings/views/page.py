@@ -53,7 +53,7 @@ def people_of(meeting: Meeting, roster: list[Attendance] | None = None) -> Peopl
 
 def groups_of(meeting: Meeting) -> People:
     rows = OrgUnit.objects.filter(parent_id=meeting.cell_id, kind=UnitKind.PARTY_GROUP)
-    return [(g.pk, g.name) for g in rows.order_by("name", "pk")]
+    return [(g.pk, g.name) for g in rows.order_by("sort_name", "pk")]
 
 
 def follows_of(meeting: Meeting) -> list[FollowAssignment]:

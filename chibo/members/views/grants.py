@@ -35,7 +35,7 @@ def _access_page(request, unit, form, status: int = 200) -> HttpResponse:
     grants = (
         org_access.grants_within(unit)
         .select_related("user", "user__member", "unit")
-        .order_by("unit__depth", "unit__name", "role", "user__username")
+        .order_by("unit__depth", "unit__sort_name", "unit_id", "role", "user__username")
     )
     return render(
         request,

@@ -7,15 +7,16 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chibo.core import audit
+from chibo.core import audit, export
 from chibo.core.pages import HtmxHttpRequest, form_page
 from chibo.org import access as org_access
 
 from .. import access, queries, services, transfers
+from ..exports import member_table
 from ..forms import (
     EventForm,
     MemberCreateForm,
@@ -32,9 +33,8 @@ from ..models import Member
 PAGE_SIZE = 25
 
 
-@require_GET
-@login_required
-def member_list(request: HtmxHttpRequest) -> HttpResponse:
+def _member_query(request: HttpRequest):
+    """The list's filter form, its rows (every page), the unit asked for and the day."""
     org_access.require_staff(request.user)
     today = timezone.localdate()
     form = MemberFilterForm(request.GET)
@@ -59,17 +59,45 @@ def member_list(request: HtmxHttpRequest) -> HttpResponse:
     qs = queries.member_list(request.user, on=today, unit=unit, **filters)
     if form.errors:
         qs = qs.none()
+    return form, qs, unit, today
+
+
+@require_GET
+@login_required
+def member_list(request: HtmxHttpRequest) -> HttpResponse:
+    form, qs, unit, today = _member_query(request)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
         "unit": unit,
         "today": today,
+        "query": query.urlencode(),
         "can_create": org_access.units_for(request.user, write=True).cells().exists(),
     }
     if request.htmx:
         return render(request, "members/member_list.html#results", context)
     return render(request, "members/member_list.html", context)
+
+
+@require_GET
+@login_required
+def member_export(request: HttpRequest) -> HttpResponse:
+    """The list as Excel: the same filters and scope, every row."""
+    form, qs, unit, today = _member_query(request)
+    shown = []
+    if form.is_valid():
+        with translation.override("vi"):
+            for name in ("q", "gender", "status"):
+                value = form.cleaned_data.get(name)
+                if value:
+                    choices = dict(getattr(form.fields[name], "choices", []))
+                    shown.append(f"{form.fields[name].label}: {choices.get(value, value)}")
+    table = member_table(qs, on=today, unit=unit, filters="; ".join(shown))
+    name = export.filename("dang-vien", unit.code if unit else "", f"{today:%Y-%m-%d}", ext="xlsx")
+    return export.download(export.xlsx(table), name)
 
 
 @require_GET

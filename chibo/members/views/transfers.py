@@ -16,11 +16,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from chibo.core import export
 from chibo.core.forms import apply_validation_error
 from chibo.core.pages import HtmxHttpRequest, form_page
 from chibo.org import access as org_access
 
 from .. import access, queries, transfers
+from ..exports import transfer_table
 from ..forms import (
     TemporaryEndForm,
     TransferAcceptForm,
@@ -207,6 +209,29 @@ def unit_transfers(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     else:
         status = 422
     template = "members/transfer_unit.html"
+    query = request.GET.copy()
+    query.pop("page", None)
+    context["query"] = query.urlencode()
     if request.htmx:
         template += "#results"
     return render(request, template, context, status=status)
+
+
+@require_GET
+@login_required
+def unit_transfers_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit's transfers as Excel: the same period, scope and order as the page."""
+    org_access.require_staff(request.user)
+    unit = org_access.get_unit_for(request.user, pk)
+    form = TransferPeriodForm(request.GET, today=timezone.localdate())
+    if not form.is_valid():
+        return redirect(
+            f"{reverse('members:transfers_unit', args=[unit.pk])}?{request.GET.urlencode()}"
+        )
+    start, end = form.cleaned_data["from"], form.cleaned_data["to"]
+    qs = queries.transfer_list(access.transfers_for(request.user), unit=unit, start=start, end=end)
+    table = transfer_table(qs, unit=unit, start=start, end=end, counts=queries.transfer_counts(qs))
+    name = export.filename(
+        "chuyen-sinh-hoat", unit.code, f"{start:%Y%m%d}-{end:%Y%m%d}", ext="xlsx"
+    )
+    return export.download(export.xlsx(table), name)

@@ -6,7 +6,16 @@ import random
 from dataclasses import dataclass, field
 
 from chibo.core.demo import Ids
-from chibo.org.models import BEGINNING, Ancestry, CellType, Kind, OrgUnit, Village, VillageKind
+from chibo.org.models import (
+    BEGINNING,
+    Ancestry,
+    CellType,
+    Kind,
+    OrgUnit,
+    Village,
+    VillageKind,
+    unit_sort_name,
+)
 
 from . import places
 from .places import Place
@@ -63,6 +72,7 @@ class Unit:
             "id": self.id,
             "code": self.code,
             "name": self.name,
+            "sort_name": unit_sort_name(self.name),
             "kind": self.kind,
             "cell_type": self.cell_type,
             "parent_id": self.parent.id if self.parent else None,

@@ -3,6 +3,7 @@ serve."""
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -68,6 +69,9 @@ class Command(BaseCommand):
             summary = demo_generate(members=members, seed=seed, as_of=as_of)
             self.stdout.write(self.style.SUCCESS(str(summary)))
         self.print_logins()
+        if settings.STATIC_MANIFEST and not no_serve:
+            # Hashed, compressed static files (production settings): written before serving.
+            call_command("collectstatic", interactive=False, verbosity=0)
         if not no_serve:
             call_command("runserver", addr, use_reloader=False)
 
