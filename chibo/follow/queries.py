@@ -29,5 +29,5 @@ def assignments_of(user, day: dt.date) -> QuerySet[FollowAssignment]:
         FollowAssignment.objects.active_on(day)
         .filter(follower_id=user.pk)
         .select_related("cell")
-        .order_by("cell__name", "pk")
+        .order_by("cell__sort_name", "pk")
     )
