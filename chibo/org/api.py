@@ -123,7 +123,7 @@ def unit_update(request: HttpRequest, unit_id: int, payload: UnitPatch) -> OrgUn
 @units.delete("/{unit_id}", response={204: None})
 def unit_delete(request: HttpRequest, unit_id: int) -> None:
     user = user_of(request)
-    unit = access.get_unit_for(user, unit_id, write=True)
+    unit = access.get_unit_to_restructure(user, unit_id)
     services.orgunit_delete(unit=unit, actor=user)
 
 
@@ -140,7 +140,7 @@ def unit_move(request: HttpRequest, unit_id: int, payload: MoveIn) -> OrgUnit:
     """Put the unit, with its subtree, under another parent from a date; reports on earlier
     dates still see it where it was."""
     user = user_of(request)
-    unit = access.get_unit_for(user, unit_id, write=True)
+    unit = access.get_unit_to_restructure(user, unit_id)
     parent = access.get_unit_for(user, payload.parent, write=True)
     return services.orgunit_move(actor=user, unit=unit, new_parent=parent, on=payload.on or today())
 
