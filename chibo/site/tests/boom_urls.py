@@ -3,7 +3,8 @@
 from django.contrib.auth import get_user_model
 from django.urls import path
 
-from chibo.site.urls import handler500, urlpatterns as site_urlpatterns
+from chibo.site.urls import handler500
+from chibo.site.urls import urlpatterns as site_urlpatterns
 
 __all__ = ["handler500", "urlpatterns"]
 
