@@ -63,6 +63,13 @@ rule(
     gettext_lazy("Points per part of the checklist"),
     "map",
     keys=("preparation", "attendance", "conduct", "closing"),
+    key_labels=(
+        gettext_lazy("Preparation"),
+        gettext_lazy("Attendance"),
+        gettext_lazy("Conduct of the meeting"),
+        gettext_lazy("Closing"),
+    ),
+    unit=gettext_lazy("points"),
     group=QUALITY,
     order=200,
     provincial=True,
