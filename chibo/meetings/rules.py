@@ -1,7 +1,7 @@
 """The Party rules meetings read (chibo.rules): length, documents, votes, the quality score
 (which a province may set for itself) and the removal review's count of missed meetings."""
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from chibo.rules.catalogue import rule
 
@@ -64,10 +64,10 @@ rule(
     "map",
     keys=("preparation", "attendance", "conduct", "closing"),
     key_labels=(
-        gettext_lazy("Preparation"),
-        gettext_lazy("Attendance"),
-        gettext_lazy("Conduct of the meeting"),
-        gettext_lazy("Closing"),
+        pgettext_lazy("part of the quality score", "Preparation"),
+        pgettext_lazy("part of the quality score", "Attendance"),
+        pgettext_lazy("part of the quality score", "Conduct of the meeting"),
+        pgettext_lazy("part of the quality score", "Closing"),
     ),
     unit=gettext_lazy("points"),
     group=QUALITY,
