@@ -1,7 +1,8 @@
 """Every page a demo persona reaches, rendered in Vietnamese, shows no English string of the
 catalogue: a visible text that is a msgid (of Chibo's catalogue or Django's) whose Vietnamese
 is missing, or that shows as the English although a Vietnamese exists, fails the test. So does
-a page that answers 500.
+a page that answers 500, or a link
+shown to the reader that leads to a 403 or 404 page (a dead end).
 
 The crawl starts at each persona's home page (its menu included), follows same-site links
 (GET only), and renders one page per URL pattern and a few more of each, within a bound."""
@@ -183,10 +184,10 @@ def same_site(href: str, here: str) -> str | None:
 def crawl(client: Client, who: str, english: dict[str, str], found: dict, errors: list) -> int:
     seen: set[str] = set()
     per_pattern: Counter = Counter()
-    queue = deque(["/"])
+    queue = deque([("/", "")])  # (url, the page that links to it)
     pages = 0
     while queue and pages < PER_PERSONA:
-        url = queue.popleft()
+        url, linked_from = queue.popleft()
         if url in seen:
             continue
         seen.add(url)
@@ -196,8 +197,9 @@ def crawl(client: Client, who: str, english: dict[str, str], found: dict, errors
         per_pattern[pattern] += 1
         r = client.get(url)
         pages += 1
-        if r.status_code >= 500:
-            errors.append(f"{who} {url}: {r.status_code}")
+        if r.status_code >= 500 or r.status_code in (403, 404):
+            # A link shown to the reader leads to an error page: a dead end (or a 500).
+            errors.append(f"{who} {url}: {r.status_code} (linked from {linked_from})")
             continue
         if r.status_code != 200 or "text/html" not in r.get("Content-Type", ""):
             continue
@@ -208,7 +210,7 @@ def crawl(client: Client, who: str, english: dict[str, str], found: dict, errors
         for href in page.links:
             nxt = same_site(href, urlsplit(url).path)
             if nxt and nxt not in seen:
-                queue.append(nxt)
+                queue.append((nxt, url))
     return pages
 
 
