@@ -39,7 +39,7 @@ class UnitCreateForm(BootstrapForm):
         super().__init__(*args, **kwargs)
         # Offer only the kinds that may sit under the parent (a cell takes party groups).
         kinds = child_kinds(parent.kind) if parent else [Kind.PROVINCE]
-        self.fields["kind"].choices = [(k, Kind(k).label) for k in kinds]
+        self.fields["kind"].choices = [(k, Kind(k).label) for k in kinds]  # type: ignore[attr-defined]
         if len(kinds) == 1:
             self.fields["kind"].initial = kinds[0]
         if not TYPED_KINDS.intersection(kinds):

@@ -26,6 +26,7 @@ def server_error(request: HttpRequest) -> HttpResponseServerError:
     language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
     if language not in SUPPORTED:
         language = translation.get_language() or settings.LANGUAGE_CODE
+    html: str
     try:
         with translation.override(language):
             html = render_to_string("500.html")
