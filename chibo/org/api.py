@@ -117,7 +117,14 @@ def unit_update(request: HttpRequest, unit_id: int, payload: UnitPatch) -> OrgUn
         "founded_on": unit.founded_on,
         "dissolved_on": unit.dissolved_on,
     }
-    return services.orgunit_update(actor=user, unit=unit, **(current | patch_data(payload)))
+    changes = patch_data(payload)
+    if (
+        "dissolved_on" in changes
+        and changes["dissolved_on"] != unit.dissolved_on
+        and not access.can_restructure(user, unit)
+    ):
+        raise PermissionDenied  # dissolving changes the tree (as the edit page, access.py)
+    return services.orgunit_update(actor=user, unit=unit, **(current | changes))
 
 
 @units.delete("/{unit_id}", response={204: None})

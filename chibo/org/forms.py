@@ -54,10 +54,12 @@ class UnitEditForm(BootstrapForm):
     founded_on = DateField(label=_("Founded on"), required=False)
     dissolved_on = DateField(label=_("Dissolved on"), required=False)
 
-    def __init__(self, *args, kind: str | None = None, **kwargs):
+    def __init__(self, *args, kind: str | None = None, dissolve: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         if kind is not None and kind not in TYPED_KINDS:
             del self.fields["cell_type"]  # only cells have a type
+        if not dissolve:
+            del self.fields["dissolved_on"]
 
 
 class UnitMoveForm(BootstrapForm):

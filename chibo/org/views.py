@@ -116,12 +116,16 @@ def unit_create(request: HttpRequest, parent_pk: int | None = None) -> HttpRespo
 @login_required
 def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     unit = access.get_unit_for(request.user, pk, write=True)
+    # Dissolving a unit is a change of the tree: for those who may restructure it.
+    dissolve = access.can_restructure(request.user, unit)
+    form = UnitEditForm(
+        request.POST or None, initial=unit_initial(unit), kind=unit.kind, dissolve=dissolve
+    )
+    kept = {"cell_type": unit.cell_type, "dissolved_on": unit.dissolved_on}
     return form_page(
         request,
-        UnitEditForm(request.POST or None, initial=unit_initial(unit), kind=unit.kind),
-        save=lambda d: services.orgunit_update(
-            actor=request.user, unit=unit, **({"cell_type": unit.cell_type} | d)
-        ),
+        form,
+        save=lambda d: services.orgunit_update(actor=request.user, unit=unit, **(kept | d)),
         template="org/unit_form.html",
         success=_to_unit,
         message=_("Changes saved."),

@@ -112,3 +112,21 @@ def test_secretary_cannot_add_a_base_committee_under_the_cell(world, cast, clien
     page = c.get(reverse("org:unit", args=[group.pk])).text
     assert reverse("org:unit_create", args=[group.pk]) not in page
     assert c.get(reverse("org:unit_create", args=[group.pk])).status_code == 403
+
+
+def test_secretary_edits_the_cell_but_does_not_dissolve_it(world, cast, client_for):
+    c = client_for(cast.secretary)
+    url = reverse("org:unit_edit", args=[world.cell.pk])
+    assert 'name="dissolved_on"' not in c.get(url).text
+    r = c.post(url, {"name": "Chi bộ thôn Đông mới", "dissolved_on": "01/01/2026"})
+    assert r.status_code == 302
+    cell = OrgUnit.objects.get(pk=world.cell.pk)
+    assert cell.name == "Chi bộ thôn Đông mới" and cell.dissolved_on is None
+    path = f"/units/{world.cell.pk}"
+    assert call(c, "PATCH", path, {"dissolved_on": "2026-01-01"}).status_code == 403
+    assert call(c, "PATCH", path, {"name": "Chi bộ thôn Đông"}).status_code == 200
+    assert OrgUnit.objects.get(pk=world.cell.pk).dissolved_on is None
+    # The commune's office may.
+    office = client_for(cast.base_officer)
+    assert 'name="dissolved_on"' in office.get(url).text
+    assert call(office, "PATCH", path, {"dissolved_on": "2026-01-01"}).status_code == 200
