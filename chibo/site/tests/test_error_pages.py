@@ -104,3 +104,12 @@ def test_500_last_resort_when_the_template_fails(db, monkeypatch):
     monkeypatch.setattr("chibo.site.errors.render_to_string", broken)
     r = client().get("/boom/")
     assert r.status_code == 500 and "Về trang chủ" in r.content.decode()
+
+
+def test_expired_form_page_in_the_readers_language(db):
+    c = Client(enforce_csrf_checks=True)
+    c.cookies["django_language"] = "vi"
+    r = c.post(reverse("accounts:login"), {"username": "x", "password": "y"})
+    assert r.status_code == 403
+    html = r.content.decode()
+    assert "Biểu mẫu đã hết hạn" in html and 'id="error-home"' in html
