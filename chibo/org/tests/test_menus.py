@@ -26,6 +26,7 @@ def persona_unit(world, cast, who):
         "secretary": (cast.secretary, world.cell),
         "base_officer": (cast.base_officer, world.base),
         "province_officer": (cast.province_officer, world.province),
+        "viewer": (cast.viewer, world.base),
     }[who]
 
 
@@ -68,7 +69,7 @@ def test_office_may_restructure_the_units_below_it(world, cast, client_for, who,
         assert c.get(url).status_code == 200
 
 
-@pytest.mark.parametrize("who", ["secretary", "base_officer", "province_officer"])
+@pytest.mark.parametrize("who", ["secretary", "base_officer", "province_officer", "viewer"])
 def test_every_button_shown_opens(world, cast, client_for, who):
     user, unit = persona_unit(world, cast, who)
     c = client_for(user)
@@ -130,3 +131,13 @@ def test_secretary_edits_the_cell_but_does_not_dissolve_it(world, cast, client_f
     office = client_for(cast.base_officer)
     assert 'name="dissolved_on"' in office.get(url).text
     assert call(office, "PATCH", path, {"dissolved_on": "2026-01-01"}).status_code == 200
+
+
+def test_viewer_is_offered_no_change(world, cast, client_for):
+    c = client_for(cast.viewer)
+    for unit in (world.base, world.cell):
+        shown = offered(c.get(reverse("org:unit", args=[unit.pk])).text)
+        changes = ("org:unit_edit", "org:unit_create", "org:village_create", *RESTRUCTURE)
+        assert not shown & urls(unit, *changes)
+        for name in changes:
+            assert c.post(reverse(name, args=[unit.pk]), {"name": "x"}).status_code == 403
