@@ -1,5 +1,7 @@
-"""Logging in (throttled) and out; the password pages are Django's own (accounts/urls.py)."""
+"""Logging in (throttled) and out, a forgotten password; the other password pages are Django's own
+(accounts/urls.py)."""
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -51,4 +53,12 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         services.login_succeeded(username=form.get_user().username)
+        return super().form_valid(form)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset by e-mail; the link points at CHIBO_BASE_URL, not at the Host header."""
+
+    def form_valid(self, form):
+        self.extra_email_context = {"base_url": settings.CHIBO_BASE_URL.rstrip("/")}
         return super().form_valid(form)

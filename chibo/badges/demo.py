@@ -17,6 +17,7 @@ from collections import defaultdict
 
 from chibo.badges.models import BadgeAward
 from chibo.core.demo import Ids, Plan, between, planner
+from chibo.core.formats import number
 from chibo.members.demo import DAY, DISCIPLINES, LIFE, PEOPLE, ROWS, Person, Stories, Timeline
 from chibo.members.demo.timeline import FIRST_DAY
 from chibo.members.models import IN_PARTY, EventKind
@@ -156,4 +157,4 @@ def plan_awards(
 def plan_badges(plan: Plan) -> None:
     awards = plan_awards(plan.rng("badges"), plan[LIFE], plan[PEOPLE], plan[ROWS].periods, plan.ids)
     plan.writer.insert(BadgeAward, awards)
-    plan.report(f"{len(awards):,} badges")
+    plan.report(f"{number(len(awards))} badges")

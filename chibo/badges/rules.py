@@ -19,6 +19,8 @@ rule(
     "badge_early_ill_months",
     gettext_lazy("Serious illness: months early, per badge"),
     "map",
+    key_unit=gettext_lazy("years of party age"),
+    unit=gettext_lazy("months"),
     group=BADGES,
     order=402,
 )
@@ -35,6 +37,8 @@ rule(
     gettext_lazy("A disciplined member waits, per discipline"),
     "map",
     keys=("reprimand", "warning", "dismissal"),
+    key_labels=(gettext_lazy("Reprimand"), gettext_lazy("Warning"), gettext_lazy("Dismissal")),
+    unit=gettext_lazy("months"),
     group=BADGES,
     order=404,
 )

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chibo.core.demo import BulkWriter, Ids, Plan, analyze, ordered
+from chibo.core.formats import number
 
 DEFAULT_MEMBERS = 2000
 DEFAULT_SEED = 1
@@ -22,7 +23,9 @@ class Summary:
     reads: dict[str, set[str]] = field(default_factory=dict)  # planner -> planners it read
 
     def __str__(self) -> str:
-        return "; ".join([*self.lines, f"{self.rows:,} rows written in {self.seconds:.1f} s"])
+        return "; ".join(
+            [*self.lines, f"{number(self.rows)} rows written in {number(self.seconds, 1)} s"]
+        )
 
 
 def demo_generate(

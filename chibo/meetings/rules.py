@@ -1,7 +1,7 @@
 """The Party rules meetings read (chibo.rules): length, documents, votes, the quality score
 (which a province may set for itself) and the removal review's count of missed meetings."""
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from chibo.rules.catalogue import rule
 
@@ -63,6 +63,13 @@ rule(
     gettext_lazy("Points per part of the checklist"),
     "map",
     keys=("preparation", "attendance", "conduct", "closing"),
+    key_labels=(
+        pgettext_lazy("part of the quality score", "Preparation"),
+        pgettext_lazy("part of the quality score", "Attendance"),
+        pgettext_lazy("part of the quality score", "Conduct of the meeting"),
+        pgettext_lazy("part of the quality score", "Closing"),
+    ),
+    unit=gettext_lazy("points"),
     group=QUALITY,
     order=200,
     provincial=True,

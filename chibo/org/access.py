@@ -1,6 +1,7 @@
 """Who may see and change units and villages, and grant roles on them (built on
 chibo.org.scope: the same scopes, filtered in SQL)."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -12,9 +13,11 @@ from .scope import fetch, holders, is_staff_anywhere, require_staff, scope_units
 __all__ = [
     "GRANTABLE",
     "can_create_root",
+    "can_restructure",
     "can_write_unit",
     "get_unit_by_code_for",
     "get_unit_for",
+    "get_unit_to_restructure",
     "get_village_for",
     "grantable_roles",
     "grants_within",
@@ -65,6 +68,26 @@ def get_unit_by_code_for(user, code: str, *, write: bool = False) -> OrgUnit:
 
 def can_write_unit(user, unit: OrgUnit) -> bool:
     return units_for(user, write=True, deleted=unit.is_deleted).filter(pk=unit.pk).exists()
+
+
+def can_restructure(user, unit: OrgUnit) -> bool:
+    """Moving, merging or deleting a unit changes its parent's tree, so it takes a writing
+    role on the parent: a secretary does not restructure their own cell, nor a commune's
+    office its commune, nor the province's office the province (a root: superusers only)."""
+    if user.is_superuser:
+        return True
+    if unit.parent_id is None:
+        return False
+    return units_for(user, write=True).filter(pk=unit.parent_id).exists()
+
+
+def get_unit_to_restructure(user, pk) -> OrgUnit:
+    """The unit `pk` to move, merge or delete: 404 outside the scope, 403 unless the user
+    writes its parent (`can_restructure`)."""
+    unit = get_unit_for(user, pk, write=True)
+    if not can_restructure(user, unit):
+        raise PermissionDenied
+    return unit
 
 
 # Villages -------------------------------------------------------------------------------------

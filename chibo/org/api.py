@@ -117,13 +117,20 @@ def unit_update(request: HttpRequest, unit_id: int, payload: UnitPatch) -> OrgUn
         "founded_on": unit.founded_on,
         "dissolved_on": unit.dissolved_on,
     }
-    return services.orgunit_update(actor=user, unit=unit, **(current | patch_data(payload)))
+    changes = patch_data(payload)
+    if (
+        "dissolved_on" in changes
+        and changes["dissolved_on"] != unit.dissolved_on
+        and not access.can_restructure(user, unit)
+    ):
+        raise PermissionDenied  # dissolving changes the tree (as the edit page, access.py)
+    return services.orgunit_update(actor=user, unit=unit, **(current | changes))
 
 
 @units.delete("/{unit_id}", response={204: None})
 def unit_delete(request: HttpRequest, unit_id: int) -> None:
     user = user_of(request)
-    unit = access.get_unit_for(user, unit_id, write=True)
+    unit = access.get_unit_to_restructure(user, unit_id)
     services.orgunit_delete(unit=unit, actor=user)
 
 
@@ -140,7 +147,7 @@ def unit_move(request: HttpRequest, unit_id: int, payload: MoveIn) -> OrgUnit:
     """Put the unit, with its subtree, under another parent from a date; reports on earlier
     dates still see it where it was."""
     user = user_of(request)
-    unit = access.get_unit_for(user, unit_id, write=True)
+    unit = access.get_unit_to_restructure(user, unit_id)
     parent = access.get_unit_for(user, payload.parent, write=True)
     return services.orgunit_move(actor=user, unit=unit, new_parent=parent, on=payload.on or today())
 

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.core.forms import BootstrapForm, DateField
 
-from .models import CellType, Kind, OrgUnit, VillageKind
+from .models import TYPED_KINDS, CellType, Kind, OrgUnit, VillageKind, child_kinds
 
 
 class UnitCodeField(forms.CharField):
@@ -35,6 +35,16 @@ class UnitCreateForm(BootstrapForm):
     )
     founded_on = DateField(label=_("Founded on"), required=False)
 
+    def __init__(self, *args, parent: OrgUnit | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Offer only the kinds that may sit under the parent (a cell takes party groups).
+        kinds = child_kinds(parent.kind) if parent else [Kind.PROVINCE]
+        self.fields["kind"].choices = [(k, Kind(k).label) for k in kinds]  # type: ignore[attr-defined]
+        if len(kinds) == 1:
+            self.fields["kind"].initial = kinds[0]
+        if not TYPED_KINDS.intersection(kinds):
+            del self.fields["cell_type"]
+
 
 class UnitEditForm(BootstrapForm):
     name = forms.CharField(label=_("Name"), max_length=200)
@@ -43,6 +53,13 @@ class UnitEditForm(BootstrapForm):
     )
     founded_on = DateField(label=_("Founded on"), required=False)
     dissolved_on = DateField(label=_("Dissolved on"), required=False)
+
+    def __init__(self, *args, kind: str | None = None, dissolve: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kind is not None and kind not in TYPED_KINDS:
+            del self.fields["cell_type"]  # only cells have a type
+        if not dissolve:
+            del self.fields["dissolved_on"]
 
 
 class UnitMoveForm(BootstrapForm):

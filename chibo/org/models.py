@@ -51,6 +51,13 @@ ALLOWED_PARENTS: dict[str, set[str | None]] = {
     Kind.CELL: {Kind.BASE_COMMITTEE},
     Kind.PARTY_GROUP: {Kind.CELL, Kind.BASE_CELL},
 }
+
+
+def child_kinds(kind: str) -> list[str]:
+    """The kinds that may sit directly under a unit of `kind`, in the order of Kind."""
+    return [k for k in Kind.values if kind in ALLOWED_PARENTS[k]]
+
+
 # Kinds in which members are placed (they hold members' records).
 CELL_KINDS = {Kind.CELL, Kind.BASE_CELL}
 # Kinds that carry a cell type.

@@ -24,7 +24,7 @@ from .forms import (
     VillageForm,
     unit_initial,
 )
-from .models import OrgUnit
+from .models import OrgUnit, child_kinds
 
 
 @require_GET
@@ -75,9 +75,12 @@ def unit_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     }
     if request.htmx:
         return render(request, "org/unit_detail.html#dated", context)
+    can_write = access.can_write_unit(request.user, unit)
     context |= {
         "ancestors": list(unit.ancestors()),
-        "can_write": access.can_write_unit(request.user, unit),
+        "can_write": can_write,
+        "can_restructure": can_write and access.can_restructure(request.user, unit),
+        "child_kinds": child_kinds(unit.kind),
         "actions": hooks.links(request, unit, "actions"),
         "pages": hooks.links(request, unit, "pages"),
     }
@@ -94,11 +97,13 @@ def unit_create(request: HttpRequest, parent_pk: int | None = None) -> HttpRespo
     parent = None
     if parent_pk is not None:
         parent = access.get_unit_for(request.user, parent_pk, write=True)
+        if not child_kinds(parent.kind):  # nothing may sit under a party group
+            raise PermissionDenied
     elif not access.can_create_root(request.user):
         raise PermissionDenied
     return form_page(
         request,
-        UnitCreateForm(request.POST or None),
+        UnitCreateForm(request.POST or None, parent=parent),
         save=lambda d: services.orgunit_create(actor=request.user, parent=parent, **d),
         template="org/unit_form.html",
         success=_to_unit,
@@ -111,10 +116,16 @@ def unit_create(request: HttpRequest, parent_pk: int | None = None) -> HttpRespo
 @login_required
 def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     unit = access.get_unit_for(request.user, pk, write=True)
+    # Dissolving a unit is a change of the tree: for those who may restructure it.
+    dissolve = access.can_restructure(request.user, unit)
+    form = UnitEditForm(
+        request.POST or None, initial=unit_initial(unit), kind=unit.kind, dissolve=dissolve
+    )
+    kept = {"cell_type": unit.cell_type, "dissolved_on": unit.dissolved_on}
     return form_page(
         request,
-        UnitEditForm(request.POST or None, initial=unit_initial(unit)),
-        save=lambda d: services.orgunit_update(actor=request.user, unit=unit, **d),
+        form,
+        save=lambda d: services.orgunit_update(actor=request.user, unit=unit, **(kept | d)),
         template="org/unit_form.html",
         success=_to_unit,
         message=_("Changes saved."),
@@ -125,7 +136,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = access.get_unit_for(request.user, pk, write=True)
+    unit = access.get_unit_to_restructure(request.user, pk)
     form = UnitMoveForm(request.POST or None, scope=access.units_for(request.user, write=True))
     return form_page(
         request,
@@ -143,7 +154,7 @@ def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def unit_merge(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = access.get_unit_for(request.user, pk, write=True)
+    unit = access.get_unit_to_restructure(request.user, pk)
     form = UnitMergeForm(request.POST or None, scope=access.units_for(request.user, write=True))
     return form_page(
         request,
@@ -161,7 +172,7 @@ def unit_merge(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def unit_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = access.get_unit_for(request.user, pk, write=True)
+    unit = access.get_unit_to_restructure(request.user, pk)
     try:
         services.orgunit_delete(unit=unit, actor=request.user)
     except ValidationError as e:

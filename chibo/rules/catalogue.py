@@ -24,6 +24,10 @@ class Entry:
     kind: str  # int, fraction, years, occasions, map
     unit: str | Promise = ""
     keys: tuple[str, ...] = ()  # for maps: the keys allowed (empty: integers)
+    # For maps: how people call each key (the keys stay the form's syntax), or the unit of
+    # integer keys ("30 years of party age: 12 months").
+    key_labels: tuple[str | Promise, ...] = ()
+    key_unit: str | Promise = ""
     group: str | Promise = ""  # the heading the rules page lists it under
     order: int = 0  # its place on the rules page
     provincial: bool = False  # a province may set its own value (shared/DOMAIN.md: scoring)
@@ -81,7 +85,9 @@ def to_text(entry: Entry, stored) -> str:
 
 
 def display(entry: Entry, stored) -> str:
-    """The stored JSON value as people read it (Vietnamese number style)."""
+    """The stored JSON value as people read it (Vietnamese number style). A map's values carry
+    their unit and its keys their names ("Chuẩn bị: 15 điểm"); the other kinds' unit is
+    written after the value (`with_unit`)."""
     if stored is None:
         return "—"
     if entry.kind == "int":
@@ -89,7 +95,25 @@ def display(entry: Entry, stored) -> str:
     if entry.kind == "fraction":
         f = Fraction(str(stored))
         return f"{f} ({formats.number(float(f * 100), 2)}%)"
+    if entry.kind == "map":
+        names = dict(zip(entry.keys, entry.key_labels, strict=False))
+        parts = []
+        for key, value in stored.items():
+            if entry.keys:
+                name = str(names.get(key, key))
+            else:
+                name = f"{formats.number(int(key))} {entry.key_unit}".strip()
+            parts.append(f"{name}: {formats.number(int(value))} {entry.unit}".strip())
+        return "; ".join(parts)
     return to_text(entry, stored)
+
+
+def with_unit(entry: Entry, stored) -> str:
+    """`display`, with the unit after the value where the value does not carry it."""
+    text = display(entry, stored)
+    if stored is None or not entry.unit or entry.kind == "map":
+        return text
+    return f"{text} {entry.unit}"
 
 
 def _positive(text: str, entry: Entry) -> int:

@@ -24,11 +24,22 @@ class VersionForm(BootstrapForm):
             name = entry.name
             label = f"{entry.label} ({entry.unit})" if entry.unit else str(entry.label)
             now = (current or {}).get(name, "")
+            helps = [_("In force now: %(value)s") % {"value": now}] if now else []
+            if entry.key_labels:  # the keys are typed as they are; say what each one is
+                helps.append(
+                    _("Keys: %(keys)s")
+                    % {
+                        "keys": ", ".join(
+                            f"{k} ({label})"
+                            for k, label in zip(entry.keys, entry.key_labels, strict=False)
+                        )
+                    }
+                )
             self.fields[f"v_{name}"] = forms.CharField(
                 label=label,
                 required=False,
                 max_length=300,
-                help_text=_("In force now: %(value)s") % {"value": now} if now else "",
+                help_text=" · ".join(str(h) for h in helps),
             )
             self.fields[f"v_{name}"].widget.attrs["placeholder"] = now
         style_fields(self)

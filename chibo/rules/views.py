@@ -18,7 +18,7 @@ from chibo.org.models import Kind, OrgUnit
 
 from . import calendar, services
 from .access import can_add_days, provinces_for_rules, require_staff
-from .catalogue import ENTRIES, display, groups, to_text
+from .catalogue import ENTRIES, display, groups, to_text, with_unit
 from .forms import DayChangeForm, VersionForm
 from .models import DayChange, RuleVersion
 from .queries import sources
@@ -45,7 +45,13 @@ def _in_force(on: dt.date, province: OrgUnit | None) -> list[tuple[object, list[
             version = versions.get(by_rule.get(e.name, 0))
             stored = version.values.get(e.name) if version else None
             rows.append(
-                {"entry": e, "value": display(e, stored), "version": version, "set": stored}
+                {
+                    "entry": e,
+                    "value": display(e, stored),
+                    "text": with_unit(e, stored),
+                    "version": version,
+                    "set": stored,
+                }
             )
         out.append((title, rows))
     return out
@@ -67,7 +73,7 @@ def rules_index(request: HttpRequest) -> HttpResponse:
         {
             "version": v,
             "values": [
-                (ENTRIES[k].label, display(ENTRIES[k], val))
+                (ENTRIES[k].label, with_unit(ENTRIES[k], val))
                 for k, val in v.values.items()
                 if k in ENTRIES
             ],

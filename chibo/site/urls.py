@@ -11,6 +11,10 @@ site_patterns = [
     path("trash/<str:kind>/<int:pk>/restore/", views.restore, name="restore"),
 ]
 
+# 403 and 404 are Django's own views with Chibo's templates (403.html, 404.html); the 500
+# page renders without the database or the context processors (errors.py).
+handler500 = "chibo.site.errors.server_error"
+
 urlpatterns = [
     path("", include((site_patterns, "site"))),
     path("accounts/", include("chibo.accounts.urls")),

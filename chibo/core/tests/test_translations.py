@@ -109,7 +109,19 @@ def test_strings_in_the_code_are_in_the_catalogue(entries):
 
 # makemessages extracts the strings of these names only (xgettext's Python keywords and
 # Django's): a string marked through another alias is never translated.
-EXTRACTED = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "gettext_noop"}
+EXTRACTED = {
+    "_",
+    "gettext",
+    "gettext_lazy",
+    "ngettext",
+    "ngettext_lazy",
+    "gettext_noop",
+    # with a context (msgctxt): Django's makemessages passes these keywords to xgettext too
+    "pgettext",
+    "pgettext_lazy",
+    "npgettext",
+    "npgettext_lazy",
+}
 ALIAS = re.compile(r"from django\.utils\.translation import ([^\n]+)")
 
 

@@ -3,6 +3,7 @@ candidates on their way in most base organisations (`candidacies`), and the cell
 recent probations (`reviews`), over the members chibo.members.demo planned."""
 
 from chibo.core.demo import Plan, planner
+from chibo.core.formats import number
 from chibo.development.models import Candidate, OfficialReview
 from chibo.members.demo import LIFE, PEOPLE, ROWS, Rosters
 from chibo.org.demo import TREE
@@ -23,4 +24,4 @@ def plan_development(plan: Plan) -> None:
     )
     plan.writer.insert(Candidate, candidates, history=candidate_history)
     plan.writer.insert(OfficialReview, reviews, history=review_history)
-    plan.report(f"{len(candidates):,} candidates, {len(reviews):,} reviews")
+    plan.report(f"{number(len(candidates))} candidates, {number(len(reviews))} reviews")

@@ -5,6 +5,7 @@ the services, what the personas' own cell shows beyond them (`persona_cell`)."""
 from chibo.accounts.demo import SECRETARY
 from chibo.accounts.models import User
 from chibo.core.demo import Plan, planner
+from chibo.core.formats import number
 from chibo.members.demo import CAST, PEOPLE
 from chibo.org.demo import TREE
 
@@ -27,7 +28,7 @@ def plan_meetings(plan: Plan) -> None:
         extra=plan.rng("tasks"),
         filler=filler,
     )
-    plan.report(f"{count:,} meetings")
+    plan.report(f"{number(count)} meetings")
 
 
 @planner("meetings.persona_cell", after=["meetings"])

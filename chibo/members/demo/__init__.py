@@ -10,6 +10,7 @@ take a part in the members' disciplines (`DISCIPLINES`)."""
 from chibo.accounts.demo import personas_create, personas_delete
 from chibo.accounts.models import RoleGrant
 from chibo.core.demo import Key, Namer, Plan, planner
+from chibo.core.formats import number
 from chibo.members.models import (
     Member,
     MemberEvent,
@@ -79,7 +80,10 @@ def plan_members(plan: Plan) -> None:
     plan.put(PEOPLE, people)
     plan.put(POSTS, posts)
     plan.put(ROWS, rows)
-    plan.report(f"{len(people):,} members, {len(posts.rows):,} posts, {len(transfers):,} transfers")
+    plan.report(
+        f"{number(len(people))} members, {number(len(posts.rows))} posts, "
+        f"{number(len(transfers))} transfers"
+    )
 
 
 @planner("members.personas", after=["members"], roots=[RoleGrant], forget=personas_delete)

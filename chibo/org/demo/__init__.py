@@ -3,6 +3,7 @@ with their cells, villages and party groups (`tree`, from the real place names o
 The planners of the other apps read it as `plan[TREE]`."""
 
 from chibo.core.demo import Key, Plan, planner
+from chibo.core.formats import number
 from chibo.org.models import Ancestry, Kind, OrgUnit, Village
 
 from .tree import Tree, Unit, VillagePlan, plan_tree
@@ -21,8 +22,9 @@ def plan_org(plan: Plan) -> None:
     plan.writer.insert(Village, [v.row() for v in tree.villages])
     kinds = [u.kind for u in tree.units]
     plan.report(
-        f"{kinds.count(Kind.CELL) + kinds.count(Kind.BASE_CELL):,} cells "
-        f"({kinds.count(Kind.PARTY_GROUP)} party groups, {len(tree.villages):,} villages) "
-        f"under {kinds.count(Kind.BASE_COMMITTEE)} base committees "
+        f"{number(kinds.count(Kind.CELL) + kinds.count(Kind.BASE_CELL))} cells "
+        f"({number(kinds.count(Kind.PARTY_GROUP))} party groups, "
+        f"{number(len(tree.villages))} villages) "
+        f"under {number(kinds.count(Kind.BASE_COMMITTEE))} base committees "
         f"in {kinds.count(Kind.PROVINCE)} province(s)"
     )

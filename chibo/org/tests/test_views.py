@@ -83,8 +83,9 @@ def test_create_unit_and_errors(world, cast, client_for):
     before = OrgUnit.all_objects.count()
     r = c.post(url, {"code": "X01-CB09", "name": "dup", "kind": "cell"})
     assert r.status_code == 422 and "already exists" in r.text
+    # A kind that cannot sit under a base committee is not even offered.
     r = c.post(url, {"code": "Z", "name": "wrong", "kind": "province"})
-    assert r.status_code == 422 and "cannot be placed under" in r.text
+    assert r.status_code == 422 and "Select a valid choice" in r.text
     r = c.post(url, {"code": "Z2", "name": "x" * 201, "kind": "cell"})
     assert r.status_code == 422 and "at most 200 characters" in r.text
     assert OrgUnit.all_objects.count() == before

@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from chibo.accounts.demo import login_rows
+from chibo.core.formats import number
 from chibo.demo.generate import DEFAULT_MEMBERS, DEFAULT_SEED, MIN_MEMBERS, demo_generate
 from chibo.demo.reset import demo_present, demo_wipe
 
@@ -59,13 +60,13 @@ class Command(BaseCommand):
         self.migrate()
         if reset:
             deleted = demo_wipe()
-            self.stdout.write(f"Reset: {deleted:,} rows deleted.")
+            self.stdout.write(f"Reset: {number(deleted)} rows deleted.")
         if demo_present():
             self.stdout.write(
                 "The database already holds data: generation skipped (--reset starts over)."
             )
         else:
-            self.stdout.write(f"Generating the demo: {members:,} members, seed {seed}...")
+            self.stdout.write(f"Generating the demo: {number(members)} members, seed {seed}...")
             summary = demo_generate(members=members, seed=seed, as_of=as_of)
             self.stdout.write(self.style.SUCCESS(str(summary)))
         self.print_logins()
