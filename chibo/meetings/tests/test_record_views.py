@@ -453,3 +453,36 @@ def test_record_page_queries_do_not_grow_with_the_roster(world, cast, en):
         )
         counts.append(_queries(en(cast.province_officer), m))
     assert counts[0] == counts[1]
+
+
+def test_records_name_people_not_logins(world, cast, en, meeting, clock):
+    """Adopted by, amended by, confirmed by: the person's name, never their login."""
+    # The secretary's account is linked to their member record (not on this meeting's roster).
+    cast.secretary.member = f.member(world.cell, full_name="Phạm Thu Hà")
+    cast.secretary.save(update_fields=["member"])
+    cast.follower.first_name, cast.follower.last_name = "Văn Bình", "Lê"
+    cast.follower.save(update_fields=["first_name", "last_name"])
+    m = held(meeting)
+    maxima = rules.at(m.day, m.cell).quality_max or {}
+    q.quality_score_set(meeting=m, version=v(m), points=_points(maxima, 80), actor=cast.secretary)
+    clock(at(DAY + dt.timedelta(days=1)))
+    m = adopted(m, cast.secretary)
+    s.meeting_amend(
+        meeting=m,
+        version=v(m),
+        field="resolution",
+        value="Mới",
+        reason="Sai chính tả",
+        actor=cast.secretary,
+    )
+    Guest.objects.create(
+        meeting=m, name="Đ/c Bình", role="x", follower=True, follow=f.follow(m.cell, cast.follower)
+    )
+    q.quality_confirm(meeting=m, actor=cast.follower)
+    page = en(cast.viewer).get(url("detail", m.pk)).text
+    locked = page[page.index('id="locked"') :][:400]
+    assert "(Phạm Thu Hà)" in locked and "(secretary)" not in locked
+    amendments = page[page.index('id="amendments"') :][:600]
+    assert "Phạm Thu Hà: Sai chính tả" in amendments
+    confirmed = page[page.index('id="score-confirmed"') :][:300]
+    assert "Confirmed by Văn Bình Lê on" in confirmed and "follower" not in confirmed
