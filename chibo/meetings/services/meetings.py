@@ -617,6 +617,8 @@ def meeting_record_adopted(*, meeting: Meeting, version: int, actor) -> Meeting:
     claim(meeting, version)
     if meeting.state != State.HELD or meeting.ended_at is None:
         raise ValidationError(_("Only the minutes of a held meeting can be adopted."))
+    if _ends_in_future(meeting):
+        raise ValidationError(_future_end_message(meeting), code="ends_in_future")
     if meeting.roster.filter(presence="").exists():
         raise ValidationError(_("Mark everyone's attendance before adopting the minutes."))
     meeting.state, meeting.adopted_at, meeting.adopted_by = State.ADOPTED, meeting.ended_at, actor

@@ -344,3 +344,15 @@ def test_the_conditions_say_why_a_good_score_is_rated_fair(world, cast):
         assert q.good_conditions(m)[0].text == (
             "Tỷ lệ dự họp 16/20 (80,00%): buổi sinh hoạt tốt cần trên 85%."
         )
+
+
+def test_minutes_that_end_later_than_now_are_not_adopted(cell, cast):
+    """In the app or recorded from the paper book: an end time that has not come is refused."""
+    future = timezone.localdate() + dt.timedelta(days=3)
+    for adopt in (s.meeting_adopt, s.meeting_record_adopted):
+        m = held(cell, future)
+        with pytest.raises(ValidationError, match="later than now") as e:
+            adopt(meeting=m, version=v(m), actor=cast.secretary)
+        assert e.value.code == "ends_in_future"
+        m.refresh_from_db()
+        assert m.state == "held" and m.adopted_at is None
