@@ -26,6 +26,16 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    @property
+    def display_name(self) -> str:
+        """The name records print for this person (adopted by, confirmed by, amended by, who
+        did what): the linked member's full name, else the account's full name, else the
+        login. Templates: {{ user|person }}."""
+        member = self.member
+        if member is not None and member.full_name.strip():
+            return member.full_name.strip()
+        return self.get_full_name().strip() or self.username
+
 
 class Role(models.TextChoices):
     OFFICE = "office", _("Office (read and write the subtree)")

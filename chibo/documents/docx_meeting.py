@@ -4,11 +4,24 @@ before issuing are in services.meeting_document."""
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from chibo import rules
 from chibo.core import formats
 from chibo.meetings import services as meeting_services
-from chibo.meetings.models import Kind, Meeting, Presence, State, VoteMethod
+from chibo.meetings.models import (
+    Kind,
+    Meeting,
+    Outcome,
+    Presence,
+    QualityScore,
+    Rating,
+    State,
+    VoteMethod,
+)
+from chibo.meetings.services import prepare as preparing
+from chibo.meetings.services import quality
 from chibo.members.models import Position, PositionKind
 
 from . import issuers
@@ -112,8 +125,8 @@ def _text(doc, body: str) -> None:
             pf.paragraph(doc, line.strip(), align=pf.JUSTIFY, indent=True)
 
 
-def _heading(doc, text: str) -> None:
-    pf.paragraph(doc, text, bold=True, align=pf.LEFT)
+def _heading(doc, text: str):
+    return pf.paragraph(doc, text, bold=True, align=pf.LEFT)
 
 
 def _vote_line(vote) -> str:
@@ -185,71 +198,251 @@ def minutes_docx(meeting: Meeting, issued: IssuedDocument | None) -> bytes:
 
     _heading(doc, "II. NỘI DUNG")
     written = _content(doc, meeting)
-    if meeting.resolution.strip():
-        pf.paragraph(doc, "Chi bộ thảo luận và thống nhất các nội dung sau:", indent=True)
-        _text(doc, meeting.resolution)
-    elif not written:
+    if not written:
         pf.paragraph(doc, "(Chưa ghi nội dung.)", italic=True, indent=True)
 
-    votes = list(meeting.votes.all())
-    if votes:
-        _heading(doc, "III. BIỂU QUYẾT")
-        for vote in votes:
-            pf.paragraph(doc, _vote_line(vote), align=pf.JUSTIFY)
-
-    _heading(doc, "IV. KẾT THÚC" if votes else "III. KẾT THÚC")
+    # The closing and the signatures stay on one page (keep with next, a row that never splits).
+    _heading(doc, "III. KẾT THÚC").paragraph_format.keep_with_next = True
     if meeting.ended_at:
         ended = timezone.localtime(meeting.ended_at)
         same_day = started is not None and ended.date() == started.date()
         on = "cùng ngày" if same_day else pf.date_text(ended.date())
         length = meeting.duration_minutes
         duration = f"; thời gian sinh hoạt: {n(length)} phút" if length is not None else ""
-        pf.paragraph(
+        closing = pf.paragraph(
             doc, f"Cuộc họp kết thúc lúc {pf.time_text(ended)} {on}{duration}.", indent=True
         )
+        closing.paragraph_format.keep_with_next = True
     if meeting.state == State.ADOPTED:
-        pf.paragraph(
+        adopted = pf.paragraph(
             doc,
             "Biên bản đã được đọc lại cho chi bộ nghe và được chi bộ thông qua.",
             align=pf.JUSTIFY,
             indent=True,
         )
+        adopted.paragraph_format.keep_with_next = True
     pf.add_signatures(doc, pf.signer(["THƯ KÝ"], taker), pf.signer(["CHỦ TRÌ"], chair))
     return pf.to_bytes(doc)
 
 
-def _content(doc, meeting: Meeting) -> bool:
-    """What the meeting went through, from the record: the agenda items with notes, who
-    spoke and what they said, the tasks given. False when none of it was written."""
-    part = 0
+# What the meeting went through, item by item of its agenda ------------------------------------
 
-    def heading(text: str) -> None:
-        nonlocal part
-        part += 1
-        pf.paragraph(doc, f"{part}. {text}:", bold=True, indent=True)
+# Which agenda item carries which part of the record, by words of its title (the national
+# agenda's, 12-HD/BTCTW; a province's own wording mostly keeps them). A part whose item is not
+# on the agenda comes after the agenda, under its own title, so nothing recorded is left out.
+SLOTS: list[tuple[str, tuple[str, ...], str]] = [
+    ("dues", ("đảng phí",), "Thu đảng phí"),
+    ("officers", ("thư ký",), "Cử thư ký ghi biên bản"),
+    ("review", ("kiểm điểm", "tháng trước"), "Kiểm điểm việc thực hiện nhiệm vụ tháng trước"),
+    ("proposals", ("kiến nghị",), "Ý kiến, kiến nghị của đảng viên và quần chúng"),
+    ("tasks", ("nhiệm vụ tháng tới", "phân công"), "Nhiệm vụ giao cho đảng viên"),
+    ("speeches", ("thảo luận", "phát biểu"), "Ý kiến phát biểu"),
+    ("votes", ("biểu quyết", "nghị quyết"), "Biểu quyết"),
+    ("score", ("chấm điểm",), "Chấm điểm chất lượng buổi sinh hoạt"),
+]
+OUTCOME_TEXT = {
+    Outcome.DONE: "đã hoàn thành",
+    Outcome.LATE: "hoàn thành muộn",
+    Outcome.CARRIED: "chưa hoàn thành, chuyển sang tháng sau",
+    Outcome.DROPPED: "thôi thực hiện",
+}
+RATING_TEXT = {
+    Rating.GOOD: "Tốt",
+    Rating.FAIR: "Khá",
+    Rating.AVERAGE: "Trung bình",
+    Rating.POOR: "Kém",
+}
 
-    items = [i for i in meeting.agenda.all() if i.notes.strip()]
-    if items:
-        heading("Các nội dung sinh hoạt")
-        for item in items:
-            pf.paragraph(doc, f"- {item.title}:", italic=True, align=pf.JUSTIFY, indent=True)
-            _text(doc, item.notes)
-    speeches = list(meeting.speeches.select_related("member").order_by("order", "pk"))
-    if speeches:
-        heading("Ý kiến phát biểu")
-        for sp in speeches:
-            who = sp.member.full_name if sp.member else sp.speaker
-            pf.paragraph(doc, f"- Đồng chí {who}: {sp.summary.strip()}", align=pf.JUSTIFY)
-    tasks = list(meeting.tasks.select_related("member", "group").order_by("due_on", "pk"))
-    if tasks:
-        heading("Nhiệm vụ giao cho đảng viên")
-        for t in tasks:
-            who = (
-                f"đồng chí {t.member.full_name}" if t.member else (t.group.name if t.group else "")
+
+def slots_of(titles: list[str]) -> dict[int, str]:
+    """Index of the agenda item -> the part of the record it carries (each part once, on the
+    first item whose title names it)."""
+    out: dict[int, str] = {}
+    for key, words, _title in SLOTS:
+        for i, title in enumerate(titles):
+            if i not in out and any(w in title.lower() for w in words):
+                out[i] = key
+                break
+    return out
+
+
+# A paragraph of the record's parts: its text, and whether its first line is indented.
+Para = tuple[str, bool]
+
+
+def _lines(text: str) -> list[Para]:
+    return [(line.strip(), True) for line in text.splitlines() if line.strip()]
+
+
+def _assignee(task) -> str:
+    if task.member:
+        return f"đồng chí {task.member.full_name}"
+    return task.group.name if task.group else ""
+
+
+def _dues(meeting: Meeting) -> list[Para]:
+    rows = list(meeting.dues.select_related("member"))
+    paid = [r for r in rows if r.collected]
+    unpaid = [r for r in rows if not r.collected]
+    out: list[Para] = []
+    if paid:
+        which = ", ".join(f"{m:%m/%Y}" for m in sorted({r.month for r in paid}))
+        people = formats.number(len({r.member_id for r in paid}))
+        total = formats.number(sum(r.amount for r in paid))
+        out.append(
+            (
+                f"- Đã thu đảng phí của {people} đảng viên (tháng {which}), "
+                f"tổng số tiền {total} đồng.",
+                False,
             )
-            due = formats.date(t.due_on)
-            pf.paragraph(doc, f"- {t.text.strip()} ({who}; hạn {due}).", align=pf.JUSTIFY)
-    return part > 0
+        )
+    if unpaid:
+        names = ", ".join(f"đồng chí {r.member.full_name} (tháng {r.month:%m/%Y})" for r in unpaid)
+        out.append((f"- Chưa nộp: {names}.", False))
+    return out
+
+
+def _review(meeting: Meeting) -> list[Para]:
+    reviews = list(
+        meeting.task_reviews.select_related("task__member", "task__group").order_by(
+            "task__due_on", "task_id"
+        )
+    )
+    if not reviews:
+        return []
+    count = {o: sum(1 for r in reviews if r.outcome == o) for o in Outcome}
+    out: list[Para] = [
+        (
+            f"- Kiểm điểm {formats.number(len(reviews))} nhiệm vụ giao ở các buổi sinh hoạt "
+            f"trước: hoàn thành {count[Outcome.DONE]}, hoàn thành muộn {count[Outcome.LATE]}, "
+            f"chuyển sang tháng sau {count[Outcome.CARRIED]}, "
+            f"thôi thực hiện {count[Outcome.DROPPED]}.",
+            False,
+        )
+    ]
+    for r in reviews:
+        t = r.task
+        note = f"; {r.note.strip()}" if r.note.strip() else ""
+        out.append(
+            (
+                f"  + {t.text.strip()} ({_assignee(t)}; hạn {formats.date(t.due_on)}): "
+                f"{OUTCOME_TEXT[Outcome(r.outcome)]}{note}.",
+                False,
+            )
+        )
+    return out
+
+
+def _officers(meeting: Meeting) -> list[Para]:
+    if meeting.minute_taker is None:
+        return []
+    return [(f"- Chi bộ cử đồng chí {meeting.minute_taker.full_name} làm thư ký.", False)]
+
+
+def _proposals(meeting: Meeting) -> list[Para]:
+    out: list[Para] = []
+    for p in meeting.proposals.select_related("member"):
+        who = f"đồng chí {p.member.full_name}" if p.member else p.source
+        out.append((f"- {p.text.strip()} ({who}; gửi {p.addressed_to}).", False))
+    return out
+
+
+def _tasks(meeting: Meeting) -> list[Para]:
+    tasks = meeting.tasks.select_related("member", "group").order_by("due_on", "pk")
+    return [
+        (f"- {t.text.strip()} ({_assignee(t)}; hạn {formats.date(t.due_on)}).", False)
+        for t in tasks
+    ]
+
+
+def _speeches(meeting: Meeting) -> list[Para]:
+    speeches = meeting.speeches.select_related("member").order_by("order", "pk")
+    return [
+        (
+            f"- Đồng chí {sp.member.full_name if sp.member else sp.speaker}: {sp.summary.strip()}",
+            False,
+        )
+        for sp in speeches
+    ]
+
+
+def _votes(meeting: Meeting) -> list[Para]:
+    out: list[Para] = []
+    if meeting.resolution.strip():
+        out.append(("Chi bộ thảo luận và thống nhất các nội dung sau:", True))
+        out += _lines(meeting.resolution)
+    out += [(_vote_line(vote), False) for vote in meeting.votes.all()]
+    return out
+
+
+def _score(meeting: Meeting) -> list[Para]:
+    score = QualityScore.objects.filter(meeting=meeting).first()
+    if score is None:
+        return []
+    most = sum((rules.at(meeting.day, meeting.cell).quality_max or {}).values())
+    try:
+        rating = quality.meeting_rating(meeting)
+    except ValidationError:  # no rule for the rating in force that day
+        rating = None
+    rated = f"; xếp loại {RATING_TEXT[rating]}" if rating else ""
+    out_of = f"/{most}" if most else ""
+    return [(f"- Chi bộ tự chấm {score.total}{out_of} điểm{rated}.", False)]
+
+
+PARTS = {
+    "dues": _dues,
+    "officers": _officers,
+    "review": _review,
+    "proposals": _proposals,
+    "tasks": _tasks,
+    "speeches": _speeches,
+    "votes": _votes,
+    "score": _score,
+}
+
+
+def _write(doc, paras: list[Para]) -> None:
+    for text, indent in paras:
+        pf.paragraph(doc, text, align=pf.JUSTIFY, indent=indent)
+
+
+def _content(doc, meeting: Meeting) -> bool:
+    """The agenda, item by item in its order: each with its notes, the documents posted for
+    it, and the part of the record it carries (dues, last month's tasks reviewed, proposals,
+    tasks given, speeches, the resolution and votes, the score). Parts whose item is not on
+    the agenda follow it, under their own title. False when nothing was written."""
+    items = preparing.agenda_of(meeting)
+    documents = list(meeting.documents.defer("content").order_by("posted_at", "pk"))
+    loose = [d.title for d in documents if d.agenda_item_id is None]
+    if loose:
+        _write(doc, [(f"Tài liệu sinh hoạt gửi đảng viên: {'; '.join(loose)}.", True)])
+    slots = slots_of([i.title for i in items])
+    number = 0
+    written = bool(loose)
+
+    def heading(title: str) -> None:
+        nonlocal number
+        number += 1
+        pf.paragraph(doc, f"{number}. {title}", bold=True, align=pf.JUSTIFY, indent=True)
+
+    for index, item in enumerate(items):
+        heading(item.title)
+        paras = _lines(item.notes)
+        own = [d.title for d in documents if item.pk is not None and d.agenda_item_id == item.pk]
+        if own:
+            paras.append((f"- Tài liệu: {'; '.join(own)}.", False))
+        if index in slots:
+            paras += PARTS[slots[index]](meeting)
+        _write(doc, paras)
+        written = written or bool(paras)
+    placed = set(slots.values())
+    for key, _words, title in SLOTS:
+        paras = [] if key in placed else PARTS[key](meeting)
+        if paras:
+            heading(title)
+            _write(doc, paras)
+            written = True
+    return written
 
 
 def resolution_docx(meeting: Meeting, issued: IssuedDocument | None) -> bytes:

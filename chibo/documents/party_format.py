@@ -203,11 +203,15 @@ def add_signatures(
     left_mm: int = 80,
     left_align=CENTER,
 ) -> None:
-    paragraph(doc, "")
+    """The signature block: titles, room to sign and names in a table row that never breaks
+    across a page (w:cantSplit), each of its paragraphs kept with the next and together, and
+    the blank line above kept with it, so the names never land on a page without their titles."""
+    paragraph(doc, "").paragraph_format.keep_with_next = True
     cells = two_columns(doc, left_mm)
+    keep_row_whole(cells[0])
     for cell, lines, align in ((cells[0], left, left_align), (cells[1], right, CENTER)):
         for i, line in enumerate(lines or [Line()]):
-            paragraph(
+            p = paragraph(
                 cell,
                 line.text,
                 bold=line.bold,
@@ -216,6 +220,16 @@ def add_signatures(
                 align=align,
                 first=i == 0,
             )
+            p.paragraph_format.keep_together = True
+            p.paragraph_format.keep_with_next = True
+
+
+def keep_row_whole(cell: _Cell) -> None:
+    """The table row of `cell` cannot break across a page (w:trPr/w:cantSplit)."""
+    tr = cell._tc.getparent()
+    tr_pr = tr.get_or_add_trPr()
+    if tr_pr.find(qn("w:cantSplit")) is None:
+        tr_pr.append(OxmlElement("w:cantSplit"))
 
 
 def to_bytes(doc: DocxDocument) -> bytes:

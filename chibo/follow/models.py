@@ -52,4 +52,4 @@ class FollowAssignment(models.Model):
 
     @property
     def follower_name(self) -> str:
-        return self.follower.get_full_name() or self.follower.username
+        return self.follower.display_name

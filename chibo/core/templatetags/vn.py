@@ -23,6 +23,15 @@ def vn_datetime(value):
     return formats.datetime(value)
 
 
+@register.filter
+def person(user) -> str:
+    """A user as records name them: `display_name` of the accounts' User (the linked member's
+    full name, else the account's full name, else the login); empty for nobody."""
+    if user is None or user == "":
+        return ""
+    return getattr(user, "display_name", None) or str(user)
+
+
 @register.simple_tag
 def vn_percent(part, whole, decimals=2):
     return formats.percent(part or 0, whole or 0, int(decimals))

@@ -9,13 +9,28 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 from docx import Document
+from docx.oxml.ns import qn
 
+from chibo import rules
 from chibo.documents import docx_meeting, issuers
 from chibo.documents import party_format as pf
 from chibo.documents import services as ds
 from chibo.documents.models import DocType, IssuedDocument, IssuerSettings, Term
 from chibo.meetings import services as s
-from chibo.meetings.models import Attendance, Guest, Kind, Meeting, Presence, State, VoteKind
+from chibo.meetings.models import (
+    AgendaItem,
+    Attendance,
+    Guest,
+    Kind,
+    Meeting,
+    MeetingDocument,
+    Outcome,
+    Presence,
+    State,
+    Task,
+    VoteKind,
+)
+from chibo.meetings.services import prepare, quality, record
 from chibo.members import services as ms
 from chibo.members.models import EventKind, PositionKind
 from chibo.testing import factories as f
@@ -424,3 +439,204 @@ def test_failed_resolution_download_is_refused(world, cast, cell_people, client_
     assert r.redirect_chain[-1][0] == reverse("meetings:detail", args=[m.pk])
     assert "Nghị quyết không được thông qua nên không thể ban hành." in r.content.decode()
     assert not IssuedDocument.objects.exists()
+
+
+# The minutes follow the agenda -----------------------------------------------------------------
+# Item by item, with the record of each: the notes, last month's tasks reviewed, the dues
+# collected, the documents, speeches, tasks given, the votes and the score; then the length,
+# and a signature block that never splits.
+
+MARCH, APRIL = dt.date(2026, 3, 5), dt.date(2026, 4, 2)
+TASKS = ["Vận động hộ nghèo", "Sửa đường liên thôn", "Phát quang kênh mương"]
+
+
+def body(doc) -> list[str]:
+    return [p.text for p in doc.paragraphs]
+
+
+def between(text: list[str], start: str, end: str) -> list[str]:
+    """The paragraphs after the heading `start` and before the next heading `end`."""
+    i = text.index(start)
+    return text[i + 1 : text.index(end, i)]
+
+
+def test_the_minutes_go_through_the_agenda_with_the_record_of_each_item(world, cast, cell_people):
+    extra = cell_people["extra"]
+    march = make_meeting(world.cell, day=MARCH, adopt=False)
+    given = [
+        record.task_create(
+            meeting=march,
+            version=v(march),
+            text=text,
+            due_on=dt.date(2026, 3, 31),
+            member=world.member,
+            actor=cast.secretary,
+        )
+        for text in TASKS
+    ]
+    s.meeting_adopt(meeting=march, version=v(march), actor=cast.secretary)
+
+    april = make_meeting(world.cell, day=APRIL, adopt=False)
+    record.tasks_carry_over(meeting=april, actor=cast.secretary)
+    for task, outcome, note in zip(
+        given, [Outcome.DONE, Outcome.LATE, Outcome.CARRIED], ["", "chậm 1 tuần", ""], strict=True
+    ):
+        record.task_review(
+            meeting=april, version=v(april), task=task, outcome=outcome, note=note, actor=None
+        )
+    prepare.agenda_save(meeting=april, version=v(april), changes=[], actor=None)
+    news_title = "Thông tin thời sự, chủ trương, chính sách mới"
+    prepare.agenda_save(
+        meeting=april,
+        version=v(april),
+        changes=[
+            prepare.ItemChange(
+                pk=i.pk,
+                section=i.section,
+                title=i.title,
+                notes="Phổ biến Nghị quyết 57.\nLịch tiêm chủng." if i.title == news_title else "",
+            )
+            for i in AgendaItem.objects.filter(meeting=april).order_by("order")
+        ],
+        actor=None,
+    )
+    news = AgendaItem.objects.get(meeting=april, title=news_title)
+    doc_row = {
+        "meeting": april,
+        "content": b"x",
+        "size": 1,
+        "content_type": "application/pdf",
+        "posted_by": cast.secretary,
+    }
+    MeetingDocument.objects.create(
+        **doc_row, agenda_item=news, title="Nghị quyết 57-NQ/TW", filename="nq57.pdf"
+    )
+    MeetingDocument.objects.create(**doc_row, title="Báo cáo tháng 3", filename="bc.pdf")
+    record.speech_add(
+        meeting=april,
+        version=v(april),
+        summary="Đề nghị làm đường sớm.",
+        member=extra[0],
+        actor=None,
+    )
+    record.task_create(
+        meeting=april,
+        version=v(april),
+        text="Thu quỹ khuyến học",
+        due_on=dt.date(2026, 4, 30),
+        member=extra[1],
+        actor=None,
+    )
+    amounts = {world.member: 50_000, extra[0]: 30_000}
+    for member, amount in amounts.items():
+        record.dues_record(
+            meeting=april, version=v(april), member=member, month=APRIL, amount=amount, actor=None
+        )
+    record.dues_record(
+        meeting=april,
+        version=v(april),
+        member=extra[2],
+        month=APRIL,
+        amount=0,
+        collected=False,
+        actor=None,
+    )
+    maxima = rules.at(APRIL, world.cell).quality_max or {}
+    quality.quality_score_set(meeting=april, version=v(april), points=maxima, actor=cast.secretary)
+    s.meeting_adopt(meeting=april, version=v(april), actor=cast.secretary)
+    april.refresh_from_db()
+
+    doc = read(docx_meeting.minutes_docx(april, None))
+    text = body(doc)
+    agenda = [i.title for i in AgendaItem.objects.filter(meeting=april).order_by("order")]
+    headings = [f"{n}. {title}" for n, title in enumerate(agenda, start=1)]
+    # Every agenda item, numbered in the agenda's order, between II and III.
+    at = [text.index(h) for h in headings]
+    assert at == sorted(at) and text.index("II. NỘI DUNG") < at[0]
+    assert at[-1] < text.index("III. KẾT THÚC")
+    nxt = dict(zip(headings, [*headings[1:], "III. KẾT THÚC"], strict=True))
+
+    def under(title: str) -> list[str]:
+        h = headings[agenda.index(title)]
+        return between(text, h, nxt[h])
+
+    # Dues: two paid, 80.000 đồng in all (summed here), one not paid.
+    total = f"{sum(amounts.values()):,}".replace(",", ".")
+    assert total == "80.000"
+    assert under("Thu đảng phí") == [
+        f"- Đã thu đảng phí của 2 đảng viên (tháng 04/2026), tổng số tiền {total} đồng.",
+        f"- Chưa nộp: đồng chí {extra[2].full_name} (tháng 04/2026).",
+    ]
+    assert under("Thông tin thời sự, chủ trương, chính sách mới") == [
+        "Phổ biến Nghị quyết 57.",
+        "Lịch tiêm chủng.",
+        "- Tài liệu: Nghị quyết 57-NQ/TW.",
+    ]
+    who = f"đồng chí {world.member.full_name}; hạn 31/03/2026"
+    assert under("Kiểm điểm việc thực hiện nhiệm vụ tháng trước") == [
+        "- Kiểm điểm 3 nhiệm vụ giao ở các buổi sinh hoạt trước: hoàn thành 1, hoàn thành muộn 1,"
+        " chuyển sang tháng sau 1, thôi thực hiện 0.",
+        f"  + Vận động hộ nghèo ({who}): đã hoàn thành.",
+        f"  + Sửa đường liên thôn ({who}): hoàn thành muộn; chậm 1 tuần.",
+        f"  + Phát quang kênh mương ({who}): chưa hoàn thành, chuyển sang tháng sau.",
+    ]
+    assert under("Nhiệm vụ tháng tới, phân công đảng viên thực hiện") == [
+        f"- Thu quỹ khuyến học (đồng chí {extra[1].full_name}; hạn 30/04/2026)."
+    ]
+    assert under("Thảo luận") == [f"- Đồng chí {extra[0].full_name}: Đề nghị làm đường sớm."]
+    votes = under("Biểu quyết thông qua nghị quyết hoặc kết luận")
+    assert votes[0] == "Chi bộ thảo luận và thống nhất các nội dung sau:"
+    assert "1. Hoàn thành thu đảng phí quý I." in votes
+    assert votes[-1].startswith("- Thông qua nghị quyết (biểu quyết giơ tay)")
+    score = f"- Chi bộ tự chấm {sum(maxima.values())}/{sum(maxima.values())} điểm; xếp loại"
+    assert under("Chấm điểm chất lượng buổi sinh hoạt")[0].startswith(score)
+    assert under("Thông qua chương trình sinh hoạt") == []
+    # The document not tied to an item is named before the agenda.
+    assert text[text.index("II. NỘI DUNG") + 1] == (
+        "Tài liệu sinh hoạt gửi đảng viên: Báo cáo tháng 3."
+    )
+    # The length, from 19:30 to 21:15.
+    assert "Cuộc họp kết thúc lúc 21 giờ 15 phút cùng ngày; thời gian sinh hoạt: 105 phút." in text
+    assert Task.objects.filter(meeting=april).count() == 1
+
+
+def test_parts_without_their_agenda_item_follow_the_agenda(world, cast, cell_people):
+    """A province's agenda without a discussion item: the speeches still go in, after it."""
+    m = make_meeting(world.cell, adopt=False)
+    prepare.agenda_save(
+        meeting=m,
+        version=v(m),
+        changes=[prepare.ItemChange(pk=None, section="content", title="Sinh hoạt chuyên môn")],
+        actor=None,
+    )
+    record.speech_add(meeting=m, version=v(m), summary="Đồng ý.", speaker="Ông Tư", actor=None)
+    text = body(read(docx_meeting.minutes_docx(m, None)))
+    assert text.index("1. Sinh hoạt chuyên môn") < text.index("2. Ý kiến phát biểu")
+    assert text[text.index("2. Ý kiến phát biểu") + 1] == "- Đồng chí Ông Tư: Đồng ý."
+    assert "3. Biểu quyết" in text  # the resolution and its vote, with no item of their own
+
+
+def test_the_signature_block_never_splits_from_its_names(world, cast, cell_people):
+    m = make_meeting(world.cell, actor=cast.secretary)
+    doc = read(docx_meeting.minutes_docx(m, None))
+    signatures = doc.tables[-1]
+    row = signatures.rows[0]
+    assert row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
+    for cell in row.cells:
+        texts = [p.text for p in cell.paragraphs]
+        assert texts[0] in ("THƯ KÝ", "CHỦ TRÌ") and len(texts) == 5
+        for p in cell.paragraphs:
+            assert p.paragraph_format.keep_with_next and p.paragraph_format.keep_together
+    # The closing paragraphs and the blank line before the table are kept with it.
+    tail = doc.paragraphs[-4:]
+    assert [p.text for p in tail] == [
+        "III. KẾT THÚC",
+        "Cuộc họp kết thúc lúc 21 giờ 15 phút cùng ngày; thời gian sinh hoạt: 105 phút.",
+        "Biên bản đã được đọc lại cho chi bộ nghe và được chi bộ thông qua.",
+        "",
+    ]
+    assert all(p.paragraph_format.keep_with_next for p in tail)
+    # In the XML: the table comes last in the body, after that blank paragraph.
+    body_el = doc.element.body
+    children = [c.tag.split("}")[1] for c in body_el.iterchildren()]
+    assert children[-2:] == ["tbl", "sectPr"] and children[-3] == "p"

@@ -7,6 +7,7 @@ from . import prepare, quality, record
 from .meetings import (
     AMENDABLE,
     Turnout,
+    adoption_warnings,
     attendance_check_in,
     attendance_mark,
     check_not_locked,
@@ -34,6 +35,7 @@ from .meetings import (
 __all__ = [
     "AMENDABLE",
     "Turnout",
+    "adoption_warnings",
     "attendance_check_in",
     "attendance_mark",
     "check_not_locked",

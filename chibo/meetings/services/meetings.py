@@ -30,6 +30,7 @@ from ..models import (
     Kind,
     Meeting,
     Presence,
+    QualityScore,
     Schedule,
     State,
     Vote,
@@ -556,12 +557,44 @@ def long_enough(meeting: Meeting) -> bool | None:
     return length >= minimum
 
 
+def _ends_in_future(meeting: Meeting) -> bool:
+    return meeting.ended_at is not None and meeting.ended_at > timezone.now()
+
+
+def _future_end_message(meeting: Meeting) -> str:
+    assert meeting.ended_at is not None
+    return _(
+        "The minutes say the meeting ended at %(end)s, which is later than now: correct the"
+        " end time before adopting them."
+    ) % {"end": vn_datetime(meeting.ended_at)}
+
+
+def adoption_warnings(meeting: Meeting) -> list[str]:
+    """What the person adopting the minutes is warned of on the confirm step: no quality
+    score yet (it can still be given after adoption), no vote on record, an end time later
+    than now (then adoption is refused: `meeting_adopt`)."""
+    warnings = []
+    if _ends_in_future(meeting):
+        warnings.append(_future_end_message(meeting))
+    if not meeting.votes.exists():
+        warnings.append(_("No vote is recorded at this meeting."))
+    if not QualityScore.objects.filter(meeting=meeting).exists():
+        warnings.append(
+            _("The meeting has no quality score yet; it can still be given after adoption.")
+        )
+    return warnings
+
+
 @audit.write
 def meeting_adopt(*, meeting: Meeting, version: int, actor) -> Meeting:
-    """The minutes are read back and adopted at the meeting: from now on they are locked."""
+    """The minutes are read back and adopted at the meeting: from now on they are locked.
+    Minutes that say the meeting ended later than now are not adopted (correct the end time
+    first): they would record a time that has not come."""
     claim(meeting, version)
     if meeting.state != State.HELD:
         raise ValidationError(_("Only the minutes of a held meeting can be adopted."))
+    if _ends_in_future(meeting):
+        raise ValidationError(_future_end_message(meeting), code="ends_in_future")
     if meeting.roster.filter(presence="").exists():
         raise ValidationError(_("Mark everyone's attendance before adopting the minutes."))
     if meeting.resolution.strip():
@@ -584,6 +617,8 @@ def meeting_record_adopted(*, meeting: Meeting, version: int, actor) -> Meeting:
     claim(meeting, version)
     if meeting.state != State.HELD or meeting.ended_at is None:
         raise ValidationError(_("Only the minutes of a held meeting can be adopted."))
+    if _ends_in_future(meeting):
+        raise ValidationError(_future_end_message(meeting), code="ends_in_future")
     if meeting.roster.filter(presence="").exists():
         raise ValidationError(_("Mark everyone's attendance before adopting the minutes."))
     meeting.state, meeting.adopted_at, meeting.adopted_by = State.ADOPTED, meeting.ended_at, actor

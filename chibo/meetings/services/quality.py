@@ -10,17 +10,24 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from chibo import rules
-from chibo.core import audit
+from chibo.core import audit, formats
 from chibo.org.models import OrgUnit
 
 from ..models import Kind, Meeting, Presence, QualityScore, Rating, State
-from .meetings import check_not_locked, claim, turnout
+from .meetings import claim, turnout
 
 SCORED = audit.kind(
     "meetings.scored", gettext_lazy("Quality score given: %(total)s of %(max)s points")
+)
+SCORED_AFTER_ADOPTION = audit.kind(
+    "meetings.scored_after_adoption",
+    gettext_lazy(
+        "Quality score changed after the minutes were adopted: %(total)s of %(max)s points"
+        " (before: %(before)s)"
+    ),
 )
 SCORE_CONFIRMED = audit.kind(
     "meetings.score_confirmed", gettext_lazy("Quality score of %(total)s points confirmed")
@@ -66,15 +73,54 @@ def rating(total: int, r: rules.Rules) -> Rating:
     return Rating.POOR
 
 
+def _year_meetings(cell: OrgUnit, year: int):
+    """The regular monthly meetings a cell held in `year` (cancelled, thematic, extraordinary
+    and committee meetings left out), on the meeting's day: when it started, else when it was
+    planned (in local time, as `Meeting.day`)."""
+    return Meeting.objects.filter(
+        cell=cell, kind=Kind.REGULAR, state__in=[State.HELD, State.ADOPTED]
+    ).filter(Q(started_at__year=year) | Q(started_at__isnull=True, planned_at__year=year))
+
+
+def year_closed(*, cell: OrgUnit, year: int, today: dt.date | None = None) -> bool:
+    """Whether the cell's year of meetings is rated, so that no score of that year may change.
+
+    The one rule of this codebase (nothing else marks a year as rated): the year is closed
+    once it is over (today is after 31 December) and every regular meeting held in it has a
+    score confirmed by the superior follower. Until then the year's rating may still move and
+    every score of that year (of any kind of meeting) can be given or changed, also after the
+    minutes are adopted. A year with a meeting unscored or unconfirmed stays open."""
+    today = today or timezone.localdate()
+    if today <= dt.date(year, 12, 31):
+        return False
+    meetings = _year_meetings(cell, year)
+    if not meetings.exists():
+        return False
+    return not meetings.filter(
+        Q(quality__isnull=True) | Q(quality__confirmed_by__isnull=True)
+    ).exists()
+
+
 @audit.write
 def quality_score_set(*, meeting: Meeting, version: int, points: dict, actor) -> QualityScore:
     """Score a held meeting, part by part, on the checklist in force on its day. The score is
-    part of the minutes, so it is given before they are adopted; changing it clears an earlier
-    confirmation, which was of other numbers."""
+    part of the record of the meeting, not of the minutes' text: it is given or changed until
+    the cell's year is rated (`year_closed`), also after the minutes are adopted (the national
+    agenda puts adopting the minutes before scoring). A change after adoption is its own audit
+    event, with the total before. Changing a score clears an earlier confirmation, which was
+    of other numbers."""
     claim(meeting, version)
-    check_not_locked(meeting)
-    if meeting.state != State.HELD:
+    if meeting.state not in (State.HELD, State.ADOPTED):
         raise ValidationError(_("Only a held meeting is scored."))
+    if year_closed(cell=meeting.cell, year=meeting.day.year):
+        raise ValidationError(
+            _(
+                "The meetings of %(year)s are rated (every score confirmed by the superior"
+                " follower): their scores can no longer be changed."
+            )
+            % {"year": meeting.day.year},
+            code="year_closed",
+        )
     r = _scoring_rules(meeting.day, meeting.cell)
     assert r.quality_max is not None
     unknown = sorted(set(points) - set(r.quality_max))
@@ -94,24 +140,30 @@ def quality_score_set(*, meeting: Meeting, version: int, points: dict, actor) ->
                 code="out_of_range",
             )
         clean[part] = value
-    score, _created = QualityScore.objects.update_or_create(
-        meeting=meeting,
-        defaults={
-            "points": clean,
-            "total": sum(clean.values()),
-            "filled_by": actor,
-            "confirmed_by": None,
-            "confirmed_at": None,
-        },
-    )
-    audit.record(
-        SCORED,
-        actor=actor,
-        obj=score,
-        about=meeting,
-        total=score.total,
-        max=sum(r.quality_max.values()),
-    )
+    score = QualityScore.objects.select_for_update().filter(meeting=meeting).first()
+    before = score.total if score is not None else None
+    if score is None:
+        score = QualityScore(meeting=meeting)
+    score.points, score.total, score.filled_by = clean, sum(clean.values()), actor
+    score.confirmed_by, score.confirmed_at = None, None
+    # The history row names who changed it, also outside a web request (simple_history).
+    score._history_user = actor  # type: ignore[attr-defined]
+    if meeting.locked:
+        score._change_reason = "after adoption"  # type: ignore[attr-defined]
+    score.save()
+    most = sum(r.quality_max.values())
+    if meeting.locked:
+        audit.record(
+            SCORED_AFTER_ADOPTION,
+            actor=actor,
+            obj=score,
+            about=meeting,
+            total=score.total,
+            max=most,
+            before="—" if before is None else before,
+        )
+    else:
+        audit.record(SCORED, actor=actor, obj=score, about=meeting, total=score.total, max=most)
     return score
 
 
@@ -139,24 +191,64 @@ def quality_confirm(*, meeting: Meeting, actor) -> QualityScore:
     return score
 
 
-def _attendance_good(meeting: Meeting, r: rules.Rules) -> bool:
-    """Attendance over the rule's share, and nobody (expected here) absent without reason."""
-    if r.good_meeting_attendance is None:
+@dataclass(frozen=True)
+class GoodCondition:
+    """One condition, besides its points, for a meeting to be rated Tốt, as the page says it:
+    met or not, with the meeting's own figures."""
+
+    key: str  # "attendance" or "unexcused"
+    met: bool
+    text: str
+
+
+def good_conditions(meeting: Meeting, r: rules.Rules | None = None) -> list[GoodCondition]:
+    """The attendance conditions of a good meeting on the rules of its day (DOMAIN: attendance
+    over the share, nobody expected here absent without reason), each with its figures. They
+    are why a meeting scored in the Tốt band is rated Khá."""
+    r = r or rules.at(meeting.day, meeting.cell)
+    needed = r.good_meeting_attendance
+    if needed is None:
         raise ValidationError(
             _("No rule for a good meeting's attendance was in force on %(day)s.")
             % {"day": f"{meeting.day:%d/%m/%Y}"},
             code="no_rule",
         )
+    t = turnout(meeting)
+    share = formats.percent(needed.numerator, needed.denominator, 0)
+    figures = {"ratio": formats.ratio(t.present, t.expected), "share": share}
+    attendance = t.share > needed
     unexcused = [
         row for row in meeting.roster.all() if row.presence == Presence.UNEXCUSED and not row.away
     ]
-    return not unexcused and turnout(meeting).share > r.good_meeting_attendance
+    if attendance:
+        attendance_text = _("Attendance %(ratio)s: over %(share)s, as a good meeting needs.")
+    else:
+        attendance_text = _("Attendance %(ratio)s: a good meeting needs over %(share)s.")
+    if unexcused:
+        names = ", ".join(row.member.full_name for row in unexcused)
+        absent_text = ngettext(
+            "%(count)s member absent without reason (%(names)s): a good meeting has none.",
+            "%(count)s members absent without reason (%(names)s): a good meeting has none.",
+            len(unexcused),
+        ) % {"count": len(unexcused), "names": names}
+    else:
+        absent_text = _("Nobody absent without reason.")
+    return [
+        GoodCondition("attendance", attendance, attendance_text % figures),
+        GoodCondition("unexcused", not unexcused, absent_text),
+    ]
+
+
+def _attendance_good(meeting: Meeting, r: rules.Rules) -> bool:
+    """Attendance over the rule's share, and nobody (expected here) absent without reason."""
+    return all(c.met for c in good_conditions(meeting, r))
 
 
 def meeting_rating(meeting: Meeting) -> Rating | None:
     """The meeting's rating from its score on the rules of its day (None: not scored). A score
     in the Tốt band without good attendance (over good_meeting_attendance, no unexcused
-    absence) rates Khá: the meeting cannot be Tốt, and its points are at least Khá's."""
+    absence) rates Khá: the meeting cannot be Tốt, and its points are at least Khá's
+    (`good_conditions` says which condition failed)."""
     score = QualityScore.objects.filter(meeting=meeting).first()
     if score is None:
         return None
@@ -195,12 +287,7 @@ def year_rating(*, cell: OrgUnit, year: int) -> YearRating:
             _("No rule for rating a year of meetings was in force in %(year)s.") % {"year": year},
             code="no_rule",
         )
-    held = (
-        Meeting.objects.filter(cell=cell, kind=Kind.REGULAR, state__in=[State.HELD, State.ADOPTED])
-        # The meeting's day: when it started, else when planned (in local time, as `day`).
-        .filter(Q(started_at__year=year) | Q(started_at__isnull=True, planned_at__year=year))
-        .prefetch_related("roster")
-    )
+    held = _year_meetings(cell, year).prefetch_related("roster")
     ratings = [meeting_rating(m) for m in held]
     scored = [x for x in ratings if x is not None]
     good = sum(1 for x in scored if x == Rating.GOOD)

@@ -247,7 +247,7 @@ def test_move_and_cancel_with_versions(cast, client_for, meeting):
     assert r.status_code == 200 and r.json()["state"] == State.CANCELLED
 
 
-def test_freeze_mark_vote_hold_adopt_amend(world, cast, client_for, meeting):
+def test_freeze_mark_vote_hold_adopt_amend(world, cast, client_for, meeting, clock):
     c = client_for(cast.secretary)
     path = f"/meetings/{meeting.pk}"
     r = call(c, "POST", f"{path}/freeze", {"version": 1})
@@ -343,6 +343,11 @@ def test_freeze_mark_vote_hold_adopt_amend(world, cast, client_for, meeting):
     assert r.json()["detail"][0]["msg"] == (
         "Only adopted minutes are amended; edit the draft instead."
     )
+    # Before the recorded end (21:30) the minutes cannot be adopted: that time has not come.
+    clock(at(DAY, 21, 0))
+    r = call(c, "POST", f"{path}/adopt", {"version": v})
+    assert r.status_code == 422 and "later than now" in r.json()["detail"][0]["msg"]
+    clock(at(DAY, 22))
     r = call(c, "POST", f"{path}/adopt", {"version": v})
     assert r.status_code == 200 and r.json()["state"] == "adopted"
     v = r.json()["version"]

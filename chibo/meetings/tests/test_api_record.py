@@ -200,8 +200,10 @@ def test_the_superior_follower_as_a_guest(world, cast, client_for, meeting):
     assert Guest.objects.count() == 1
 
 
-def test_guests_refused_once_the_minutes_are_adopted(world, cast, client_for, meeting):
-    s.meeting_adopt(meeting=held(meeting), version=v(meeting), actor=cast.secretary)
+def test_guests_refused_once_the_minutes_are_adopted(world, cast, client_for, meeting, clock):
+    held(meeting)
+    clock(at(DAY + dt.timedelta(days=1)))  # the meeting is over: its minutes can be adopted
+    s.meeting_adopt(meeting=meeting, version=v(meeting), actor=cast.secretary)
     before = written(meeting)
     r_ = call(
         client_for(cast.secretary),
@@ -473,7 +475,7 @@ def test_dues(world, cast, client_for, meeting):
     assert (row.month, row.amount, row.collected) == (dt.date(2027, 1, 1), 0, False)
 
 
-def test_proposals_and_their_answer(world, cast, client_for, meeting):
+def test_proposals_and_their_answer(world, cast, client_for, meeting, clock):
     c = client_for(cast.secretary)
     path = f"/meetings/{meeting.pk}/proposals"
     body = {
@@ -516,7 +518,9 @@ def test_proposals_and_their_answer(world, cast, client_for, meeting):
     assert Proposal.objects.count() == 2
 
     # Answered after the minutes are adopted: follow-up, not minutes.
-    s.meeting_adopt(meeting=held(meeting), version=v(meeting), actor=cast.secretary)
+    held(meeting)
+    clock(at(DAY + dt.timedelta(days=1)))  # the meeting is over: its minutes can be adopted
+    s.meeting_adopt(meeting=meeting, version=v(meeting), actor=cast.secretary)
     assert detail(call(c, "POST", path, {**body, "version": v(meeting)}))["msg"] == (
         "The minutes of this meeting are adopted and locked; record an amendment instead."
     )
@@ -656,8 +660,9 @@ def test_a_good_score_without_good_attendance_rates_fair(world, cast, client_for
 # Amendments, votes by name, the meeting's extra figures ----------------------------------------
 
 
-def test_amendments_list(world, cast, client_for, meeting):
+def test_amendments_list(world, cast, client_for, meeting, clock):
     held(meeting)  # without a resolution: adopted without a vote
+    clock(at(DAY + dt.timedelta(days=1)))  # the meeting is over: its minutes can be adopted
     s.meeting_adopt(meeting=meeting, version=v(meeting), actor=cast.secretary)
     s.meeting_amend(
         meeting=meeting,
@@ -730,7 +735,7 @@ def test_a_vote_by_name_counts_only_official_members_present(world, cast, client
 
 
 def test_the_meeting_gives_its_length_rule_and_the_check_in_code_to_its_writers(
-    world, cast, client_for, meeting
+    world, cast, client_for, meeting, clock
 ):
     path = f"/meetings/{meeting.pk}"
     meeting.refresh_from_db()
@@ -767,6 +772,7 @@ def test_the_meeting_gives_its_length_rule_and_the_check_in_code_to_its_writers(
     assert (body["duration_minutes"], body["long_enough"]) == (89, False)
     assert call(client_for(cast.member), "GET", path).json()["minimum_minutes"] is None
     # Once adopted the roster is closed: no code any more.
+    clock(at(DAY + dt.timedelta(days=1)))  # the meeting is over: its minutes can be adopted
     s.meeting_adopt(meeting=meeting, version=v(meeting), actor=cast.secretary)
     assert call(client_for(cast.secretary), "GET", path).json()["checkin_code"] is None
 

@@ -291,8 +291,8 @@ def test_minutes_name_the_chair_and_minute_taker_and_the_agenda_notes(world, cas
     text = "\n".join(p.text for p in d.paragraphs)
     tables = "\n".join(cell.text for t in d.tables for row in t.rows for cell in row.cells)
     assert "Chủ trì: đồng chí Phạm Văn Bí Thư; thư ký: đồng chí Nguyễn Văn Hùng." in text
-    assert "Đã thu đảng phí của 2 đồng chí" in text
-    assert "Thu đảng phí:" in text
+    # The agenda item, numbered, with its notes under it.
+    assert "1. Thu đảng phí\nĐã thu đảng phí của 2 đồng chí\n" in text
     # The signature blocks carry the names under THƯ KÝ and CHỦ TRÌ.
     assert "Nguyễn Văn Hùng" in tables and "Phạm Văn Bí Thư" in tables
 

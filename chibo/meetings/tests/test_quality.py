@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
 from chibo import rules
+from chibo.core import audit
+from chibo.core.models import AuditEvent
 from chibo.meetings import services as s
 from chibo.meetings.models import Guest, Kind, Meeting, Presence, QualityScore, Rating
 from chibo.meetings.services import quality as q
@@ -230,11 +232,127 @@ def test_scoring_refused_when_not_held_adopted_or_stale(cell, cast):
     assert e.value.code == "stale"
     assert QualityScore.objects.get(meeting=m).total == 80  # the first save stands
     s.meeting_adopt(meeting=m, version=v(m), actor=cast.secretary)
-    with pytest.raises(ValidationError, match="adopted and locked"):
-        q.quality_score_set(meeting=m, version=v(m), points=MAX, actor=cast.secretary)
-    assert QualityScore.objects.get(meeting=m).total == 80
     # Confirmation is not part of the minutes: it may follow the adoption.
     Guest.objects.create(
         meeting=m, name="Đ/c Lan", role="x", follower=True, follow=f.follow(m.cell, cast.follower)
     )
     assert q.quality_confirm(meeting=m, actor=cast.follower).confirmed_by == cast.follower
+
+
+def test_the_score_is_changed_after_adoption_and_kept_in_the_history(cell, cast):
+    m = held(cell, dt.date(2026, 4, 2))
+    q.quality_score_set(meeting=m, version=v(m), points=points(80), actor=cast.secretary)
+    s.meeting_adopt(meeting=m, version=v(m), actor=cast.secretary)
+    Guest.objects.create(
+        meeting=m, name="Đ/c Lan", role="x", follower=True, follow=f.follow(m.cell, cast.follower)
+    )
+    q.quality_confirm(meeting=m, actor=cast.follower)
+    before_events = AuditEvent.objects.count()
+    score = q.quality_score_set(meeting=m, version=v(m), points=points(93), actor=cast.secretary)
+    # The change stands, clears the confirmation of the old numbers, and the minutes stay adopted.
+    m.refresh_from_db()
+    assert (m.state, score.total, score.confirmed_by) == ("adopted", 93, None)
+    # History: given (80), confirmed, changed (93) by the secretary, marked as after adoption.
+    rows = list(score.history.order_by("history_date", "history_id"))
+    assert [r.total for r in rows] == [80, 80, 93]
+    assert rows[-1].history_user == cast.secretary
+    assert rows[-1].history_change_reason == "after adoption"
+    assert rows[0].history_change_reason is None
+    event = AuditEvent.objects.order_by("pk").last()
+    assert AuditEvent.objects.count() == before_events + 1
+    assert event.kind == q.SCORED_AFTER_ADOPTION
+    assert event.facts == {"total": 93, "max": 100, "before": 80}
+    assert str(audit.sentence(event)) == (
+        "Quality score changed after the minutes were adopted: 93 of 100 points (before: 80)"
+    )
+
+
+def test_adopted_unscored_meetings_made_the_old_way_become_scorable(cell, cast):
+    """Before this change adoption came first and locked the score out; such meetings (adopted
+    in the app, or brought in from the paper book as adopted) are scored now."""
+    in_app = held(cell, dt.date(2026, 4, 2))
+    s.meeting_adopt(meeting=in_app, version=v(in_app), actor=cast.secretary)
+    from_book = held(cell, dt.date(2026, 5, 7))
+    s.meeting_record_adopted(meeting=from_book, version=v(from_book), actor=cast.secretary)
+    for m in (in_app, from_book):
+        assert m.locked and not QualityScore.objects.filter(meeting=m).exists()
+        q.quality_score_set(meeting=m, version=v(m), points=points(91), actor=cast.secretary)
+    assert QualityScore.objects.filter(meeting__in=[in_app, from_book], total=91).count() == 2
+    # The year's rating, unrated while they had no score, now counts them.
+    assert q.year_rating(cell=cell, year=2026).unscored == 0
+
+
+def test_a_rated_year_closes_its_scores(cell, cast):
+    """The year is rated once it is over and every regular meeting held in it has a
+    confirmed score; until then scores change, after it they are refused."""
+    last_year = [dt.date(2025, 10, 2), dt.date(2025, 11, 6)]
+    meetings = [scored(cell, 92, day, actor=cast.secretary) for day in last_year]
+    assignment = f.follow(cell, cast.follower)
+    after = dt.date(2026, 1, 2)
+    assert not q.year_closed(cell=cell, year=2025, today=after)  # none confirmed yet
+    for m in meetings:
+        s.guest_add(meeting=m, version=v(m), follow=assignment, actor=None)
+        q.quality_confirm(meeting=m, actor=cast.follower)
+    assert not q.year_closed(cell=cell, year=2025, today=dt.date(2025, 12, 31))  # not over
+    assert q.year_closed(cell=cell, year=2025, today=after)
+    assert q.year_closed(cell=cell, year=2025)  # today is after 2025
+    assert not q.year_closed(cell=cell, year=2024, today=after)  # no meeting: nothing rated
+    with pytest.raises(ValidationError, match="meetings of 2025 are rated") as e:
+        q.quality_score_set(
+            meeting=meetings[0], version=v(meetings[0]), points=points(50), actor=cast.secretary
+        )
+    assert e.value.code == "year_closed"
+    assert QualityScore.objects.get(meeting=meetings[0]).total == 92
+    # A thematic meeting does not keep the year open, but is closed with it.
+    thematic = held(cell, dt.date(2025, 12, 10), kind=Kind.THEMATIC)
+    assert q.year_closed(cell=cell, year=2025)
+    with pytest.raises(ValidationError, match="meetings of 2025 are rated"):
+        q.quality_score_set(
+            meeting=thematic, version=v(thematic), points=points(50), actor=cast.secretary
+        )
+    # A regular meeting of the year left unscored keeps the year open for every score.
+    held(cell, dt.date(2025, 12, 4))
+    assert not q.year_closed(cell=cell, year=2025)
+    q.quality_score_set(
+        meeting=meetings[0], version=v(meetings[0]), points=points(50), actor=cast.secretary
+    )
+
+
+def test_the_conditions_say_why_a_good_score_is_rated_fair(world, cast):
+    big = f.unit(UnitKind.CELL, world.other_base)
+    people = sorted((f.member(big) for _ in range(20)), key=lambda p: p.pk)
+    absent = {people[0]: Presence.UNEXCUSED, people[1]: Presence.UNEXCUSED}
+    absent |= dict.fromkeys(people[2:4], Presence.EXCUSED)
+    m = scored(big, 90, absent=absent, actor=cast.secretary)
+    assert q.meeting_rating(m) == Rating.FAIR
+    by_key = {c.key: c for c in q.good_conditions(m)}
+    # 16 of 20 present (independent count: 20 members, 4 absent) is 80%, not over 85%.
+    assert not by_key["attendance"].met
+    assert by_key["attendance"].text == "Attendance 16/20 (80,00%): a good meeting needs over 85%."
+    assert not by_key["unexcused"].met
+    names = f"{people[0].full_name}, {people[1].full_name}"
+    assert by_key["unexcused"].text == (
+        f"2 members absent without reason ({names}): a good meeting has none."
+    )
+    good = scored(big, 90, dt.date(2026, 4, 2), actor=cast.secretary)
+    assert [c.met for c in q.good_conditions(good)] == [True, True]
+    assert q.meeting_rating(good) == Rating.GOOD
+    assert q.good_conditions(good)[0].text == (
+        "Attendance 20/20 (100,00%): over 85%, as a good meeting needs."
+    )
+    with translation.override("vi"):
+        assert q.good_conditions(m)[0].text == (
+            "Tỷ lệ dự họp 16/20 (80,00%): buổi sinh hoạt tốt cần trên 85%."
+        )
+
+
+def test_minutes_that_end_later_than_now_are_not_adopted(cell, cast):
+    """In the app or recorded from the paper book: an end time that has not come is refused."""
+    future = timezone.localdate() + dt.timedelta(days=3)
+    for adopt in (s.meeting_adopt, s.meeting_record_adopted):
+        m = held(cell, future)
+        with pytest.raises(ValidationError, match="later than now") as e:
+            adopt(meeting=m, version=v(m), actor=cast.secretary)
+        assert e.value.code == "ends_in_future"
+        m.refresh_from_db()
+        assert m.state == "held" and m.adopted_at is None

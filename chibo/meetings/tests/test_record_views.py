@@ -223,7 +223,7 @@ def test_review_of_last_months_tasks(world, cast, en, meeting):
     assert r_.status_code == 422 and "another cell" in r_.text
 
 
-def test_locked_meeting_refuses_record_but_takes_answers(world, cast, en, meeting):
+def test_locked_meeting_refuses_record_but_takes_answers(world, cast, en, meeting, clock):
     proposal = r.proposal_add(
         meeting=meeting,
         version=v(meeting),
@@ -232,6 +232,7 @@ def test_locked_meeting_refuses_record_but_takes_answers(world, cast, en, meetin
         member=world.member,
         actor=None,
     )
+    clock(at(DAY + dt.timedelta(days=1)))  # the meeting is over: its minutes can be adopted
     m = adopted(meeting, cast.secretary)
     c = en(cast.secretary)
     page = c.get(url("detail", m.pk)).text
@@ -300,9 +301,52 @@ def test_a_good_score_with_poor_attendance_shows_fair(world, cast, en, meeting):
     assert q.rating(100, rule) == Rating.GOOD
     page = en(cast.secretary).get(url("detail", m.pk)).text
     assert f'data-rating="{Rating.FAIR.value}"' in page
+    # The page says why: 100 points is Tốt's band, but nobody was marked present.
+    expected = m.roster.filter(away=False, exempt=False).count()
+    assert expected > 0
+    assert "100 points is in the Good band, but the meeting is rated Fair" in page
+    assert 'data-condition="attendance" data-met="no"' in page
+    assert f"Attendance 0/{expected} (0,00%): a good meeting needs over 85%." in page
+    assert 'data-condition="unexcused" data-met="yes"' in page
 
 
-def test_score_refused_out_of_range_stale_and_locked(world, cast, en, meeting):
+def test_an_adopted_unscored_meeting_is_scored_on_its_page(world, cast, en, meeting, clock):
+    """Adopted the old way (before any score): the page offers the score form, says the
+    change is kept in the history, and the score is saved."""
+    m = held(meeting)
+    clock(at(DAY + dt.timedelta(days=1)))
+    m = adopted(m, cast.secretary)
+    c = en(cast.secretary)
+    page = c.get(url("detail", m.pk)).text
+    assert 'id="quality-form"' in page and 'id="score-after-adoption"' in page
+    assert "Not scored yet." in page
+    maxima = rules.at(m.day, m.cell).quality_max or {}
+    data = {"version": v(m), **{f"part_{k}": n for k, n in _points(maxima, 75).items()}}
+    r_ = c.post(url("quality", m.pk), data, headers=HX)
+    assert r_.status_code == 200 and 'id="score-total">75' in r_.text
+    assert QualityScore.objects.get(meeting=m).total == 75
+    # A reader sees the score but is offered no form; a reader cannot post one.
+    assert 'id="quality-form"' not in en(cast.viewer).get(url("detail", m.pk)).text
+    assert en(cast.viewer).post(url("quality", m.pk), data).status_code == 403
+
+
+def test_the_adoption_asks_for_confirmation_with_its_warnings(world, cast, en, meeting, clock):
+    m = held(meeting)
+    clock(at(DAY + dt.timedelta(days=1)))
+    page = en(cast.secretary).get(url("detail", m.pk)).text
+    # The confirm step is on the page, closed: its button is inside <details id="adopt-step">.
+    step = page[
+        page.index('<details class="mt-2 border border-danger rounded p-2" id="adopt-step">') :
+    ]
+    step = step[: step.index("</details>")]
+    assert 'id="adopt-button"' in step and "Adopt the minutes?" in step
+    assert "No vote is recorded at this meeting." in step
+    assert "The meeting has no quality score yet" in step
+    assert "later than now" not in step
+    assert 'id="adopt-step"' not in en(cast.viewer).get(url("detail", m.pk)).text
+
+
+def test_score_refused_out_of_range_stale_and_locked(world, cast, en, meeting, clock):
     c = en(cast.secretary)
     rule = rules.at(DAY, world.cell)
     maxima = rule.quality_max or {}
@@ -320,17 +364,20 @@ def test_score_refused_out_of_range_stale_and_locked(world, cast, en, meeting):
     assert r_.status_code == 409 and "Someone else changed this meeting" in r_.text
     assert not QualityScore.objects.exists()
     assert c.post(url("quality", m.pk), data).status_code == 302
+    clock(at(DAY + dt.timedelta(days=1)))  # the meeting is over: its minutes can be adopted
     m = adopted(m, cast.secretary)
-    r_ = c.post(url("quality", m.pk), {**data, "version": m.version})
-    assert r_.status_code == 422 and "adopted and locked" in r_.text
-    assert QualityScore.objects.get().total == 1
+    # Adopted: the score is still given and changed (until the year is rated).
+    r_ = c.post(url("quality", m.pk), {**data, "version": m.version, f"part_{first}": 2})
+    assert r_.status_code == 302
+    assert QualityScore.objects.get().total == 2
 
 
-def test_the_follower_confirms_after_adoption(world, cast, en, meeting):
+def test_the_follower_confirms_after_adoption(world, cast, en, meeting, clock):
     m = held(meeting)
     maxima = rules.at(m.day, m.cell).quality_max or {}
     data = {"version": m.version, **{f"part_{k}": n for k, n in _points(maxima, 80).items()}}
     assert en(cast.secretary).post(url("quality", m.pk), data).status_code == 302
+    clock(at(DAY + dt.timedelta(days=1)))  # the meeting is over: its minutes can be adopted
     m = adopted(m, cast.secretary)
     follower = en(cast.follower)
     assert 'id="confirm-button"' not in follower.get(url("detail", m.pk)).text
@@ -406,3 +453,36 @@ def test_record_page_queries_do_not_grow_with_the_roster(world, cast, en):
         )
         counts.append(_queries(en(cast.province_officer), m))
     assert counts[0] == counts[1]
+
+
+def test_records_name_people_not_logins(world, cast, en, meeting, clock):
+    """Adopted by, amended by, confirmed by: the person's name, never their login."""
+    # The secretary's account is linked to their member record (not on this meeting's roster).
+    cast.secretary.member = f.member(world.cell, full_name="Phạm Thu Hà")
+    cast.secretary.save(update_fields=["member"])
+    cast.follower.first_name, cast.follower.last_name = "Văn Bình", "Lê"
+    cast.follower.save(update_fields=["first_name", "last_name"])
+    m = held(meeting)
+    maxima = rules.at(m.day, m.cell).quality_max or {}
+    q.quality_score_set(meeting=m, version=v(m), points=_points(maxima, 80), actor=cast.secretary)
+    clock(at(DAY + dt.timedelta(days=1)))
+    m = adopted(m, cast.secretary)
+    s.meeting_amend(
+        meeting=m,
+        version=v(m),
+        field="resolution",
+        value="Mới",
+        reason="Sai chính tả",
+        actor=cast.secretary,
+    )
+    Guest.objects.create(
+        meeting=m, name="Đ/c Bình", role="x", follower=True, follow=f.follow(m.cell, cast.follower)
+    )
+    q.quality_confirm(meeting=m, actor=cast.follower)
+    page = en(cast.viewer).get(url("detail", m.pk)).text
+    locked = page[page.index('id="locked"') :][:400]
+    assert "(Phạm Thu Hà)" in locked and "(secretary)" not in locked
+    amendments = page[page.index('id="amendments"') :][:600]
+    assert "Phạm Thu Hà: Sai chính tả" in amendments
+    confirmed = page[page.index('id="score-confirmed"') :][:300]
+    assert "Confirmed by Văn Bình Lê on" in confirmed and "follower" not in confirmed

@@ -246,7 +246,7 @@ def test_guests(world, cast, en, meeting):
     assert not meeting.guests.exists()
 
 
-def test_votes_hold_adopt_amend(world, cast, en, meeting):
+def test_votes_hold_adopt_amend(world, cast, en, meeting, clock):
     probationary = f.member(world.cell, admitted_on=dt.date(2026, 6, 1), official_on=None)
     m = _all_present(frozen(meeting))
     c = en(cast.secretary)
@@ -297,6 +297,16 @@ def test_votes_hold_adopt_amend(world, cast, en, meeting):
     assert "60 minutes" in r.text and "Shorter than the minimum of 90 minutes" in r.text
     m.refresh_from_db()
     assert en(cast.viewer).post(url("adopt", m.pk), {"version": m.version}).status_code == 403
+    # Before the recorded end (20:30): the confirm step warns, and adoption is refused.
+    clock(timezone.make_aware(dt.datetime(2026, 12, 10, 20, 0)))
+    r = c.get(page)
+    assert 'id="adopt-warnings"' in r.text and "later than now" in r.text
+    r = c.post(url("adopt", m.pk), {"version": m.version})
+    assert "20:30 10/12/2026, which is later than now" in c.get(page).text
+    m.refresh_from_db()
+    assert m.state == State.HELD
+    clock(timezone.make_aware(dt.datetime(2026, 12, 10, 21, 0)))
+    assert "later than now" not in c.get(page).text
     assert c.post(url("adopt", m.pk), {"version": m.version}).status_code == 302
     m.refresh_from_db()
     assert m.state == State.ADOPTED and m.adopted_by == cast.secretary

@@ -28,7 +28,7 @@ from ..forms import (
     TaskForm,
     VoteForm,
 )
-from ..models import MeetingDocument, Outcome, QualityScore, State
+from ..models import MeetingDocument, Outcome, QualityScore, Rating, State
 from ..services import prepare as preparing
 from ..services import quality as scoring
 from .page import PRESENCES, Page, follows_of, part_labels, quality_form, scoring_rules
@@ -164,6 +164,10 @@ def minutes(page: Page) -> dict[str, Any]:
             page.can_write and m.locked,
             lambda: AmendForm(initial={**page.version, "value": m.resolution}),
         ),
+        # The confirm step of adoption, rendered on the page (no script): what to check first.
+        "adoption_warnings": services.adoption_warnings(m)
+        if page.can_write and m.state == State.HELD
+        else [],
     }
 
 
@@ -249,7 +253,7 @@ def quality(page: Page) -> dict[str, Any]:
     ruled = r is not None and r.quality_max is not None
     most = (r.quality_max if r else None) or {}
     initial: dict[str, Any] = dict(page.version)
-    parts, rating = [], None
+    parts, rating, conditions, by_points = [], None, [], None
     if score is not None:
         labels = part_labels()
         for part, points in score.points.items():
@@ -257,6 +261,12 @@ def quality(page: Page) -> dict[str, Any]:
             parts.append({"label": labels.get(part, part), "points": points, "max": most.get(part)})
         _ = page.roster  # the rating reads meeting.roster: fetched once, onto the meeting
         rating = scoring.meeting_rating(m)
+        by_points = scoring.rating(score.total, r) if ruled and r is not None else None
+        if by_points == Rating.GOOD and r is not None and r.good_meeting_attendance is not None:
+            # Why the meeting is (or is not) Tốt besides its points: attendance, absences.
+            conditions = scoring.good_conditions(m, r)
+    # Scores are given and changed until the cell's year is rated (services.quality).
+    closed = ruled and scoring.year_closed(cell=m.cell, year=m.day.year)
     return {
         "score": score,
         "score_parts": parts,
@@ -267,9 +277,12 @@ def quality(page: Page) -> dict[str, Any]:
         and score.confirmed_by_id is None
         and score.filled_by_id != user.pk
         and m.guests.filter(follow__follower_id=user.pk).exists(),
+        "score_by_points": by_points,
+        "good_conditions": conditions,
+        "year_closed": closed,
         "quality_form": page.form(
             "quality_form",
-            page.can_write and ruled and m.state == State.HELD,
+            page.can_write and ruled and not closed,
             lambda: quality_form(r, initial=initial),
         ),
         "confirm_form": page.forms.get("confirm_form"),
