@@ -18,9 +18,9 @@ from chibo.core.sheets import (
     show,
 )
 
-from ..models import Meeting, Presence, QualityScore, State
-from ..services import check_not_locked, claim, quality, turnout
-from .meetings import locked, meeting_key, meeting_label, meeting_of
+from ..models import Meeting, Presence, QualityScore
+from ..services import quality, turnout
+from .meetings import meeting_key, meeting_label, meeting_of
 from .sheets import PARTS, RATINGS
 
 
@@ -87,8 +87,8 @@ def _parts(parts: dict, total: int | None, most: dict[str, int], day: dt.date) -
 
 
 def _score(ctx: Context, meeting: Meeting, points: dict[str, int], total: int) -> None:
-    if meeting.locked:
-        fail(locked(), "total")
+    """Through the services, as on the page: a score is given or changed after the minutes
+    are adopted too, until the cell's year is rated."""
     if not getattr(ctx.user, "pk", None):
         fail(
             _("A score is filled in by a user: run the import as one (chibo import --user)."),
@@ -98,23 +98,10 @@ def _score(ctx: Context, meeting: Meeting, points: dict[str, int], total: int) -
         quality.quality_score_set(
             meeting=meeting, version=meeting.version, points=points, actor=ctx.actor
         )
-        return
-    # The total alone: the office's book kept no parts. `quality_score_set` takes every
-    # part, so the score is written here, with the same checks and claim on the meeting.
-    claim(meeting, meeting.version)
-    check_not_locked(meeting)
-    if meeting.state != State.HELD:
-        fail(_("Only a held meeting is scored."), "total")
-    QualityScore.objects.update_or_create(
-        meeting=meeting,
-        defaults={
-            "points": {},
-            "total": total,
-            "filled_by": ctx.user,
-            "confirmed_by": None,
-            "confirmed_at": None,
-        },
-    )
+    else:  # the total alone: the office's book kept no parts
+        quality.quality_total_set(
+            meeting=meeting, version=meeting.version, total=total, actor=ctx.actor
+        )
 
 
 def _check_rating(meeting: Meeting, word: str, total: int, r) -> None:

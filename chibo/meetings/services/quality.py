@@ -101,15 +101,8 @@ def year_closed(*, cell: OrgUnit, year: int, today: dt.date | None = None) -> bo
     ).exists()
 
 
-@audit.write
-def quality_score_set(*, meeting: Meeting, version: int, points: dict, actor) -> QualityScore:
-    """Score a held meeting, part by part, on the checklist in force on its day. The score is
-    part of the record of the meeting, not of the minutes' text: it is given or changed until
-    the cell's year is rated (`year_closed`), also after the minutes are adopted (the national
-    agenda puts adopting the minutes before scoring). A change after adoption is its own audit
-    event, with the total before. Changing a score clears an earlier confirmation, which was
-    of other numbers."""
-    claim(meeting, version)
+def _check_scorable(meeting: Meeting) -> rules.Rules:
+    """A held (or adopted) meeting of a year not yet rated; the checklist of its day."""
     if meeting.state not in (State.HELD, State.ADOPTED):
         raise ValidationError(_("Only a held meeting is scored."))
     if year_closed(cell=meeting.cell, year=meeting.day.year):
@@ -122,6 +115,49 @@ def quality_score_set(*, meeting: Meeting, version: int, points: dict, actor) ->
             code="year_closed",
         )
     r = _scoring_rules(meeting.day, meeting.cell)
+    assert r.quality_max is not None
+    return r
+
+
+def _save_score(
+    meeting: Meeting, points: dict[str, int], total: int, most: int, actor
+) -> QualityScore:
+    score = QualityScore.objects.select_for_update().filter(meeting=meeting).first()
+    before = score.total if score is not None else None
+    if score is None:
+        score = QualityScore(meeting=meeting)
+    score.points, score.total, score.filled_by = points, total, actor
+    score.confirmed_by, score.confirmed_at = None, None
+    # The history row names who changed it, also outside a web request (simple_history).
+    score._history_user = actor  # type: ignore[attr-defined]
+    if meeting.locked:
+        score._change_reason = "after adoption"  # type: ignore[attr-defined]
+    score.save()
+    if meeting.locked:
+        audit.record(
+            SCORED_AFTER_ADOPTION,
+            actor=actor,
+            obj=score,
+            about=meeting,
+            total=score.total,
+            max=most,
+            before="—" if before is None else before,
+        )
+    else:
+        audit.record(SCORED, actor=actor, obj=score, about=meeting, total=score.total, max=most)
+    return score
+
+
+@audit.write
+def quality_score_set(*, meeting: Meeting, version: int, points: dict, actor) -> QualityScore:
+    """Score a held meeting, part by part, on the checklist in force on its day. The score is
+    part of the record of the meeting, not of the minutes' text: it is given or changed until
+    the cell's year is rated (`year_closed`), also after the minutes are adopted (the national
+    agenda puts adopting the minutes before scoring). A change after adoption is its own audit
+    event, with the total before. Changing a score clears an earlier confirmation, which was
+    of other numbers."""
+    claim(meeting, version)
+    r = _check_scorable(meeting)
     assert r.quality_max is not None
     unknown = sorted(set(points) - set(r.quality_max))
     if unknown:
@@ -140,31 +176,22 @@ def quality_score_set(*, meeting: Meeting, version: int, points: dict, actor) ->
                 code="out_of_range",
             )
         clean[part] = value
-    score = QualityScore.objects.select_for_update().filter(meeting=meeting).first()
-    before = score.total if score is not None else None
-    if score is None:
-        score = QualityScore(meeting=meeting)
-    score.points, score.total, score.filled_by = clean, sum(clean.values()), actor
-    score.confirmed_by, score.confirmed_at = None, None
-    # The history row names who changed it, also outside a web request (simple_history).
-    score._history_user = actor  # type: ignore[attr-defined]
-    if meeting.locked:
-        score._change_reason = "after adoption"  # type: ignore[attr-defined]
-    score.save()
+    return _save_score(meeting, clean, sum(clean.values()), sum(r.quality_max.values()), actor)
+
+
+@audit.write
+def quality_total_set(*, meeting: Meeting, version: int, total: int, actor) -> QualityScore:
+    """The total alone, as an office's book of past meetings kept it (no parts): the same
+    checks as `quality_score_set`, after adoption too, until the year is rated."""
+    claim(meeting, version)
+    r = _check_scorable(meeting)
+    assert r.quality_max is not None
     most = sum(r.quality_max.values())
-    if meeting.locked:
-        audit.record(
-            SCORED_AFTER_ADOPTION,
-            actor=actor,
-            obj=score,
-            about=meeting,
-            total=score.total,
-            max=most,
-            before="—" if before is None else before,
+    if isinstance(total, bool) or not isinstance(total, int) or not 0 <= total <= most:
+        raise ValidationError(
+            _("The total must be from 0 to %(max)s points.") % {"max": most}, code="out_of_range"
         )
-    else:
-        audit.record(SCORED, actor=actor, obj=score, about=meeting, total=score.total, max=most)
-    return score
+    return _save_score(meeting, {}, total, most, actor)
 
 
 @audit.write

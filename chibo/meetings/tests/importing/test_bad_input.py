@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from chibo.imports.services import import_commit
 from chibo.meetings import services as ms
-from chibo.meetings.models import Kind, Meeting
+from chibo.meetings.models import Kind, Meeting, QualityScore, State
 from chibo.org.models import Kind as UnitKind
 from chibo.org.services import orgunit_update
 from chibo.rules.models import RuleVersion
@@ -201,16 +201,38 @@ def test_adopted_minutes_are_not_changed_by_an_import(world, cast, people):
     changed["Sinh hoạt"][1][MEETING_HEAD.index("Nghị quyết")] = "Một nghị quyết khác."
     changed["Điểm danh"][1][ATTENDANCE_HEAD.index("Dự họp")] = "Vắng không lý do"
     changed["Xếp loại"][1][RATING_HEAD.index("Điểm kết thúc")] = 20
-    changed["Xếp loại"][2][RATING_HEAD.index("Tổng điểm")] = 80
     report = book(cast.base_officer, changed)
     locked = "The minutes of this meeting are adopted and locked; record an amendment instead."
-    assert problems(report) == [
-        ("Nghị quyết", locked),
-        ("Dự họp", locked),
-        ("Tổng điểm", locked),
-        ("Tổng điểm", locked),
-    ]
+    # The resolution and the attendance are the minutes' text; the score is not (it may
+    # change after adoption), but the whole book is refused with them: nothing is written.
+    assert problems(report) == [("Nghị quyết", locked), ("Dự họp", locked)]
     assert meeting_snapshot() == before
+
+
+def test_an_import_scores_adopted_minutes_until_the_year_is_rated(world, cast, people):
+    """The national agenda adopts the minutes before scoring: a score is given or changed
+    after adoption, by the page and by the import alike, each change kept in its history."""
+    assert import_commit(
+        actor=cast.base_officer, files=[("h.xlsx", xlsx(history_book(people)))]
+    ).committed
+    scores = dict(QualityScore.objects.values_list("meeting_id", "total"))
+    adopted = set(Meeting.objects.filter(state=State.ADOPTED).values_list("pk", flat=True))
+    assert len(adopted & set(scores)) == 2  # the two meetings of X01-CB01 changed below
+    changed = history_book(people)
+    changed["Xếp loại"][1][RATING_HEAD.index("Điểm kết thúc")] = 10  # parts: 14+18+40+10
+    changed["Xếp loại"][1][RATING_HEAD.index("Xếp loại")] = "Khá"
+    changed["Xếp loại"][2][RATING_HEAD.index("Tổng điểm")] = 70  # the total alone
+    report = import_commit(actor=cast.base_officer, files=[("h.xlsx", xlsx(changed))])
+    assert report.committed, problems(report)
+    after = dict(QualityScore.objects.values_list("meeting_id", "total"))
+    changed_ids = {k for k in after if after[k] != scores[k]}
+    assert changed_ids <= adopted
+    assert sorted(after[k] for k in changed_ids) == [70, 82]
+    # An import is one audit event (the import job); each change is in the score's history.
+    history = QualityScore.history.filter(history_change_reason="after adoption")
+    assert sorted(history.values_list("meeting_id", "total")) == sorted(
+        (k, after[k]) for k in changed_ids
+    )
 
 
 def test_topic_and_place_of_an_existing_meeting_stay(world, cast, people):
