@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/cancel/", views.meeting_cancel, name="cancel"),
     path("<int:pk>/freeze/", views.roster_freeze, name="freeze"),
     path("<int:pk>/attendance/<int:member_pk>/", views.attendance_mark, name="attendance"),
+    path("<int:pk>/attendance/all/", views.attendance_all, name="attendance_all"),
     path("<int:pk>/guests/", views.guest_add, name="guest_add"),
     path("<int:pk>/guests/<int:guest_pk>/remove/", views.guest_remove, name="guest_remove"),
     path("<int:pk>/votes/", views.vote_record, name="vote"),
