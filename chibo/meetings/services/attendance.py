@@ -4,7 +4,6 @@ changes the exceptions row by row (services.meetings.attendance_mark)."""
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_update_with_history
 
 from chibo.core import audit
 
@@ -51,8 +50,8 @@ def attendance_mark_all(*, meeting: Meeting, version: int, actor) -> list[Attend
         else:
             row.presence = Presence.PRESENT
             counts["present"] += 1
-    # Each row's history says it was marked, as when marked one by one.
-    bulk_update_with_history(todo, Attendance, ["presence", "reason"], default_user=actor)
+        # Saved one by one: each row's history says it was marked, as when marked alone.
+        row.save(update_fields=["presence", "reason"])
     _refresh_turnout(meeting)
     audit.record(ALL_MARKED, actor=actor, obj=meeting, **counts)
     return rows
