@@ -439,6 +439,24 @@ class AgendaForm(VersionedForm):
         return out
 
 
+class AgendaItemAddForm(VersionedForm):
+    """A content item added at the end of the content, before the closing items."""
+
+    id_prefix = "agenda_add"
+    title = forms.CharField(label=_("New content item"), max_length=300)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AgendaItemForm(VersionedForm):
+    """One content item moved up, down, or removed (the item by its place on the agenda)."""
+
+    id_prefix = "agenda_item"
+    order = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    action = forms.ChoiceField(choices=[("up", "up"), ("down", "down"), ("remove", "remove")])
+
+
 class ResolutionDraftForm(VersionedForm):
     id_prefix = "draft"
     resolution = forms.CharField(

@@ -16,6 +16,8 @@ from .meeting import (  # noqa: F401
     vote_record,
 )
 from .prepare import (  # noqa: F401
+    agenda_item_add,
+    agenda_item_change,
     agenda_reset,
     agenda_save,
     agenda_templates,

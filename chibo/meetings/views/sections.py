@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from .. import services
 from ..forms import (
     AgendaForm,
+    AgendaItemAddForm,
     AmendForm,
     CancelForm,
     DocumentForm,
@@ -29,7 +30,15 @@ from ..forms import (
     TaskForm,
     VoteForm,
 )
-from ..models import Attendance, MeetingDocument, Outcome, Presence, QualityScore, State
+from ..models import (
+    Attendance,
+    MeetingDocument,
+    Outcome,
+    Presence,
+    QualityScore,
+    Section,
+    State,
+)
 from ..services import prepare as preparing
 from ..services import quality as scoring
 from ..services.attendance import EXEMPT_REASON
@@ -84,6 +93,11 @@ def prepare(page: Page) -> dict[str, Any]:
         by_item.setdefault(doc.agenda_item_id, []).append(doc)
     for item in items:
         item.docs = by_item.get(item.pk, []) if item.pk else []  # type: ignore[attr-defined]
+    # Content items get their own controls (up, down, remove); the ends cannot go further.
+    content = [i for i in items if i.section == Section.CONTENT]
+    for item in content:
+        item.first = item is content[0]  # type: ignore[attr-defined]
+        item.last = item is content[-1]  # type: ignore[attr-defined]
     is_open = m.state not in (State.CANCELLED, State.ADOPTED)
     shown = page.can_write and is_open
     officers = {"chair": m.chair_id, "minute_taker": m.minute_taker_id}
@@ -97,6 +111,9 @@ def prepare(page: Page) -> dict[str, Any]:
         "prepare_open": is_open,
         "agenda_form": page.form(
             "agenda_form", shown, lambda: AgendaForm(initial=page.version, items=items)
+        ),
+        "agenda_add_form": page.form(
+            "agenda_add_form", shown, lambda: AgendaItemAddForm(initial=page.version)
         ),
         "draft_form": page.form(
             "draft_form",
