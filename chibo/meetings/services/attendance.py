@@ -1,6 +1,8 @@
 """Attendance in a few taps: everyone not yet marked is marked at once, then the secretary
 changes the exceptions row by row (services.meetings.attendance_mark)."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,7 +41,7 @@ def attendance_mark_all(*, meeting: Meeting, version: int, actor) -> list[Attend
     todo = [r for r in rows if not r.presence]
     if not todo:
         raise ValidationError(_("Every member on the roster is marked already."))
-    counts = {"present": 0, "exempt": 0, "away": 0}
+    counts: dict[str, Any] = {"present": 0, "exempt": 0, "away": 0}
     for row in todo:
         if row.away:
             row.presence, row.reason = Presence.EXCUSED, AWAY_REASON

@@ -52,7 +52,11 @@ def test_an_item_is_added_before_the_closing_items(cast, meeting):
         facts={"title": "Bầu tổ trưởng"},
     )
     with pytest.raises(ValidationError):
-        no_event(lambda: prepare.agenda_item_add(meeting=meeting, version=v(meeting), title=" ", actor=None))
+        no_event(
+            lambda: prepare.agenda_item_add(
+                meeting=meeting, version=v(meeting), title=" ", actor=None
+            )
+        )
 
 
 def test_content_items_move_among_themselves_only(cast, meeting):
@@ -90,7 +94,12 @@ def test_a_removed_item_keeps_its_documents_unlinked(world, cast, meeting):
     items = prepare._materialise(meeting)
     content = [i for i in items if i.section == Section.CONTENT]
     doc = MeetingDocument.objects.create(
-        meeting=meeting, agenda_item=content[0], title="t", filename="t.pdf", size=1, content=b"x",
+        meeting=meeting,
+        agenda_item=content[0],
+        title="t",
+        filename="t.pdf",
+        size=1,
+        content=b"x",
         posted_by=cast.secretary,
     )
     _, event = the_event(

@@ -101,7 +101,9 @@ def test_mark_all_through_the_page(world, cast, en, meeting):
     page = c.get(url("detail", m.pk) + "?open=roster").text
     assert 'id="mark-all"' in page
     r = c.post(target, {"version": m.version}, headers=HX)
-    assert r.status_code == 200 and r.text.lstrip().startswith('<section aria-labelledby="roster-h"')
+    assert r.status_code == 200 and r.text.lstrip().startswith(
+        '<section aria-labelledby="roster-h"'
+    )
     assert not m.roster.filter(presence="").exists()
     assert 'id="mark-all"' not in r.text  # nothing left to mark
     assert 'id="summary-roster" hx-swap-oob="true"' in r.text  # the folded line follows

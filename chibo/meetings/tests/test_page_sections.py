@@ -46,6 +46,7 @@ def v(m: Meeting) -> int:
     m.refresh_from_db()
     return m.version
 
+
 ALL = "?open=all"  # the page with every part open (by default most are folded)
 
 

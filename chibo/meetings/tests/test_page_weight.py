@@ -57,7 +57,13 @@ def test_a_45_member_meeting_page_is_light_and_folded(world, cast, en):
     # Every part is there as a line; the ones not in progress without their body.
     parts = re.findall(r'<details class="part[^"]*" id="part-([a-z]+)"( open)?', text)
     assert [p for p, _ in parts] == [
-        "prepare", "roster", "guests", "votes", "record", "minutes", "quality"
+        "prepare",
+        "roster",
+        "guests",
+        "votes",
+        "record",
+        "minutes",
+        "quality",
     ]
     opened = {p for p, is_open in parts if is_open}
     assert opened == {"minutes", "record"}  # scored: the minutes are adopted next

@@ -37,6 +37,7 @@ HX = {"HX-Request": "true"}
 def at(day: dt.date, hour: int = 19) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 30)))
 
+
 ALL = "?open=all"  # the page with every part open (by default most are folded)
 
 

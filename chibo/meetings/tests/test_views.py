@@ -34,6 +34,7 @@ def frozen(m: Meeting) -> Meeting:
     m.refresh_from_db()
     return m
 
+
 ALL = "?open=all"  # the page with every part open (by default most are folded)
 
 

@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -155,7 +155,8 @@ def attendance_mark(request: HtmxHttpRequest, pk: int, member_pk: int) -> HttpRe
         raise Http404
     if status == 422 and form.is_valid():
         # Shown as chosen, not as stored: the reason that is missing is asked for next to it.
-        row.presence, row.mark = form.cleaned_data["presence"], request.POST.get("presence", "")
+        row.presence = form.cleaned_data["presence"]
+        row.mark = request.POST.get("presence", "")  # type: ignore[attr-defined]
     context = {
         "meeting": page.meeting,
         "r": row,
