@@ -174,14 +174,14 @@ def test_carrying_tasks_and_answering_render_their_section_only(cast, en, meetin
 
 def _forms_shown(html: str) -> int:
     """Forms of the page's own, counted in the HTML: each has an id ending in -form."""
-    return len(re.findall(r'<form [^>]*id="[a-z]+-form"', html))
+    return len(re.findall(r'<form [^>]*id="[a-z-]+-form"', html))
 
 
 def test_the_page_builds_the_forms_it_shows_and_no_other(cast, en, meeting, built):
     page = en(cast.secretary).get(url("detail", meeting.pk) + ALL).text
-    # Held: the guest, vote, hold, four record, score and four preparation forms.
-    assert _forms_shown(page) == 12
-    assert sum(built.values()) == 12 and set(built.values()) == {1}
+    # Held: the guest, vote, hold, four record, score and five preparation forms.
+    assert _forms_shown(page) == 13
+    assert sum(built.values()) == 13 and set(built.values()) == {1}
     built.clear()
     page = en(cast.viewer).get(url("detail", meeting.pk) + ALL).text
     assert _forms_shown(page) == 0 and sum(built.values()) == 0
@@ -204,7 +204,7 @@ def test_a_section_builds_fewer_forms_and_queries_than_the_page(
         r_ = c.post(url("speech_add", meeting.pk), data, headers=HX)
     assert r_.status_code == 200 and Speech.objects.count() == 2
     # The form sent and a new one for the next speech.
-    assert built == Counter({"SpeechForm": 2}) and page_forms == 12
+    assert built == Counter({"SpeechForm": 2}) and page_forms == 13
     assert len(section.captured_queries) < len(whole.captured_queries)
     # Refused: the section with the form sent, nothing else built.
     built.clear()
