@@ -101,3 +101,26 @@ def test_the_part_in_progress_is_open(world, cast, en, day, opened):
     text = en(cast.secretary).get(url("detail", m.pk)).text
     parts = re.findall(r'id="part-([a-z]+)"( open)?', text)
     assert {p for p, is_open in parts if is_open} == opened
+
+
+def test_refused_forms_of_the_page_come_back_in_place(world, cast, en):
+    """HTMX: the form's section alone with its errors (422); saved, the section again and the
+    part's folded line with it; a move reloads the whole page (its date changed)."""
+    m = s.meeting_create(cell=world.cell, kind="regular", planned_at=at(DAY), actor=None)
+    c = en(cast.secretary)
+    cases = {
+        "move": (url("move", m.pk), 'id="meeting-move"'),
+        "cancel": (url("cancel", m.pk), 'id="meeting-move"'),
+        "guest_add": (url("guest_add", m.pk), 'id="meeting-guests"'),
+        "hold": (url("hold", m.pk), 'id="held-h"'),
+        "agenda_add": (url("agenda_add", m.pk), 'id="prepare"'),
+    }
+    for name, (target, mark) in cases.items():
+        r = c.post(target, {"version": v(m)}, headers=HX)
+        assert r.status_code == 422, name
+        assert mark in r.text and "<html" not in r.text and 'aria-invalid="true"' in r.text, name
+    r = c.post(url("guest_add", m.pk), {"version": v(m), "name": "Khách", "role": "x"}, headers=HX)
+    assert r.status_code == 200 and 'id="summary-guests" hx-swap-oob="true">· 1<' in r.text
+    data = {"version": v(m), "date": "11/12/2026", "time": "19:30", "reason": "Trùng lịch"}
+    r = c.post(url("move", m.pk), data, headers=HX)
+    assert r.status_code == 200 and r["HX-Refresh"] == "true"

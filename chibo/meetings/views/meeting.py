@@ -58,11 +58,20 @@ def meeting_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return render(request, PAGE, page_context(page, request.GET.get("open")))
 
 
+def _reloaded(request: HtmxHttpRequest, response: HttpResponse, message: str) -> HttpResponse:
+    """Moved, cancelled or held: the whole page changes (its date, its state, its next step),
+    so HTMX reloads it once saved, the message said on the page reloaded."""
+    if request.htmx and response.status_code == 200:
+        messages.success(request, message)
+        response["HX-Refresh"] = "true"
+    return response
+
+
 @require_POST
 @login_required
 def meeting_move(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     meeting = access.get_meeting_for(request.user, pk, write=True)
-    return page_form(
+    response = page_form(
         request,
         meeting,
         MoveForm(request.POST),
@@ -77,13 +86,14 @@ def meeting_move(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         ),
         message=_("Meeting moved."),
     )
+    return _reloaded(request, response, _("Meeting moved."))
 
 
 @require_POST
 @login_required
 def meeting_cancel(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     meeting = access.get_meeting_for(request.user, pk, write=True)
-    return page_form(
+    response = page_form(
         request,
         meeting,
         CancelForm(request.POST),
@@ -92,6 +102,7 @@ def meeting_cancel(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         save=lambda d: services.meeting_cancel(meeting=meeting, actor=request.user, **d),
         message=_("Meeting cancelled."),
     )
+    return _reloaded(request, response, _("Meeting cancelled."))
 
 
 @require_POST
@@ -250,7 +261,7 @@ def vote_record(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def meeting_hold(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     meeting = access.get_meeting_for(request.user, pk, write=True)
-    return page_form(
+    response = page_form(
         request,
         meeting,
         HoldForm(request.POST),
@@ -266,6 +277,7 @@ def meeting_hold(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         ),
         message=_("Meeting recorded as held; the minutes are in draft."),
     )
+    return _reloaded(request, response, _("Meeting recorded as held; the minutes are in draft."))
 
 
 @require_POST

@@ -155,6 +155,7 @@ def guests(page: Page) -> dict[str, Any]:
     m = page.meeting
     shown = page.can_write and not m.locked and m.state != State.CANCELLED
     return {
+        "summary": summaries(page),
         "guests": list(m.guests.all()),
         "guest_form": page.form(
             "guest_form",
@@ -169,6 +170,7 @@ def votes(page: Page) -> dict[str, Any]:
     shown = page.can_write and not m.locked and m.state != State.CANCELLED and bool(page.roster)
     voters = [r for r in page.roster if r.present] if shown else []
     return {
+        "summary": summaries(page),
         "votes": list(m.votes.all()),
         "vote_form": page.form(
             "vote_form", shown, lambda: VoteForm(initial=page.version, voters=voters)
