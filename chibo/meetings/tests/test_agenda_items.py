@@ -9,7 +9,7 @@ from django.utils import translation
 
 from chibo.meetings import services as s
 from chibo.meetings.models import AgendaItem, Kind, MeetingDocument, Section
-from chibo.meetings.services import prepare
+from chibo.meetings.services import agenda, prepare
 from chibo.meetings.tests.test_views import DAY, at, url
 
 from .events import check, no_event, the_event
@@ -35,7 +35,7 @@ def test_an_item_is_added_before_the_closing_items(cast, meeting):
     before = layout(meeting)  # the national template, not yet the meeting's own
     closing = [t for sec, t in before if sec == Section.CLOSING]
     item, event = the_event(
-        lambda: prepare.agenda_item_add(
+        lambda: agenda.agenda_item_add(
             meeting=meeting, version=v(meeting), title="  Bầu  tổ trưởng ", actor=cast.secretary
         )
     )
@@ -45,7 +45,7 @@ def test_an_item_is_added_before_the_closing_items(cast, meeting):
     assert [i.order for i in meeting.agenda.all()] == list(range(1, len(after) + 1))
     check(
         event,
-        prepare.ITEM_ADDED,
+        agenda.ITEM_ADDED,
         actor=cast.secretary,
         obj=(AgendaItem, item.pk),
         about=meeting,
@@ -53,7 +53,7 @@ def test_an_item_is_added_before_the_closing_items(cast, meeting):
     )
     with pytest.raises(ValidationError):
         no_event(
-            lambda: prepare.agenda_item_add(
+            lambda: agenda.agenda_item_add(
                 meeting=meeting, version=v(meeting), title=" ", actor=None
             )
         )
@@ -64,28 +64,28 @@ def test_content_items_move_among_themselves_only(cast, meeting):
     content = [i for i in items if i.section == Section.CONTENT]
     first, second = content[0], content[1]
     _, event = the_event(
-        lambda: prepare.agenda_item_move(
+        lambda: agenda.agenda_item_move(
             meeting=meeting, version=v(meeting), order=second.order, up=True, actor=None
         )
     )
     titles = [t for _, t in layout(meeting)]
     assert titles.index(second.title) == first.order - 1
     assert titles.index(first.title) == second.order - 1
-    assert event.kind == prepare.ITEM_MOVED_UP and event.facts == {"title": second.title}
+    assert event.kind == agenda.ITEM_MOVED_UP and event.facts == {"title": second.title}
     # The first content item cannot go up past the opening, nor the last down into the closing.
     top = [i for i in prepare.agenda_of(meeting) if i.section == Section.CONTENT]
     with translation.override("en"):
         with pytest.raises(ValidationError, match="first among the content"):
-            prepare.agenda_item_move(
+            agenda.agenda_item_move(
                 meeting=meeting, version=v(meeting), order=top[0].order, up=True, actor=None
             )
         with pytest.raises(ValidationError, match="last among the content"):
-            prepare.agenda_item_move(
+            agenda.agenda_item_move(
                 meeting=meeting, version=v(meeting), order=top[-1].order, up=False, actor=None
             )
         opening = prepare.agenda_of(meeting)[0]
         with pytest.raises(ValidationError, match="stay in place"):
-            prepare.agenda_item_move(
+            agenda.agenda_item_move(
                 meeting=meeting, version=v(meeting), order=opening.order, up=False, actor=None
             )
 
@@ -103,11 +103,11 @@ def test_a_removed_item_keeps_its_documents_unlinked(world, cast, meeting):
         posted_by=cast.secretary,
     )
     _, event = the_event(
-        lambda: prepare.agenda_item_remove(
+        lambda: agenda.agenda_item_remove(
             meeting=meeting, version=v(meeting), order=content[0].order, actor=cast.secretary
         )
     )
-    assert event.kind == prepare.ITEM_REMOVED and event.facts == {"title": content[0].title}
+    assert event.kind == agenda.ITEM_REMOVED and event.facts == {"title": content[0].title}
     assert not AgendaItem.objects.filter(pk=content[0].pk).exists()
     doc.refresh_from_db()
     assert doc.agenda_item is None

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from chibo import rules
 from chibo.meetings import services as s
 from chibo.meetings.models import Meeting, State
-from chibo.meetings.services import prepare
+from chibo.meetings.services import agenda, prepare
 from chibo.meetings.services import quality as q
 from chibo.testing import factories as f
 
@@ -27,7 +27,7 @@ def filled(cell, n: int, actor) -> Meeting:
     roster marked, a guest, a vote by name, the record, and the score."""
     members = [f.member(cell) for _ in range(n)]
     m = held_meeting(cell, members, actor)
-    prepare.agenda_item_add(meeting=m, version=v(m), title="Bầu tổ trưởng", actor=None)
+    agenda.agenda_item_add(meeting=m, version=v(m), title="Bầu tổ trưởng", actor=None)
     upload = SimpleUploadedFile("du-thao.pdf", b"%PDF-1.4 x", content_type="application/pdf")
     prepare.document_post(meeting=m, upload=upload, title="Dự thảo", actor=actor)
     s.vote_record(

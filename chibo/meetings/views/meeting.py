@@ -37,7 +37,8 @@ from ..services.attendance import attendance_mark_all
 from ..services.prepare import agenda_of
 from .change import page_form
 from .page import PAGE, PRESENCES, Page, follows_of
-from .sections import GROUPS, group_context, page_context, roster_rows, summaries
+from .parts import GROUPS, group_context, page_context
+from .sections import roster_rows, summaries
 
 
 @require_GET

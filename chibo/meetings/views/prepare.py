@@ -31,7 +31,7 @@ from ..forms import (
     VersionedForm,
 )
 from ..models import AgendaTemplate, MeetingDocument, Section
-from ..services import prepare
+from ..services import agenda, prepare
 from .change import page_form
 from .page import people_of
 
@@ -89,7 +89,7 @@ def agenda_item_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         AgendaItemAddForm(request.POST),
         name="agenda_add_form",
         section="prepare",
-        save=lambda d: prepare.agenda_item_add(
+        save=lambda d: agenda.agenda_item_add(
             meeting=meeting,
             version=d["version"],
             title=d["title"],
@@ -109,8 +109,8 @@ def agenda_item_change(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     def save(d: dict[str, Any]) -> Any:
         where = {"meeting": meeting, "version": d["version"], "order": d["order"]}
         if d["action"] == "remove":
-            return prepare.agenda_item_remove(**where, actor=request.user)
-        return prepare.agenda_item_move(**where, up=d["action"] == "up", actor=request.user)
+            return agenda.agenda_item_remove(**where, actor=request.user)
+        return agenda.agenda_item_move(**where, up=d["action"] == "up", actor=request.user)
 
     return page_form(
         request,
