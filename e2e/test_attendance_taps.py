@@ -58,13 +58,21 @@ def test_attendance_of_45_members_in_a_few_taps(live_server, page, meeting):
     page.goto(f"{live_server.url}/meetings/{m.pk}/")
     taps = 0
 
+    def idle() -> None:
+        """As a person would: the next tap once the page has settled (HTMX done)."""
+        page.wait_for_function(
+            "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+        )
+
     def tap(selector: str) -> None:
         nonlocal taps
+        idle()
         taps += 1
         page.click(selector)
 
     def choose(selector: str, value: str) -> None:
         nonlocal taps
+        idle()
         taps += 1
         page.select_option(selector, value)
 
@@ -85,6 +93,7 @@ def test_attendance_of_45_members_in_a_few_taps(live_server, page, meeting):
     for r in excused:
         choose(f"#presence-{r.member_id}", "excused")
         # Refused without a reason: the reason field has the focus, ready to type into.
+        page.wait_for_selector(f"#reason-{r.member_id}[aria-invalid=true]")
         page.wait_for_function(f"document.activeElement.id === 'reason-{r.member_id}'")
         page.keyboard.type("Ốm")
         page.keyboard.press("Enter")
