@@ -76,8 +76,10 @@ def test_secretary_runs_a_meeting_member_checks_in(live_server, browser, page, d
     code = page.inner_text("#checkin-code").strip()
     assert len(code) == 6
 
-    # A document for the members, on the agenda's item "vote the resolution".
-    page.click("details:has(#document-form) > summary")
+    # A document for the members, on the agenda's item "vote the resolution": the
+    # preparation is folded on the day of the meeting, opened with a tap.
+    page.click("#part-prepare > summary")
+    page.click("#prepare details:has(#document-form) > summary")
     page.fill("#document_title", "Dự thảo nghị quyết")
     pdf = {"name": "du-thao.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 du thao"}
     page.set_input_files("#document_file", files=[pdf])
@@ -102,7 +104,7 @@ def test_secretary_runs_a_meeting_member_checks_in(live_server, browser, page, d
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     member_context.close()
 
-    # The secretary marks the others, one row at a time, without reloading the page.
+    # The secretary marks the others, one row at a time, each saved as it is chosen.
     page.reload()
     rows = meeting.roster.select_related("member")
     for row in rows:
@@ -112,11 +114,11 @@ def test_secretary_runs_a_meeting_member_checks_in(live_server, browser, page, d
             )
             continue
         page.select_option(f"#presence-{row.member_id}", "present")
-        page.click(f"#save-{row.member_id}")
         page.wait_for_selector(f"#row-{row.member_id} .presence[data-presence=present]")
     assert "3/3" in page.inner_text("#turnout")
 
     # A vote by show of hands on the resolution: all three official members for.
+    page.click("#part-votes > summary")
     page.click("#votes-h ~ details summary")
     page.fill("#vote_subject", "Nghị quyết tháng này")
     page.check("#vote_on_resolution")
@@ -131,10 +133,14 @@ def test_secretary_runs_a_meeting_member_checks_in(live_server, browser, page, d
     started = ended - dt.timedelta(hours=2)
     if started.date() != today:
         pytest.skip("two hours that ended before now do not fit in today yet")
+    page.click("#part-minutes > summary")
     page.fill("#hold_started", f"{started:%H:%M}")
     page.fill("#hold_ended", f"{ended:%H:%M}")
     page.fill("#hold_resolution", "Chi bộ thống nhất nhiệm vụ tháng tới.")
     page.click("#hold-form button[type=submit]")
+    page.wait_for_selector("#bar-state[data-state=held]")
+    if not page.is_visible("#adopt-open"):
+        page.click("#part-minutes > summary")
     page.wait_for_selector("#adopt-open")
     assert "120" in page.inner_text("#duration")
     assert not page.is_visible("#adopt-button")  # closed until the step is opened

@@ -11,6 +11,7 @@ from chibo.members.models import Member
 from chibo.org.models import OrgUnit
 
 from .models import Choice, Kind, Meeting, Outcome, Presence, Section, VoteKind, VoteMethod
+from .services.attendance import EXEMPT_REASON
 from .services.prepare import ItemChange
 
 
@@ -88,11 +89,22 @@ class CancelForm(VersionedForm):
 
 
 class AttendanceForm(VersionedForm):
+    """One roster row. "exempt" (offered for exempt members) is an excused absence whose
+    reason is the exemption, as the minute book writes it."""
+
     id_prefix = "attendance"
-    presence = forms.ChoiceField(label=_("Attendance"), choices=Presence.choices)
+    presence = forms.ChoiceField(
+        label=_("Attendance"), choices=[*Presence.choices, ("exempt", _("Exempt (not attending)"))]
+    )
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
     late = forms.BooleanField(label=_("Arrived late"), required=False)
     left_early = forms.BooleanField(label=_("Left early"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("presence") == "exempt":
+            data["presence"], data["reason"] = Presence.EXCUSED, EXEMPT_REASON
+        return data
 
 
 class GuestForm(VersionedForm):
@@ -410,6 +422,24 @@ class AgendaForm(VersionedForm):
                 )
             )
         return out
+
+
+class AgendaItemAddForm(VersionedForm):
+    """A content item added at the end of the content, before the closing items."""
+
+    id_prefix = "agenda_add"
+    title = forms.CharField(label=_("New content item"), max_length=300)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AgendaItemForm(VersionedForm):
+    """One content item moved up, down, or removed (the item by its place on the agenda)."""
+
+    id_prefix = "agenda_item"
+    order = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    action = forms.ChoiceField(choices=[("up", "up"), ("down", "down"), ("remove", "remove")])
 
 
 class ResolutionDraftForm(VersionedForm):

@@ -38,6 +38,9 @@ def at(day: dt.date, hour: int = 19) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 30)))
 
 
+ALL = "?open=all"  # the page with every part open (by default most are folded)
+
+
 def url(name, *args):
     return reverse(f"meetings:{name}", args=args)
 
@@ -81,7 +84,7 @@ def adopted(m: Meeting, actor) -> Meeting:
 def test_record_forms_for_the_secretary(world, cast, en, meeting):
     c = en(cast.secretary)
     group = f.unit(UnitKind.PARTY_GROUP, world.cell, name="Tổ đảng số 1")
-    page = c.get(url("detail", meeting.pk)).text
+    page = c.get(url("detail", meeting.pk) + ALL).text
     for form in ("task-form", "speech-form", "dues-form", "proposal-form"):
         assert f'id="{form}"' in page
     assert "Tổ đảng số 1" in page
@@ -118,7 +121,7 @@ def test_record_forms_for_the_secretary(world, cast, en, meeting):
         "addressed_to": "UBND xã",
     }
     assert c.post(url("proposal_add", meeting.pk), proposal).status_code == 302
-    page = c.get(url("detail", meeting.pk)).text
+    page = c.get(url("detail", meeting.pk) + ALL).text
     assert "Vận động hộ nghèo" in page and "Đề nghị làm đường" in page and "Sửa cầu" in page
     dues_table = page.split('id="dues"')[1].split("</table>")[0]
     assert "50.000" in dues_table and "12/2026" in dues_table
@@ -164,7 +167,7 @@ def test_access_to_record_writes(world, cast, en, meeting):
     assert en(cast.outsider).post(url("quality_confirm", meeting.pk)).status_code == 404
     assert en(cast.member).post(url("quality_confirm", meeting.pk)).status_code == 403
     assert en(cast.follower).get(url("quality_confirm", meeting.pk)).status_code == 405
-    r_ = en(cast.viewer).get(url("detail", meeting.pk))
+    r_ = en(cast.viewer).get(url("detail", meeting.pk) + ALL)
     assert r_.status_code == 200 and 'id="speech-form"' not in r_.text
 
 
@@ -189,7 +192,7 @@ def test_review_of_last_months_tasks(world, cast, en, meeting):
         actor=None,
     )
     c = en(cast.secretary)
-    page = c.get(url("detail", meeting.pk)).text
+    page = c.get(url("detail", meeting.pk) + ALL).text
     assert 'hx-trigger="toggle once"' in page and "Thu quỹ" not in page
     assert en(cast.viewer).post(url("tasks_carry", meeting.pk)).status_code == 403
     # Opening the section (HTMX) brings the open tasks, carried over until reviewed.
@@ -235,7 +238,7 @@ def test_locked_meeting_refuses_record_but_takes_answers(world, cast, en, meetin
     clock(at(DAY + dt.timedelta(days=1)))  # the meeting is over: its minutes can be adopted
     m = adopted(meeting, cast.secretary)
     c = en(cast.secretary)
-    page = c.get(url("detail", m.pk)).text
+    page = c.get(url("detail", m.pk) + ALL).text
     assert 'id="speech-form"' not in page and 'id="dues-form"' not in page
     assert "answer-form" in page
     data = {"version": m.version, "member": world.member.pk, "summary": "Muộn"}
@@ -275,7 +278,7 @@ def test_score_and_its_rating(world, cast, en, meeting, total):
     rule = rules.at(m.day, m.cell)
     assert rule.quality_max
     c = en(cast.secretary)
-    page = c.get(url("detail", m.pk)).text
+    page = c.get(url("detail", m.pk) + ALL).text
     for part, most in rule.quality_max.items():
         assert f'name="part_{part}"' in page and f'max="{most}"' in page
     points = _points(rule.quality_max, total)
@@ -299,7 +302,7 @@ def test_a_good_score_with_poor_attendance_shows_fair(world, cast, en, meeting):
     r_ = en(cast.secretary).post(url("quality", m.pk), data)
     assert r_.status_code == 302
     assert q.rating(100, rule) == Rating.GOOD
-    page = en(cast.secretary).get(url("detail", m.pk)).text
+    page = en(cast.secretary).get(url("detail", m.pk) + ALL).text
     assert f'data-rating="{Rating.FAIR.value}"' in page
     # The page says why: 100 points is Tốt's band, but nobody was marked present.
     expected = m.roster.filter(away=False, exempt=False).count()
@@ -380,15 +383,15 @@ def test_the_follower_confirms_after_adoption(world, cast, en, meeting, clock):
     clock(at(DAY + dt.timedelta(days=1)))  # the meeting is over: its minutes can be adopted
     m = adopted(m, cast.secretary)
     follower = en(cast.follower)
-    assert 'id="confirm-button"' not in follower.get(url("detail", m.pk)).text
+    assert 'id="confirm-button"' not in follower.get(url("detail", m.pk) + ALL).text
     r_ = follower.post(url("quality_confirm", m.pk), headers=HX)
     assert r_.status_code == 422 and "superior follower who attended" in r_.text
     Guest.objects.create(
         meeting=m, name="Đ/c Lan", role="x", follower=True, follow=f.follow(m.cell, cast.follower)
     )
-    assert 'id="confirm-button"' in follower.get(url("detail", m.pk)).text
-    assert 'id="confirm-button"' not in en(cast.secretary).get(url("detail", m.pk)).text
-    assert 'id="confirm-button"' not in en(cast.viewer).get(url("detail", m.pk)).text
+    assert 'id="confirm-button"' in follower.get(url("detail", m.pk) + ALL).text
+    assert 'id="confirm-button"' not in en(cast.secretary).get(url("detail", m.pk) + ALL).text
+    assert 'id="confirm-button"' not in en(cast.viewer).get(url("detail", m.pk) + ALL).text
     r_ = follower.post(url("quality_confirm", m.pk), follow=True)
     assert "Quality score confirmed." in r_.text
     assert QualityScore.objects.get().confirmed_by == cast.follower
@@ -424,7 +427,7 @@ def test_year_rating_on_the_cell_page(world, cast, en):
 
 def _queries(client, m: Meeting) -> int:
     with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url("detail", m.pk)).status_code == 200
+        assert client.get(url("detail", m.pk) + ALL).status_code == 200
     return len(ctx.captured_queries)
 
 

@@ -35,6 +35,9 @@ def frozen(m: Meeting) -> Meeting:
     return m
 
 
+ALL = "?open=all"  # the page with every part open (by default most are folded)
+
+
 def url(name, *args):
     return reverse(f"meetings:{name}", args=args)
 
@@ -107,7 +110,7 @@ def test_create_meeting(world, cast, en, meeting):
 
 def test_meeting_page_for_each_persona(world, cast, en, meeting):
     m = frozen(meeting)
-    page = url("detail", m.pk)
+    page = url("detail", m.pk) + ALL
     r = en(cast.secretary).get(page)
     assert r.status_code == 200
     assert m.checkin_code in r.text and 'id="roster"' in r.text
@@ -184,8 +187,8 @@ def test_attendance_row_by_htmx(world, cast, en, meeting):
 def test_two_secretaries_saving_at_once(world, cast, en, meeting):
     m = frozen(meeting)
     first, second = en(cast.secretary), en(cast.base_officer)
-    assert first.get(url("detail", m.pk)).status_code == 200
-    assert second.get(url("detail", m.pk)).status_code == 200
+    assert first.get(url("detail", m.pk) + ALL).status_code == 200
+    assert second.get(url("detail", m.pk) + ALL).status_code == 200
     seen = m.version
     hx = {"HX-Request": "true"}
     mine = {"version": seen, "presence": "present"}
@@ -227,12 +230,12 @@ def test_guests(world, cast, en, meeting):
     assignment = f.follow(world.cell, cast.follower)
     data = {"version": meeting.version, "follow": str(assignment.pk)}
     assert en(cast.viewer).post(url("guest_add", meeting.pk), data).status_code == 403
-    assert f'value="{assignment.pk}">' in c.get(url("detail", meeting.pk)).text
+    assert f'value="{assignment.pk}">' in c.get(url("detail", meeting.pk) + ALL).text
     assert c.post(url("guest_add", meeting.pk), data).status_code == 302
     guest = meeting.guests.get()
     assert guest.follower and guest.follow == assignment
     assert guest.name == cast.follower.get_full_name()
-    assert cast.follower.get_full_name() in c.get(url("detail", meeting.pk)).text
+    assert cast.follower.get_full_name() in c.get(url("detail", meeting.pk) + ALL).text
     data["version"] = meeting.version + 1
     r = c.post(url("guest_add", meeting.pk), data)
     assert r.status_code == 422 and "already on the guest list" in r.text
@@ -250,7 +253,7 @@ def test_votes_hold_adopt_amend(world, cast, en, meeting, clock):
     probationary = f.member(world.cell, admitted_on=dt.date(2026, 6, 1), official_on=None)
     m = _all_present(frozen(meeting))
     c = en(cast.secretary)
-    page = url("detail", m.pk)
+    page = url("detail", m.pk) + ALL
     # By show of hands: 2 official members present.
     data = {
         "version": m.version,
@@ -342,7 +345,7 @@ def test_no_minimum_in_force_before_the_rule(world, cast, en):
         ended_at=at(dt.date(2025, 3, 5), 20, 0),
         actor=None,
     )
-    r = en(cast.secretary).get(url("detail", m.pk))
+    r = en(cast.secretary).get(url("detail", m.pk) + ALL)
     assert "30 minutes" in r.text and "No minimum in force on that date." in r.text
 
 
@@ -387,7 +390,7 @@ def test_my_meetings(world, cast, en, meeting):
     # A past meeting is listed apart, after the coming ones (tests/test_people.py).
     upcoming, earlier = r.text.split('id="past-h"')
     assert url("detail", past.pk) not in upcoming and url("detail", past.pk) in earlier
-    assert en(cast.member).get(url("detail", other.pk)).status_code == 404
+    assert en(cast.member).get(url("detail", other.pk) + ALL).status_code == 404
     assert en(cast.member).post(url("mine")).status_code == 405
 
 
@@ -396,7 +399,7 @@ def test_my_meetings(world, cast, en, meeting):
 
 def _queries(client, m: Meeting) -> int:
     with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url("detail", m.pk)).status_code == 200
+        assert client.get(url("detail", m.pk) + ALL).status_code == 200
     return len(ctx.captured_queries)
 
 

@@ -2,6 +2,7 @@
 
 from .cell import cell_meetings, check_in, meeting_create, meetings_plan, my_meetings, schedule_set  # noqa: F401
 from .meeting import (  # noqa: F401
+    attendance_all,
     attendance_mark,
     guest_add,
     guest_remove,
@@ -15,6 +16,8 @@ from .meeting import (  # noqa: F401
     vote_record,
 )
 from .prepare import (  # noqa: F401
+    agenda_item_add,
+    agenda_item_change,
     agenda_reset,
     agenda_save,
     agenda_templates,

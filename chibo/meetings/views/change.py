@@ -18,7 +18,8 @@ from chibo.core.pages import HtmxHttpRequest, form_page
 
 from ..models import Meeting
 from .page import PAGE, Page
-from .sections import page_context, section_context
+from .parts import page_context
+from .sections import section_context
 
 
 def page_form(

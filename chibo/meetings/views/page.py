@@ -5,7 +5,8 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce
 from django.forms import BaseForm
 from django.http import HttpRequest
 
@@ -18,14 +19,19 @@ from chibo.org.models import OrgUnit
 
 from ..forms import QualityForm
 from ..models import (
+    AgendaItem,
     Attendance,
     DuesCollection,
+    Guest,
     Meeting,
+    MeetingDocument,
     Proposal,
+    QualityScore,
     Speech,
     State,
     Task,
     TaskReview,
+    Vote,
 )
 from ..services import quality as scoring
 
@@ -136,33 +142,55 @@ class Page:
         return self.meeting.state != State.CANCELLED and not self.meeting.locked
 
     @cached_property
-    def filled(self) -> dict[str, bool]:
-        """Which parts of the record have rows (and whether the cell has party groups), in one
-        query: most meetings have few parts filled."""
+    def counts(self) -> dict[str, Any]:
+        """How many rows each part of the meeting has (and whether the cell has party groups,
+        and the score's total), in one query: the summaries of the folded parts, and which
+        parts are worth reading (most meetings have few parts filled)."""
 
-        def rows(model) -> Exists:
-            return Exists(model.objects.filter(meeting=OuterRef("pk")))
+        def rows(model, **where: Any) -> Coalesce:
+            found = (
+                model.objects.filter(meeting=OuterRef("pk"), **where)
+                .order_by()
+                .values("meeting")
+                .annotate(n=Count("pk"))
+                .values("n")
+            )
+            return Coalesce(Subquery(found), 0)
 
         groups = OrgUnit.objects.filter(parent_id=OuterRef("cell_id"), kind=UnitKind.PARTY_GROUP)
-        models = {
-            "reviews": TaskReview,
-            "tasks": Task,
-            "speeches": Speech,
-            "dues": DuesCollection,
-            "proposals": Proposal,
+        total = QualityScore.objects.filter(meeting=OuterRef("pk")).values("total")
+        counted = {
+            "agenda": rows(AgendaItem),
+            "documents": rows(MeetingDocument),
+            "roster": rows(Attendance),
+            "unmarked": rows(Attendance, presence=""),
+            "guests": rows(Guest),
+            "votes": rows(Vote),
+            "votes_passed": rows(Vote, passed=True),
+            "reviews": rows(TaskReview),
+            "tasks": rows(Task),
+            "speeches": rows(Speech),
+            "dues": rows(DuesCollection),
+            "proposals": rows(Proposal),
         }
-        flags = {f"has_{name}": rows(model) for name, model in models.items()}
+        flags = {f"n_{name}": value for name, value in counted.items()}
         row = (
             Meeting.all_objects.filter(pk=self.meeting.pk)
-            .annotate(**flags, has_groups=Exists(groups))
-            .values(*flags, "has_groups")
+            .annotate(**flags, has_groups=Exists(groups), score_total=Subquery(total))
+            .values(*flags, "has_groups", "score_total")
             .get()
         )
-        return {key.removeprefix("has_"): bool(value) for key, value in row.items()}
+        return {key.removeprefix("n_"): value for key, value in row.items()}
+
+    @property
+    def score_total(self) -> int | None:
+        return self.counts["score_total"]
 
     def has(self, part: str) -> bool:
         """Worth reading? One section alone just reads its rows."""
-        return self.filled[part] if self.whole else True
+        if not self.whole:
+            return True
+        return bool(self.counts["has_groups" if part == "groups" else part])
 
     def form(self, name: str, shown: bool, make: Callable[[], BaseForm]) -> BaseForm | None:
         """The form a section offers: the one sent back with its errors, else a new one; None

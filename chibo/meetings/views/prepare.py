@@ -22,6 +22,8 @@ from chibo.org.models import Kind as UnitKind
 
 from ..forms import (
     AgendaForm,
+    AgendaItemAddForm,
+    AgendaItemForm,
     AgendaTemplateForm,
     DocumentForm,
     OfficersForm,
@@ -29,7 +31,7 @@ from ..forms import (
     VersionedForm,
 )
 from ..models import AgendaTemplate, MeetingDocument, Section
-from ..services import prepare
+from ..services import agenda, prepare
 from .change import page_form
 from .page import people_of
 
@@ -47,6 +49,7 @@ def officers_set(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         meeting,
         OfficersForm(request.POST, people=people_of(meeting)),
         name="officers_form",
+        section="prepare",
         save=lambda d: prepare.officers_set(
             meeting=meeting,
             version=d["version"],
@@ -68,9 +71,54 @@ def agenda_save(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         meeting,
         form,
         name="agenda_form",
+        section="prepare",
         save=lambda d: prepare.agenda_save(
             meeting=meeting, version=d["version"], changes=form.changes(), actor=request.user
         ),
+        message=_("Agenda saved."),
+    )
+
+
+@require_POST
+@login_required
+def agenda_item_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    meeting = access.get_meeting_for(request.user, pk, write=True)
+    return page_form(
+        request,
+        meeting,
+        AgendaItemAddForm(request.POST),
+        name="agenda_add_form",
+        section="prepare",
+        save=lambda d: agenda.agenda_item_add(
+            meeting=meeting,
+            version=d["version"],
+            title=d["title"],
+            notes=d["notes"],
+            actor=request.user,
+        ),
+        message=_("Item added to the agenda."),
+    )
+
+
+@require_POST
+@login_required
+def agenda_item_change(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """A content item of the agenda moved one place up or down, or removed."""
+    meeting = access.get_meeting_for(request.user, pk, write=True)
+
+    def save(d: dict[str, Any]) -> Any:
+        where = {"meeting": meeting, "version": d["version"], "order": d["order"]}
+        if d["action"] == "remove":
+            return agenda.agenda_item_remove(**where, actor=request.user)
+        return agenda.agenda_item_move(**where, up=d["action"] == "up", actor=request.user)
+
+    return page_form(
+        request,
+        meeting,
+        AgendaItemForm(request.POST),
+        name="agenda_item_form",
+        section="prepare",
+        save=save,
         message=_("Agenda saved."),
     )
 
@@ -98,6 +146,7 @@ def resolution_draft(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         meeting,
         ResolutionDraftForm(request.POST),
         name="draft_form",
+        section="prepare",
         save=lambda d: prepare.resolution_draft(
             meeting=meeting, version=d["version"], text=d["resolution"], actor=request.user
         ),
@@ -115,6 +164,7 @@ def document_post(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         meeting,
         DocumentForm(request.POST, request.FILES, items=items),
         name="document_form",
+        section="prepare",
         save=lambda d: prepare.document_post(
             meeting=meeting,
             upload=d["file"],

@@ -14,6 +14,7 @@ from django.utils import timezone
 from .. import services
 from ..forms import (
     AgendaForm,
+    AgendaItemAddForm,
     AmendForm,
     CancelForm,
     DocumentForm,
@@ -28,9 +29,19 @@ from ..forms import (
     TaskForm,
     VoteForm,
 )
-from ..models import MeetingDocument, Outcome, QualityScore, Rating, State
+from ..models import (
+    Attendance,
+    MeetingDocument,
+    Outcome,
+    Presence,
+    QualityScore,
+    Rating,
+    Section,
+    State,
+)
 from ..services import prepare as preparing
 from ..services import quality as scoring
+from ..services.attendance import EXEMPT_REASON
 from .page import PRESENCES, Page, follows_of, part_labels, quality_form, scoring_rules
 
 
@@ -82,6 +93,11 @@ def prepare(page: Page) -> dict[str, Any]:
         by_item.setdefault(doc.agenda_item_id, []).append(doc)
     for item in items:
         item.docs = by_item.get(item.pk, []) if item.pk else []  # type: ignore[attr-defined]
+    # Content items get their own controls (up, down, remove); the ends cannot go further.
+    content = [i for i in items if i.section == Section.CONTENT]
+    for item in content:
+        item.first = item is content[0]  # type: ignore[attr-defined]
+        item.last = item is content[-1]  # type: ignore[attr-defined]
     is_open = m.state not in (State.CANCELLED, State.ADOPTED)
     shown = page.can_write and is_open
     officers = {"chair": m.chair_id, "minute_taker": m.minute_taker_id}
@@ -95,6 +111,9 @@ def prepare(page: Page) -> dict[str, Any]:
         "prepare_open": is_open,
         "agenda_form": page.form(
             "agenda_form", shown, lambda: AgendaForm(initial=page.version, items=items)
+        ),
+        "agenda_add_form": page.form(
+            "agenda_add_form", shown, lambda: AgendaItemAddForm(initial=page.version)
         ),
         "draft_form": page.form(
             "draft_form",
@@ -110,13 +129,25 @@ def prepare(page: Page) -> dict[str, Any]:
     }
 
 
-def roster(page: Page) -> dict[str, Any]:
+def roster_rows(page: Page) -> list[Attendance]:
+    """The roster, each row with its `mark`: the choice its select shows (an exempt member
+    absent as exempt is "exempt", not "excused")."""
     rows = page.roster
+    for r in rows:
+        exempt = r.exempt and r.presence == Presence.EXCUSED and r.reason == EXEMPT_REASON
+        r.mark = "exempt" if exempt else r.presence  # type: ignore[attr-defined]
+    return rows
+
+
+def roster(page: Page) -> dict[str, Any]:
+    rows = roster_rows(page)
     return {
         "roster": rows,
         "turnout": services.turnout(page.meeting) if rows else None,
         "counted": services.counted_for_vote(page.meeting) if rows else None,
+        "unmarked": sum(1 for r in rows if not r.presence),
         "presences": PRESENCES,
+        "summary": summaries(page),
     }
 
 
@@ -124,6 +155,7 @@ def guests(page: Page) -> dict[str, Any]:
     m = page.meeting
     shown = page.can_write and not m.locked and m.state != State.CANCELLED
     return {
+        "summary": summaries(page),
         "guests": list(m.guests.all()),
         "guest_form": page.form(
             "guest_form",
@@ -138,6 +170,7 @@ def votes(page: Page) -> dict[str, Any]:
     shown = page.can_write and not m.locked and m.state != State.CANCELLED and bool(page.roster)
     voters = [r for r in page.roster if r.present] if shown else []
     return {
+        "summary": summaries(page),
         "votes": list(m.votes.all()),
         "vote_form": page.form(
             "vote_form", shown, lambda: VoteForm(initial=page.version, voters=voters)
@@ -312,9 +345,19 @@ def section_context(page: Page, name: str) -> dict[str, Any]:
     return {"meeting": page.meeting, "can_write": page.can_write, **SECTIONS[name](page)}
 
 
-def page_context(page: Page) -> dict[str, Any]:
-    """The whole page: its head, then every section."""
-    context = {"meeting": page.meeting, "can_write": page.can_write, **head(page)}
-    for build in SECTIONS.values():
-        context.update(build(page))
-    return context
+def summaries(page: Page) -> dict[str, Any]:
+    """The one-line summary of every part, from one query of counts (and the stored turnout)."""
+    m, n = page.meeting, page.counts
+    return {
+        "agenda": n["agenda"],
+        "documents": n["documents"],
+        "roster": n["roster"],
+        "unmarked": n["unmarked"],
+        "present": m.present_count,
+        "expected": m.expected_count,
+        "guests": n["guests"],
+        "votes": n["votes"],
+        "votes_passed": n["votes_passed"],
+        "record": {k: n[k] for k in ("reviews", "tasks", "speeches", "dues", "proposals")},
+        "score": page.score_total,
+    }

@@ -175,7 +175,7 @@ def test_history_shows_on_the_cell_pages(world, cast, people, client_for):
     assert "05/03/2026" in html and "20/03/2026" in html
     assert "5/5 (100,00%)" in html
     m1 = Meeting.objects.get(cell=world.cell, kind=Kind.REGULAR)
-    detail = client.get(reverse("meetings:detail", args=[m1.pk])).content.decode()
+    detail = client.get(reverse("meetings:detail", args=[m1.pk]) + "?open=roster").content.decode()
     assert 'id="locked"' in detail and "Đặng Thị Em" in detail
 
 
