@@ -320,7 +320,7 @@ def test_an_adopted_unscored_meeting_is_scored_on_its_page(world, cast, en, meet
     clock(at(DAY + dt.timedelta(days=1)))
     m = adopted(m, cast.secretary)
     c = en(cast.secretary)
-    page = c.get(url("detail", m.pk)).text
+    page = c.get(url("detail", m.pk) + ALL).text
     assert 'id="quality-form"' in page and 'id="score-after-adoption"' in page
     assert "Not scored yet." in page
     maxima = rules.at(m.day, m.cell).quality_max or {}
@@ -329,14 +329,14 @@ def test_an_adopted_unscored_meeting_is_scored_on_its_page(world, cast, en, meet
     assert r_.status_code == 200 and 'id="score-total">75' in r_.text
     assert QualityScore.objects.get(meeting=m).total == 75
     # A reader sees the score but is offered no form; a reader cannot post one.
-    assert 'id="quality-form"' not in en(cast.viewer).get(url("detail", m.pk)).text
+    assert 'id="quality-form"' not in en(cast.viewer).get(url("detail", m.pk) + ALL).text
     assert en(cast.viewer).post(url("quality", m.pk), data).status_code == 403
 
 
 def test_the_adoption_asks_for_confirmation_with_its_warnings(world, cast, en, meeting, clock):
     m = held(meeting)
     clock(at(DAY + dt.timedelta(days=1)))
-    page = en(cast.secretary).get(url("detail", m.pk)).text
+    page = en(cast.secretary).get(url("detail", m.pk) + ALL).text
     # The confirm step is on the page, closed: its button is inside <details id="adopt-step">.
     step = page[
         page.index('<details class="mt-2 border border-danger rounded p-2" id="adopt-step">') :
@@ -346,7 +346,7 @@ def test_the_adoption_asks_for_confirmation_with_its_warnings(world, cast, en, m
     assert "No vote is recorded at this meeting." in step
     assert "The meeting has no quality score yet" in step
     assert "later than now" not in step
-    assert 'id="adopt-step"' not in en(cast.viewer).get(url("detail", m.pk)).text
+    assert 'id="adopt-step"' not in en(cast.viewer).get(url("detail", m.pk) + ALL).text
 
 
 def test_score_refused_out_of_range_stale_and_locked(world, cast, en, meeting, clock):
@@ -482,7 +482,7 @@ def test_records_name_people_not_logins(world, cast, en, meeting, clock):
         meeting=m, name="Đ/c Bình", role="x", follower=True, follow=f.follow(m.cell, cast.follower)
     )
     q.quality_confirm(meeting=m, actor=cast.follower)
-    page = en(cast.viewer).get(url("detail", m.pk)).text
+    page = en(cast.viewer).get(url("detail", m.pk) + ALL).text
     locked = page[page.index('id="locked"') :][:400]
     assert "(Phạm Thu Hà)" in locked and "(secretary)" not in locked
     amendments = page[page.index('id="amendments"') :][:600]

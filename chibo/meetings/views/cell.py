@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -157,6 +157,10 @@ PAST_OWN = 12
 PAST_FOLLOWED_DAYS = 92
 
 
+def _past(meeting: Meeting, start: dt.datetime) -> bool:
+    return meeting.planned_at < start or meeting.state in (State.HELD, State.ADOPTED)
+
+
 @require_GET
 @login_required
 def my_meetings(request: HttpRequest) -> HttpResponse:
@@ -168,7 +172,9 @@ def my_meetings(request: HttpRequest) -> HttpResponse:
     start = queries.day_start(today)
     own = access.own_meetings_for(user).select_related("cell")
     member_id = user.member_id  # type: ignore[union-attr]  # login_required: never anonymous
-    past = own.filter(planned_at__lt=start)
+    # Held today is past already: its resolution and attendance are what members look for.
+    done = Q(state__in=[State.HELD, State.ADOPTED])
+    past = own.filter(Q(planned_at__lt=start) | done)
     if member_id:
         mine = Attendance.objects.filter(meeting=OuterRef("pk"), member_id=member_id)
         past = past.annotate(my_presence=Subquery(mine.values("presence")[:1]))
@@ -185,13 +191,13 @@ def my_meetings(request: HttpRequest) -> HttpResponse:
         presence = getattr(m, "my_presence", None)
         m.my_presence_label = Presence(presence).label if presence else ""  # type: ignore[attr-defined]
     context = {
-        "meetings": own.filter(planned_at__gte=start).order_by("planned_at", "pk"),
+        "meetings": own.filter(planned_at__gte=start).exclude(done).order_by("planned_at", "pk"),
         "past": past_rows,
         "tasks": queries.member_tasks(member_id, today) if member_id else [],
         "is_member": bool(member_id),
         "followed": followed,
-        "followed_upcoming": [m for m in followed_meetings if m.planned_at >= start],
-        "followed_recent": [m for m in reversed(followed_meetings) if m.planned_at < start],
+        "followed_upcoming": [m for m in followed_meetings if not _past(m, start)],
+        "followed_recent": [m for m in reversed(followed_meetings) if _past(m, start)],
         "today": today,
     }
     return render(request, "meetings/mine.html", context)
