@@ -23,9 +23,7 @@ def violations(page) -> list[str]:
     """The serious and critical violations on the page as it is now, one line each."""
     axe_available()
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async () => await axe.run(document, {resultTypes: ['violations']})"
-    )
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     found = []
     for v in result["violations"]:
         if v["impact"] not in BLOCKING:
