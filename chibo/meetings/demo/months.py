@@ -37,15 +37,9 @@ from chibo.members.models import Status
 from chibo.org.demo import Tree, Unit
 from chibo.org.models import CellType
 
+from ..services.attendance import AWAY_REASON, EXEMPT_REASON
 from .tasks import FollowUps, Held, Rows
-from .texts import (
-    AWAY_REASON,
-    CANCEL_REASONS,
-    EXCUSES,
-    EXEMPT_REASON,
-    TASKS,
-    TOPICS,
-)
+from .texts import CANCEL_REASONS, EXCUSES, TASKS, TOPICS
 
 MONTHS = 12
 CELLS_PER_BATCH = 100

@@ -59,5 +59,3 @@ REVIEW_NOTES = {
 }
 CANCEL_REASONS = ["Hoãn do mưa bão", "Trùng lịch họp của Đảng ủy", "Thôn tổ chức lễ hội"]
 EXCUSES = ["Ốm", "Đi công tác", "Việc gia đình", "Đi làm ăn xa", "Trực cơ quan"]
-EXEMPT_REASON = "Miễn sinh hoạt"
-AWAY_REASON = "Sinh hoạt tạm thời ở chi bộ khác"

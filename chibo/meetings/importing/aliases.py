@@ -31,7 +31,6 @@ MEETING_STATES = labels(
 # An exempt member (miễn sinh hoạt) who stays away: not a presence of its own in the meetings
 # app, which records it as an excused absence with this reason (as the demo does).
 EXEMPT = "exempt"
-EXEMPT_REASON = "Miễn sinh hoạt"
 _PRESENCE_VI = {
     Presence.PRESENT: ["Có mặt", "Dự họp", "Có"],
     Presence.EXCUSED: ["Vắng có lý do", "Vắng có lí do", "Có lý do"],

@@ -24,7 +24,8 @@ from chibo.members.models import IN_PARTY, Placement
 
 from ..models import Attendance, Meeting, Presence
 from ..services import attendance_mark, roster_freeze
-from .aliases import EXEMPT, EXEMPT_REASON
+from ..services.attendance import EXEMPT_REASON
+from .aliases import EXEMPT
 from .meetings import locked, meeting_key, meeting_label, meeting_of
 from .sheets import ATTENDANCE
 
