@@ -64,9 +64,11 @@ def test_a_refused_form_focuses_its_first_error(live_server, page, meeting):
     assert page.get_attribute("#move_time", "aria-invalid") is None  # 1930 was understood
     assert page.input_value("#move_time") == "1930"  # what was typed is kept
 
-    # An HTMX swap: giving a task with a due date that does not exist.
+    # An HTMX swap: giving a task with a due date that does not exist (the record is a
+    # folded part of the page, fetched when opened).
     page.goto(url)
-    page.click("details:has(#task-form) > summary")
+    page.click("#part-record > summary")
+    page.click("#tasks-h ~ details > summary")
     page.fill("#task_text", "Vận động đóng đảng phí")
     page.select_option("#task_member", index=1)
     page.fill("#task_due_on", "32/12/2026")
