@@ -1,6 +1,6 @@
 """axe-core on the pages each demo persona opens most: home, a meeting of their cell (every
-part unfolded), the compliance and deadline pages of their unit. No serious or critical violation, at 360 px and
-at desktop width."""
+part unfolded), the compliance and deadline pages of their unit. No serious or critical
+violation, at 360 px and at desktop width."""
 
 import pytest
 

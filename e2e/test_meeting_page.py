@@ -39,7 +39,14 @@ def test_the_page_is_short_and_the_agenda_edited_in_place(live_server, page, mee
     titles = [i.title for i in items if i.section == Section.CONTENT]
     assert titles[-2] == "Bầu tổ trưởng tổ đảng"  # one place up, still among the content
     assert items[-1].section == Section.CLOSING  # the closing items stay last
-    box = page.locator("button[aria-label='Chuyển lên: Bầu tổ trưởng tổ đảng']").bounding_box()
+    # Measured once the swap has settled (mid-swap the button may be detached: no box).
+    page.wait_for_function(
+        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
+    up = page.locator("button[aria-label='Chuyển lên: Bầu tổ trưởng tổ đảng']")
+    up.wait_for(state="visible")
+    box = up.bounding_box()
+    assert box is not None
     assert box["height"] >= 44 and box["width"] >= 44
 
     # Refused (no title): the section again, in place, the focus on the field to fix.
