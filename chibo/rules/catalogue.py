@@ -73,6 +73,16 @@ def groups() -> list[tuple[str | Promise, list[Entry]]]:
     return out
 
 
+def _items(entry: Entry, stored: dict) -> list:
+    """A map's entries in a reading order that does not depend on the database: the keys as
+    the catalogue declares them, integer keys by number (PostgreSQL's jsonb keeps its own
+    key order, SQLite the order written)."""
+    if entry.keys:
+        rank = {key: n for n, key in enumerate(entry.keys)}
+        return sorted(stored.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0]))
+    return sorted(stored.items(), key=lambda kv: int(kv[0]))
+
+
 def to_text(entry: Entry, stored) -> str:
     """The stored JSON value as the form shows it."""
     if stored is None:
@@ -81,7 +91,7 @@ def to_text(entry: Entry, stored) -> str:
         return str(stored)
     if entry.kind in ("years", "occasions"):
         return ", ".join(str(v) for v in stored)
-    return ", ".join(f"{k}={v}" for k, v in stored.items())
+    return ", ".join(f"{k}={v}" for k, v in _items(entry, stored))
 
 
 def display(entry: Entry, stored) -> str:
@@ -98,7 +108,7 @@ def display(entry: Entry, stored) -> str:
     if entry.kind == "map":
         names = dict(zip(entry.keys, entry.key_labels, strict=False))
         parts = []
-        for key, value in stored.items():
+        for key, value in _items(entry, stored):
             if entry.keys:
                 name = str(names.get(key, key))
             else:
