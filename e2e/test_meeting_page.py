@@ -35,6 +35,11 @@ def test_the_page_is_short_and_the_agenda_edited_in_place(live_server, page, mee
     page.wait_for_selector("#agenda li:has-text('Bầu tổ trưởng tổ đảng')")
     page.click("button[aria-label='Chuyển lên: Bầu tổ trưởng tổ đảng']")
     page.wait_for_selector("#prepare .alert-success")
+    # The server done (no request under way) before the test reads the database: SQLite's
+    # shared test database is locked while the live server writes.
+    page.wait_for_function(
+        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
     items = prepare.agenda_of(m)
     titles = [i.title for i in items if i.section == Section.CONTENT]
     assert titles[-2] == "Bầu tổ trưởng tổ đảng"  # one place up, still among the content

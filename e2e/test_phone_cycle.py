@@ -172,6 +172,7 @@ def test_a_month_of_the_cell_on_phones(live_server, browser, page, cycle):
     page.keyboard.press("Enter")
     page.wait_for_selector(f"#row-{excused.pk}:not(:has(.errorlist)) [value='Đi công tác']")
     assert taps <= MOST_TAPS, taps
+    settled(page)
     marks = dict(Attendance.objects.filter(meeting=meeting).values_list("member_id", "presence"))
     assert marks.pop(excused.pk) == Presence.EXCUSED
     assert marks.pop(others[0].pk) == Presence.EXCUSED  # exempt
@@ -214,6 +215,7 @@ def test_a_month_of_the_cell_on_phones(live_server, browser, page, cycle):
     page.fill("#task_due_on", due.strftime("%d%m%Y"))  # typed without slashes, as on a phone
     page.click("#task-form button[type=submit]")
     page.wait_for_selector(f"#tasks li:has-text('{NEW_TASK}')")
+    settled(page)
     assert Task.objects.get(meeting=meeting, text=NEW_TASK).due_on == due
     page.click("#dues-h ~ details > summary")
     page.select_option("#dues_member", str(hung.pk))
@@ -221,6 +223,7 @@ def test_a_month_of_the_cell_on_phones(live_server, browser, page, cycle):
     page.fill("#dues_amount", "30.000")
     page.click("#dues-form button[type=submit]")
     page.wait_for_selector("#dues td:has-text('30.000')")
+    settled(page)
     assert DuesCollection.objects.get(meeting=meeting).amount == 30000
 
     # Recorded as held (ended five minutes ago), then adopted through the confirm step, which
@@ -238,6 +241,7 @@ def test_a_month_of_the_cell_on_phones(live_server, browser, page, cycle):
     assert page.is_visible("#adopt-warnings")
     page.click("#adopt-button")
     page.wait_for_selector("#locked")
+    settled(page)
     assert Meeting.objects.get(pk=meeting.pk).state == State.ADOPTED
 
     # Scored after adoption: every part at its maximum.
@@ -250,6 +254,7 @@ def test_a_month_of_the_cell_on_phones(live_server, browser, page, cycle):
         expected += int(most)
     page.click("#quality-form button[type=submit]")
     page.wait_for_selector("#score-total")
+    settled(page)
     assert QualityScore.objects.get(meeting=meeting).total == expected == 100
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
@@ -283,4 +288,5 @@ def test_a_month_of_the_cell_on_phones(live_server, browser, page, cycle):
     page.click(f"#to-confirm a[href*='/meetings/{meeting.pk}/']")
     page.click("#confirm-button")
     page.wait_for_selector("#score-confirmed:has-text('Lê Thị Lan')")
+    settled(page)
     assert QualityScore.objects.get(meeting=meeting).confirmed_by.username == "theodoi"
