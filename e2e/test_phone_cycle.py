@@ -134,9 +134,8 @@ def test_a_month_of_the_cell_on_phones(live_server, browser, page, cycle):
 
     # The roster is frozen; the member checks in with the code on their own phone.
     open_part(page, "roster")
-    page.click("#freeze-button")
-    page.wait_for_load_state()
-    page.screenshot(path="/tmp/shots/lead/dbg-freeze.png", full_page=True)
+    with page.expect_navigation():  # a whole page back: the roster part read anew
+        page.click("#freeze-button")
     open_part(page, "roster")
     page.wait_for_selector("#checkin-code")
     code = page.inner_text("#checkin-code").strip()
