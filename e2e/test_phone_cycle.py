@@ -200,11 +200,11 @@ def test_a_month_of_the_cell_on_phones(live_server, browser, page, cycle):
     page.click("#review-open > summary")
     task = Task.objects.get(text=LAST_TASK)
     page.wait_for_selector(f"#review-{task.pk}")
-    page.select_option(f"#outcome-{task.pk}", "done")
-    page.wait_for_function(
-        f"document.querySelector('#outcome-{task.pk}') && "
-        f"document.querySelector('#outcome-{task.pk}').value === 'done'"
-    )
+    # htmx binds the triggers of swapped-in content only when it settles: a change made before
+    # that posts nothing (CI once saw the outcome stay 'carried').
+    settled(page)
+    with page.expect_response(lambda r: r.url.endswith("/record/review/") and r.ok):
+        page.select_option(f"#outcome-{task.pk}", "done")
     settled(page)
     assert TaskReview.objects.get(meeting=meeting, task=task).outcome == "done"
     page.click("#tasks-h ~ details > summary")
