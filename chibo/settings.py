@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "chibo.deadlines",
     "chibo.imports",
     "chibo.documents",
+    "chibo.reports",
     "chibo.site",
     "django_tasks_db",
 ]
