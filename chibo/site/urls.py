@@ -30,6 +30,7 @@ urlpatterns = [
     path("rules/", include("chibo.rules.urls")),
     path("deadlines/", include("chibo.deadlines.urls")),
     path("badges/", include("chibo.badges.urls")),
+    path("reports/", include("chibo.reports.urls")),
     path("api/v1/", include("chibo.site.api")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

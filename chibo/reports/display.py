@@ -1,0 +1,130 @@
+"""The figures as people read them: each with its label, its text written the Vietnamese way
+("1.561/1.565 (99,74%)"), the link to the rows behind it, and a value to sort by. Used by the
+dashboard; the Excel and Word files write the same labels."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from chibo.core import formats
+from chibo.core.reporting import Chart, Figures, Period, Section, is_share, lookup
+
+
+def value_text(value: Any) -> str:
+    """A count as "1.234", a share as "1.561/1.565 (99,74%)" (no percentage when the whole is
+    0), nothing known as an en dash."""
+    if is_share(value):
+        text = f"{formats.number(value['count'])}/{formats.number(value['of'])}"
+        if value["percent"] is None:
+            return text
+        return f"{text} ({formats.number(value['percent'], 2)}%)"
+    if isinstance(value, int | float):
+        return formats.number(value)
+    return "–"
+
+
+def sort_value(value: Any) -> float:
+    if is_share(value):
+        return -1.0 if value["percent"] is None else float(value["percent"])
+    if isinstance(value, int | float):
+        return float(value)
+    return -1.0
+
+
+def has_rows(section: Section) -> bool:
+    """The section can list the rows behind its figures."""
+    return type(section).rows is not Section.rows
+
+
+@dataclass
+class Shown:
+    """One figure on the page."""
+
+    section: str
+    path: str
+    label: str
+    value: Any
+    text: str
+    url: str  # the rows counted ("" when the section lists none)
+    rest_url: str  # for a share: the rows of its whole that are not counted
+    sort: float
+
+    @property
+    def is_share(self) -> bool:
+        return is_share(self.value)
+
+    @property
+    def rest(self) -> int | None:
+        return self.value["of"] - self.value["count"] if self.is_share else None
+
+
+def rows_url(unit_pk: int, section: str, path: str, period: Period, *, rest: bool = False) -> str:
+    query = {"period": period.key, **({"rest": "1"} if rest else {})}
+    return f"{reverse('reports:rows', args=[unit_pk, section, path])}?{urlencode(query)}"
+
+
+def shown(section: Section, figures: Figures, path: str, *, unit_pk: int, period: Period) -> Shown:
+    value = lookup(figures, path)
+    linked = has_rows(section) and value is not None
+    share = is_share(value)
+    return Shown(
+        section=section.key,
+        path=path,
+        label=str(section.labels.get(path, path)),
+        value=value,
+        text=value_text(value),
+        url=rows_url(unit_pk, section.key, path, period) if linked else "",
+        rest_url=rows_url(unit_pk, section.key, path, period, rest=True)
+        if linked and share
+        else "",
+        sort=sort_value(value),
+    )
+
+
+def leaves(figures: Figures, prefix: str = "") -> list[str]:
+    """Every figure's path in a section's figures (a share is one figure)."""
+    out = []
+    for key, value in figures.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict) and not is_share(value):
+            out += leaves(value, f"{path}.")
+        else:
+            out.append(path)
+    return out
+
+
+def section_paths(section: Section, figures: Figures) -> list[str]:
+    """The section's figures in its labels' order, then any figure without a label."""
+    found = leaves(figures)
+    ordered = [p for p in section.labels if p in found]
+    return ordered + [p for p in found if p not in ordered]
+
+
+def distribution(
+    columns: Sequence[tuple[Section, str]], rows: Sequence[tuple[Any, list[Shown]]], title: str
+) -> Chart | None:
+    """A bar chart of the sub-units by the table's first figure (members at the end when there
+    are members), largest first, at most 30 bars."""
+    if not columns or not rows:
+        return None
+    index = next((i for i, (s, p) in enumerate(columns) if (s.key, p) == ("members", "end")), 0)
+    section, path = columns[index]
+    points = []
+    for unit, cells in rows:
+        value = cells[index].value
+        number = value["count"] if is_share(value) else value
+        if isinstance(number, int | float):
+            points.append((unit.name, number))
+    points.sort(key=lambda p: -p[1])
+    points = points[:30]
+    label = str(section.labels.get(path, path))
+    return Chart(
+        key="distribution",
+        title=f"{title}: {label}",
+        kind="bar",
+        labels=[name for name, _n in points],
+        series=[{"label": label, "data": [n for _name, n in points]}],
+    )
