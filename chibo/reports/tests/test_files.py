@@ -355,12 +355,12 @@ def test_word_file_by_the_task(world, cast, fake_sections, client_for):
 def test_failure_is_said_in_vietnamese(world, cast, fake_sections, client_for, monkeypatch):
     from chibo.reports.files.tasks import build_report_file
 
-    people, _meets = fake_sections
+    def broken(unit, period, *, number, day, report=None):
+        # The number was taken just before the file was written.
+        assert IssuedDocument.objects.filter(issuer=world.base, type="BC").count() == 1
+        raise RuntimeError("disk full")
 
-    def broken(roots, period):
-        raise RuntimeError("database gone")
-
-    monkeypatch.setattr(people, "figures", broken)
+    monkeypatch.setattr(word, "report_docx", broken)
     _request(client_for(cast.base_officer), world, "docx")
     file = ReportFile.objects.get()
     assert build_report_file.call(file.pk) == FileState.FAILED
@@ -368,13 +368,29 @@ def test_failure_is_said_in_vietnamese(world, cast, fake_sections, client_for, m
     assert file.state == FileState.FAILED and file.content is None and file.finished_at
     with translation.override("vi"):  # the message as the catalogue says it in Vietnamese
         assert file.error == gettext(UNEXPECTED)
-    assert Notice.objects.get(user=cast.base_officer).kind == REPORT_FILE_FAILED
-    # No number was taken for the file that was not written.
+    notice = Notice.objects.get(user=cast.base_officer)
+    assert notice.kind == REPORT_FILE_FAILED and notice.params["error"] == file.error
+    # The number of the file that was not written is given back.
     assert not IssuedDocument.objects.exists()
     c = client_for(cast.base_officer)
     r = c.get(reverse("reports:file_status", args=[file.pk]))
     assert file.error in r.text and "every 1s" not in r.text
     assert c.get(reverse("reports:file_download", args=[file.pk])).status_code == 404
+
+
+def test_refusal_is_the_reason(world, cast, fake_sections, client_for):
+    """A refusal the person can act on (no committee term recorded for the day, so no number
+    can be taken) is said as it is."""
+    from chibo.documents.models import Term
+    from chibo.reports.files.tasks import build_report_file
+
+    Term.objects.all().delete()
+    _request(client_for(cast.base_officer), world, "docx")
+    file = ReportFile.objects.get()
+    assert build_report_file.call(file.pk) == FileState.FAILED
+    file.refresh_from_db()
+    day = timezone.localdate().strftime("%d/%m/%Y")
+    assert file.error == f"Chưa có nhiệm kỳ cấp ủy nào được ghi nhận cho ngày {day}."
 
 
 def test_request_refused(world, cast, fake_sections, client_for):
