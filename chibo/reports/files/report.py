@@ -1,0 +1,116 @@
+"""What both files show: the figures of every registered section for the unit and for each
+of its sub-units, computed once, section by section (so the worker can say how far it is),
+and the lines each section lists. The file builders read the sections generically: a section
+registered by a new domain appears in both files without touching them."""
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from chibo.core.reporting import Figures, Period, Section, is_share, lookup, sections
+from chibo.org.models import OrgUnit
+
+from ..queries import subunits
+
+# Called after each section is computed: (sections done, sections in all).
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Report:
+    unit: OrgUnit
+    period: Period
+    sections: list[Section]
+    subunits: list[OrgUnit]
+    figures: dict[int, dict[str, Figures]]  # unit id -> section key -> its figures
+    taken_on: dt.date  # "Số liệu tính đến ngày ...": the period's end, or today if before
+
+    def of(self, unit: OrgUnit, section: Section) -> Figures:
+        return self.figures.get(unit.pk, {}).get(section.key, {})
+
+
+def collect(unit: OrgUnit, period: Period, *, progress: Progress | None = None) -> Report:
+    """The unit's figures and its sub-units', each section once for all of them (a fixed
+    number of queries per section, whatever the number of sub-units)."""
+    below = subunits(unit, period)
+    roots = [unit.pk, *(u.pk for u in below)]
+    found: dict[int, dict[str, Figures]] = {root: {} for root in roots}
+    todo = sections()
+    for i, section in enumerate(todo, start=1):
+        for root, figures in section.figures(roots, period).items():
+            if root in found:
+                found[root][section.key] = figures
+        if progress is not None:
+            progress(i, len(todo))
+    return Report(
+        unit=unit,
+        period=period,
+        sections=todo,
+        subunits=below,
+        figures=found,
+        taken_on=min(period.end, timezone.localdate()),
+    )
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of a section's table: what it is and its value (a count, a share
+    {"count", "of", "percent"}, None when there is nothing to count). `depth` 1: a part of
+    the line above (a figure broken down by kind, whose keys no label names)."""
+
+    label: str
+    value: Any
+    depth: int = 0
+
+
+def _paths(figures: Figures, prefix: str = "") -> list[str]:
+    """Every figure's path, for a section that declares no labels."""
+    out: list[str] = []
+    for key, value in figures.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict) and not is_share(value):
+            out += _paths(value, f"{path}.")
+        else:
+            out.append(path)
+    return out
+
+
+def lines(section: Section, figures: Figures) -> list[Line]:
+    """The section's figures in the order of its labels, each with its label (call inside
+    the language the file is written in)."""
+    labels: dict[str, Any] = dict(section.labels) or {p: p for p in _paths(figures)}
+    out: list[Line] = []
+    for path, label in labels.items():
+        value = lookup(figures, path)
+        if isinstance(value, dict) and not is_share(value):
+            out.append(Line(str(label), None))
+            out += [Line(str(key), sub, 1) for key, sub in value.items()]
+        else:
+            out.append(Line(str(label), value))
+    return out
+
+
+@dataclass(frozen=True)
+class Column:
+    """A figure of the sub-unit table: a section's path, and whether it is a share."""
+
+    section: Section
+    path: str
+    label: str
+    share: bool
+
+
+def columns(report: Report) -> list[Column]:
+    """The sub-unit table's figures: each section's `table` paths (call inside the language
+    the file is written in)."""
+    out: list[Column] = []
+    units: Sequence[OrgUnit] = [report.unit, *report.subunits]
+    for section in report.sections:
+        for path in section.table:
+            share = any(is_share(lookup(report.of(u, section), path)) for u in units)
+            label = section.labels.get(path, path)
+            out.append(Column(section, path, str(label), share))
+    return out
