@@ -146,7 +146,8 @@ class Period:
     @property
     def months(self) -> list["Period"]:
         """The calendar months the period touches, each cut to the period."""
-        out, first = [], dt.date(self.start.year, self.start.month, 1)
+        out: list[Period] = []
+        first = dt.date(self.start.year, self.start.month, 1)
         while first <= self.end:
             month = Period.month(first.year, first.month)
             out.append(Period(max(month.start, self.start), min(month.end, self.end), "month"))
@@ -156,7 +157,8 @@ class Period:
     @property
     def quarters(self) -> list["Period"]:
         """The calendar quarters the period touches, each cut to the period."""
-        out, year, q = [], self.start.year, (self.start.month - 1) // 3 + 1
+        out: list[Period] = []
+        year, q = self.start.year, (self.start.month - 1) // 3 + 1
         while True:
             quarter = Period.quarter(year, q)
             if quarter.start > self.end:

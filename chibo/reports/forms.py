@@ -3,6 +3,7 @@ accepted too), or a from/to range typed as people type dates."""
 
 import contextlib
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -36,8 +37,8 @@ class PeriodForm(forms.Form):
                 choices.insert(0, (typed.key, typed.label()))
         self.fields["period"].widget.choices = choices
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if self.errors:
             return data

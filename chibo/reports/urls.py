@@ -1,9 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
+from .files import urls as file_urls
 
 app_name = "reports"
 urlpatterns = [
     path("<int:pk>/", views.dashboard, name="dashboard"),
     path("<int:pk>/rows/<slug:key>/<str:path>/", views.rows, name="rows"),
+    path("files/", include(file_urls)),
 ]

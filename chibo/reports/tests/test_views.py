@@ -124,3 +124,23 @@ def test_figures_follow_the_period(world, cast, client_for):
     end_2025 = c.get("/api/v1/reports/summary?org=X01&year=2025").json()["plain"]["end"]
     end_2026 = c.get("/api/v1/reports/summary?org=X01&year=2026").json()["plain"]["end"]
     assert (end_2025, end_2026) == (3, 4)
+
+
+def test_cli_writes_the_excel_and_word_files(world, tmp_path):
+    import docx
+    import openpyxl
+
+    xlsx, word = tmp_path / "r.xlsx", tmp_path / "r.docx"
+    call_command(
+        "report", "--org", "X01", "--year", "2026", "--format", "xlsx", "--output", str(xlsx)
+    )
+    book = openpyxl.load_workbook(xlsx)
+    cells = [c for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row]
+    assert "Members at the end" in cells and 2 in cells  # member and member2 (no cast here)
+    call_command(
+        "report", "--org", "X01", "--year", "2026", "--format", "docx", "--output", str(word)
+    )
+    text = "\n".join(p.text for p in docx.Document(str(word)).paragraphs)
+    assert "BÁO CÁO" in text
+    with pytest.raises(CommandError, match="--output"):
+        call_command("report", "--org", "X01", "--year", "2026", "--format", "docx")

@@ -9,8 +9,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from chibo.core.reporting import Period
 from chibo.org.models import OrgUnit
 
+from ...files import excel, word
 from ...periods import period_from
 from ...queries import summary
 
@@ -68,5 +70,8 @@ class Command(BaseCommand):
             out.write(content)
         self.stderr.write(f"Wrote {options['output']} ({len(content):,} bytes).")
 
-    def _file(self, fmt: str, unit: OrgUnit, period) -> bytes:
-        raise CommandError(f"--format {fmt} is not available.")
+    def _file(self, fmt: str, unit: OrgUnit, period: Period) -> bytes:
+        if fmt == "xlsx":
+            return excel.workbook(unit, period)
+        # No number is taken from the command line: the office numbers the report it sends.
+        return word.build_docx(unit, period, actor=None)
