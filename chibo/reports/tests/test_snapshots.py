@@ -141,6 +141,8 @@ def test_close_change_reopen_close_again(world, cast):
     assert "3/3 (100,00%)" in html and "3/4 (75,00%)" in html
     assert "Official members at the end" not in html  # unchanged: not listed
     assert 'id="year-reopen"' in html and 'id="year-close"' not in html
+    viewer_html = panel_html(cast.viewer, world.base)  # reads the figures, has no form
+    assert 'id="year-differences"' in viewer_html and "<form" not in viewer_html
     # The cell's own panel: closed with the base committee, re-opened there.
     cell_html = panel_html(officer, world.cell2)
     assert "It was closed with the whole of:" in cell_html and 'id="year-reopen"' not in cell_html
