@@ -5,8 +5,10 @@ go back to the dashboard of the year; a refused one shows its form again with th
 
 The dashboard puts the panel in its context and includes it::
 
-    context["year_panel"] = panel_context(request, unit, period, current_figures)
-    {% if year_panel %}{% include "reports/snapshots/panel.html" %}{% endif %}
+    context["snapshot_panel"] = panel_context(request, unit, period, current_figures)
+    {% if snapshot_panel %}
+      {% include "reports/snapshots/panel.html" with panel=snapshot_panel %}
+    {% endif %}
 """
 
 from typing import Any
@@ -94,7 +96,7 @@ def _refused(request: HttpRequest, unit: OrgUnit, year: int, **forms: Any) -> Ht
     context = {
         "unit": unit,
         "year": year,
-        "year_panel": panel,
+        "snapshot_panel": panel,
         "refused": None if shown else next(iter(forms.values())),
         "back": dashboard_url(unit, year),
     }

@@ -105,9 +105,7 @@ def panel_html(user, unit) -> str:
 
     context = panel_context(request, unit, period, figures([unit.pk], period)[unit.pk])
     with translation.override("en"):
-        return render_to_string(
-            "reports/snapshots/panel.html", {"year_panel": context}, request=request
-        )
+        return render_to_string("reports/snapshots/panel.html", {"panel": context}, request=request)
 
 
 def test_close_change_reopen_close_again(world, cast):
