@@ -18,6 +18,7 @@ from chibo.members.api.transfers import transfers
 from chibo.notices.api import notices
 from chibo.org import api as org_api
 from chibo.reports.api import reports
+from chibo.reports.snapshots.api import snapshots
 from chibo.rules.api import rules_router
 
 api = ChiboAPI(
@@ -49,5 +50,6 @@ api.add_router("/deadlines", removal_router)
 api.add_router("/badges", badges)
 api.add_router("/rules", rules_router)
 api.add_router("/reports", reports)
+api.add_router("/reports/snapshots", snapshots)
 
 urlpatterns = [path("", api.urls)]
