@@ -76,6 +76,33 @@ def member_list(
 EMPTY = {"official": 0, "probationary": 0, "in_party": 0, "exempt": 0, "left": 0}
 
 
+# From a StatusPeriod, the cell of the member's official placement (see `placed_on`).
+PLACED_CELL = "member__placements__unit__"
+
+
+def placed_on(roots: Iterable[int], on: dt.date) -> tuple[QuerySet[StatusPeriod], str]:
+    """For grouped counts of members by subtree: the status periods holding on `on` of the
+    members (not in the trash) with an official placement that day in the subtree of one of
+    `roots` as the tree stood that day, and the column to group by (that root's id). Filter
+    the status, `.values(column, ...)` and count; the placement's cell is reached through
+    `PLACED_CELL` (`f"{PLACED_CELL}cell_type"`), sharing the same join.
+
+    From the status period holding that day, through the member's official placement that
+    day, to every asked-for unit above that cell as the tree stood that day. Each member has
+    at most one of each on a date, so no row is counted twice under one root. Conditions on
+    one relation stay in one filter() call so that they share one join."""
+    link = f"{PLACED_CELL}ancestor_links__"
+    rows = StatusPeriod.objects.filter(period_valid_on(on), member__deleted_at__isnull=True).filter(
+        Q(member__placements__end__isnull=True) | Q(member__placements__end__gt=on),
+        Q(**{f"{link}valid_to__isnull": True}) | Q(**{f"{link}valid_to__gt": on}),
+        member__placements__deleted_at__isnull=True,
+        member__placements__kind=PlacementKind.OFFICIAL,
+        member__placements__start__lte=on,
+        **{f"{link}ancestor_id__in": list(roots), f"{link}valid_from__lte": on},
+    )
+    return rows, f"{link}ancestor_id"
+
+
 def unit_counts(units: Iterable[OrgUnit], on: dt.date) -> dict[int, dict[str, int]]:
     """For each unit: members placed (officially) in its subtree on `on`, by status then.
 
@@ -85,29 +112,13 @@ def unit_counts(units: Iterable[OrgUnit], on: dt.date) -> dict[int, dict[str, in
     result = {pk: dict(EMPTY) for pk in ids}
     if not ids:
         return result
-    # From the status period holding that day, through the member's official placement that
-    # day, to every asked-for unit above that cell as the tree stood that day. Each member has
-    # at most one of each on a date, so no row is counted twice. Conditions on one relation
-    # stay in one filter() call so that they share one join.
-    link = "member__placements__unit__ancestor_links__"
-    rows = (
-        StatusPeriod.objects.filter(period_valid_on(on), member__deleted_at__isnull=True)
-        .filter(
-            Q(member__placements__end__isnull=True) | Q(member__placements__end__gt=on),
-            Q(**{f"{link}valid_to__isnull": True}) | Q(**{f"{link}valid_to__gt": on}),
-            member__placements__deleted_at__isnull=True,
-            member__placements__kind=PlacementKind.OFFICIAL,
-            member__placements__start__lte=on,
-            **{f"{link}ancestor_id__in": ids, f"{link}valid_from__lte": on},
-        )
-        .values(f"{link}ancestor_id", "status")
-        .annotate(
-            n=Count("pk"),
-            n_exempt=Count("pk", filter=Q(exempt_on(on, "member_id"))),
-        )
+    placed, root = placed_on(ids, on)
+    rows = placed.values(root, "status").annotate(
+        n=Count("pk"),
+        n_exempt=Count("pk", filter=Q(exempt_on(on, "member_id"))),
     )
     for row in rows:
-        counts = result[row[f"{link}ancestor_id"]]
+        counts = result[row[root]]
         status, n = row["status"], row["n"]
         if status in (Status.OFFICIAL, Status.PROBATIONARY):
             counts["official" if status == Status.OFFICIAL else "probationary"] += n
