@@ -20,6 +20,7 @@ from chibo.core.reporting import Chart, Link, Period, is_share, lookup, section,
 from . import access, display, queries
 from .files.views import panel_context as files_panel
 from .forms import PeriodForm
+from .snapshots.views import panel_context as snapshot_panel
 
 ROWS_PER_PAGE = 100
 
@@ -156,6 +157,7 @@ def dashboard(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         parent_url=_dashboard_url(parent.pk, period) if parent else "",
         as_of=min(period.end, today),
         summary_url=f"{reverse('api:reports_summary')}?{urlencode(_api_query(unit, period))}",
+        snapshot_panel=snapshot_panel(request, unit, period, found),
         **files_panel(request, unit, period),
     )
     return render(request, "reports/dashboard.html", context)

@@ -8,11 +8,10 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from chibo.core import reporting
@@ -21,39 +20,10 @@ from chibo.members.queries import unit_counts
 from chibo.org.models import Kind, OrgUnit
 from chibo.reports.models import Snapshot
 from chibo.reports.snapshots import queries, services
-from chibo.reports.snapshots import urls as snapshot_urls
 from chibo.reports.snapshots.views import panel_context
-from chibo.site import urls as site_urls
 from chibo.testing import factories as f
 from chibo.testing.api import all_pages, call
 from chibo.testing.audited import check, no_event, one_event
-
-# Until the dashboard exists, its URL name is stood in for here (the snapshots' views go back
-# to it); once the reports pages are in the site's URLs, those are used.
-if any(getattr(p, "namespace", None) == "reports" for p in site_urls.urlpatterns):
-    urlpatterns = site_urls.urlpatterns
-else:
-
-    def _dashboard(request, pk):
-        return HttpResponse("dashboard")
-
-    urlpatterns = [
-        *site_urls.urlpatterns,
-        path(
-            "reports/",
-            include(
-                (
-                    [
-                        path("<int:pk>/", _dashboard, name="dashboard"),
-                        path("snapshots/", include(snapshot_urls)),
-                    ],
-                    "reports",
-                )
-            ),
-        ),
-    ]
-
-pytestmark = pytest.mark.urls(__name__)
 
 YEAR = timezone.localdate().year - 1  # the last year that has ended
 END = dt.date(YEAR, 12, 31)
@@ -79,6 +49,14 @@ class MembersOnEnd(Section):
             }
             for r, c in counts.items()
         }
+
+
+@pytest.fixture(autouse=True)
+def in_english(settings):
+    """The messages are checked in English (the pages' default is Vietnamese)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
