@@ -173,6 +173,12 @@ def recent_periods(
 # The report -----------------------------------------------------------------------------------
 
 
+def counts_as_monthly(kind: str, combined: bool) -> bool:
+    """A held meeting of this kind is the cell's monthly meeting: a regular one, or a thematic
+    meeting held together with the monthly one (it is that month's meeting too)."""
+    return kind == REGULAR or (kind == THEMATIC and combined)
+
+
 @dataclass(slots=True)
 class MeetingFact:
     pk: int
@@ -196,8 +202,7 @@ class MeetingFact:
 
     def __post_init__(self) -> None:
         self.held = self.state in HELD
-        # A thematic meeting held together with the monthly one is that month's meeting too.
-        self.counts_as_monthly = self.kind == REGULAR or (self.kind == THEMATIC and self.combined)
+        self.counts_as_monthly = counts_as_monthly(self.kind, self.combined)
         if self.minimum is None:
             self.long_enough = None
         else:

@@ -4,7 +4,9 @@ Every number (parts and their maxima, thresholds, the good-meeting attendance, h
 meetings make a good year) is read from the rules of the day for the cell's province."""
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -71,6 +73,23 @@ def rating(total: int, r: rules.Rules) -> Rating:
     if total >= r.quality_average:
         return Rating.AVERAGE
     return Rating.POOR
+
+
+def good_turnout(present: int, expected: int, needed: Fraction) -> bool:
+    """Attendance over the good-meeting share: present of expected (the turnout counts of
+    `turnout`, as kept on the meeting row) strictly above `needed`."""
+    return expected > 0 and Fraction(present, expected) > needed
+
+
+def rated(total: int, r: rules.Rules, attendance_good: Callable[[], bool]) -> Rating:
+    """The rating of a meeting scored `total` on the rules `r` of its day: `rating`, except
+    that a score in the Tốt band without good attendance rates Khá. `attendance_good` is asked
+    only for a score in the Tốt band (the meeting page reads the roster for it, the reports
+    the turnout counts kept on the meeting row)."""
+    result = rating(total, r)
+    if result == Rating.GOOD and not attendance_good():
+        return Rating.FAIR
+    return result
 
 
 def _year_meetings(cell: OrgUnit, year: int):
@@ -243,7 +262,7 @@ def good_conditions(meeting: Meeting, r: rules.Rules | None = None) -> list[Good
     t = turnout(meeting)
     share = formats.percent(needed.numerator, needed.denominator, 0)
     figures = {"ratio": formats.ratio(t.present, t.expected), "share": share}
-    attendance = t.share > needed
+    attendance = good_turnout(t.present, t.expected, needed)
     unexcused = [
         row for row in meeting.roster.all() if row.presence == Presence.UNEXCUSED and not row.away
     ]
@@ -280,10 +299,7 @@ def meeting_rating(meeting: Meeting) -> Rating | None:
     if score is None:
         return None
     r = _scoring_rules(meeting.day, meeting.cell)
-    result = rating(score.total, r)
-    if result == Rating.GOOD and not _attendance_good(meeting, r):
-        return Rating.FAIR
-    return result
+    return rated(score.total, r, lambda: _attendance_good(meeting, r))
 
 
 def meeting_is_good(meeting: Meeting) -> bool:
