@@ -34,7 +34,7 @@ CELL_SIZES: dict[str, tuple[int, int]] = {
     CellType.ENTERPRISE: (8, 30),
 }
 # The sector of a base organisation outside the communes, from the type of its cells.
-SECTOR_OF_TYPE = {
+SECTOR_OF_TYPE: dict[str, str] = {
     CellType.RURAL: Sector.COMMUNE,
     CellType.URBAN: Sector.COMMUNE,
     CellType.SCHOOL: Sector.PUBLIC_SERVICE,
