@@ -14,7 +14,7 @@ from chibo.accounts.authentication import user_of
 from chibo.core.api import Filters, InSchema, Page, patch_data, today, unset
 
 from . import access, services
-from .models import CellType, Kind, OrgUnit, Village, VillageKind
+from .models import CellType, Kind, OrgUnit, Sector, Village, VillageKind
 
 units = Router(tags=["units"])
 villages = Router(tags=["villages"])
@@ -29,6 +29,7 @@ class UnitOut(Schema):
     name: str
     kind: Kind
     cell_type: CellType | Literal[""]
+    sector: Sector | Literal[""]
     parent: int | None = Field(validation_alias="parent_id")
     depth: int
     founded_on: dt.date | None
@@ -41,12 +42,16 @@ class UnitIn(InSchema):
     kind: Kind
     parent: int | None = None
     cell_type: CellType | Literal[""] = ""
+    sector: Sector | Literal[""] = Field(
+        "", description="Base committees and base cells only (khối, loại hình)."
+    )
     founded_on: dt.date | None = None
 
 
 class UnitPatch(InSchema):
     name: str = unset()
     cell_type: CellType | Literal[""] = unset()
+    sector: Sector | Literal[""] = unset()
     founded_on: dt.date | None = unset()
     dissolved_on: dt.date | None = unset()
 
@@ -103,6 +108,7 @@ def unit_create(request: HttpRequest, payload: UnitIn) -> OrgUnit:
         kind=payload.kind,
         parent=parent,
         cell_type=payload.cell_type,
+        sector=payload.sector,
         founded_on=payload.founded_on,
     )
 
@@ -114,6 +120,7 @@ def unit_update(request: HttpRequest, unit_id: int, payload: UnitPatch) -> OrgUn
     current = {
         "name": unit.name,
         "cell_type": unit.cell_type,
+        "sector": unit.sector,
         "founded_on": unit.founded_on,
         "dissolved_on": unit.dissolved_on,
     }

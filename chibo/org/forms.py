@@ -3,7 +3,25 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.core.forms import BootstrapForm, DateField
 
-from .models import TYPED_KINDS, CellType, Kind, OrgUnit, VillageKind, child_kinds
+from .models import (
+    BASE_KINDS,
+    TYPED_KINDS,
+    CellType,
+    Kind,
+    OrgUnit,
+    Sector,
+    VillageKind,
+    child_kinds,
+)
+
+
+def sector_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Sector"),
+        choices=[("", "—"), *Sector.choices],
+        required=False,
+        help_text=_("Base committees and base cells only."),
+    )
 
 
 class UnitCodeField(forms.CharField):
@@ -33,6 +51,7 @@ class UnitCreateForm(BootstrapForm):
     cell_type = forms.ChoiceField(
         label=_("Cell type"), choices=[("", "—"), *CellType.choices], required=False
     )
+    sector = sector_field()
     founded_on = DateField(label=_("Founded on"), required=False)
 
     def __init__(self, *args, parent: OrgUnit | None = None, **kwargs):
@@ -44,6 +63,8 @@ class UnitCreateForm(BootstrapForm):
             self.fields["kind"].initial = kinds[0]
         if not TYPED_KINDS.intersection(kinds):
             del self.fields["cell_type"]
+        if not BASE_KINDS.intersection(kinds):
+            del self.fields["sector"]
 
 
 class UnitEditForm(BootstrapForm):
@@ -51,6 +72,7 @@ class UnitEditForm(BootstrapForm):
     cell_type = forms.ChoiceField(
         label=_("Cell type"), choices=[("", "—"), *CellType.choices], required=False
     )
+    sector = sector_field()
     founded_on = DateField(label=_("Founded on"), required=False)
     dissolved_on = DateField(label=_("Dissolved on"), required=False)
 
@@ -58,6 +80,8 @@ class UnitEditForm(BootstrapForm):
         super().__init__(*args, **kwargs)
         if kind is not None and kind not in TYPED_KINDS:
             del self.fields["cell_type"]  # only cells have a type
+        if kind is not None and kind not in BASE_KINDS:
+            del self.fields["sector"]  # only base organisations have a sector
         if not dissolve:
             del self.fields["dissolved_on"]
 
@@ -93,6 +117,7 @@ def unit_initial(unit: OrgUnit) -> dict:
     return {
         "name": unit.name,
         "cell_type": unit.cell_type,
+        "sector": unit.sector,
         "founded_on": unit.founded_on,
         "dissolved_on": unit.dissolved_on,
     }

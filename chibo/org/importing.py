@@ -29,7 +29,7 @@ from chibo.core.sheets import (
 )
 
 from .access import can_create_root, units_for
-from .models import CellType, Kind, OrgUnit, Village, VillageKind
+from .models import CellType, Kind, OrgUnit, Sector, Village, VillageKind
 from .services import orgunit_create, orgunit_update, village_create, village_update
 
 # Scope ------------------------------------------------------------------------------------------
@@ -55,8 +55,27 @@ def writable_unit(ctx: Context, code: str, column: str) -> OrgUnit:
 KINDS = labels(
     Kind,
     {
-        Kind.PROVINCE: ["Đảng bộ tỉnh", "Đảng bộ thành phố trực thuộc Trung ương"],
-        Kind.DISTRICT: ["Đảng bộ huyện", "Đảng bộ quận", "Đảng bộ thị xã"],
+        Kind.PROVINCE: [
+            "Đảng bộ tỉnh",
+            "Đảng bộ thành phố trực thuộc Trung ương",
+            "Đảng bộ thành phố trực thuộc TW",
+            "Đảng bộ thành phố thuộc Trung ương",
+        ],
+        # A provincial city's committee (Hạ Long, Cẩm Phả...) and the province's block
+        # committees (of agencies, of enterprises) sit at the district level.
+        Kind.DISTRICT: [
+            "Đảng bộ huyện",
+            "Đảng bộ quận",
+            "Đảng bộ thị xã",
+            "Đảng bộ thành phố",
+            "Đảng bộ thành phố thuộc tỉnh",
+            "Đảng bộ khối",
+            "Đảng bộ khối các cơ quan",
+            "Đảng bộ khối cơ quan",
+            "Đảng bộ khối doanh nghiệp",
+            "Đảng bộ khối các cơ quan tỉnh",
+            "Đảng bộ khối doanh nghiệp tỉnh",
+        ],
         Kind.BASE_COMMITTEE: [
             "Đảng bộ cơ sở",
             "Đảng bộ xã",
@@ -80,6 +99,17 @@ CELL_TYPES = labels(
         CellType.HEALTH: ["Y tế"],
         CellType.AGENCY: ["Cơ quan"],
         CellType.ENTERPRISE: ["Doanh nghiệp"],
+    },
+)
+SECTORS = labels(
+    Sector,
+    {
+        Sector.COMMUNE: ["Xã, phường, đặc khu", "Xã", "Phường", "Thị trấn", "Đặc khu", "Xã phường"],
+        Sector.AGENCY: ["Cơ quan", "Khối cơ quan", "Cơ quan hành chính", "Cơ quan đảng"],
+        Sector.ENTERPRISE: ["Doanh nghiệp", "Khối doanh nghiệp", "Công ty"],
+        Sector.PUBLIC_SERVICE: ["Đơn vị sự nghiệp", "Sự nghiệp", "Đơn vị sự nghiệp công lập"],
+        Sector.ARMED: ["Lực lượng vũ trang", "Vũ trang", "Quân đội", "Quân sự", "Công an"],
+        Sector.OTHER: ["Khác"],
     },
 )
 VILLAGE_KINDS = labels(
@@ -136,6 +166,17 @@ UNITS = Sheet(
             gettext_lazy("Only for cells and base cells."),
             CHOICE,
             choices=CELL_TYPES,
+        ),
+        Column(
+            "sector",
+            "Khối, loại hình",
+            gettext_lazy(
+                "Only for base committees and base cells: commune (xã, phường, thị trấn, đặc "
+                "khu), agency, enterprise, public service unit, armed forces or other."
+            ),
+            CHOICE,
+            choices=SECTORS,
+            aliases=("Khối", "Loại hình tổ chức cơ sở", "Loại hình cơ sở"),
         ),
         Column("founded_on", "Ngày thành lập", DATE_HELP, DATE),
         Column("dissolved_on", "Ngày giải thể", DATE_HELP, DATE),
@@ -241,6 +282,7 @@ def _apply_unit(ctx: Context, v: Values) -> Outcome:
     current = {
         "name": existing.name,
         "cell_type": existing.cell_type,
+        "sector": existing.sector,
         "founded_on": existing.founded_on,
         "dissolved_on": existing.dissolved_on,
     }
@@ -268,6 +310,7 @@ def _create_unit(ctx: Context, v: Values, label: str) -> Outcome:
         kind=v["kind"],
         parent=parent,
         cell_type=v["cell_type"],
+        sector=v["sector"],
         founded_on=v["founded_on"],
     )
     if v["dissolved_on"]:
@@ -276,6 +319,7 @@ def _create_unit(ctx: Context, v: Values, label: str) -> Outcome:
             unit=unit,
             name=unit.name,
             cell_type=unit.cell_type,
+            sector=unit.sector,
             founded_on=unit.founded_on,
             dissolved_on=v["dissolved_on"],
         )

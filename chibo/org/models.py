@@ -41,6 +41,17 @@ class CellType(models.TextChoices):
     ENTERPRISE = "enterprise", _("Enterprise")
 
 
+class Sector(models.TextChoices):
+    """The sector (khối, loại hình) of a base organisation: where its members work."""
+
+    COMMUNE = "commune", _("Commune, ward, special zone")
+    AGENCY = "agency", _("Agency")
+    ENTERPRISE = "enterprise", _("Enterprise")
+    PUBLIC_SERVICE = "public_service", _("Public service unit")
+    ARMED = "armed", _("Armed forces")
+    OTHER = "other", _("Other")
+
+
 # Which kinds may sit directly under which. A base committee may sit under another one
 # (partial committees, đảng bộ bộ phận), so the tree has no fixed depth.
 ALLOWED_PARENTS: dict[str, set[str | None]] = {
@@ -62,6 +73,8 @@ def child_kinds(kind: str) -> list[str]:
 CELL_KINDS = {Kind.CELL, Kind.BASE_CELL}
 # Kinds that carry a cell type.
 TYPED_KINDS = {Kind.CELL, Kind.BASE_CELL}
+# Base organisations (tổ chức cơ sở đảng): the kinds that carry a sector.
+BASE_KINDS = {Kind.BASE_COMMITTEE, Kind.BASE_CELL}
 
 
 class OrgUnitQuerySet(ActiveQuerySet):
@@ -89,6 +102,8 @@ class OrgUnit(SoftDeletable):
     cell_type = models.CharField(
         _("cell type"), max_length=20, choices=CellType.choices, blank=True
     )
+    # Base organisations only (BASE_KINDS); the services refuse it on other kinds.
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, blank=True)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent unit"),

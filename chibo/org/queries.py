@@ -22,8 +22,8 @@ def under(roots: Iterable[int], on: dt.date, path: str = "unit") -> tuple[Q, str
     `path`) lay in the subtree of one of `roots` as the tree stood on `on`, and the column to
     group by (that root's id). Use the condition in one `filter()` call, so that its parts share
     one join of the closure table, then `.values(column).annotate(...)`: a row under two roots
-    (a root and its sub-unit) counts for each."""
-    link = f"{path}__ancestor_links__"
+    (a root and its sub-unit) counts for each. `path=""` when the rows are units themselves."""
+    link = f"{path}__ancestor_links__" if path else "ancestor_links__"
     condition = Q(**{f"{link}ancestor_id__in": list(roots), f"{link}valid_from__lte": on}) & (
         Q(**{f"{link}valid_to__isnull": True}) | Q(**{f"{link}valid_to__gt": on})
     )

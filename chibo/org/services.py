@@ -14,6 +14,7 @@ from chibo.core import audit
 from .hooks import DELETE_CHECKS, MERGE_STEPS
 from .models import (
     ALLOWED_PARENTS,
+    BASE_KINDS,
     BEGINNING,
     TYPED_KINDS,
     Ancestry,
@@ -44,7 +45,7 @@ VILLAGE_DELETED = audit.kind("org.village_deleted", gettext_lazy("Village %(name
 VILLAGE_RESTORED = audit.kind("org.village_restored", gettext_lazy("Village %(name)s restored"))
 
 
-def _check_shape(*, kind: str, parent: OrgUnit | None, cell_type: str) -> None:
+def _check_shape(*, kind: str, parent: OrgUnit | None, cell_type: str, sector: str = "") -> None:
     allowed = ALLOWED_PARENTS.get(kind)
     if allowed is None:
         raise ValidationError({"kind": _("Unknown unit kind.")})
@@ -60,6 +61,9 @@ def _check_shape(*, kind: str, parent: OrgUnit | None, cell_type: str) -> None:
         )
     if cell_type and kind not in TYPED_KINDS:
         raise ValidationError({"cell_type": _("Only cells have a cell type.")})
+    # Refused rather than silently dropped: a sector typed on a cell is a mistake to see.
+    if sector and kind not in BASE_KINDS:
+        raise ValidationError({"sector": _("Only base committees and base cells have a sector.")})
     if parent is not None and parent.is_deleted:
         raise ValidationError({"parent": _("The parent unit has been deleted.")})
 
@@ -89,10 +93,11 @@ def orgunit_create(
     kind: str,
     parent: OrgUnit | None = None,
     cell_type: str = "",
+    sector: str = "",
     founded_on: dt.date | None = None,
 ) -> OrgUnit:
     code = code.strip()
-    _check_shape(kind=kind, parent=parent, cell_type=cell_type)
+    _check_shape(kind=kind, parent=parent, cell_type=cell_type, sector=sector)
     if OrgUnit.all_objects.filter(code__iexact=code).exists():
         raise ValidationError(
             {"code": _("A unit with code %(code)s already exists.") % {"code": code}}
@@ -104,6 +109,7 @@ def orgunit_create(
         kind=kind,
         parent=parent,
         cell_type=cell_type,
+        sector=sector,
         founded_on=founded_on,
         depth=(parent.depth + 1) if parent else 0,
     )
@@ -124,10 +130,17 @@ def orgunit_create(
 
 @audit.write
 def orgunit_update(
-    *, actor, unit: OrgUnit, name: str, cell_type: str = "", founded_on=None, dissolved_on=None
+    *,
+    actor,
+    unit: OrgUnit,
+    name: str,
+    cell_type: str = "",
+    sector: str = "",
+    founded_on=None,
+    dissolved_on=None,
 ) -> OrgUnit:
     """Change a unit's own fields. Its place in the tree changes only through orgunit_move."""
-    _check_shape(kind=unit.kind, parent=unit.parent, cell_type=cell_type)
+    _check_shape(kind=unit.kind, parent=unit.parent, cell_type=cell_type, sector=sector)
     if dissolved_on and founded_on and dissolved_on < founded_on:
         raise ValidationError(
             {"dissolved_on": _("A unit cannot be dissolved before it was founded.")}
@@ -135,6 +148,7 @@ def orgunit_update(
     unit.name = name.strip()
     unit.sort_name = unit_sort_name(unit.name)
     unit.cell_type = cell_type
+    unit.sector = sector
     unit.founded_on = founded_on
     unit.dissolved_on = dissolved_on
     unit.full_clean()

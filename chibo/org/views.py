@@ -121,7 +121,11 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = UnitEditForm(
         request.POST or None, initial=unit_initial(unit), kind=unit.kind, dissolve=dissolve
     )
-    kept = {"cell_type": unit.cell_type, "dissolved_on": unit.dissolved_on}
+    kept = {
+        "cell_type": unit.cell_type,
+        "sector": unit.sector,
+        "dissolved_on": unit.dissolved_on,
+    }
     return form_page(
         request,
         form,

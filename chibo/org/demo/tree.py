@@ -12,6 +12,7 @@ from chibo.org.models import (
     CellType,
     Kind,
     OrgUnit,
+    Sector,
     Village,
     VillageKind,
     unit_sort_name,
@@ -32,6 +33,17 @@ CELL_SIZES: dict[str, tuple[int, int]] = {
     CellType.AGENCY: (12, 32),
     CellType.ENTERPRISE: (8, 30),
 }
+# The sector of a base organisation outside the communes, from the type of its cells.
+SECTOR_OF_TYPE: dict[str, str] = {
+    CellType.RURAL: Sector.COMMUNE,
+    CellType.URBAN: Sector.COMMUNE,
+    CellType.SCHOOL: Sector.PUBLIC_SERVICE,
+    CellType.HEALTH: Sector.PUBLIC_SERVICE,
+    CellType.POLICE: Sector.ARMED,
+    CellType.MILITARY: Sector.ARMED,
+    CellType.AGENCY: Sector.AGENCY,
+    CellType.ENTERPRISE: Sector.ENTERPRISE,
+}
 MIN_CELL_SIZE = 5  # a cell needs 3 official members; leave room for probationary ones
 PARTY_GROUP_FROM = 75  # cells this large split into party groups (tổ đảng)
 
@@ -46,6 +58,7 @@ class Unit:
     province: Place
     commune: Place | None = None
     cell_type: str = ""
+    sector: str = ""  # base organisations only
     depth: int = 0
     size: int = 0  # members to place here (cells only)
     villages: list["VillagePlan"] = field(default_factory=list)
@@ -75,6 +88,7 @@ class Unit:
             "sort_name": unit_sort_name(self.name),
             "kind": self.kind,
             "cell_type": self.cell_type,
+            "sector": self.sector,
             "parent_id": self.parent.id if self.parent else None,
             "depth": self.depth,
         }
@@ -159,6 +173,7 @@ class _Builder:
             Kind.BASE_COMMITTEE,
             province,
             commune=place,
+            sector=Sector.COMMUNE,
         )
 
     def commune_cells(self, base: Unit, count: int) -> None:
@@ -285,12 +300,17 @@ def plan_tree(rng: random.Random, *, members: int, ids: Ids) -> Tree:
             Kind.BASE_CELL,
             top,
             cell_type=cell_type,
+            sector=SECTOR_OF_TYPE[cell_type],
         )
     for i, ((cell_type, template, cell_names), count) in enumerate(
         zip(places.BASE_COMMITTEES, committee_cells, strict=False), 1
     ):
         committee = b.unit(
-            f"{top.code}-DB{i:02d}", template.format(**words), Kind.BASE_COMMITTEE, top
+            f"{top.code}-DB{i:02d}",
+            template.format(**words),
+            Kind.BASE_COMMITTEE,
+            top,
+            sector=SECTOR_OF_TYPE[cell_type],
         )
         for j, name in enumerate(cell_names[:count], 1):
             b.unit(

@@ -86,6 +86,7 @@ def test_unit_read(world, cast, client_for):
         "name": unit.name,
         "kind": "cell",
         "cell_type": "rural",
+        "sector": "",
         "parent": world.base.pk,
         "depth": 2,
         "founded_on": "2019-09-02",
@@ -107,7 +108,7 @@ def test_unit_create(world, cast, client_for):
     r = call(client_for(cast.base_officer), "POST", "/units", body)
     assert r.status_code == 201
     unit = OrgUnit.objects.get(code="X01-CB03")
-    assert r.json() == {**body, "id": unit.pk, "depth": 2, "dissolved_on": None}
+    assert r.json() == {**body, "id": unit.pk, "depth": 2, "sector": "", "dissolved_on": None}
     assert unit.pk in subtree(world.base)
     # The closure table knows it too: it is in the subtree lists at once.
     assert unit.pk in ids(all_pages(client_for(cast.viewer), "/units?within=X01"))
@@ -137,6 +138,11 @@ def test_only_a_superuser_starts_a_new_tree(world, cast, client_for):
             {"kind": "base_committee", "cell_type": "rural"},
             "cell_type",
             "Only cells have a cell type.",
+        ),
+        (
+            {"sector": "commune"},
+            "sector",
+            "Only base committees and base cells have a sector.",
         ),
         (
             {"kind": "village"},
@@ -187,6 +193,35 @@ def test_unit_update(world, cast, client_for):
     assert fingerprint() == before
     # Clearing a nullable field is a null.
     assert call(client, "PATCH", path, {"founded_on": None}).json()["founded_on"] is None
+
+
+def test_sector_of_a_base_organisation(world, cast, client_for):
+    client = client_for(cast.province_officer)
+    body = {
+        "code": "CS01",
+        "name": "Chi bộ Công ty Xổ số",
+        "kind": "base_cell",
+        "parent": world.province.pk,
+        "cell_type": "enterprise",
+        "sector": "enterprise",
+    }
+    r = call(client, "POST", "/units", body)
+    assert r.status_code == 201 and r.json()["sector"] == "enterprise"
+    path = f"/units/{world.base.pk}"
+    r = call(client, "PATCH", path, {"sector": "commune"})
+    assert r.status_code == 200 and r.json()["sector"] == "commune"
+    r = call(client, "PATCH", path, {"name": "Đảng bộ xã Mới"})
+    assert r.json()["sector"] == "commune"  # untouched: PATCH changes only what is sent
+    world.base.refresh_from_db()
+    assert world.base.sector == "commune"
+    assert world.base.history.first().sector == "commune"  # the history row has it too
+    before = fingerprint()
+    one_error(
+        call(client, "PATCH", f"/units/{world.cell.pk}", {"sector": "agency"}),
+        "sector",
+        "Only base committees and base cells have a sector.",
+    )
+    assert fingerprint() == before
 
 
 def test_unit_delete(world, cast, client_for):

@@ -4,7 +4,17 @@ groups sit in the right cells."""
 import pytest
 
 from chibo.members.models import Placement, Position, PositionKind
-from chibo.org.models import ALLOWED_PARENTS, BEGINNING, Ancestry, CellType, Kind, OrgUnit, Village
+from chibo.org.models import (
+    ALLOWED_PARENTS,
+    BASE_KINDS,
+    BEGINNING,
+    Ancestry,
+    CellType,
+    Kind,
+    OrgUnit,
+    Sector,
+    Village,
+)
 from chibo.testing.demo import run_demo
 
 
@@ -40,3 +50,13 @@ def test_villages_and_party_groups_sit_in_the_right_cells(demo):
     assert all(h.village_id and not h.unit_id for h in heads)
     for p in Placement.objects.exclude(party_group=None).select_related("party_group"):
         assert p.party_group.kind == Kind.PARTY_GROUP and p.party_group.parent_id == p.unit_id
+
+
+def test_every_base_organisation_has_a_sector_and_communes_are_communes(demo):
+    base = OrgUnit.all_objects.filter(kind__in=BASE_KINDS)
+    assert base.exists()
+    assert not base.filter(sector="").exists()
+    communes = base.filter(name__regex=r"^Đảng bộ (xã|phường|thị trấn|đặc khu) ")
+    assert communes.exists()
+    assert set(communes.values_list("sector", flat=True)) == {Sector.COMMUNE}
+    assert not OrgUnit.all_objects.exclude(kind__in=BASE_KINDS).exclude(sector="").exists()

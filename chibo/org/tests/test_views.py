@@ -188,3 +188,38 @@ def test_committee_listed_by_rank_and_dates_typed_dd_mm_yyyy(world, cast, client
     assert 'placeholder="dd/mm/yyyy"' in r.text
     r = c.get(reverse("members:edit", args=[world.member.pk]))
     assert 'value="01/01/1980"' in r.text  # birth date shown the Vietnamese way
+
+
+def test_sector_on_the_forms_and_the_unit_page(world, cast, client_for):
+    c = client_for(cast.province_officer)
+    c.cookies["django_language"] = "en"
+    # Under a province the form offers base organisations, so it asks for the sector.
+    r = c.get(reverse("org:unit_create", args=[world.province.pk]))
+    assert 'name="sector"' in r.text
+    r = c.post(
+        reverse("org:unit_create", args=[world.province.pk]),
+        {"code": "CS01", "name": "Chi bộ Ngân hàng", "kind": "base_cell", "sector": "agency"},
+    )
+    assert r.status_code == 302
+    unit = OrgUnit.objects.get(code="CS01")
+    assert unit.sector == "agency"
+    assert "Sector: Agency" in c.get(reverse("org:unit", args=[unit.pk])).text
+    # A district under the province: refused with the reason, nothing written.
+    before = OrgUnit.all_objects.count()
+    r = c.post(
+        reverse("org:unit_create", args=[world.province.pk]),
+        {"code": "H01", "name": "Đảng bộ thành phố Hạ Long", "kind": "district", "sector": "other"},
+    )
+    assert r.status_code == 422 and "Only base committees and base cells have a sector." in r.text
+    assert OrgUnit.all_objects.count() == before
+    # Editing a base committee keeps or changes its sector; a cell's form has no sector.
+    r = c.post(
+        reverse("org:unit_edit", args=[world.base.pk]),
+        {"name": world.base.name, "sector": "commune"},
+    )
+    assert r.status_code == 302
+    world.base.refresh_from_db()
+    assert world.base.sector == "commune"
+    assert 'name="sector"' not in c.get(reverse("org:unit_edit", args=[world.cell.pk])).text
+    # Under a cell only party groups may sit: no sector asked.
+    assert 'name="sector"' not in c.get(reverse("org:unit_create", args=[world.cell.pk])).text
