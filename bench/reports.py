@@ -28,8 +28,8 @@ The period is the current year so far (1 January to today) by default: the demo'
 are the twelve months before the month it was generated in, so the last complete year holds
 one month of them. `--year YYYY` measures that calendar year instead. Medians and p95 (nearest
 rank: with 7 runs, the slowest) of --repeat runs after one warm-up run.
-`--explain SECTION` (or `--explain hand`) prints the query plans of that section's queries for
-the province (PostgreSQL: EXPLAIN ANALYZE; SQLite: EXPLAIN QUERY PLAN).
+`--explain SECTION` (or `hand`, or `unit_counts`) prints the query plans of that section's
+queries for the province (PostgreSQL: EXPLAIN ANALYZE; SQLite: EXPLAIN QUERY PLAN).
 """
 
 import argparse
@@ -312,6 +312,8 @@ def measure(repeat: int) -> None:
         if OWN.explain == "hand":
             sql, params = hand_sql([province.pk], period)
             statements = [sql % {key: f"'{day}'" for key, day in params.items()}]
+        elif OWN.explain == "unit_counts":
+            statements = captured(lambda: unit_counts_figures([province.pk], period))
         else:
             chosen = section(OWN.explain)
             assert chosen is not None, f"no section {OWN.explain!r} is registered"
