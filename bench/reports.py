@@ -41,6 +41,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -234,7 +235,7 @@ def unit_counts_figures(roots: list[int], period) -> dict[int, dict[str, int]]:
     }
 
 
-def member_figures(found: dict[str, Any]) -> dict[str, int]:
+def member_figures(found: dict[str, Any]) -> dict[str, Any]:
     """The four counts out of the members section's figures."""
     return {key: found.get(key) for key in MEMBER_FIGURES}
 
@@ -372,10 +373,10 @@ def measure(repeat: int) -> None:
     sub_ids = [u.pk for u in subunits(province, period)]
     per_section: list[tuple[str, Timing, Timing, int, int]] = []
     for s in registered:
-        one = timed(lambda s=s: s.figures(province_ids, period), repeat)
-        many = timed(lambda s=s: s.figures(sub_ids, period), repeat)
-        q_one = n_queries(lambda s=s: s.figures(province_ids, period))
-        q_small = n_queries(lambda s=s: s.figures([base.pk], period))
+        one = timed(partial(s.figures, province_ids, period), repeat)
+        many = timed(partial(s.figures, sub_ids, period), repeat)
+        q_one = n_queries(partial(s.figures, province_ids, period))
+        q_small = n_queries(partial(s.figures, [base.pk], period))
         per_section.append((s.key, one, many, q_one, q_small))
 
     same = {q_province, q_base, q_cell} == {q_province} and q_table == q_base_table
