@@ -446,11 +446,17 @@ def measure(repeat: int) -> None:
         lambda: hand_counts(province_ids, period),
         repeat,
     )
-    ratio, cpu_ratio = t_members.median / t_hand.median, t_members.cpu_median / t_hand.cpu_median
+    ratio = t_members.median / t_hand.median
+    # On PostgreSQL the CPU time of this process leaves out the server's work: no ratio.
+    cpu_ratio = (
+        f", of CPU times {t_members.cpu_median / t_hand.cpu_median:.2f}"
+        if connection.vendor == "sqlite"
+        else ""
+    )
     print(
         f"  timed in turns: members section for the province median {ms(t_members.median)} ms "
         f"(CPU {ms(t_members.cpu_median)}), hand query {ms(t_hand.median)} ms (CPU "
-        f"{ms(t_hand.cpu_median)}): ratio {ratio:.2f}, of CPU times {cpu_ratio:.2f} "
+        f"{ms(t_hand.cpu_median)}): ratio {ratio:.2f}{cpu_ratio} "
         f"(target < {TARGET_RATIO}: {'OK' if ratio < TARGET_RATIO else 'TOO SLOW'})"
     )
 
