@@ -223,7 +223,8 @@ class Rows:
 
     `items` is an ordered queryset (or a list) that the page slices into pages and the API
     counts; `row` turns one item into its cells. `counted` says, for a share, whether these
-    rows are the ones counted or the rest (villages whose head is not a member)."""
+    rows are the ones counted or the rest (villages whose head is not a member): the caller
+    knows which it asked for."""
 
     headers: Sequence[str | Promise]
     items: Any
@@ -251,6 +252,10 @@ class Section:
     table: Sequence[str] = ()
     # The figures shown as cards at the top of the dashboard.
     headline: Sequence[str] = ()
+    # The shares whose uncounted part `rows(..., rest=True)` lists (the villages whose head is
+    # not a member); for the others the rest is not a list of records (admissions are not a
+    # part of the members at the start).
+    rests: Sequence[str] = ()
 
     def figures(self, roots: Sequence[int], period: Period) -> dict[int, Figures]:
         """The section's figures for each root unit's subtree, in a fixed number of queries."""

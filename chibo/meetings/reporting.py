@@ -321,6 +321,7 @@ class MeetingsSection(Section):
     }
     table = ("cells_meeting_monthly", "attendance")
     headline = ("cells_meeting_monthly", "thematic_per_quarter", "attendance")
+    rests = ("cells_meeting_monthly", "thematic_per_quarter")
 
     def figures(self, roots: Sequence[int], period: Period) -> dict[int, Figures]:
         f = facts(roots, period)

@@ -226,7 +226,13 @@ class MembersSection(Section):
                 labels=[str(y) for y in years],
                 series=[
                     {"label": _("Members at the end of the year"), "data": members},
-                    {"label": _("Admissions"), "data": [admitted.get(y, 0) for y in years]},
+                    {
+                        "label": _("Admissions"),
+                        "data": [admitted.get(y, 0) for y in years],
+                        # Tens against thousands: a line on its own scale, on the right.
+                        "type": "line",
+                        "axis": "y2",
+                    },
                 ],
             )
         ]
@@ -514,6 +520,7 @@ class VillagePostsSection(Section):
     }
     table = ("heads_members",)
     headline = ("heads_members", "secretaries_heads")
+    rests = ("heads_members", "secretaries_heads")
 
     def figures(self, roots: Sequence[int], period: Period) -> dict[int, Figures]:
         def zero() -> Figures:

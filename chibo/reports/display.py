@@ -57,6 +57,20 @@ class Shown:
         return is_share(self.value)
 
     @property
+    def big(self) -> str:
+        """A card's large text: a share's percentage, or the count."""
+        if self.is_share and self.value["percent"] is not None:
+            return f"{formats.number(self.value['percent'], 2)}%"
+        return self.text
+
+    @property
+    def small(self) -> str:
+        """A card's line under it: the share's count of its whole."""
+        if self.is_share and self.value["percent"] is not None:
+            return f"{formats.number(self.value['count'])}/{formats.number(self.value['of'])}"
+        return ""
+
+    @property
     def rest(self) -> int | None:
         return self.value["of"] - self.value["count"] if self.is_share else None
 
@@ -78,7 +92,7 @@ def shown(section: Section, figures: Figures, path: str, *, unit_pk: int, period
         text=value_text(value),
         url=rows_url(unit_pk, section.key, path, period) if linked else "",
         rest_url=rows_url(unit_pk, section.key, path, period, rest=True)
-        if linked and share
+        if linked and share and path in section.rests
         else "",
         sort=sort_value(value),
     )

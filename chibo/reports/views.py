@@ -35,6 +35,15 @@ def _subunit_table(request: HtmxHttpRequest, unit, period: Period) -> dict[str, 
     units = queries.subunits(unit, period)
     found = queries.figures([u.pk for u in units], period)
     columns = [(s, path) for s in sections() for path in s.table]
+    # Counts of units that are the same on every row (the cells of a commune: no base
+    # organisation, one cell each) say nothing about the sub-units: left out.
+    columns = [
+        (s, path)
+        for s, path in columns
+        if s.key != "units"
+        or len(units) < 2
+        or len({repr(lookup(found[u.pk].get(s.key, {}), path)) for u in units}) > 1
+    ]
     rows = []
     for u in units:
         cells = [
@@ -115,7 +124,7 @@ def dashboard(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return render(request, "reports/dashboard.html", context, status=422)
     period = form.chosen
     found = queries.figures([unit.pk], period)[unit.pk]
-    shown_sections = []
+    shown_sections, cards = [], []
     for s in sections():
         figures = found.get(s.key)
         if figures is None:
@@ -135,6 +144,7 @@ def dashboard(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 ],
             }
         )
+        cards += shown_sections[-1]["cards"]
     table = _subunit_table(request, unit, period)
     charts = [chart for s in sections() for chart in s.series(unit.pk, period)]
     spread = display.distribution(table["columns"], table["raw"], _("Sub-units"))
@@ -150,6 +160,7 @@ def dashboard(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     context.update(
         period=period,
         sections=shown_sections,
+        cards=cards,
         table=table,
         charts=shown_charts,
         chart_data=[{k: c[k] for k in ("key", "kind", "labels", "series")} for c in shown_charts],
@@ -200,7 +211,7 @@ def rows(request: HtmxHttpRequest, pk: int, key: str, path: str) -> HttpResponse
     value = lookup(figures, path)
     if value is None:
         raise Http404
-    rest = request.GET.get("rest") == "1" and is_share(value)
+    rest = request.GET.get("rest") == "1" and is_share(value) and path in found_section.rests
     listed = found_section.rows(path, root=unit.pk, period=period, rest=rest)
     if listed is None:
         raise Http404

@@ -2,6 +2,13 @@
 // are in a table under each chart). Drawn again after htmx swaps in another period.
 (function () {
   "use strict";
+  function scales(c) {
+    var out = { y: { beginAtZero: true } };
+    if (c.series.some(function (s) { return s.axis === "y2"; })) {
+      out.y2 = { beginAtZero: true, position: "right", grid: { drawOnChartArea: false } };
+    }
+    return out;
+  }
   function draw() {
     var data = document.getElementById("chart-data");
     if (!data || !window.Chart) return;
@@ -14,7 +21,9 @@
         data: {
           labels: c.labels,
           datasets: c.series.map(function (s) {
-            return { label: s.label, data: s.data, yAxisID: s.axis || "y" };
+            var set = { label: s.label, data: s.data, yAxisID: s.axis || "y" };
+            if (s.type) set.type = s.type;
+            return set;
           })
         },
         options: {
@@ -23,7 +32,7 @@
           animation: false,
           locale: "vi-VN",
           plugins: { legend: { display: c.series.length > 1 } },
-          scales: { y: { beginAtZero: true } }
+          scales: scales(c)
         }
       });
     });

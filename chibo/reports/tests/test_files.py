@@ -103,6 +103,7 @@ def fake_sections(world, monkeypatch):
             world.cell2.pk: {"held": 9, "monthly": share(9, 12)},
         }
     )
+    reporting.SECTIONS._ready()  # the domains' sections register first, then are set aside
     monkeypatch.setattr(reporting.SECTIONS, "_items", {"people": people, "meets": meets})
     return people, meets
 
