@@ -1,5 +1,5 @@
 """axe-core on the pages each demo persona opens most: home, a meeting of their cell (every
-part unfolded), the compliance and deadline pages of their unit. No serious or critical
+part unfolded), the compliance, deadline and figures pages of their unit. No serious or critical
 violation, at 360 px and at desktop width."""
 
 import pytest
@@ -29,7 +29,12 @@ def pages_of(user: User) -> list[str]:
         if m:
             urls.append(f"/meetings/{m.pk}/?open=all")  # every part unfolded: all its forms
     target = grant.unit if grant else unit
-    urls += [f"/compliance/{target.pk}/", f"/deadlines/unit/{target.pk}/"]
+    urls += [
+        f"/compliance/{target.pk}/",
+        f"/deadlines/unit/{target.pk}/",
+        f"/reports/{target.pk}/",
+        f"/reports/{target.pk}/rows/members/end/?period={target.created_at.year}",
+    ]
     return urls
 
 
