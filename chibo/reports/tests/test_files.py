@@ -275,6 +275,9 @@ def _request(client, world, fmt: str, **extra):
     )
 
 
+# The worker closes the database connections between tasks, as in production: a test in one
+# transaction would lose its connection (on the kept file database of `make test-fast`).
+@pytest.mark.django_db(transaction=True)
 def test_file_built_by_the_worker(
     world, cast, fake_sections, client_for, settings, django_capture_on_commit_callbacks
 ):
