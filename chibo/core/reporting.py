@@ -311,6 +311,18 @@ def lookup(figures: Figures, path: str) -> Any:
     return value
 
 
+def leaves(figures: Figures, prefix: str = "") -> list[str]:
+    """Every figure's dotted path in a section's figures (a share is one figure)."""
+    out: list[str] = []
+    for key, value in figures.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict) and not is_share(value):
+            out += leaves(value, f"{path}.")
+        else:
+            out.append(path)
+    return out
+
+
 def blank(roots: Iterable[int], make: Callable[[], Figures]) -> dict[int, Figures]:
     """A figures dict for every root, each from `make()` (the zeros counts are added to)."""
     return {root: make() for root in roots}

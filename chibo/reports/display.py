@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from chibo.core import formats
-from chibo.core.reporting import Chart, Figures, Period, Section, is_share, lookup
+from chibo.core.reporting import Chart, Figures, Period, Section, is_share, leaves, lookup
 
 
 def value_text(value: Any) -> str:
@@ -96,18 +96,6 @@ def shown(section: Section, figures: Figures, path: str, *, unit_pk: int, period
         else "",
         sort=sort_value(value),
     )
-
-
-def leaves(figures: Figures, prefix: str = "") -> list[str]:
-    """Every figure's path in a section's figures (a share is one figure)."""
-    out = []
-    for key, value in figures.items():
-        path = f"{prefix}{key}"
-        if isinstance(value, dict) and not is_share(value):
-            out += leaves(value, f"{path}.")
-        else:
-            out.append(path)
-    return out
 
 
 def section_paths(section: Section, figures: Figures) -> list[str]:

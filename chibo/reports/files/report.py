@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from chibo.core.reporting import Figures, Period, Section, is_share, lookup, sections
+from chibo.core.reporting import Figures, Period, Section, is_share, leaves, lookup, sections
 from chibo.org.models import OrgUnit
 
 from ..queries import subunits
@@ -66,22 +66,10 @@ class Line:
     depth: int = 0
 
 
-def _paths(figures: Figures, prefix: str = "") -> list[str]:
-    """Every figure's path, for a section that declares no labels."""
-    out: list[str] = []
-    for key, value in figures.items():
-        path = f"{prefix}{key}"
-        if isinstance(value, dict) and not is_share(value):
-            out += _paths(value, f"{path}.")
-        else:
-            out.append(path)
-    return out
-
-
 def lines(section: Section, figures: Figures) -> list[Line]:
     """The section's figures in the order of its labels, each with its label (call inside
     the language the file is written in)."""
-    labels: dict[str, Any] = dict(section.labels) or {p: p for p in _paths(figures)}
+    labels: dict[str, Any] = dict(section.labels) or {p: p for p in leaves(figures)}
     out: list[Line] = []
     for path, label in labels.items():
         value = lookup(figures, path)
