@@ -28,14 +28,18 @@ How each figure is counted (docs/reports.md gives the contract):
   head post held that day) is in the Party that day; `secretaries_heads`: those whose head
   that day is also the secretary that day of the village's cell.
 
-Every figure is one grouped query over all roots (members: 2 queries, movements: 5, village
-posts: 1), and `rows` lists the records behind it under the same conditions.
+The number of queries does not grow with the roots (members: 2, movements: 5, village posts:
+1): members and movements count by cell in SQL, both days of the period at once, and add the
+cells up to the roots in Python through the closure rows under the roots (`_links`), rather
+than joining the closure table to every member; `rows` lists the records behind a figure
+under the same conditions.
 """
 
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     Count,
     Exists,
@@ -68,6 +72,7 @@ from .models import (
     ADMISSIONS,
     IN_PARTY,
     EventKind,
+    Member,
     MemberEvent,
     PlacementKind,
     Position,
@@ -108,6 +113,87 @@ def members_count(roots: Sequence[int], on: dt.date) -> dict[int, int]:
     placed, root = _in_party(roots, on)
     found = {row[root]: row["n"] for row in placed.values(root).annotate(n=Count("pk"))}
     return {r: found.get(r, 0) for r in roots}
+
+
+# The grouped counts of the figures go by cell first, then from each cell to the roots above
+# it: joining the closure table to every counted row would multiply the rows read by the
+# depth of the tree. `_links` reads the few thousand closure rows under the roots once, and
+# the sums are done here; the number of queries stays the same whatever the roots.
+
+# A closure row: ancestor (a root), descendant (a cell), valid from, valid until (excluded),
+# and the descendant's cell type.
+LinkRow = tuple[int, int, dt.date, dt.date | None, str]
+
+
+def _under(roots: Sequence[int], first: dt.date, last: dt.date) -> QuerySet[Ancestry]:
+    """The closure rows under `roots` valid at some time in [first, last]."""
+    return Ancestry.objects.filter(ancestor_id__in=list(roots), valid_from__lte=last).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=first)
+    )
+
+
+def _subtree_cells(roots: Sequence[int], first: dt.date, last: dt.date) -> QuerySet[Any]:
+    """Ids of the units under one of `roots` at some time in [first, last] (a subquery)."""
+    return _under(roots, first, last).values("descendant_id")
+
+
+def _links(roots: Sequence[int], first: dt.date, last: dt.date) -> list[LinkRow]:
+    """The closure rows under `roots` valid at some time in [first, last] (one query)."""
+    return list(
+        _under(roots, first, last).values_list(
+            "ancestor_id", "descendant_id", "valid_from", "valid_to", "descendant__cell_type"
+        )
+    )
+
+
+def _valid(link: LinkRow, on: dt.date) -> bool:
+    """The closure row held on `on` (the tree as it stood that day)."""
+    return link[2] <= on and (link[3] is None or link[3] > on)
+
+
+def _on(prefix: str, on: dt.date) -> Q:
+    """Placement (`prefix` "member__placements__") or status period ("") valid on `on`."""
+    first, last = ("start", "end") if prefix else ("valid_from", "valid_to")
+    return Q(**{f"{prefix}{first}__lte": on}) & (
+        Q(**{f"{prefix}{last}__isnull": True}) | Q(**{f"{prefix}{last}__gt": on})
+    )
+
+
+PLACEMENT = "member__placements__"
+
+
+def _cell_members(
+    roots: Sequence[int], start: dt.date, end: dt.date | None = None
+) -> dict[int, dict[str, int]]:
+    """Members in the Party with an official placement in each cell (under one of `roots` at
+    some time between the two days) on `start` ("start") and, with `end`, on `end` by status
+    ("official_end", "probationary_end"): one query, both days read at once. The same rows as
+    `placed_on` (status period and placement holding that day, neither deleted), counted by
+    the placement's cell instead of by root."""
+    last = end or start
+    aggregates = {"start": Count("pk", filter=_on("", start) & _on(PLACEMENT, start))}
+    if end is not None:
+        on_end = _on("", end) & _on(PLACEMENT, end)
+        for status in IN_PARTY_VALUES:
+            aggregates[f"{status}_end"] = Count("pk", filter=on_end & Q(status=status))
+    # One filter() call: the placement's conditions share one join (the aggregates' too).
+    rows = (
+        StatusPeriod.objects.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=start),
+            Q(member__placements__end__isnull=True) | Q(member__placements__end__gt=start),
+            valid_from__lte=last,
+            status__in=IN_PARTY_VALUES,
+            member__deleted_at__isnull=True,
+            member__placements__deleted_at__isnull=True,
+            member__placements__kind=PlacementKind.OFFICIAL,
+            member__placements__start__lte=last,
+            member__placements__unit_id__in=_subtree_cells(roots, start, last),
+        )
+        .values(f"{PLACEMENT}unit_id")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    return {row.pop(f"{PLACEMENT}unit_id"): row for row in rows}
 
 
 def _members_blank() -> Figures:
@@ -154,16 +240,22 @@ class MembersSection(Section):
         out = blank(roots, _members_blank)
         if not roots:
             return out
-        for pk, n in members_count(roots, period.start).items():
-            out[pk]["start"] = n
-        placed, root = _in_party(roots, period.end)
-        cell_type = f"{PLACED_CELL}cell_type"
-        for row in placed.values(root, "status", cell_type).annotate(n=Count("pk")):
-            figures, n = out[row[root]], row["n"]
-            figures["end"] += n
-            figures[f"{row['status']}_end"] += n
-            if row[cell_type] in figures["end_by_cell_type"]:
-                figures["end_by_cell_type"][row[cell_type]] += n
+        start, end = period.start, period.end
+        cells = _cell_members(roots, start, end)
+        for link in _links(roots, start, end):
+            counts = cells.get(link[1])
+            if counts is None:
+                continue
+            figures = out[link[0]]
+            if _valid(link, start):
+                figures["start"] += counts["start"]
+            if _valid(link, end):
+                official, probationary = counts["official_end"], counts["probationary_end"]
+                figures["end"] += official + probationary
+                figures["official_end"] += official
+                figures["probationary_end"] += probationary
+                if link[4] in figures["end_by_cell_type"]:
+                    figures["end_by_cell_type"][link[4]] += official + probationary
         return out
 
     def rows(self, figure: str, *, root: int, period: Period, rest: bool = False) -> Rows | None:
@@ -300,6 +392,50 @@ def _events(
     return qs, f"{link}ancestor_id"
 
 
+# On SQLite, above this many cells `_events_by_cell` reads the period's events first.
+MANY_CELLS = 500
+
+
+def _events_by_cell(
+    roots: Sequence[int], start: dt.date, end: dt.date, *, events_first: bool = False
+) -> list[tuple[int, str, dt.date, int]]:
+    """(event id, kind, date, cell) of the events of ON_THE_DAY and THE_DAY_BEFORE dated in
+    [start, end], of members not in the trash, for each official placement of the member in
+    a cell under one of `roots` (at some time from the day before `start` to `end`) held on
+    the day that counts (the event's day, or the day before): the rows of `_events` before
+    the closure table, one query for both kinds."""
+    day = F("date")
+    p = PLACEMENT
+    on_the_day = Q(**{f"{p}start__lte": day}) & (
+        Q(**{f"{p}end__isnull": True}) | Q(**{f"{p}end__gt": day})
+    )
+    # Held on the day before D: start <= D - 1 < end, i.e. start < D <= end.
+    the_day_before = Q(**{f"{p}start__lt": day}) & (
+        Q(**{f"{p}end__isnull": True}) | Q(**{f"{p}end__gte": day})
+    )
+    rows = MemberEvent.objects.filter(  # one filter() call: one join of the placements
+        (Q(kind__in=list(ON_THE_DAY)) & on_the_day)
+        | (Q(kind__in=list(THE_DAY_BEFORE)) & the_day_before),
+        date__gte=start,
+        date__lte=end,
+        member__deleted_at__isnull=True,
+        member__placements__deleted_at__isnull=True,
+        member__placements__kind=PlacementKind.OFFICIAL,
+        member__placements__unit_id__in=_subtree_cells(roots, start - dt.timedelta(days=1), end),
+    )
+    if events_first:
+        # The events table has no index by date: SQLite reaches the events through the
+        # placements of every member under the roots (100,000 for a province, 200 ms) unless
+        # it is handed the period's events as a list (one pass over the table, 50 ms, which
+        # a small subtree need not pay: it goes through its few placements, a few ms).
+        # PostgreSQL hashes the events either way, faster without the list.
+        period_events = MemberEvent.objects.filter(
+            kind__in=[*ON_THE_DAY, *THE_DAY_BEFORE], date__gte=start, date__lte=end
+        )
+        rows = rows.filter(pk__in=period_events.values("pk"))
+    return list(rows.values_list("pk", "kind", "date", f"{p}unit_id").order_by())
+
+
 def _official_transfers() -> QuerySet[Transfer]:
     return Transfer.objects.filter(kind=PlacementKind.OFFICIAL, member__deleted_at__isnull=True)
 
@@ -383,24 +519,41 @@ class MovementsSection(Section):
         out = blank(roots, _movements_blank)
         if not roots:
             return out
+        start, end = period.start, period.end
+        # The closure rows from the day before the first day (the removals' day that counts)
+        # to the last: for the events and for the members at the start.
+        links: dict[int, list[LinkRow]] = {}
+        for link in _links(roots, start - dt.timedelta(days=1), end):
+            links.setdefault(link[1], []).append(link)
+        # Event ids by root and figure: an event counts once under a root (like the grouped
+        # count of distinct events), whatever placements lead to it.
+        found: dict[tuple[int, str], set[int]] = {}
+        first = connection.vendor == "sqlite" and len(links) > MANY_CELLS
+        for pk, kind, date, cell in _events_by_cell(roots, start, end, events_first=first):
+            before = kind in THE_DAY_BEFORE
+            day = date - dt.timedelta(days=1) if before else date
+            name = (THE_DAY_BEFORE if before else ON_THE_DAY)[EventKind(kind)]
+            for link in links.get(cell, ()):
+                if _valid(link, day):
+                    found.setdefault((link[0], name), set()).add(pk)
         counts: dict[int, dict[str, int]] = {r: {} for r in roots}
-        for kinds in (ON_THE_DAY, THE_DAY_BEFORE):
-            events, root = _events(roots, period.start, period.end, list(kinds))
-            for row in events.values(root, "kind").annotate(n=Count("pk", distinct=True)):
-                name = kinds[EventKind(row["kind"])]
-                got = counts[row[root]]
-                got[name] = got.get(name, 0) + row["n"]
+        for (r, name), pks in found.items():
+            counts[r][name] = len(pks)
         for name, query in (("transferred_out", _transfers_out), ("transferred_in", _transfers_in)):
             qs, root = query(roots, period)
             for row in qs.values(root).annotate(n=Count("pk", distinct=True)):
                 counts[row[root]][name] = row["n"]
-        start = members_count(roots, period.start)
+        at_start = dict.fromkeys(roots, 0)
+        for cell, members in _cell_members(roots, start).items():
+            for link in links.get(cell, ()):
+                if _valid(link, start):
+                    at_start[link[0]] += members["start"]
         for r in roots:
             figures = out[r]
             for name, n in counts[r].items():
                 if name != "admitted":
                     figures[name] = n
-            figures["admitted"] = share(counts[r].get("admitted", 0), start[r])
+            figures["admitted"] = share(counts[r].get("admitted", 0), at_start[r])
         return out
 
     def rows(self, figure: str, *, root: int, period: Period, rest: bool = False) -> Rows | None:
@@ -483,11 +636,18 @@ def _heads(on: dt.date) -> QuerySet[Position]:
     )
 
 
+def _not_in_the_trash() -> Q:
+    """For a row with a `member_id`: its member is not in the trash. As a NOT IN over the few
+    deleted members rather than a join of the members' table, which PostgreSQL would hash
+    whole (100,000 rows) for the heads' subquery."""
+    return ~Q(member_id__in=Member.all_objects.filter(deleted_at__isnull=False).values("pk"))
+
+
 def _head_is_member(on: dt.date) -> Exists:
     in_party = StatusPeriod.objects.filter(
         period_valid_on(on), member_id=OuterRef("member_id"), status__in=IN_PARTY_VALUES
     )
-    return Exists(_heads(on).filter(Exists(in_party), member__deleted_at__isnull=True))
+    return Exists(_heads(on).filter(_not_in_the_trash(), Exists(in_party)))
 
 
 def _head_is_secretary(on: dt.date) -> Exists:
@@ -496,7 +656,7 @@ def _head_is_secretary(on: dt.date) -> Exists:
         unit_id=OuterRef(OuterRef("cell_id")),
         member_id=OuterRef("member_id"),
     )
-    return Exists(_heads(on).filter(Exists(secretary), member__deleted_at__isnull=True))
+    return Exists(_heads(on).filter(_not_in_the_trash(), Exists(secretary)))
 
 
 def _villages(roots: Sequence[int], on: dt.date) -> tuple[QuerySet[Village], str]:

@@ -34,7 +34,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from chibo.core.reporting import Link, Period, lookup, section, share
-from chibo.members import services, transfers
+from chibo.members import reporting, services, transfers
 from chibo.members.models import EventKind, Member, PlacementKind, PositionKind
 from chibo.members.reporting import MembersSection, MovementsSection, VillagePostsSection
 from chibo.org import services as org_services
@@ -312,6 +312,43 @@ def test_a_removal_counts_where_the_member_was_the_day_before(tree: Tree) -> Non
     )
     got = MovementsSection().figures([tree.M.pk, tree.A.pk, tree.B.pk], Y2025)
     assert [got[u.pk]["deceased"] for u in (tree.M, tree.A, tree.B)] == [1, 0, 1]
+
+
+def test_movements_with_the_period_s_events_read_first(tree: Tree, monkeypatch) -> None:
+    """On SQLite a large subtree reads the period's events first (members.reporting
+    MANY_CELLS): the same figures as through the placements."""
+    monkeypatch.setattr(reporting, "MANY_CELLS", 0)
+    services.event_create(
+        actor=None, member=tree.people["m1"], kind=EventKind.DECEASED, date=D(2025, 6, 1)
+    )
+    t = tree
+    got = MovementsSection().figures([t.P.pk, t.B.pk, t.A.pk, t.M.pk, t.S.pk, t.O.pk], Y2025)
+    # As in test_movements_of_2025, and m1's death on the merger's day counts in M (the day
+    # before), not in A.
+    assert got[t.B.pk]["admitted"] == share(2, 9)  # a3, r1
+    assert (got[t.B.pk]["recognised_official"], got[t.B.pk]["removed"]) == (1, 1)  # s3; s2
+    assert got[t.A.pk]["admitted"] == share(2, 4)
+    assert [got[u.pk]["deceased"] for u in (t.M, t.A, t.B, t.O, t.P)] == [1, 0, 1, 1, 2]
+    assert (got[t.S.pk]["removed"], got[t.S.pk]["recognised_official"]) == (1, 1)
+    assert got[t.P.pk]["admitted"] == share(2, 11)
+
+
+def test_a_member_in_the_trash_counts_nowhere(tree: Tree) -> None:
+    t, p = tree, tree.people
+    for who in ("r1", "s3", "m1"):
+        services.member_delete(actor=None, member=p[who])
+    members = MembersSection().figures([t.B.pk, t.A.pk], Y2025)
+    # B at the start: a1 a2 t1 i1 s1 s2 p1 (not s3, m1); at the end a1 a2 a3 s1 t2 i1 (not
+    # m1, r1, s3): probationary a3 only.
+    assert (members[t.B.pk]["start"], members[t.B.pk]["end"]) == (7, 6)
+    assert members[t.B.pk]["probationary_end"] == 1
+    assert members[t.A.pk]["end_by_cell_type"] == types(rural=3)  # a1 a2 a3
+    moves = MovementsSection().figures([t.B.pk], Y2025)[t.B.pk]
+    assert moves["admitted"] == share(1, 7)  # a3; not r1's readmission
+    assert moves["recognised_official"] == 0  # s3
+    # vM1's head m1 is in the trash: no head any more.
+    villages = VillagePostsSection().figures([t.B.pk], Y2025)[t.B.pk]
+    assert villages == {"heads_members": share(2, 4), "secretaries_heads": share(1, 4)}
 
 
 # Village posts ---------------------------------------------------------------------------
