@@ -28,9 +28,11 @@ Rules every section follows:
   "heads_members"), so every figure on the dashboard links to the records it counts.
 """
 
+import contextlib
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -309,6 +311,33 @@ def lookup(figures: Figures, path: str) -> Any:
             return None
         value = value[part]
     return value
+
+
+# One report's shared counts --------------------------------------------------------------------
+
+_shared: ContextVar[dict[Hashable, Any] | None] = ContextVar("report_shared", default=None)
+
+
+@contextlib.contextmanager
+def one_report() -> Iterator[None]:
+    """While a report is computed, `shared` keeps each count it is asked for, so that two
+    sections needing the same one (the members at the start: a figure of "members", the whole
+    of "movements".admitted) count it once. Nothing outlives the report: no stale figures."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def shared[T](key: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()`, once per report for `key` (every time outside `one_report`)."""
+    memo = _shared.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def leaves(figures: Figures, prefix: str = "") -> list[str]:

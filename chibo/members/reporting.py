@@ -64,6 +64,7 @@ from chibo.core.reporting import (
     blank,
     register,
     share,
+    shared,
 )
 from chibo.org.models import Ancestry, CellType, OrgUnit, Village
 from chibo.org.queries import under, units_on
@@ -101,6 +102,15 @@ def _status_text(status: str, exempt: bool) -> str:
 
 
 # Members ---------------------------------------------------------------------------------
+
+
+def _shared_cell_members(
+    roots: Sequence[int], start: dt.date, end: dt.date
+) -> dict[int, dict[str, int]]:
+    """`_cell_members` once per report: "members" shows them, "movements" divides by them."""
+    return shared(
+        ("members.cells", tuple(roots), start, end), lambda: _cell_members(roots, start, end)
+    )
 
 
 def _in_party(roots: Sequence[int], on: dt.date) -> tuple[QuerySet[StatusPeriod], str]:
@@ -241,7 +251,7 @@ class MembersSection(Section):
         if not roots:
             return out
         start, end = period.start, period.end
-        cells = _cell_members(roots, start, end)
+        cells = _shared_cell_members(roots, start, end)
         for link in _links(roots, start, end):
             counts = cells.get(link[1])
             if counts is None:
@@ -544,7 +554,7 @@ class MovementsSection(Section):
             for row in qs.values(root).annotate(n=Count("pk", distinct=True)):
                 counts[row[root]][name] = row["n"]
         at_start = dict.fromkeys(roots, 0)
-        for cell, members in _cell_members(roots, start).items():
+        for cell, members in _shared_cell_members(roots, start, end).items():
             for link in links.get(cell, ()):
                 if _valid(link, start):
                     at_start[link[0]] += members["start"]

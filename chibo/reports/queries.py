@@ -5,7 +5,7 @@ and the same figures for each sub-unit."""
 from collections.abc import Sequence
 from typing import Any
 
-from chibo.core.reporting import Figures, Period, sections
+from chibo.core.reporting import Figures, Period, one_report, sections
 from chibo.org.models import Ancestry, OrgUnit
 from chibo.org.queries import units_on
 
@@ -16,9 +16,10 @@ def figures(roots: Sequence[int], period: Period) -> dict[int, dict[str, Figures
     out: dict[int, dict[str, Figures]] = {root: {} for root in roots}
     if not roots:
         return out
-    for section in sections():
-        for root, found in section.figures(list(roots), period).items():
-            out[root][section.key] = found
+    with one_report():
+        for section in sections():
+            for root, found in section.figures(list(roots), period).items():
+                out[root][section.key] = found
     return out
 
 
