@@ -7,14 +7,19 @@
 - `by_years`: those awards by badge ("30": n, ...): every badge age the rules in force on the
   period's end list (for the root's province), with 0s, and any other age awarded.
 
-Three queries whatever the roots: the awards grouped by root, badge and occasion, the roots'
-provinces on the period's end, and the rule versions (`chibo.rules.RuleBook`).
+Three queries whatever the roots: the closure-table rows of the roots' subtrees over the period
+together with the roots' provinces on the period's end, the rule versions
+(`chibo.rules.RuleBook`), and the period's awards grouped by the unit of the member's
+official placement on the occasion day, badge and occasion; each group then counts for the
+roots whose closure row to that unit was valid on the occasion day, in Python. (Joining the
+closure table in SQL made SQLite walk every placement of the subtree to find the few awards.)
 """
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Field, Func, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -31,6 +36,22 @@ from chibo.rules import RuleBook
 from .models import BadgeAward
 
 LINK = "member__placements__unit__ancestor_links__"
+# Up to this many units the awards' query names the roots' units: the database then starts from
+# their placements. A larger subtree holds more placements than the period has awards: the
+# awards are read through the index on the occasion, and a long list only slows the planning.
+MAX_LISTED = 1_000
+
+
+class AsFetched(Func):
+    """A column as the driver returns it, with no Django converter (a date is text on SQLite):
+    as `chibo.meetings.compliance.expressions.AsFetched`, which this floor may not import."""
+
+    template = "%(expressions)s"
+    output_field = Field()
+
+
+# (root, valid from, valid to) of a closure row, its dates as the driver gives them
+Link3 = tuple[int, Any, Any]
 
 
 def _awards(roots: Sequence[int], period: Period) -> QuerySet[BadgeAward]:
@@ -51,14 +72,47 @@ def _awards(roots: Sequence[int], period: Period) -> QuerySet[BadgeAward]:
     )
 
 
-def _badge_years(roots: Sequence[int], on: dt.date) -> dict[int, list[int]]:
+def _units(roots: Sequence[int], period: Period) -> tuple[dict[int, list[Link3]], dict[int, int]]:
+    """One query: unit -> [(root, valid from, valid to)] for the closure rows linking a root to
+    a unit some time in the period (the dates as the driver gives them, see `figures`); root
+    -> its province on the period's end."""
+    ids = list(roots)
+    in_period = Q(ancestor_id__in=ids, valid_from__lte=period.end) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gt=period.start)
+    )
+    on_end = Q(
+        descendant_id__in=ids, ancestor__kind=UnitKind.PROVINCE, valid_from__lte=period.end
+    ) & (Q(valid_to__isnull=True) | Q(valid_to__gt=period.end))
+    rows = (
+        Ancestry.objects.filter(in_period | on_end)
+        .annotate(
+            link=ExpressionWrapper(in_period, BooleanField()),
+            province=ExpressionWrapper(on_end, BooleanField()),
+        )
+        .values_list(
+            "ancestor_id",
+            "descendant_id",
+            AsFetched("valid_from"),
+            AsFetched("valid_to"),
+            "link",
+            "province",
+        )
+    )
+    links: dict[int, list[Link3]] = {}
+    provinces: dict[int, int] = {}
+    for ancestor, descendant, valid_from, valid_to, link, province in rows:
+        if link:
+            links.setdefault(descendant, []).append((ancestor, valid_from, valid_to))
+        if province:
+            provinces[descendant] = ancestor
+    return links, provinces
+
+
+def _badge_years(
+    roots: Sequence[int], on: dt.date, provinces: dict[int, int]
+) -> dict[int, list[int]]:
     """The badge ages of the rules in force on `on` for each root (its province's own rules
     included)."""
-    provinces = dict(
-        Ancestry.objects.valid(on)
-        .filter(descendant_id__in=list(roots), ancestor__kind=UnitKind.PROVINCE)
-        .values_list("descendant_id", "ancestor_id")
-    )
     book = RuleBook()
     return {root: list(book.at(on, provinces.get(root)).badge_years or []) for root in roots}
 
@@ -83,19 +137,38 @@ class BadgesSection(Section):
         }
 
     def figures(self, roots: Sequence[int], period: Period) -> dict[int, Figures]:
+        links, provinces = _units(roots, period)
+        years = _badge_years(roots, period.end, provinces)
+        on = F("occasion_date")
+        # In the one filter() call of the other conditions on the placement, so that all
+        # apply to the same placement.
+        units = (
+            {"member__placements__unit__id__in": list(links)} if len(links) <= MAX_LISTED else {}
+        )
         rows = (
-            _awards(roots, period)
-            .values(f"{LINK}ancestor_id", "years", "occasion_date")
-            .annotate(n=Count("pk"))
+            BadgeAward.objects.filter(
+                Q(member__placements__end__isnull=True) | Q(member__placements__end__gt=on),
+                occasion_date__gte=period.start,
+                occasion_date__lte=period.end,
+                member__deleted_at__isnull=True,
+                member__placements__deleted_at__isnull=True,
+                member__placements__kind=PlacementKind.OFFICIAL,
+                member__placements__start__lte=on,
+                **units,
+            )
+            # The occasion as the driver gives it (text on SQLite), compared only with the
+            # closure rows' dates fetched the same way: no converter per row.
+            .values_list("member__placements__unit_id", "years", AsFetched("occasion_date"))
+            .annotate(n=AsFetched(Count("pk")))
             .order_by()
         )
-        years = _badge_years(roots, period.end)
         counts: dict[int, dict[int, int]] = {root: dict.fromkeys(years[root], 0) for root in roots}
-        days: dict[int, set[dt.date]] = {root: set() for root in roots}
-        for row in rows:
-            root = row[f"{LINK}ancestor_id"]
-            counts[root][row["years"]] = counts[root].get(row["years"], 0) + row["n"]
-            days[root].add(row["occasion_date"])
+        days: dict[int, set[Any]] = {root: set() for root in roots}
+        for unit, age, day, n in rows:
+            for root, valid_from, valid_to in links.get(unit, ()):
+                if valid_from <= day and (valid_to is None or valid_to > day):
+                    counts[root][age] = counts[root].get(age, 0) + n
+                    days[root].add(day)
         return {
             root: {
                 "awarded": sum(counts[root].values()),

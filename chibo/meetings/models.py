@@ -174,13 +174,20 @@ class Attendance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "member"], name="attendance_once")
         ]
-        # The removal review reads only the unexcused absences (chibo.meetings.queries).
+        # The removal review reads only the unexcused absences (chibo.meetings.queries); the
+        # reports ask of a meeting whether anybody not away was absent without reason
+        # (chibo.meetings.reporting).
         indexes = [
             models.Index(
                 fields=["member", "meeting"],
                 condition=models.Q(presence="unexcused"),
                 name="attendance_unexcused_idx",
-            )
+            ),
+            models.Index(
+                fields=["meeting"],
+                condition=models.Q(presence="unexcused", away=False),
+                name="attendance_unexcused_mtg_idx",
+            ),
         ]
 
     def __str__(self) -> str:
