@@ -31,6 +31,7 @@ Rules every section follows:
 import contextlib
 import datetime as dt
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -239,7 +240,7 @@ class Rows:
 Figures = dict[str, Any]
 
 
-class Section:
+class Section(ABC):
     """What a domain contributes to the reports. Subclass, set the attributes, implement
     `figures` (and `rows`, so that the figures can be followed), then `register(...)` an
     instance in the domain's `reporting.py`."""
@@ -259,9 +260,9 @@ class Section:
     # part of the members at the start).
     rests: Sequence[str] = ()
 
+    @abstractmethod
     def figures(self, roots: Sequence[int], period: Period) -> dict[int, Figures]:
         """The section's figures for each root unit's subtree, in a fixed number of queries."""
-        raise NotImplementedError
 
     def rows(self, figure: str, *, root: int, period: Period, rest: bool = False) -> Rows | None:
         """The records behind `figure` for `root`'s subtree; with `rest`, for a share, the

@@ -14,11 +14,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from chibo.core.export import XLSX
 from chibo.core.pages import HtmxHttpRequest
-from chibo.core.reporting import Period, parse_period
+from chibo.core.reporting import Period
 from chibo.org.models import OrgUnit
 
 from ..access import get_unit_for_report
 from ..models import FileFormat, FileState, ReportFile
+from ..periods import period_of_key
 from .services import report_file_request
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -69,12 +70,7 @@ def _own_file(request: HttpRequest, pk: int) -> ReportFile:
 def file_request(request: HtmxHttpRequest) -> HttpResponse:
     unit = get_unit_for_report(request.user, _int(request.POST.get("unit")))
     try:
-        period = parse_period(request.POST.get("period", ""))
-    except ValueError:
-        return HttpResponseBadRequest(
-            _("Unknown period: give a year (2026), a quarter (2026-Q1) or a month (2026-03).")
-        )
-    try:
+        period = period_of_key(request.POST.get("period", ""))
         report_file_request(
             unit=unit, period=period, format=request.POST.get("format", ""), actor=request.user
         )

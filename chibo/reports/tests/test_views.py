@@ -144,3 +144,28 @@ def test_cli_writes_the_excel_and_word_files(world, tmp_path):
     assert "BÁO CÁO" in text
     with pytest.raises(CommandError, match="--output"):
         call_command("report", "--org", "X01", "--year", "2026", "--format", "docx")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?period=0000",
+        "?period=2026-00",
+        "?start=01/01/0001&end=31/12/2026",
+        "?start=01/01/2026&end=31/12/9999",
+        "?start=32/01/2026",
+        "?period=2026&sort=nothing&dir=sideways",
+        "?period=2026&sort=plain.end&dir=desc",
+    ],
+)
+def test_odd_dashboard_input_is_answered_not_crashed(world, cast, client_for, query):
+    r = client_for(cast.base_officer).get(f"/reports/{world.base.pk}/{query}")
+    assert r.status_code in (200, 422), r.status_code
+    if r.status_code == 422:
+        assert 'role="alert"' in r.content.decode()
+
+
+@pytest.mark.parametrize("query", ["?period=2026&page=zz", "?period=2026&rest=1", "?period=x"])
+def test_odd_rows_input_is_answered_not_crashed(world, cast, client_for, query):
+    r = client_for(cast.base_officer).get(f"/reports/{world.base.pk}/rows/plain/end/{query}")
+    assert r.status_code in (200, 422), r.status_code
