@@ -21,9 +21,9 @@ class Entry:
 
     name: str
     label: str | Promise
-    kind: str  # int, fraction, years, occasions, map
+    kind: str  # int, fraction, years, occasions, map, choice
     unit: str | Promise = ""
-    keys: tuple[str, ...] = ()  # for maps: the keys allowed (empty: integers)
+    keys: tuple[str, ...] = ()  # maps: the keys allowed (empty: integers); choices: the values
     # For maps: how people call each key (the keys stay the form's syntax), or the unit of
     # integer keys ("30 years of party age: 12 months").
     key_labels: tuple[str | Promise, ...] = ()
@@ -38,6 +38,8 @@ class Entry:
             return None
         if self.kind == "fraction":
             return Fraction(str(stored))  # stored as text, e.g. "1/2", "17/20"
+        if self.kind == "choice":
+            return str(stored)  # one of `keys` (a reading of a rule, such as the rating form)
         if self.kind == "map":
             cast = str if self.keys else int
             return {cast(k): int(v) for k, v in stored.items()}
@@ -87,7 +89,7 @@ def to_text(entry: Entry, stored) -> str:
     """The stored JSON value as the form shows it."""
     if stored is None:
         return ""
-    if entry.kind in ("int", "fraction"):
+    if entry.kind in ("int", "fraction", "choice"):
         return str(stored)
     if entry.kind in ("years", "occasions"):
         return ", ".join(str(v) for v in stored)
@@ -102,6 +104,9 @@ def display(entry: Entry, stored) -> str:
         return "—"
     if entry.kind == "int":
         return formats.number(int(stored))
+    if entry.kind == "choice":
+        names = dict(zip(entry.keys, entry.key_labels, strict=False))
+        return str(names.get(str(stored), stored))
     if entry.kind == "fraction":
         f = Fraction(str(stored))
         return f"{f} ({formats.number(float(f * 100), 2)}%)"
@@ -144,6 +149,13 @@ def from_text(entry: Entry, text: str):
     text = text.strip()
     if entry.kind == "int":
         return _positive(text, entry)
+    if entry.kind == "choice":
+        if text not in entry.keys:
+            raise ValidationError(
+                _("%(rule)s: “%(text)s” is not one of %(keys)s.")
+                % {"rule": entry.label, "text": text, "keys": ", ".join(entry.keys)}
+            )
+        return text
     if entry.kind == "fraction":
         try:
             value = Fraction(text.replace(" ", ""))

@@ -70,7 +70,7 @@ def test_every_rule_is_declared_once_by_the_app_that_reads_it(db):
     seeded = {name for v in RuleVersion.objects.all() for name in v.values}
     assert seeded <= set(ENTRIES.names())
     declared_in = {}
-    for app in ("meetings", "development", "members", "badges"):
+    for app in ("meetings", "development", "members", "badges", "evaluation", "dues"):
         module = __import__(f"chibo.{app}.rules", fromlist=["x"])
         source = Path(module.__file__).read_text(encoding="utf-8")
         declared_in[app] = {n for n in ENTRIES.names() if f'"{n}"' in source}
