@@ -9,6 +9,9 @@ from chibo.badges.api import badges
 from chibo.core.api import ChiboAPI, Utf8JSONRenderer, install_error_handlers
 from chibo.deadlines.api import deadlines
 from chibo.development.api import candidates, reviews
+from chibo.dues.api import dues
+from chibo.dues.remittance.api import remittances
+from chibo.evaluation.api import evaluation
 from chibo.follow.api import follow
 from chibo.meetings.api import meetings
 from chibo.meetings.api.prepare import templates
@@ -48,6 +51,9 @@ api.add_router("/notices", notices)
 api.add_router("/deadlines", deadlines)
 api.add_router("/deadlines", removal_router)
 api.add_router("/badges", badges)
+api.add_router("/evaluation", evaluation)
+api.add_router("/dues/remittances", remittances)
+api.add_router("/dues", dues)
 api.add_router("/rules", rules_router)
 api.add_router("/reports", reports)
 api.add_router("/reports/snapshots", snapshots)

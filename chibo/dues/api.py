@@ -1,0 +1,5 @@
+"""/api/v1/dues."""
+
+from ninja import Router
+
+dues = Router(tags=["dues"])

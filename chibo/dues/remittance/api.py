@@ -1,0 +1,5 @@
+"""/api/v1/dues/remittances."""
+
+from ninja import Router
+
+remittances = Router(tags=["dues"])
