@@ -51,6 +51,8 @@ def page(browser):
 SEEDED = (
     ("chibo.rules.migrations.0002_regulations", "load"),
     ("chibo.rules.migrations.0004_member_rules", "load"),
+    ("chibo.evaluation.migrations.0002_regulations", "load"),
+    ("chibo.dues.migrations.0002_regulations", "load"),
     ("chibo.meetings.migrations.0005_national_agenda_template", "seed"),
     ("chibo.documents.migrations.0002_national_terms", "seed"),
 )
