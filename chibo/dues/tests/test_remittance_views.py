@@ -235,3 +235,27 @@ def test_excel_report(world, cast, client_for, march):
         ("X01-CB01", "Chi bộ thôn Đông", 100_000, 70_000, 0),
         ("X01-CB02", "Chi bộ trường Tiểu học", 50_000, None, -35_000),
     ]
+
+
+def test_the_page_does_not_grow_with_the_units_below(world, cast, client_for, march):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = client_for(cast.base_officer)
+    params = {"year": 2026, "month": "03/2026"}
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(url(world.base), params).status_code == 200
+        return len(ctx.captured_queries)
+
+    queries()  # warm the process's caches (content types, sessions)
+    before = queries()
+    for _ in range(5):
+        cell = f.unit(Kind.CELL, world.base)
+        m = f.member(cell)
+        charge(m, MAR, cell, 10_000)
+        pay(m, MAR, 10_000)
+        remit(cell, MAR, 7_000)
+    assert queries() == before
+    assert before <= 20, before
