@@ -1,6 +1,7 @@
 """/api/v1/dues/remittances: a unit's remittance report for a year; a remittance recorded (or
 corrected), read and deleted."""
 
+import dataclasses
 import datetime as dt
 
 from django.core.exceptions import ValidationError
@@ -127,7 +128,6 @@ def report(request: HttpRequest, unit: int, year: int | None = None) -> dict:
             }
         )
     found = queries.year_report(u, year, now)
-    t = found.totals
     return {
         "unit": u.pk,
         "year": year,
@@ -135,7 +135,7 @@ def report(request: HttpRequest, unit: int, year: int | None = None) -> dict:
             {**_flow(m.own), "month": m.month, "children": [_flow(c) for c in m.children]}
             for m in found.months
         ],
-        "totals": t.__dict__,
+        "totals": dataclasses.asdict(found.totals),
     }
 
 

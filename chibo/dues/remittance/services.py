@@ -47,7 +47,13 @@ def month_text(month: dt.date) -> str:
 
 
 def _check(
-    *, unit: OrgUnit, month: dt.date, amount: object, paid_on: dt.date, number: str, today
+    *,
+    unit: OrgUnit,
+    month: dt.date,
+    amount: object,
+    paid_on: dt.date,
+    number: str,
+    today: dt.date,
 ) -> None:
     errors: dict[str, str] = {}
     if unit.kind not in FLOWING_KINDS:
