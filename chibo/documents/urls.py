@@ -6,4 +6,10 @@ app_name = "documents"
 urlpatterns = [
     path("meetings/<int:pk>/minutes.docx", views.minutes_docx, name="minutes_docx"),
     path("meetings/<int:pk>/resolution.docx", views.resolution_docx, name="resolution_docx"),
+    path(
+        "dues/remittances/<int:pk>/receipt.docx",
+        views.remittance_receipt,
+        name="remittance_receipt",
+    ),
+    path("dues/payments/<int:pk>/receipt.docx", views.payment_receipt, name="payment_receipt"),
 ]

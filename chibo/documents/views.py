@@ -1,19 +1,23 @@
-"""Downloads of a meeting's minutes and resolution as Word files."""
+"""Downloads of Word files: a meeting's minutes and resolution; receipts of party dues (a
+remittance's, a member's payment's)."""
 
 import unicodedata
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
+from chibo.dues.models import DuesPayment
+from chibo.dues.remittance import access as remittance_access
 from chibo.meetings import access as meeting_access
 from chibo.meetings.models import Meeting
+from chibo.members import access as member_access
 
-from . import docx_meeting, services
+from . import docx_dues, docx_meeting, services
 from .models import DocType, IssuedDocument
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -80,3 +84,44 @@ def resolution_docx(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as e:
         return _refused(request, meeting, e)
     return _download(meeting, issued, "nghi-quyet", docx_meeting.resolution_docx(meeting, issued))
+
+
+# Receipts of party dues ------------------------------------------------------------------------
+
+
+def _docx(data: bytes, *parts: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=DOCX)
+    filename = "-".join(p for p in (_ascii(x) for x in parts) if p) + ".docx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@login_required
+def remittance_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    """The receipt of dues a unit handed up: for the readers of the unit (the level that
+    received it reads it too)."""
+    remittance = remittance_access.get_remittance_for(request.user, pk)
+    data = docx_dues.remittance_receipt_docx(remittance)
+    return _docx(data, "phieu-thu-dang-phi", remittance.unit.code, f"{remittance.month:%Y-%m}")
+
+
+def _get_payment_for(user, pk: int) -> DuesPayment:
+    """A payment of a member whose record the user reads (a member reads their own)."""
+    readable = DuesPayment.objects.filter(member__in=member_access.members_for(user))
+    if user.member_id:
+        readable = readable | DuesPayment.objects.filter(member_id=user.member_id)
+    try:
+        return readable.select_related("member").get(pk=pk)
+    except (DuesPayment.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+@require_GET
+@login_required
+def payment_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    """The receipt of a member's dues for a month, given by the cell."""
+    payment = _get_payment_for(request.user, pk)
+    data = docx_dues.payment_receipt_docx(payment)
+    return _docx(data, "phieu-thu-dang-phi", payment.member.code, f"{payment.month:%Y-%m}")
