@@ -107,9 +107,9 @@ def _unit_checks(
         year=campaign.year, member__isnull=False, not_rated="", cell_id__in=list(under)
     ).values_list("cell_id", "level", "proposed_level")
     for cell, level, proposed in members:
-        for unit in under[cell]:
+        for above in under[cell]:
             if level or proposed:
-                levels[unit].append(level or proposed)
+                levels[above].append(level or proposed)
     units = OrgUnit.all_objects.in_bulk([row.unit_id for row in excellent])
     wanted_meetings = r.evaluation_unit_meetings
     wanted_share = r.evaluation_unit_members
@@ -220,7 +220,7 @@ def checks(campaign: Campaign) -> list[Check]:
     out: list[Check] = []
     for row in rows:
         if row.not_rated and current_level(row):
-            who = row.member.full_name if row.member else row.unit.name
+            who = row.member.full_name if row.member else row.unit.name if row.unit else ""
             kind = "member" if row.member_id else "unit"
             out.append(
                 Check(

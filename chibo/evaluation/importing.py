@@ -6,6 +6,8 @@ against that year's rules (a member or unit they do not rate is an error naming 
 The same file twice leaves the records as they are. Who may import a rating is who manages
 that campaign: the office of the base organisation or a level above it."""
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -131,11 +133,13 @@ def _check_office(ctx: Context, unit, year: int, column: str) -> None:
         )
 
 
-def _changes(before: Evaluation | None, level: str, score: int | None) -> list:
+def _changes(
+    before: Evaluation | None, level: str, score: int | None
+) -> list[tuple[str, Any, Any]]:
     """What an update changes, for the preview (level, score)."""
     if before is None:
         return []
-    out = []
+    out: list[tuple[str, Any, Any]] = []
     if before.level != level:
         out.append(("level", before.level, level))
     if before.score != score:

@@ -15,6 +15,7 @@ The lists are read in a few queries whatever the subtree (a province has 100,000
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -101,7 +102,7 @@ def _short(source: str) -> str:
     return source.split(" (")[0].split(",")[0].strip()
 
 
-def _months_covered(periods: Iterable[tuple[dt.date, dt.date]]) -> float:
+def _months_covered(periods: Iterable[tuple[dt.date, dt.date]]) -> Fraction:
     """Months covered by (start, end inclusive) periods, overlaps counted once: whole calendar
     months from each merged period's start, then its remaining days as thirtieths (a period
     from 01/02 to 30/04 is 3 months)."""
@@ -111,13 +112,13 @@ def _months_covered(periods: Iterable[tuple[dt.date, dt.date]]) -> float:
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])
-    total = 0.0
+    total = Fraction(0)
     for start, end in merged:
         after = end + dt.timedelta(days=1)
         months = 0
         while add_months(start, months + 1) <= after:
             months += 1
-        total += months + (after - add_months(start, months)).days / 30
+        total += months + Fraction((after - add_months(start, months)).days, 30)
     return total
 
 
@@ -179,7 +180,7 @@ def judge(facts: Facts, year: int, r: rules.Rules, regulation_name: str) -> Verd
             reasons.append(
                 _("Ill %(covered)s months in the year (%(months)s or more: %(level)s at best)")
                 % {
-                    "covered": formats.number(covered, 1),
+                    "covered": formats.number(float(covered), 0 if covered.denominator == 1 else 1),
                     "months": ill_months,
                     "level": Level.COMPLETE.label,
                 }

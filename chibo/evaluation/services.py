@@ -212,7 +212,10 @@ def campaign_refresh(*, campaign: Campaign, actor) -> Campaign:
     rows = list(Evaluation.objects.filter(campaign=campaign))
     dropped = 0
     for row in rows:
-        verdict = listing.verdicts.get(row.member_id) if row.member_id else units.get(row.unit_id)
+        if row.member_id is not None:
+            verdict = listing.verdicts.get(row.member_id)
+        else:
+            verdict = units.get(row.unit_id or 0)
         if verdict is None:
             if not row.level and not row.proposed_level:
                 row._history_user = actor  # type: ignore[attr-defined]
@@ -391,13 +394,16 @@ def self_assessment_save(
 
 
 def _verdict(evaluation: Evaluation) -> ratable.Verdict:
-    if evaluation.member_id:
+    if evaluation.member is not None:
         return ratable.member_verdict(evaluation.member, evaluation.year)
+    assert evaluation.unit is not None
     return ratable.unit_verdict(evaluation.unit, evaluation.year)
 
 
 def _name(evaluation: Evaluation) -> str:
-    return evaluation.member.full_name if evaluation.member_id else evaluation.unit.name
+    if evaluation.member is not None:
+        return evaluation.member.full_name
+    return evaluation.unit.name if evaluation.unit is not None else ""
 
 
 def _check_day(on: dt.date, year: int, field: str) -> None:
@@ -413,6 +419,8 @@ def voters_allowed(evaluation: Evaluation, on: dt.date) -> int:
     """The official members (who vote) of the cell the row is discussed in, on `on`: the
     member's cell, or the unit rated (its whole subtree)."""
     cell_id = evaluation.cell_id if evaluation.member_id else evaluation.unit_id
+    if cell_id is None:
+        return 0
     units = OrgUnit.all_objects.within(cell_id, on).values("pk")
     official = StatusPeriod.objects.filter(
         member=OuterRef("member_id"), status=Status.OFFICIAL
