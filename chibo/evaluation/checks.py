@@ -58,6 +58,14 @@ def current_level(row: Evaluation) -> str:
     return row.level or row.proposed_level
 
 
+def _share(cap: Fraction) -> str:
+    """A rule's share as people write it: 20%, 33,33%."""
+    percent = cap * 100
+    if percent.denominator == 1:
+        return f"{formats.number(int(percent))}%"
+    return f"{formats.number(float(percent), 2)}%"
+
+
 def _cap_checks(
     groups: dict[str, tuple[str, list[Evaluation]]], cap: Fraction, base: str, severity: str
 ) -> list[Check]:
@@ -73,7 +81,7 @@ def _cap_checks(
             "excellent": formats.number(len(excellent)),
             "base": formats.number(counted),
             "share": formats.percent(len(excellent), counted) if counted else "—",
-            "cap": f"{formats.number(float(cap * 100), 2)}%",
+            "cap": _share(cap),
         }
         if base == "good_or_above":
             message = _(
@@ -124,19 +132,22 @@ def _unit_checks(
             if got is None or MEETING_ORDER.index(Rating(got)) < MEETING_ORDER.index(
                 Rating(wanted_meetings)
             ):
-                shown = Rating(got).label if got else _("no rating")
-                out.append(
-                    Check(
-                        f"meetings:unit:{unit.pk}",
-                        severity,
-                        _(
-                            "%(unit)s rated excellent while its year of meetings is rated"
-                            " %(got)s (at least %(wanted)s needed)"
-                        )
-                        % {"unit": name, "got": shown, "wanted": Rating(wanted_meetings).label},
-                        [row.pk],
+                if got is None:
+                    message = _(
+                        "%(unit)s rated excellent while its year of meetings has no rating"
+                        " (at least %(wanted)s needed)"
                     )
-                )
+                else:
+                    message = _(
+                        "%(unit)s rated excellent while its year of meetings is rated"
+                        " %(got)s (at least %(wanted)s needed)"
+                    )
+                values = {
+                    "unit": name,
+                    "got": Rating(got).label if got else "",
+                    "wanted": Rating(wanted_meetings).label,
+                }
+                out.append(Check(f"meetings:unit:{unit.pk}", severity, message % values, [row.pk]))
         got_levels = levels.get(unit.pk, [])
         if wanted_share is not None and got_levels:
             completing = sum(1 for lv in got_levels if lv in COMPLETING)
