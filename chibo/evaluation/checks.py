@@ -246,7 +246,8 @@ def checks(campaign: Campaign) -> list[Check]:
     cap = r.evaluation_excellent_cap
     if cap is not None:
         groups: dict[str, tuple[str, list[Evaluation]]] = {}
-        parents = ratable.rating_parents(campaign.unit, campaign.year)
+        unit_rows = [row.unit_id for row in rated if row.unit_id]
+        parents = ratable.parents(unit_rows, ratable.listing_day(campaign.year))
         names = dict(
             OrgUnit.all_objects.filter(
                 pk__in={*parents.values(), *(row.cell_id for row in rated if row.cell_id)}

@@ -23,6 +23,7 @@ from chibo.core.sheets import (
     Values,
     fail,
     labels,
+    limit,
     record,
     register,
 )
@@ -92,6 +93,7 @@ UNIT_CODE = Column(
     "Mã tổ chức đảng",
     gettext_lazy("The code of the cell or base organisation, as in the units sheet."),
     required=True,
+    max_length=limit(OrgUnit, "code"),
     aliases=("Mã đơn vị", "Mã chi bộ", "Mã tổ chức"),
 )
 UNIT_RATINGS = Sheet(

@@ -95,7 +95,9 @@ def board(campaign: Campaign, rows: QuerySet[Evaluation] | None = None) -> Board
             "pk", "member_id", "submitted_at", "proposed_level"
         )
     }
-    parents = ratable.rating_parents(campaign.unit, campaign.year)
+    parents = ratable.parents(
+        qs.filter(unit__isnull=False).values("unit_id"), ratable.listing_day(campaign.year)
+    )
     parent_names = dict(
         OrgUnit.all_objects.filter(pk__in=set(parents.values())).values_list("pk", "name")
     )

@@ -343,6 +343,12 @@ def rating_parents(unit: OrgUnit, year: int, *, today: dt.date | None = None) ->
     return dict(links.values_list("descendant_id", "ancestor_id"))
 
 
+def parents(units: Iterable[int] | QuerySet, on: dt.date) -> dict[int, int]:
+    """unit id -> its parent as the tree stood on `on` (the parent that rates it). One query."""
+    links = Ancestry.objects.valid(on).filter(distance=1, descendant_id__in=units)
+    return dict(links.values_list("descendant_id", "ancestor_id"))
+
+
 def units(unit: OrgUnit, year: int, *, today: dt.date | None = None) -> dict[int, Verdict]:
     """unit id -> verdict, for the party organisations a campaign of `unit` rates: a base
     committee's campaign its cells; a district's or province's campaign its base organisations
