@@ -6,7 +6,7 @@ chibo.evaluation.ratable, the checks chibo.evaluation.checks."""
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -635,7 +635,8 @@ def campaign_publish(*, campaign: Campaign, actor) -> Campaign:
         )
     problems += [c.message for c in campaign_checks(campaign) if c.refuses]
     if problems:
-        raise ValidationError(problems)
+        # About the whole campaign, one message per problem (the API lists each).
+        raise ValidationError({NON_FIELD_ERRORS: problems})
     campaign.published_at = timezone.now()
     campaign.published_by = actor if getattr(actor, "pk", None) else None
     campaign._history_user = actor  # type: ignore[attr-defined]
