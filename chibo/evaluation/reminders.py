@@ -96,21 +96,21 @@ def stages_due(unit: OrgUnit | None, on: dt.date, year: int) -> list[StageDue]:
         rows = rows.filter(Q(cell_id__in=within) | Q(unit_id__in=within))
     undecided = Q(level="", proposed_level="")
     counts = rows.values("campaign_id").annotate(
-        self=Count("pk", filter=undecided & Q(member__isnull=False) & ~Q(_submitted())),
-        cell=Count("pk", filter=undecided & (Q(member__isnull=True) | Q(_submitted()))),
-        decision=Count("pk", filter=Q(level="") & ~Q(proposed_level="")),
-        published=Count("pk", filter=~Q(level="")),
-        total=Count("pk"),
+        n_self=Count("pk", filter=undecided & Q(member__isnull=False) & ~Q(_submitted())),
+        n_cell=Count("pk", filter=undecided & (Q(member__isnull=True) | Q(_submitted()))),
+        n_decision=Count("pk", filter=Q(level="") & ~Q(proposed_level="")),
+        n_decided=Count("pk", filter=~Q(level="")),
+        n_total=Count("pk"),
     )
     out: list[StageDue] = []
     for found in counts:
         campaign = campaigns[found["campaign_id"]]
         waiting = {
-            Stage.SELF: found["self"],
-            Stage.CELL: found["cell"],
-            Stage.DECISION: found["decision"],
+            Stage.SELF: found["n_self"],
+            Stage.CELL: found["n_cell"],
+            Stage.DECISION: found["n_decision"],
             # Publication waits once every rated row is decided.
-            Stage.PUBLISHED: found["total"] if found["published"] == found["total"] else 0,
+            Stage.PUBLISHED: found["n_total"] if found["n_decided"] == found["n_total"] else 0,
         }
         for stage, n in waiting.items():
             if not n:
