@@ -183,7 +183,7 @@ def _member_checks(campaign: Campaign, rows: list[Evaluation], r, severity: str)
     member_ids = Evaluation.objects.filter(campaign=campaign, member__isnull=False).filter(
         Q(level__gt="") | Q(proposed_level__gt="")
     )
-    facts = ratable._facts(member_ids.values("member_id"), campaign.year, on)
+    facts = ratable.facts_of(member_ids.values("member_id"), campaign.year, on)
     names = dict(
         Member.all_objects.filter(pk__in=member_ids.values("member_id")).values_list(
             "pk", "full_name"

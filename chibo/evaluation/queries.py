@@ -88,7 +88,7 @@ def board(campaign: Campaign, rows: QuerySet[Evaluation] | None = None) -> Board
     on = ratable.listing_day(campaign.year)
     r = ratable.year_rules(campaign.year, campaign.unit)
     member_rows = qs.filter(member__isnull=False).values("member_id")
-    facts = ratable._facts(member_rows, campaign.year, on)
+    facts = ratable.facts_of(member_rows, campaign.year, on)
     selves = {
         s.member_id: s
         for s in SelfAssessment.objects.filter(year=campaign.year, member_id__in=member_rows).only(

@@ -228,7 +228,7 @@ def _placed(on: dt.date) -> QuerySet:
     )
 
 
-def _facts(member_ids: QuerySet | list[int], year: int, on: dt.date) -> dict[int, Facts]:
+def facts_of(member_ids: QuerySet | list[int], year: int, on: dt.date) -> dict[int, Facts]:
     """The facts of these members, in two queries (`member_ids`: a subquery or a few ids)."""
     first, last = dt.date(year, 1, 1), rating_day(year)
     facts: dict[int, Facts] = {}
@@ -275,7 +275,7 @@ def listing(unit: OrgUnit, year: int, *, today: dt.date | None = None) -> Listin
     # Two official placements overlapping (a move recorded late): the latest one holds.
     for member, cell in placed.order_by("start", "pk").values_list("member_id", "unit_id"):
         cells[member] = cell
-    facts = _facts(placed.values("member_id"), year, on)
+    facts = facts_of(placed.values("member_id"), year, on)
     verdicts = {m: judge(facts.get(m, Facts()), year, r, name) for m in cells}
     return Listing(on, r, name, cells, verdicts)
 
@@ -305,7 +305,7 @@ def member_verdict(member: Member, year: int, *, today: dt.date | None = None) -
             _("Not an active member of a cell on %(date)s") % {"date": formats.date(on)},
         )
     cell = OrgUnit.all_objects.get(pk=cell_id)
-    facts = _facts([member.pk], year, on).get(member.pk, Facts())
+    facts = facts_of([member.pk], year, on).get(member.pk, Facts())
     return judge(facts, year, year_rules(year, cell), regulation(year, cell))
 
 
