@@ -72,7 +72,7 @@ def profile_initial(member: Member) -> dict:
 class EventForm(BootstrapForm):
     kind = forms.ChoiceField(label=_("Event"), choices=EventKind.choices)
     date = DateField(label=_("Date"))
-    end_date = DateField(label=_("Until (exemption only)"), required=False)
+    end_date = DateField(label=_("Until (exemption or suspension only)"), required=False)
     reason = forms.ChoiceField(
         label=_("Reason (exemption only)"),
         choices=[("", "—"), *ExemptionReason.choices],

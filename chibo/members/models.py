@@ -31,6 +31,7 @@ class EventKind(models.TextChoices):
     READMITTED = "readmitted", _("Readmitted")
     TRANSFERRED = "transferred", _("Transferred")
     EXEMPTED = "exempted", _("Exempted from activities")
+    SUSPENDED = "suspended", _("Suspended from activities")
     REPRIMAND = "reprimand", _("Disciplined: reprimand")
     WARNING = "warning", _("Disciplined: warning")
     DISMISSAL = "dismissal", _("Disciplined: dismissal from post")
@@ -71,7 +72,7 @@ EVENT_PRECEDENCE = {
 }
 IN_PARTY = {Status.PROBATIONARY, Status.OFFICIAL}
 # Events that are periods (they have an end date).
-PERIOD_EVENTS = {EventKind.EXEMPTED}
+PERIOD_EVENTS = {EventKind.EXEMPTED, EventKind.SUSPENDED}
 ADMISSIONS = {EventKind.ADMITTED, EventKind.READMITTED}
 DISCIPLINES = {EventKind.REPRIMAND, EventKind.WARNING, EventKind.DISMISSAL}
 

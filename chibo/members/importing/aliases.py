@@ -16,6 +16,7 @@ EVENT_KINDS = labels(
         EventKind.READMITTED: ["Kết nạp lại"],
         EventKind.TRANSFERRED: ["Chuyển sinh hoạt"],
         EventKind.EXEMPTED: ["Miễn sinh hoạt"],
+        EventKind.SUSPENDED: ["Đình chỉ sinh hoạt", "Đình chỉ sinh hoạt đảng"],
         EventKind.REPRIMAND: ["Khiển trách"],
         EventKind.WARNING: ["Cảnh cáo"],
         EventKind.DISMISSAL: ["Cách chức"],

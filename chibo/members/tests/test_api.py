@@ -521,7 +521,7 @@ def test_events(world, cast, client_for):
         (
             {"kind": "reprimand", "date": "2020-01-01", "end_date": "2020-02-01"},
             "end_date",
-            "Only an exemption has an end date.",
+            "Only an exemption or a suspension has an end date.",
         ),
         (
             {"kind": "exempted", "date": "2020-01-01", "end_date": "2019-02-01"},

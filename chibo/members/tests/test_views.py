@@ -217,7 +217,7 @@ def test_event_position_placement_transfer(world, cast, client_for):
         reverse("members:event_create", args=[m.pk]),
         {"kind": "reprimand", "date": "2026-01-01", "end_date": "2026-02-01"},
     )
-    assert r.status_code == 422 and "Only an exemption has an end date" in r.text
+    assert r.status_code == 422 and "Only an exemption or a suspension has an end date" in r.text
     r = c.post(
         reverse("members:position_create", args=[m.pk]),
         {"kind": "secretary", "unit": "X01-CB01", "start": "2025-01-01"},
