@@ -6,4 +6,5 @@ app_name = "documents"
 urlpatterns = [
     path("meetings/<int:pk>/minutes.docx", views.minutes_docx, name="minutes_docx"),
     path("meetings/<int:pk>/resolution.docx", views.resolution_docx, name="resolution_docx"),
+    path("evaluation/self/<int:pk>.docx", views.evaluation_self_docx, name="evaluation_self"),
 ]

@@ -1,4 +1,5 @@
-"""Downloads of a meeting's minutes and resolution as Word files."""
+"""Downloads of a meeting's minutes and resolution, and of a member's self-assessment of the
+year, as Word files."""
 
 import unicodedata
 
@@ -7,13 +8,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import translation
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
+from chibo.evaluation import access as evaluation_access
 from chibo.meetings import access as meeting_access
 from chibo.meetings.models import Meeting
 
-from . import docx_meeting, services
+from . import docx_evaluation, docx_meeting, services
 from .models import DocType, IssuedDocument
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -80,3 +83,19 @@ def resolution_docx(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as e:
         return _refused(request, meeting, e)
     return _download(meeting, issued, "nghi-quyet", docx_meeting.resolution_docx(meeting, issued))
+
+
+@require_GET
+@login_required
+def evaluation_self_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member's self-assessment (bản kiểm điểm cá nhân), for the member, their cell's
+    secretary and the offices above (chibo.evaluation.access)."""
+    assessment = evaluation_access.get_self_assessment_for(request.user, pk)
+    # The form's criteria are interface messages: the document is written in Vietnamese.
+    with translation.override("vi"):
+        data = docx_evaluation.self_assessment_docx(assessment)
+    name = f"ban-kiem-diem-{_ascii(assessment.member.full_name)}-{assessment.year}.docx"
+    response = HttpResponse(data, content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
