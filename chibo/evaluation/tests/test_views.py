@@ -207,16 +207,35 @@ def test_board_for_the_office(world, cast, campaign, en):
         assert name in page
     assert "Lê Đức Anh" not in page  # another base committee
     assert f'id="cell-{world.cell.pk}"' in page and f'id="cell-{world.cell2.pk}"' in page
+
     # Counts per stage, against the rows: one submitted (waits for the cell), two waiting for
     # their self-assessment, the two cells waiting for their proposal.
-    assert ">Awaiting the self-assessment</span> <strong>2</strong>" in page
-    assert ">Awaiting the cell&#x27;s proposal</span> <strong>3</strong>" in page
+    def count(stage: str) -> str:
+        box = page.split(f'id="count-{stage}">')[1].split("</div>")[0]
+        return box.split("<strong>")[1].split("</strong>")[0]
+
+    assert count("self") == "2" and "Awaiting the self-assessment" in page
+    assert count("cell") == "3" and count("decision") == "0" and count("not_rated") == "0"
     assert "2 self-assessments not submitted:" not in page  # one per cell
     assert "1 self-assessment not submitted:" in page
-    # The office decides (a form per cell), and records a cell's proposal if need be.
-    assert f'id="decide-{world.cell.pk}"' in page and f'id="propose-{world.cell.pk}"' in page
+    # The office records a cell's proposal if need be, and decides once the cell proposed.
+    assert f'id="propose-{world.cell.pk}"' in page and "decide-" not in page
+    assert page.count("The committee decides once the cell has proposed.") == 3  # 2 cells, units
     assert 'id="publish-form"' in page
     assert f'id="units-{world.base.pk}"' in page  # the cells, rated by the base committee
+    a = row(campaign, world.member)
+    services.evaluation_propose(
+        evaluation=a, level=Level.GOOD, votes=2, voters=2, on=DEC, actor=cast.secretary
+    )
+    page = en(cast.base_officer).get(reverse("evaluation:campaign", args=[campaign.pk])).text
+    form = page.split(f'id="decide-{world.cell.pk}"')[1].split("</form>")[0]
+    # The row proposed has its select (starting from the proposal) and its score; the others
+    # wait for the cell.
+    assert f'name="d{world.cell.pk}-level_{a.pk}"' in form
+    assert f'name="d{world.cell.pk}-score_{a.pk}"' in form
+    assert '<option value="good" selected>' in form
+    b = row(campaign, secretary_member(cast))
+    assert f"level_{b.pk}" not in form and "Phạm Văn Bí Thư" in form
 
 
 def test_board_for_the_secretary(world, cast, campaign, en):

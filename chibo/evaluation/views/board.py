@@ -49,17 +49,17 @@ def _forms(b: Board, today: Any) -> None:
                     "voters": voted.proposed_voters if voted else None,
                 },
             )
-        if group.can_decide:
+        if group.can_decide and group.to_decide():
             decided = next((r for r in rows if r.decided_on), None)
             group.forms["decide"] = DecisionForm(
-                rows=rows,
+                rows=group.to_decide(),
                 prefix=f"d{group.unit.pk}",
                 scored=b.scored,
                 initial={"on": decided.decided_on if decided else today},
             )
     for group in b.units:
-        if group.can_decide:
-            rows = group.rated()
+        rows = group.to_decide()
+        if group.can_decide and rows:
             decided = next((r for r in rows if r.decided_on), None)
             group.forms["units"] = DecisionForm(
                 rows=rows,
@@ -281,6 +281,7 @@ def cell_decide(request: HtmxHttpRequest, pk: int, cell_pk: int) -> HttpResponse
         raise PermissionDenied
     rows = list(
         readable.filter(not_rated="")
+        .exclude(proposed_level="", level="")
         .select_related("member", "campaign")
         .order_by("member__search_name", "pk")
     )
@@ -301,6 +302,7 @@ def units_decide(request: HtmxHttpRequest, pk: int, parent_pk: int) -> HttpRespo
         raise PermissionDenied
     rows = list(
         readable.filter(not_rated="")
+        .exclude(proposed_level="", level="")
         .select_related("unit", "campaign")
         .order_by("unit__sort_name", "pk")
     )

@@ -71,8 +71,17 @@ class Group:
             found[self.unit_row.id] = self.unit_row
         return found
 
+    @property
+    def listed(self) -> list[Row]:
+        """The rows of the cell's form: its members, then the cell's own rating."""
+        return [*self.rows, self.unit_row] if self.unit_row is not None else self.rows
+
     def rated(self) -> list[Any]:
         return [r.row for r in self.rows if not r.not_rated]
+
+    def to_decide(self) -> list[Any]:
+        """The rows a decision is recorded for: rated, and proposed by the cell."""
+        return [r.row for r in self.rows if not r.not_rated and (r.proposed_level or r.level)]
 
 
 @dataclass
