@@ -117,19 +117,19 @@ def evaluations_for(user, campaign: Campaign | None = None) -> QuerySet[Evaluati
         qs = qs.filter(campaign=campaign)
         if can_manage(user, campaign):
             return qs
-    if user.is_superuser:
+    scope, managed_ids = scope_units(user), managed_units(user)
+    if scope is None or managed_ids is None:
         return qs
-    managed = Campaign.objects.filter(unit_id__in=managed_units(user)).values("pk")
-    return qs.filter(_rows_in(scope_units(user)) | Q(campaign_id__in=managed))
+    managed = Campaign.objects.filter(unit_id__in=managed_ids).values("pk")
+    return qs.filter(_rows_in(scope) | Q(campaign_id__in=managed))
 
 
 def proposals_for(user) -> QuerySet[Evaluation]:
     """The rows whose proposal the user records: a writing role on the member's cell, or on
     the unit rated."""
     qs = Evaluation.objects.all()
-    if user.is_superuser:
-        return qs
-    return qs.filter(_rows_in(scope_units(user, write=True)))
+    scope = scope_units(user, write=True)
+    return qs if scope is None else qs.filter(_rows_in(scope))
 
 
 def decisions_for(user) -> QuerySet[Evaluation]:

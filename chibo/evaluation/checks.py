@@ -58,6 +58,14 @@ def current_level(row: Evaluation) -> str:
     return row.level or row.proposed_level
 
 
+def _share(cap: Fraction) -> str:
+    """A rule's share as people write it: 20%, 33,33%."""
+    percent = cap * 100
+    if percent.denominator == 1:
+        return f"{formats.number(int(percent))}%"
+    return f"{formats.number(float(percent), 2)}%"
+
+
 def _cap_checks(
     groups: dict[str, tuple[str, list[Evaluation]]], cap: Fraction, base: str, severity: str
 ) -> list[Check]:
@@ -73,7 +81,7 @@ def _cap_checks(
             "excellent": formats.number(len(excellent)),
             "base": formats.number(counted),
             "share": formats.percent(len(excellent), counted) if counted else "—",
-            "cap": f"{formats.number(float(cap * 100), 2)}%",
+            "cap": _share(cap),
         }
         if base == "good_or_above":
             message = _(
@@ -107,9 +115,9 @@ def _unit_checks(
         year=campaign.year, member__isnull=False, not_rated="", cell_id__in=list(under)
     ).values_list("cell_id", "level", "proposed_level")
     for cell, level, proposed in members:
-        for unit in under[cell]:
+        for above in under[cell]:
             if level or proposed:
-                levels[unit].append(level or proposed)
+                levels[above].append(level or proposed)
     units = OrgUnit.all_objects.in_bulk([row.unit_id for row in excellent])
     wanted_meetings = r.evaluation_unit_meetings
     wanted_share = r.evaluation_unit_members
@@ -124,19 +132,22 @@ def _unit_checks(
             if got is None or MEETING_ORDER.index(Rating(got)) < MEETING_ORDER.index(
                 Rating(wanted_meetings)
             ):
-                shown = Rating(got).label if got else _("no rating")
-                out.append(
-                    Check(
-                        f"meetings:unit:{unit.pk}",
-                        severity,
-                        _(
-                            "%(unit)s rated excellent while its year of meetings is rated"
-                            " %(got)s (at least %(wanted)s needed)"
-                        )
-                        % {"unit": name, "got": shown, "wanted": Rating(wanted_meetings).label},
-                        [row.pk],
+                if got is None:
+                    message = _(
+                        "%(unit)s rated excellent while its year of meetings has no rating"
+                        " (at least %(wanted)s needed)"
                     )
-                )
+                else:
+                    message = _(
+                        "%(unit)s rated excellent while its year of meetings is rated"
+                        " %(got)s (at least %(wanted)s needed)"
+                    )
+                values = {
+                    "unit": name,
+                    "got": Rating(got).label if got else "",
+                    "wanted": Rating(wanted_meetings).label,
+                }
+                out.append(Check(f"meetings:unit:{unit.pk}", severity, message % values, [row.pk]))
         got_levels = levels.get(unit.pk, [])
         if wanted_share is not None and got_levels:
             completing = sum(1 for lv in got_levels if lv in COMPLETING)
@@ -172,7 +183,7 @@ def _member_checks(campaign: Campaign, rows: list[Evaluation], r, severity: str)
     member_ids = Evaluation.objects.filter(campaign=campaign, member__isnull=False).filter(
         Q(level__gt="") | Q(proposed_level__gt="")
     )
-    facts = ratable._facts(member_ids.values("member_id"), campaign.year, on)
+    facts = ratable.facts_of(member_ids.values("member_id"), campaign.year, on)
     names = dict(
         Member.all_objects.filter(pk__in=member_ids.values("member_id")).values_list(
             "pk", "full_name"
@@ -220,7 +231,7 @@ def checks(campaign: Campaign) -> list[Check]:
     out: list[Check] = []
     for row in rows:
         if row.not_rated and current_level(row):
-            who = row.member.full_name if row.member else row.unit.name
+            who = row.member.full_name if row.member else row.unit.name if row.unit else ""
             kind = "member" if row.member_id else "unit"
             out.append(
                 Check(
@@ -235,7 +246,8 @@ def checks(campaign: Campaign) -> list[Check]:
     cap = r.evaluation_excellent_cap
     if cap is not None:
         groups: dict[str, tuple[str, list[Evaluation]]] = {}
-        parents = ratable.rating_parents(campaign.unit, campaign.year)
+        unit_rows = [row.unit_id for row in rated if row.unit_id]
+        parents = ratable.parents(unit_rows, ratable.listing_day(campaign.year))
         names = dict(
             OrgUnit.all_objects.filter(
                 pk__in={*parents.values(), *(row.cell_id for row in rated if row.cell_id)}

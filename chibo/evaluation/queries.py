@@ -88,14 +88,16 @@ def board(campaign: Campaign, rows: QuerySet[Evaluation] | None = None) -> Board
     on = ratable.listing_day(campaign.year)
     r = ratable.year_rules(campaign.year, campaign.unit)
     member_rows = qs.filter(member__isnull=False).values("member_id")
-    facts = ratable._facts(member_rows, campaign.year, on)
+    facts = ratable.facts_of(member_rows, campaign.year, on)
     selves = {
         s.member_id: s
         for s in SelfAssessment.objects.filter(year=campaign.year, member_id__in=member_rows).only(
             "pk", "member_id", "submitted_at", "proposed_level"
         )
     }
-    parents = ratable.rating_parents(campaign.unit, campaign.year)
+    parents = ratable.parents(
+        qs.filter(unit__isnull=False).values("unit_id"), ratable.listing_day(campaign.year)
+    )
     parent_names = dict(
         OrgUnit.all_objects.filter(pk__in=set(parents.values())).values_list("pk", "name")
     )
@@ -105,16 +107,18 @@ def board(campaign: Campaign, rows: QuerySet[Evaluation] | None = None) -> Board
     for row in found:
         s = selves.get(row.member_id) if row.member_id else None
         state = "" if s is None else ("submitted" if s.submitted_at else "draft")
-        if row.member_id:
+        if row.member is not None:
             verdict = ratable.judge(
-                facts.get(row.member_id, ratable.Facts()), campaign.year, r, campaign.regulation
+                facts.get(row.member.pk, ratable.Facts()), campaign.year, r, campaign.regulation
             )
             name, code = row.member.full_name, row.member.code
             cell_id, cell_name = row.cell_id, row.cell.name if row.cell else ""
         else:
-            verdict = ratable.unit_judge(row.unit.founded_on, campaign.year, r, campaign.regulation)
-            name, code = row.unit.name, row.unit.code
-            cell_id = parents.get(row.unit_id)
+            unit = row.unit
+            assert unit is not None  # a row rates a member or a unit
+            verdict = ratable.unit_judge(unit.founded_on, campaign.year, r, campaign.regulation)
+            name, code = unit.name, unit.code
+            cell_id = parents.get(unit.pk)
             cell_name = parent_names.get(cell_id, "") if cell_id else ""
         stage = waits_for(row, campaign, state)
         if row.not_rated:
@@ -239,10 +243,11 @@ def not_rated_reason(row: Evaluation) -> str:
     """The reason a row is not rated, read again from the rules (for one row)."""
     if not row.not_rated:
         return ""
-    if row.member_id:
+    if row.member is not None:
         return ratable.member_verdict(row.member, row.year).reason or row.not_rated
+    assert row.unit is not None
     return ratable.unit_verdict(row.unit, row.year).reason or row.not_rated
 
 
 def level_label(level: str) -> str:
-    return Level(level).label if level else _("not decided")
+    return str(Level(level).label) if level else _("not decided")

@@ -15,6 +15,7 @@ The lists are read in a few queries whatever the subtree (a province has 100,000
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -101,7 +102,7 @@ def _short(source: str) -> str:
     return source.split(" (")[0].split(",")[0].strip()
 
 
-def _months_covered(periods: Iterable[tuple[dt.date, dt.date]]) -> float:
+def _months_covered(periods: Iterable[tuple[dt.date, dt.date]]) -> Fraction:
     """Months covered by (start, end inclusive) periods, overlaps counted once: whole calendar
     months from each merged period's start, then its remaining days as thirtieths (a period
     from 01/02 to 30/04 is 3 months)."""
@@ -111,13 +112,13 @@ def _months_covered(periods: Iterable[tuple[dt.date, dt.date]]) -> float:
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])
-    total = 0.0
+    total = Fraction(0)
     for start, end in merged:
         after = end + dt.timedelta(days=1)
         months = 0
         while add_months(start, months + 1) <= after:
             months += 1
-        total += months + (after - add_months(start, months)).days / 30
+        total += months + Fraction((after - add_months(start, months)).days, 30)
     return total
 
 
@@ -179,7 +180,7 @@ def judge(facts: Facts, year: int, r: rules.Rules, regulation_name: str) -> Verd
             reasons.append(
                 _("Ill %(covered)s months in the year (%(months)s or more: %(level)s at best)")
                 % {
-                    "covered": formats.number(covered, 1),
+                    "covered": formats.number(float(covered), 0 if covered.denominator == 1 else 1),
                     "months": ill_months,
                     "level": Level.COMPLETE.label,
                 }
@@ -227,7 +228,7 @@ def _placed(on: dt.date) -> QuerySet:
     )
 
 
-def _facts(member_ids: QuerySet | list[int], year: int, on: dt.date) -> dict[int, Facts]:
+def facts_of(member_ids: QuerySet | list[int], year: int, on: dt.date) -> dict[int, Facts]:
     """The facts of these members, in two queries (`member_ids`: a subquery or a few ids)."""
     first, last = dt.date(year, 1, 1), rating_day(year)
     facts: dict[int, Facts] = {}
@@ -274,7 +275,7 @@ def listing(unit: OrgUnit, year: int, *, today: dt.date | None = None) -> Listin
     # Two official placements overlapping (a move recorded late): the latest one holds.
     for member, cell in placed.order_by("start", "pk").values_list("member_id", "unit_id"):
         cells[member] = cell
-    facts = _facts(placed.values("member_id"), year, on)
+    facts = facts_of(placed.values("member_id"), year, on)
     verdicts = {m: judge(facts.get(m, Facts()), year, r, name) for m in cells}
     return Listing(on, r, name, cells, verdicts)
 
@@ -304,7 +305,7 @@ def member_verdict(member: Member, year: int, *, today: dt.date | None = None) -
             _("Not an active member of a cell on %(date)s") % {"date": formats.date(on)},
         )
     cell = OrgUnit.all_objects.get(pk=cell_id)
-    facts = _facts([member.pk], year, on).get(member.pk, Facts())
+    facts = facts_of([member.pk], year, on).get(member.pk, Facts())
     return judge(facts, year, year_rules(year, cell), regulation(year, cell))
 
 
@@ -339,6 +340,12 @@ def rating_parents(unit: OrgUnit, year: int, *, today: dt.date | None = None) ->
     rates (cells and base organisations strictly below it, as the tree stood on the listing
     day). One query."""
     links = _rated_links(unit, listing_day(year, today))
+    return dict(links.values_list("descendant_id", "ancestor_id"))
+
+
+def parents(units: Iterable[int] | QuerySet, on: dt.date) -> dict[int, int]:
+    """unit id -> its parent as the tree stood on `on` (the parent that rates it). One query."""
+    links = Ancestry.objects.valid(on).filter(distance=1, descendant_id__in=units)
     return dict(links.values_list("descendant_id", "ancestor_id"))
 
 

@@ -6,7 +6,7 @@ chibo.evaluation.ratable, the checks chibo.evaluation.checks."""
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -17,7 +17,7 @@ from simple_history.utils import bulk_create_with_history
 from chibo.core import audit, formats
 from chibo.members.models import Member, Placement, PlacementKind, Status, StatusPeriod
 from chibo.members.models import period_valid_on as status_valid_on
-from chibo.org.models import Ancestry, OrgUnit
+from chibo.org.models import BASE_KINDS, Ancestry, OrgUnit
 
 from . import criteria as criteria_
 from . import ratable
@@ -212,7 +212,10 @@ def campaign_refresh(*, campaign: Campaign, actor) -> Campaign:
     rows = list(Evaluation.objects.filter(campaign=campaign))
     dropped = 0
     for row in rows:
-        verdict = listing.verdicts.get(row.member_id) if row.member_id else units.get(row.unit_id)
+        if row.member_id is not None:
+            verdict = listing.verdicts.get(row.member_id)
+        else:
+            verdict = units.get(row.unit_id or 0)
         if verdict is None:
             if not row.level and not row.proposed_level:
                 row._history_user = actor  # type: ignore[attr-defined]
@@ -391,13 +394,16 @@ def self_assessment_save(
 
 
 def _verdict(evaluation: Evaluation) -> ratable.Verdict:
-    if evaluation.member_id:
+    if evaluation.member is not None:
         return ratable.member_verdict(evaluation.member, evaluation.year)
+    assert evaluation.unit is not None
     return ratable.unit_verdict(evaluation.unit, evaluation.year)
 
 
 def _name(evaluation: Evaluation) -> str:
-    return evaluation.member.full_name if evaluation.member_id else evaluation.unit.name
+    if evaluation.member is not None:
+        return evaluation.member.full_name
+    return evaluation.unit.name if evaluation.unit is not None else ""
 
 
 def _check_day(on: dt.date, year: int, field: str) -> None:
@@ -413,6 +419,8 @@ def voters_allowed(evaluation: Evaluation, on: dt.date) -> int:
     """The official members (who vote) of the cell the row is discussed in, on `on`: the
     member's cell, or the unit rated (its whole subtree)."""
     cell_id = evaluation.cell_id if evaluation.member_id else evaluation.unit_id
+    if cell_id is None:
+        return 0
     units = OrgUnit.all_objects.within(cell_id, on).values("pk")
     official = StatusPeriod.objects.filter(
         member=OuterRef("member_id"), status=Status.OFFICIAL
@@ -627,7 +635,8 @@ def campaign_publish(*, campaign: Campaign, actor) -> Campaign:
         )
     problems += [c.message for c in campaign_checks(campaign) if c.refuses]
     if problems:
-        raise ValidationError(problems)
+        # About the whole campaign, one message per problem (the API lists each).
+        raise ValidationError({NON_FIELD_ERRORS: problems})
     campaign.published_at = timezone.now()
     campaign.published_by = actor if getattr(actor, "pk", None) else None
     campaign._history_user = actor  # type: ignore[attr-defined]
@@ -635,3 +644,170 @@ def campaign_publish(*, campaign: Campaign, actor) -> Campaign:
     rated = Evaluation.objects.filter(campaign=campaign, not_rated="").count()
     audit.record(PUBLISHED, actor=actor, obj=campaign, year=campaign.year, rated=rated)
     return campaign
+
+
+# History from Excel ---------------------------------------------------------------------------
+
+RATING_IMPORTED = audit.kind(
+    "evaluation.rating_imported", gettext_lazy("Rating of %(year)s imported: %(level)s")
+)
+CREATED, UPDATED, UNCHANGED = "create", "update", "unchanged"
+
+
+def base_organisation(unit: OrgUnit, on: dt.date) -> OrgUnit | None:
+    """The base organisation (tổ chức cơ sở đảng) a unit belongs to on `on`: the highest
+    base committee or base cell at or above it (a partial committee sits inside one)."""
+    return (
+        unit.ancestors(on, include_self=True)
+        .filter(kind__in=BASE_KINDS)
+        .order_by("-distance")
+        .first()
+    )
+
+
+def _imported_campaign(base: OrgUnit, year: int, actor) -> Campaign:
+    """The base organisation's imported campaign of `year` (created published: history
+    records what was decided and published)."""
+    found = Campaign.objects.filter(unit=base, year=year).first()
+    if found is not None:
+        if not found.imported:
+            raise ValidationError(
+                _("The evaluation of %(year)s is kept in Chibo (%(unit)s); it is not imported.")
+                % {"year": year, "unit": base.name}
+            )
+        return found
+    on = ratable.rating_day(year)
+    clash = _overlapping(base, year, on)
+    if clash is not None and not clash.imported:
+        raise ValidationError(
+            _("The evaluation of %(year)s is kept in Chibo (%(unit)s); it is not imported.")
+            % {"year": year, "unit": clash.unit.name}
+        )
+    campaign = Campaign(
+        unit=base,
+        year=year,
+        regulation=ratable.regulation(year, base),
+        self_due=on,
+        cell_due=on,
+        decision_due=on,
+        publish_due=on,
+        imported=True,
+        published_at=timezone.now(),
+        published_by=actor if getattr(actor, "pk", None) else None,
+        opened_by=actor if getattr(actor, "pk", None) else None,
+    )
+    campaign._history_user = actor  # type: ignore[attr-defined]
+    campaign.save()
+    return campaign
+
+
+@audit.write
+def rating_import(
+    *,
+    year: int,
+    level: str,
+    score: int | None = None,
+    member: Member | None = None,
+    unit: OrgUnit | None = None,
+    actor,
+) -> tuple[Evaluation, str]:
+    """Record a rating of a past year as published (the import of an office's records), in
+    the base organisation's imported campaign of that year. Checked against that year's
+    rules: a member or unit they do not rate is refused, naming the rule; a level above what
+    they allow stays, and the campaign's checks warn of it. Returns the row and whether it
+    was created, updated or unchanged."""
+    if (member is None) == (unit is None):
+        raise ValueError("rate a member or a unit")
+    chosen = _check_level(level)
+    if year >= timezone.localdate().year:
+        raise ValidationError(
+            {
+                "year": _("Only past years are imported; %(year)s is rated in Chibo.")
+                % {"year": year}
+            }
+        )
+    name = ratable.regulation(year, member.home_unit if member is not None else unit)
+    if not name:
+        raise ValidationError(
+            {"year": _("No evaluation regulation was in force in %(year)s.") % {"year": year}}
+        )
+    on = ratable.rating_day(year)
+    if member is not None:
+        verdict = ratable.member_verdict(member, year, today=on)
+        cell_id = ratable.member_cell(member, year, today=on)
+        place = OrgUnit.all_objects.get(pk=cell_id) if cell_id else None
+        row = Evaluation.objects.filter(member=member, year=year).select_related("campaign").first()
+    else:
+        assert unit is not None
+        if unit.kind not in ratable.RATED_KINDS:
+            raise ValidationError(
+                {
+                    "unit": _("Cells and base organisations are rated; %(unit)s is not one.")
+                    % {"unit": unit.name}
+                }
+            )
+        verdict = ratable.unit_verdict(unit, year)
+        cell_id, place = None, unit
+        row = Evaluation.objects.filter(unit=unit, year=year).select_related("campaign").first()
+    if not verdict.rated:
+        raise ValidationError(
+            {
+                "level": _("Not rated in %(year)s: %(reason)s")
+                % {"year": year, "reason": verdict.reason}
+            }
+        )
+    r = ratable.year_rules(year, place)
+    if score is not None:
+        if not criteria_.scored(r):
+            raise ValidationError(
+                {
+                    "score": _("The evaluation of %(year)s is not scored (%(regulation)s).")
+                    % {"year": year, "regulation": name}
+                }
+            )
+        total = criteria_.total_points(r)
+        if not 0 <= score <= total:
+            raise ValidationError({"score": _("Between 0 and %(max)s points.") % {"max": total}})
+    if row is not None:
+        if not row.campaign.imported:
+            raise ValidationError(
+                _("The evaluation of %(year)s is kept in Chibo (%(unit)s); it is not imported.")
+                % {"year": year, "unit": row.campaign.unit.name}
+            )
+        if row.level == chosen and row.score == score:
+            return row, UNCHANGED
+        row.level, row.score = chosen, score
+        row._history_user = actor  # type: ignore[attr-defined]
+        row.save()
+        status = UPDATED
+    else:
+        assert place is not None
+        base = base_organisation(place, on)
+        if base is None:
+            raise ValidationError(
+                _("%(unit)s belongs to no base organisation on %(date)s.")
+                % {"unit": place.name, "date": formats.date(on)}
+            )
+        campaign = _imported_campaign(base, year, actor)
+        row = Evaluation(
+            campaign=campaign,
+            year=year,
+            member=member,
+            unit=unit,
+            cell_id=cell_id,
+            level=chosen,
+            score=score,
+            decided_by=actor if getattr(actor, "pk", None) else None,
+        )
+        row._history_user = actor  # type: ignore[attr-defined]
+        row.save()
+        status = CREATED
+    audit.record(
+        RATING_IMPORTED,
+        actor=actor,
+        obj=row,
+        about=member if member is not None else unit,
+        year=year,
+        level=chosen,
+    )
+    return row, status

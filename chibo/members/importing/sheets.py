@@ -138,7 +138,9 @@ EVENTS = Sheet(
             "kind", "Sự kiện", gettext_lazy("What happened."), CHOICE, True, choices=EVENT_KINDS
         ),
         Column("date", "Ngày", DATE_HELP, DATE, required=True, aliases=("Ngày quyết định",)),
-        Column("end_date", "Đến ngày", gettext_lazy("Only for an exemption or a suspension."), DATE),
+        Column(
+            "end_date", "Đến ngày", gettext_lazy("Only for an exemption or a suspension."), DATE
+        ),
         Column(
             "reason",
             "Lý do miễn sinh hoạt",

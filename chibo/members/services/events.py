@@ -45,7 +45,9 @@ def _check_event(e: MemberEvent) -> None:
         raise ValidationError({"reason": _("Only an exemption has a reason.")})
     if e.end_date is not None:
         if e.kind not in PERIOD_EVENTS:
-            raise ValidationError({"end_date": _("Only an exemption or a suspension has an end date.")})
+            raise ValidationError(
+                {"end_date": _("Only an exemption or a suspension has an end date.")}
+            )
         if e.end_date < e.date:
             raise ValidationError({"end_date": _("The end date is before the start date.")})
     if e.kind == EventKind.OFFICIAL:
