@@ -632,3 +632,30 @@ def test_unit_kind_without_page(world, cast, en):
     group = f.unit(Kind.PARTY_GROUP, world.cell, name="Tổ 1")
     r = en(cast.base_officer).get(reverse("org:unit", args=[group.pk]))
     assert reverse("evaluation:unit", args=[group.pk]) not in r.text
+
+
+def test_board_queries_do_not_grow_with_the_rows(world, cast, campaign, en):
+    """The board reads its rows in a fixed number of queries (STYLE.md: no N+1)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = en(cast.base_officer)
+    url = reverse("evaluation:campaign", args=[campaign.pk])
+    propose_all(campaign, cast, world)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = queries()
+    for i in range(6):
+        f.member(world.cell, full_name=f"Thêm Người {i}", admitted_on=dt.date(2012, 1, 1))
+        f.member(world.cell2, full_name=f"Thêm Bạn {i}", admitted_on=dt.date(2012, 1, 1))
+    services.campaign_refresh(campaign=campaign, actor=cast.base_officer)
+    for e in Evaluation.objects.filter(campaign=campaign, member__full_name__startswith="Thêm"):
+        services.evaluation_propose(
+            evaluation=e, level=Level.GOOD, votes=1, voters=1, on=DEC, actor=cast.base_officer
+        )
+    assert Evaluation.objects.filter(campaign=campaign, member__isnull=False).count() == 15
+    assert queries() == few
