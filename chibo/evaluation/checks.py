@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from chibo.core import formats
+from chibo.core.sql import chunks
 from chibo.meetings.models import Rating
 from chibo.meetings.services.quality import year_rating
 from chibo.members.models import Member
@@ -107,22 +108,23 @@ def _unit_checks(
     on = ratable.listing_day(campaign.year)
     # Member rows of the year under each unit rated excellent: one query for them all.
     under: dict[int, list[int]] = defaultdict(list)
-    links = Ancestry.objects.valid(on).filter(ancestor_id__in=[row.unit_id for row in excellent])
-    for ancestor, descendant in links.values_list("ancestor_id", "descendant_id"):
-        under[descendant].append(ancestor)
+    for part in chunks(row.unit_id for row in excellent if row.unit_id):
+        links = Ancestry.objects.valid(on).filter(ancestor_id__in=part)
+        for ancestor, descendant in links.values_list("ancestor_id", "descendant_id"):
+            under[descendant].append(ancestor)
     levels: dict[int, list[str]] = defaultdict(list)
-    members = Evaluation.objects.filter(
-        year=campaign.year, member__isnull=False, not_rated="", cell_id__in=list(under)
-    ).values_list("cell_id", "level", "proposed_level")
-    for cell, level, proposed in members:
-        for above in under[cell]:
-            if level or proposed:
-                levels[above].append(level or proposed)
-    units = OrgUnit.all_objects.in_bulk([row.unit_id for row in excellent])
+    rated = Evaluation.objects.filter(year=campaign.year, member__isnull=False, not_rated="")
+    for part in chunks(under):
+        found = rated.filter(cell_id__in=part).values_list("cell_id", "level", "proposed_level")
+        for cell, level, proposed in found:
+            for above in under[cell]:
+                if level or proposed:
+                    levels[above].append(level or proposed)
     wanted_meetings = r.evaluation_unit_meetings
     wanted_share = r.evaluation_unit_members
     for row in excellent:
-        unit = units[row.unit_id]
+        unit = row.unit
+        assert unit is not None
         name = names.get(unit.pk, unit.name)
         if wanted_meetings and unit.kind in CELL_KINDS:
             try:
@@ -248,11 +250,9 @@ def checks(campaign: Campaign) -> list[Check]:
         groups: dict[str, tuple[str, list[Evaluation]]] = {}
         unit_rows = [row.unit_id for row in rated if row.unit_id]
         parents = ratable.parents(unit_rows, ratable.listing_day(campaign.year))
-        names = dict(
-            OrgUnit.all_objects.filter(
-                pk__in={*parents.values(), *(row.cell_id for row in rated if row.cell_id)}
-            ).values_list("pk", "name")
-        )
+        names = {row.cell_id: row.cell.name for row in rated if row.cell is not None}
+        for part in chunks(set(parents.values()) - set(names)):
+            names.update(OrgUnit.all_objects.filter(pk__in=part).values_list("pk", "name"))
         by_campaign = r.evaluation_cap_group == "campaign"
         for row in rated:
             if row.member_id:

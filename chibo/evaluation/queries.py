@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from chibo.core.sql import chunks
 from chibo.members.models import Member
 from chibo.org.models import Ancestry, OrgUnit
 
@@ -98,9 +99,9 @@ def board(campaign: Campaign, rows: QuerySet[Evaluation] | None = None) -> Board
     parents = ratable.parents(
         qs.filter(unit__isnull=False).values("unit_id"), ratable.listing_day(campaign.year)
     )
-    parent_names = dict(
-        OrgUnit.all_objects.filter(pk__in=set(parents.values())).values_list("pk", "name")
-    )
+    parent_names: dict[int, str] = {}
+    for part in chunks(parents.values()):
+        parent_names.update(OrgUnit.all_objects.filter(pk__in=part).values_list("pk", "name"))
     out: list[BoardRow] = []
     missing: dict[int, Missing] = {}
     counts: Counter[str] = Counter()

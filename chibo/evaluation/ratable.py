@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from chibo import rules
 from chibo.core import formats
+from chibo.core.sql import chunks
 from chibo.members.models import (
     ADMISSIONS,
     DISCIPLINES,
@@ -344,9 +345,18 @@ def rating_parents(unit: OrgUnit, year: int, *, today: dt.date | None = None) ->
 
 
 def parents(units: Iterable[int] | QuerySet, on: dt.date) -> dict[int, int]:
-    """unit id -> its parent as the tree stood on `on` (the parent that rates it). One query."""
-    links = Ancestry.objects.valid(on).filter(distance=1, descendant_id__in=units)
-    return dict(links.values_list("descendant_id", "ancestor_id"))
+    """unit id -> its parent as the tree stood on `on` (the parent that rates it): one query
+    for a subquery, one per 500 ids for a list."""
+    links = Ancestry.objects.valid(on).filter(distance=1)
+    if isinstance(units, QuerySet):
+        return dict(
+            links.filter(descendant_id__in=units).values_list("descendant_id", "ancestor_id")
+        )
+    out: dict[int, int] = {}
+    for part in chunks(units):
+        found = links.filter(descendant_id__in=part)
+        out.update(found.values_list("descendant_id", "ancestor_id"))
+    return out
 
 
 def units(unit: OrgUnit, year: int, *, today: dt.date | None = None) -> dict[int, Verdict]:

@@ -182,3 +182,27 @@ def test_unit_excellent_by_the_rating_of_its_meetings(world, monkeypatch):
     # A province asking only "fair".
     province_rule(world.province, evaluation_unit_meetings="fair")
     assert f"meetings:unit:{world.cell2.pk}" not in by_key(c)
+
+
+def test_board_and_checks_queries_do_not_grow(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from chibo.evaluation import queries
+
+    first = members(world.cell, 3)
+    c = campaign(world.base, 2024)
+    rate(c, first, [E, G, G])
+    with CaptureQueriesContext(connection) as small:
+        queries.board(c)
+    more = members(world.cell2, 12)
+    for m in more[:4]:
+        event(m, EventKind.REPRIMAND, D(2024, 3, 1))
+    from chibo.evaluation import services
+
+    services.campaign_refresh(campaign=c, actor=None)
+    rate(c, more, [E, E] + [G] * 10)
+    with CaptureQueriesContext(connection) as large:
+        board = queries.board(c)
+    assert len(board.rows) == 2 + 3 + 12 + 2  # the world's members, ours, the two cells
+    assert len(large.captured_queries) == len(small.captured_queries)

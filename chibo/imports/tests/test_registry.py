@@ -7,7 +7,8 @@ from django.core.exceptions import ImproperlyConfigured
 from chibo.core.sheets import SHEETS, Handler, Outcome, Sheet, handlers, sheets
 from chibo.imports.template import template_workbook
 
-# The order of the template before its sheets moved to their apps: unchanged.
+# The order of the template before its sheets moved to their apps, unchanged; the sheets added
+# since take their place by their `order` (the ratings of past years after the badges).
 TEMPLATE = [
     "units",
     "villages",
@@ -18,6 +19,8 @@ TEMPLATE = [
     "reviews",
     "transfers",
     "badges",
+    "member_ratings",
+    "unit_ratings",
     "meetings",
     "attendance",
     "ratings",
