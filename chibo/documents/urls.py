@@ -12,4 +12,5 @@ urlpatterns = [
         name="remittance_receipt",
     ),
     path("dues/payments/<int:pk>/receipt.docx", views.payment_receipt, name="payment_receipt"),
+    path("evaluation/self/<int:pk>.docx", views.evaluation_self_docx, name="evaluation_self"),
 ]

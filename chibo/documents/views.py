@@ -1,5 +1,5 @@
-"""Downloads of Word files: a meeting's minutes and resolution; receipts of party dues (a
-remittance's, a member's payment's)."""
+"""Downloads of Word files: a meeting's minutes and resolution; a member's self-assessment
+of the year; receipts of party dues (a remittance's, a member's payment's)."""
 
 import unicodedata
 
@@ -8,16 +8,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import translation
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from chibo.dues.models import DuesPayment
 from chibo.dues.remittance import access as remittance_access
+from chibo.evaluation import access as evaluation_access
 from chibo.meetings import access as meeting_access
 from chibo.meetings.models import Meeting
 from chibo.members import access as member_access
 
-from . import docx_dues, docx_meeting, services
+from . import docx_dues, docx_evaluation, docx_meeting, services
 from .models import DocType, IssuedDocument
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -84,6 +86,22 @@ def resolution_docx(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as e:
         return _refused(request, meeting, e)
     return _download(meeting, issued, "nghi-quyet", docx_meeting.resolution_docx(meeting, issued))
+
+
+@require_GET
+@login_required
+def evaluation_self_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member's self-assessment (bản kiểm điểm cá nhân), for the member, their cell's
+    secretary and the offices above (chibo.evaluation.access)."""
+    assessment = evaluation_access.get_self_assessment_for(request.user, pk)
+    # The form's criteria are interface messages: the document is written in Vietnamese.
+    with translation.override("vi"):
+        data = docx_evaluation.self_assessment_docx(assessment)
+    name = f"ban-kiem-diem-{_ascii(assessment.member.full_name)}-{assessment.year}.docx"
+    response = HttpResponse(data, content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # Receipts of party dues ------------------------------------------------------------------------

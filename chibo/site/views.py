@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from chibo.deadlines.queries import board_contents, deadline_board
+from chibo.evaluation.models import SelfAssessment
+from chibo.evaluation.views.reads import current_campaign, self_stage_open
 from chibo.follow import queries as follow_queries
 from chibo.meetings import access as meeting_access
 from chibo.meetings import queries
@@ -126,6 +128,18 @@ def _own(user, today) -> dict | None:
     }
 
 
+def _evaluation(user, today) -> dict | None:
+    """A member's self-assessment of the year, while the campaign that rates them takes it:
+    what is due and by when, or that it is submitted (with the Word file)."""
+    if not user.member_id:
+        return None
+    campaign = current_campaign(user.member, today)
+    if campaign is None or not self_stage_open(campaign, today):
+        return None
+    own = SelfAssessment.objects.filter(member_id=user.member_id, year=campaign.year).first()
+    return {"campaign": campaign, "assessment": own, "overdue": today > campaign.self_due}
+
+
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
@@ -152,6 +166,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "mine": mine,
             "led": led,
             "followed": _followed_cells(user, today),
+            "evaluation": _evaluation(user, today),
             "today": today,
         },
     )

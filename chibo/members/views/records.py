@@ -15,7 +15,7 @@ from chibo.core import audit, export
 from chibo.core.pages import HtmxHttpRequest, form_page
 from chibo.org import access as org_access
 
-from .. import access, queries, services, transfers
+from .. import access, hooks, queries, services, transfers
 from ..exports import member_table
 from ..forms import (
     EventForm,
@@ -123,6 +123,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "audit": audit.about([member])[:200],
         "history": member_history(member),
         "can_write": access.can_write_member(request.user, member),
+        "links": hooks.links(request, member),
     }
     return render(request, "members/member_detail.html", context)
 
