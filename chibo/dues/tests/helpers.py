@@ -29,7 +29,9 @@ def charge(member: Member, month: dt.date, amount: int, cell=None) -> DuesCharge
     )
 
 
-def pay(member: Member, month: dt.date, amount: int, on: dt.date | None = None, **kw) -> DuesPayment:
+def pay(
+    member: Member, month: dt.date, amount: int, on: dt.date | None = None, **kw
+) -> DuesPayment:
     return services.payment_record(
         member=member,
         month=month,

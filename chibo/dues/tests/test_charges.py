@@ -26,7 +26,9 @@ def test_post_is_idempotent_and_scoped(world):
     basis(world.member2, D(2026, 3, 1), Category.PENSIONER, 4_100_000)  # 20.500 -> 21.000
     basis(world.other_member, D(2020, 1, 1), Category.OTHER, None, Area.AREA3)
     f.member(world.cell, full_name="Chưa Có Căn Cứ")  # no basis: not charged
-    late = f.member(world.cell, full_name="Kết Nạp Sau", admitted_on=D(2026, 4, 2), official_on=None)
+    late = f.member(
+        world.cell, full_name="Kết Nạp Sau", admitted_on=D(2026, 4, 2), official_on=None
+    )
     basis(late, D(2026, 1, 1), Category.OTHER, None, Area.AREA1)  # not in the Party in March
     gone = f.member(world.cell, full_name="Từ Trần")
     basis(gone, D(2025, 1, 1), Category.OTHER, None, Area.AREA1)
