@@ -3,8 +3,14 @@ ledger (basis, waivers, months), a unit's figures and arrears, and the payment s
 upload. Each: the access helper, the form, the service, render or redirect."""
 
 from .cell import cell_month, cell_pay, cell_post
-from .member import member_basis, member_ledger, member_pay, member_waiver, payment_delete
-from .member import waiver_delete
+from .member import (
+    member_basis,
+    member_ledger,
+    member_pay,
+    member_waiver,
+    payment_delete,
+    waiver_delete,
+)
 from .unit import statement, unit_dues
 
 __all__ = [
