@@ -585,11 +585,11 @@ def ledger_import(
     amount_paid: int | None,
     paid_on: dt.date | None,
     actor,
-) -> tuple[bool, bool]:
+) -> tuple[bool, list[tuple[str, Any, Any]]]:
     """One month of a member's past ledger: the charge (imported) and what was paid (source
     IMPORT, reference from the row's key). Imported again, the same row changes nothing;
     another amount updates the imported rows. A charge Chibo posted is not replaced by an
-    imported one. Returns (created, updated)."""
+    imported one. Returns (created, the changes as (field, old, new))."""
     month = months.first(month)
     today = timezone.localdate()
     errors: dict[str, str] = {}
@@ -608,7 +608,8 @@ def ledger_import(
         errors["month"] = _("An imported ledger stops at the current month.")
     if errors:
         raise ValidationError(errors)
-    created = updated = False
+    created = False
+    changes: list[tuple[str, Any, Any]] = []
     if amount_due is not None:
         charge = DuesCharge.objects.filter(member=member, month=month).first()
         if charge is not None and not charge.imported and charge.amount != amount_due:
@@ -636,9 +637,9 @@ def ledger_import(
             _saved(charge, actor)
             created = True
         elif charge.imported and charge.amount != amount_due:
+            changes.append(("amount_due", charge.amount, amount_due))
             charge.amount = amount_due
             _saved(charge, actor)
-            updated = True
     if amount_paid:
         assert paid_on is not None
         reference = import_reference(member.code, month)
@@ -658,9 +659,12 @@ def ledger_import(
             _saved(payment, actor)
             created = True
         elif (payment.amount, payment.paid_on) != (amount_paid, paid_on):
+            if payment.amount != amount_paid:
+                changes.append(("amount_paid", payment.amount, amount_paid))
+            if payment.paid_on != paid_on:
+                changes.append(("paid_on", payment.paid_on, paid_on))
             payment.amount, payment.paid_on = amount_paid, paid_on
             _saved(payment, actor)
-            updated = True
     audit.record(
         LEDGER_IMPORTED,
         actor=actor,
@@ -669,4 +673,4 @@ def ledger_import(
         due=number(amount_due or 0),
         paid=number(amount_paid or 0),
     )
-    return created, updated
+    return created, changes
