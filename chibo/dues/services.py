@@ -234,9 +234,9 @@ def charges_post(*, month: dt.date, unit: OrgUnit | None = None, actor=None) -> 
     made = _post(month, unit, actor=actor)
     if not made:
         return 0
-    facts = {"month": months.text(months.first(month))}
+    shown = months.text(months.first(month))
     if unit is not None:
-        audit.record(CHARGES_POSTED, actor=actor, obj=unit, count=number(len(made)), **facts)
+        audit.record(CHARGES_POSTED, actor=actor, obj=unit, count=number(len(made)), month=shown)
         return len(made)
     counts: dict[int, int] = {}
     cells = {c.cell_id for c in made}
@@ -251,7 +251,11 @@ def charges_post(*, month: dt.date, unit: OrgUnit | None = None, actor=None) -> 
         counts[top] = counts.get(top, 0) + 1
     for top_unit in OrgUnit.all_objects.filter(pk__in=counts):
         audit.record(
-            CHARGES_POSTED, actor=actor, obj=top_unit, count=number(counts[top_unit.pk]), **facts
+            CHARGES_POSTED,
+            actor=actor,
+            obj=top_unit,
+            count=number(counts[top_unit.pk]),
+            month=shown,
         )
     return len(made)
 
@@ -420,9 +424,9 @@ def meeting_payment_set(
         if mine is not None:
             _remove_payment(mine, actor)
         return None
-    other = DuesPayment.objects.filter(member=member, month=month).exclude(
-        pk=mine.pk if mine is not None else None
-    )
+    other = DuesPayment.objects.filter(member=member, month=month)
+    if mine is not None:
+        other = other.exclude(pk=mine.pk)
     found = other.order_by("pk").first()
     if found is not None:
         raise ValidationError(
