@@ -27,6 +27,11 @@ def require_staff(user) -> None:
     org_access.require_staff(user)
 
 
+def is_staff(user) -> bool:
+    """Holds a unit role somewhere (reads unit pages), not only their own record."""
+    return org_access.is_staff_anywhere(user)
+
+
 def is_office_over(user, unit_id: int | None) -> bool:
     """Holds the office role on the unit or a unit above it."""
     if user.is_superuser:

@@ -133,4 +133,6 @@ def test_the_api_and_the_board_show_the_unpaid_months(world, cast, client_for, l
         f"/deadlines/unit/{world.base.pk}/?on=31/12/2025", headers={"Accept-Language": "en"}
     )
     assert page.status_code == 200
-    assert "3 months of dues unpaid: 04/2025, 05/2025, 06/2025" in page.content.decode()
+    html = page.content.decode()
+    assert "3 months of dues unpaid:</a> 04/2025, 05/2025, 06/2025" in html
+    assert f"/dues/member/{item['member']}/" in html

@@ -47,7 +47,7 @@ def _page(
         "waivers": DuesWaiver.objects.filter(member=member).order_by("-start"),
         "can_pay": can_pay,
         "can_manage": can_manage,
-        "staff": access.org_access.is_staff_anywhere(user),
+        "staff": access.is_staff(user),
         "meeting_source": Source.MEETING,
         "payment_form": forms.get("payment")
         or (
