@@ -101,7 +101,7 @@ def get_member_to_manage(user, pk) -> Member:
     return member
 
 
-def members_for(user, *, write: bool = False):
+def members_for(user, *, write: bool = False) -> QuerySet[Member]:
     return member_access.members_for(user, write=write)
 
 

@@ -7,6 +7,7 @@ not yet in arrears. Every read is a fixed number of queries, scoped in SQL (the 
 table), whatever the size of the unit."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import (
@@ -202,7 +203,7 @@ def cell_month(cell: OrgUnit, month: dt.date) -> CellMonth:
     return result
 
 
-def arrears_of(member_ids, before: dt.date) -> list[tuple[int, int, int]]:
+def arrears_of(member_ids: Iterable[int], before: dt.date) -> list[tuple[int, int, int]]:
     """(member id, owed, months) for the members' unpaid months before the month of
     `before`."""
     out = []

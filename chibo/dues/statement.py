@@ -338,12 +338,17 @@ def _code_chunks(codes: Iterable[str], size: int = 500) -> Iterable[list[str]]:
         yield ordered[i : i + size]
 
 
-def _in_unit(unit: OrgUnit, members: list[Member], span: tuple[dt.date, dt.date] | None):
+Spans = dict[int, list[tuple[dt.date, dt.date | None]]]
+
+
+def _in_unit(
+    unit: OrgUnit, members: list[Member], span: tuple[dt.date, dt.date] | None
+) -> tuple[set[int], Spans]:
     """(ids whose record the unit's subtree holds today, member id -> [(start, end)] of
     their official placements in the subtree during `span`)."""
     ids = [m.pk for m in members]
     now: set[int] = set()
-    placed: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
+    placed: Spans = {}
     inside = OrgUnit.all_objects.within(unit).values("pk")
     for part in chunks(ids):
         now |= set(

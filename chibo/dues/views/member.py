@@ -28,7 +28,10 @@ def _url(member: Member) -> str:
 
 
 def _page(
-    request: HttpRequest, member: Member, forms: dict[str, BaseForm] | None = None, status=200
+    request: HttpRequest,
+    member: Member,
+    forms: dict[str, BaseForm] | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     user = request.user
     today = timezone.localdate()

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from chibo.core import formats
 from chibo.core.forms import apply_validation_error
-from chibo.org.models import CELL_KINDS
+from chibo.org.models import CELL_KINDS, OrgUnit
 from chibo.org.queries import name_cells
 
 from .. import access, months, queries, services
@@ -57,7 +57,7 @@ def unit_dues(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _preview(
     request: HttpRequest,
-    unit,
+    unit: OrgUnit,
     form: StatementForm,
     *,
     plan: StatementPlan | None = None,
@@ -101,7 +101,7 @@ def statement(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _record(request: HttpRequest, unit) -> HttpResponse:
+def _record(request: HttpRequest, unit: OrgUnit) -> HttpResponse:
     form = StatementForm()
     try:
         content = base64.b64decode(request.POST.get("content", ""), validate=True)
