@@ -1,14 +1,20 @@
 """Reads behind the deadline board and the member timeline: the tasks given at meetings and
 still open, and the removal review (xem xét xóa tên).
 
-The removal review: members who in a calendar year missed `removal_missed_meetings` monthly
-meetings without a valid reason (Điều lệ Đảng), listed for their cell to consider, with the
-meetings behind it. Counted: the member's roster rows marked "absent, no valid reason" at
-regular monthly meetings held in the year (thematic, extraordinary and committee meetings do
-not count), in whichever cell the member attended then. Not counted: rows where the member
-was exempt from activities or away on a temporary transfer that day (the roster notes both),
-an exemption being a valid reason and the member on transfer taking part in the other cell.
-Dues are not recorded in Chibo yet, so the dues half of the rule is not applied here."""
+The removal review (Điều lệ Đảng): members who in a calendar year, without a valid reason,
+missed `removal_missed_meetings` monthly meetings or left `removal_unpaid_months` months of
+dues unpaid, listed for their cell to consider, with the meetings and the months behind it.
+A member on both lists is one row with both reasons.
+
+Meetings counted: the member's roster rows marked "absent, no valid reason" at regular
+monthly meetings held in the year (thematic, extraordinary and committee meetings do not
+count), in whichever cell the member attended then. Not counted: rows where the member was
+exempt from activities or away on a temporary transfer that day (the roster notes both), an
+exemption being a valid reason and the member on transfer taking part in the other cell.
+
+Months counted (the dues ledger, chibo.dues): the member's charges of months of the year
+already over (December counts on 31/12) with less paid than due, in whichever cell they were
+charged. Not counted: months a dues waiver covers (its reason is a valid one)."""
 
 import datetime as dt
 from dataclasses import dataclass, field
@@ -20,6 +26,7 @@ from django.utils.translation import gettext
 
 from chibo import rules
 from chibo.core.sql import chunks
+from chibo.dues.queries import paid_for, unpaid_in_year
 from chibo.members.models import (
     IN_PARTY,
     Member,
@@ -131,6 +138,17 @@ class Missed:
 
 
 @dataclass
+class Unpaid:
+    """A month of dues left unpaid: its charge and what was paid toward it."""
+
+    month: dt.date
+    due: int
+    paid: int
+    cell_id: int
+    cell_name: str = ""
+
+
+@dataclass
 class RemovalRow:
     member_id: int
     full_name: str
@@ -138,18 +156,26 @@ class RemovalRow:
     cell_id: int | None
     missed: list[Missed] = field(default_factory=list)
     cell_name: str = ""
+    unpaid: list[Unpaid] = field(default_factory=list)
 
     @property
     def count(self) -> int:
+        """Monthly meetings missed without a valid reason."""
         return len(self.missed)
+
+    @property
+    def unpaid_count(self) -> int:
+        """Months of dues left unpaid without a valid reason."""
+        return len(self.unpaid)
 
 
 @dataclass
 class RemovalReview:
     year: int
     as_of: dt.date  # 31/12 of the year, or the day asked for in a year not yet over
-    threshold: int | None  # the rule in force on `as_of`; None: no rule that day
+    threshold: int | None  # missed meetings, the rule in force on `as_of`; None: no rule
     rows: list[RemovalRow]
+    unpaid_threshold: int | None = None  # unpaid months, the rule in force on `as_of`
 
 
 def unexcused_absences(year: int, as_of: dt.date):
@@ -174,30 +200,38 @@ def removal_review(
 ) -> RemovalReview:
     """Members in the Party and placed in `unit`'s subtree on 31/12 of `year` (or on `on`,
     in a year not over yet) who missed at least the rule's number of monthly meetings in
-    `year` without a valid reason. The rule is read on that same day."""
+    `year`, or left at least the rule's number of its months of dues unpaid, without a valid
+    reason. The rules are read on that same day."""
     as_of = min(dt.date(year, 12, 31), on)
-    threshold = rules.at(as_of, unit).removal_missed_meetings
-    if threshold is None or as_of < dt.date(year, 1, 1):
-        return RemovalReview(year, as_of, threshold, [])
+    book = rules.at(as_of, unit)
+    threshold, unpaid_threshold = book.removal_missed_meetings, book.removal_unpaid_months
+    if as_of < dt.date(year, 1, 1) or (threshold is None and unpaid_threshold is None):
+        return RemovalReview(year, as_of, threshold, [], unpaid_threshold)
     absences = unexcused_absences(year, as_of)
+    months = unpaid_in_year(year, as_of)
     if member is not None:
         absences = absences.filter(member_id=member)
+        months = months.filter(member_id=member)
     if unit is not None:
         # Members officially placed in the subtree that day (Member.placed_in), read from
-        # the placements alone: the count below needs only their ids.
+        # the placements alone: the counts below need only their ids.
         placed = Placement.objects.active_on(as_of).filter(
             kind=PlacementKind.OFFICIAL,
             unit__in=OrgUnit.all_objects.within(unit, as_of).values("pk"),
         )
         absences = absences.filter(member_id__in=placed.values("member_id"))
-    # The count runs once; the few members it lists are then read by id, and kept if still
-    # in the Party that day.
-    ids = list(
-        absences.values("member_id")
-        .annotate(n=Count("pk"))
-        .filter(n__gte=threshold)
-        .values_list("member_id", flat=True)
-    )
+        months = months.filter(member_id__in=placed.values("member_id"))
+    # Each count runs once; the few members they list are then read by id, and kept if
+    # still in the Party that day.
+    ids: set[int] = set()
+    for counted, at_least in ((absences, threshold), (months, unpaid_threshold)):
+        if at_least is not None:
+            ids |= set(
+                counted.values("member_id")
+                .annotate(n=Count("pk"))
+                .filter(n__gte=at_least)
+                .values_list("member_id", flat=True)
+            )
     in_party = StatusPeriod.objects.filter(
         period_valid_on(as_of), member=OuterRef("pk"), status__in=[s.value for s in IN_PARTY]
     )
@@ -209,6 +243,8 @@ def removal_review(
     )
     rows: dict[int, RemovalRow] = {}
     order: dict[int, tuple[str, int]] = {}
+    missed: dict[int, list[Missed]] = {}
+    unpaid: dict[int, list[Unpaid]] = {}
     tz = timezone.get_current_timezone()
     for part in chunks(ids):
         for pk, name, code, cell_id, folded in (
@@ -219,24 +255,40 @@ def removal_review(
         ):
             rows[pk] = RemovalRow(pk, name, code, cell_id)
             order[pk] = (folded, pk)
-        # Every absence of theirs counted above (wherever it was), by id: not through the
-        # scope again, which would make the database start from the whole subtree.
+        listed = [pk for pk in part if pk in rows]
+        # Every absence and unpaid month of theirs counted above (wherever it was), by id:
+        # not through the scope again, which would make the database start from the whole
+        # subtree.
         detail = (
             unexcused_absences(year, as_of)
-            .filter(member_id__in=[pk for pk in part if pk in rows])
+            .filter(member_id__in=listed)
             .annotate(held_at=Coalesce("meeting__started_at", "meeting__planned_at"))
             .order_by()
             .values_list("member_id", "meeting_id", "held_at", "meeting__cell_id")
         )
         for member_id, meeting_id, held_at, cell_id in detail:
-            rows[member_id].missed.append(
+            missed.setdefault(member_id, []).append(
                 Missed(meeting_id, held_at.astimezone(tz).date(), cell_id)
             )
+        charges = (
+            unpaid_in_year(year, as_of)
+            .filter(member_id__in=listed)
+            .annotate(paid_so_far=paid_for())
+            .order_by()
+            .values_list("member_id", "month", "amount", "paid_so_far", "cell_id")
+        )
+        for member_id, month, due, paid, cell_id in charges:
+            unpaid.setdefault(member_id, []).append(Unpaid(month, due, paid, cell_id))
+    # A list counts only when its own threshold is reached: a member listed for meetings
+    # does not carry two unpaid months along, nor the reverse.
+    for pk, row in rows.items():
+        if threshold is not None and len(missed.get(pk, [])) >= threshold:
+            row.missed = sorted(missed[pk], key=lambda m: (m.day, m.meeting_id))
+        if unpaid_threshold is not None and len(unpaid.get(pk, [])) >= unpaid_threshold:
+            row.unpaid = sorted(unpaid[pk], key=lambda u: u.month)
     out = sorted(rows.values(), key=lambda r: order[r.member_id])
-    for r in out:
-        r.missed.sort(key=lambda m: (m.day, m.meeting_id))
-    name_cells([*out, *(m for r in out for m in r.missed)])
-    return RemovalReview(year, as_of, threshold, out)
+    name_cells([*out, *(m for r in out for m in r.missed), *(u for r in out for u in r.unpaid)])
+    return RemovalReview(year, as_of, threshold, out, unpaid_threshold)
 
 
 # What one person has to do: a member's tasks, a follower's scores to confirm, a cell's ---------

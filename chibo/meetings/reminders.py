@@ -190,20 +190,33 @@ class MissedOut(Schema):
     cell_name: str
 
 
+class UnpaidOut(Schema):
+    month: dt.date = Field(description="The first day of the month left unpaid.")
+    due: int = Field(description="The month's dues (đồng).")
+    paid: int = Field(description="Paid toward them (đồng).")
+    cell: int = Field(validation_alias="cell_id", description="The cell that charged them.")
+    cell_name: str
+
+
 class RemovalRowOut(Schema):
     member: int = Field(validation_alias="member_id")
     full_name: str
     code: str
     cell: int | None = Field(validation_alias="cell_id")
     cell_name: str
-    count: int
+    count: int = Field(description="Monthly meetings missed without a valid reason (listed).")
     missed: list[MissedOut]
+    unpaid_count: int = Field(description="Months of dues unpaid without a valid reason (listed).")
+    unpaid: list[UnpaidOut]
 
 
 class RemovalOut(Schema):
     year: int
     as_of: dt.date = Field(description="31/12 of the year, or the day asked in a year not over.")
     threshold: int | None = Field(description="Missed meetings that start a review (the rule).")
+    unpaid_threshold: int | None = Field(
+        description="Unpaid months of dues that start a review (the rule)."
+    )
     count: int
     items: list[RemovalRowOut]
 
@@ -214,6 +227,7 @@ def removal_out(result: RemovalReview) -> dict:
         "year": result.year,
         "as_of": result.as_of,
         "threshold": result.threshold,
+        "unpaid_threshold": result.unpaid_threshold,
         "count": len(result.rows),
         "items": result.rows,
     }
@@ -261,13 +275,31 @@ def _removal_sheet(review: RemovalReview) -> Table:
         Column("Chi bộ", 30),
         Column("Số lần vắng không lý do", 12),
         Column("Các buổi sinh hoạt vắng", 50),
+        Column("Số tháng không đóng đảng phí", 12),
+        Column("Các tháng không đóng đảng phí", 40),
     ]
     lines = [
-        [i, r.code, r.full_name, r.cell_name, r.count, ", ".join(vn_date(m.day) for m in r.missed)]
+        [
+            i,
+            r.code,
+            r.full_name,
+            r.cell_name,
+            r.count,
+            ", ".join(vn_date(m.day) for m in r.missed),
+            r.unpaid_count,
+            ", ".join(f"{u.month:%m/%Y}" for u in r.unpaid),
+        ]
         for i, r in enumerate(review.rows, start=1)
     ]
-    threshold = "chưa có quy định" if review.threshold is None else str(review.threshold)
-    heading = [f"Năm {review.year}, tính đến ngày {vn_date(review.as_of)}; ngưỡng: {threshold}"]
+
+    def rule(value: int | None) -> str:
+        return "chưa có quy định" if value is None else str(value)
+
+    heading = [
+        f"Năm {review.year}, tính đến ngày {vn_date(review.as_of)}; ngưỡng: "
+        f"{rule(review.threshold)} buổi vắng, {rule(review.unpaid_threshold)} tháng không "
+        "đóng đảng phí"
+    ]
     return Table(REMOVAL_TITLE, columns, lines, heading)
 
 

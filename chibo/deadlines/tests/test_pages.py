@@ -151,6 +151,7 @@ def test_api_removal_review(world, cast, client_for):
         "year": 2025,
         "as_of": "2025-12-31",
         "threshold": 3,
+        "unpaid_threshold": 3,
         "count": 0,
         "items": [],
     }

@@ -24,6 +24,7 @@ TEMPLATE = [
     "meetings",
     "attendance",
     "ratings",
+    "dues",
 ]
 
 
@@ -62,7 +63,7 @@ def test_a_loop_in_the_registry_is_refused(monkeypatch):
 
 def test_a_need_on_a_sheet_nobody_registers_is_refused(monkeypatch):
     handlers()
-    stray = {"stray": looping("stray", "dues")}
+    stray = {"stray": looping("stray", "nowhere")}
     monkeypatch.setattr(SHEETS, "_items", {**SHEETS._items, **stray})
-    with pytest.raises(ImproperlyConfigured, match="'stray' is placed against 'dues'"):
+    with pytest.raises(ImproperlyConfigured, match="'stray' is placed against 'nowhere'"):
         handlers()

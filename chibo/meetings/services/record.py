@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from chibo.core import audit
 from chibo.core.formats import number
+from chibo.dues import services as dues_services
 from chibo.members.models import Member, Placement
 from chibo.org.models import Kind as UnitKind
 from chibo.org.models import OrgUnit
@@ -148,7 +149,9 @@ def dues_record(
 ) -> DuesCollection:
     """Record the dues a member paid at the meeting for `month` (any day of it). Recording the
     same member and month again at this meeting corrects the row; a month already collected
-    at another meeting is refused."""
+    at another meeting is refused. The dues ledger follows (chibo.dues.services.
+    meeting_payment_set): a month already paid there another way (the treasurer, a payment
+    statement) is refused too."""
     check_open_for_record(meeting, version)
     if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
         raise ValidationError({"amount": _("Give the amount in đồng, a whole number from 0.")})
@@ -173,6 +176,17 @@ def dues_record(
         member=member,
         month=month,
         defaults={"amount": amount, "collected": collected},
+    )
+    # The ledger's payment "meeting:<id>", paid on the meeting's day, in the same transaction:
+    # collected writes or corrects it, not collected removes it.
+    dues_services.meeting_payment_set(
+        member=member,
+        month=month,
+        amount=amount,
+        paid_on=meeting.day,
+        meeting_id=meeting.pk,
+        collected=collected,
+        actor=actor,
     )
     facts = {"member": member.full_name, "month": f"{month:%m/%Y}"}
     if collected:
