@@ -1,0 +1,246 @@
+"""The dues section of the unit reports: every figure against sums made in the test from the
+raw ledger rows (and written out by hand), the same figures for a root alone and with others,
+a fixed number of queries, and the rows behind each figure.
+
+Province P; base committees A (cells CA1, CA2) and B (cell CB). CA2 moves from A to B on
+01/12/2025: its October and November charges count under A, December's under B.
+
+Charges (đồng) and payments, 2025 unless said:
+- an: CA1, 10.000 a month for 10, 11, 12 and 01/2026; October paid in full (05/10); November
+  in two parts, 4.000 and 3.000; December overpaid, 15.000 on 20/12; 01/2026 paid in advance
+  on 28/12/2025 (its month is outside 2025); 5.000 paid for September, which has no charge.
+- binh: CA2, 20.000 for 10, 11, 12; October paid on 10/01/2026 (after 2025 ended), November
+  paid 20.000 on 15/11, December unpaid.
+- chau: CA1 in October (10.000, paid), CB from November (8.000 each; November paid 8.000,
+  December unpaid): the ledger charged each month to the cell of that month.
+- gone: CA1, 50.000 for October, in the trash: not counted.
+Remittances: A handed up 30.000 for October, 25.000 for November and 40.000 for 01/2026; CA1
+handed 9.000 for October to A.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+
+from chibo.core.reporting import Period, section
+from chibo.dues.models import DuesCharge, DuesPayment, Remittance
+from chibo.dues.reporting import DuesSection
+from chibo.org import services as org_services
+from chibo.org.models import Kind as UnitKind
+from chibo.testing import factories as f
+
+D = dt.date
+SECTION = DuesSection()
+YEAR = Period.year(2025)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+def charge(member, month: dt.date, cell, amount: int) -> None:
+    DuesCharge.objects.create(member=member, month=month, cell=cell, amount=amount)
+
+
+def pay(member, month: dt.date, amount: int, on: dt.date, reference: str = "") -> None:
+    DuesPayment.objects.create(
+        member=member,
+        month=month,
+        amount=amount,
+        paid_on=on,
+        source="treasurer",
+        reference=reference,
+    )
+
+
+@pytest.fixture
+def ledger(db):
+    p = f.unit(UnitKind.PROVINCE, name="Tỉnh P")
+    a = f.unit(UnitKind.BASE_COMMITTEE, p, name="Xã A")
+    b = f.unit(UnitKind.BASE_COMMITTEE, p, name="Xã B")
+    ca1 = f.unit(UnitKind.CELL, a, name="Chi bộ A1")
+    ca2 = f.unit(UnitKind.CELL, a, name="Chi bộ A2")
+    cb = f.unit(UnitKind.CELL, b, name="Chi bộ B")
+    an = f.member(ca1, full_name="Nguyễn An")
+    binh = f.member(ca2, full_name="Trần Bình")
+    chau = f.member(ca1, full_name="Lê Châu")
+    gone = f.member(ca1, full_name="Đã Xóa")
+    oct_, nov, dec, jan = D(2025, 10, 1), D(2025, 11, 1), D(2025, 12, 1), D(2026, 1, 1)
+    for month in (oct_, nov, dec, jan):
+        charge(an, month, ca1, 10_000)
+    pay(an, oct_, 10_000, D(2025, 10, 5))
+    pay(an, nov, 4_000, D(2025, 11, 6), "r1")
+    pay(an, nov, 3_000, D(2025, 11, 20), "r2")
+    pay(an, dec, 15_000, D(2025, 12, 20))
+    pay(an, jan, 10_000, D(2025, 12, 28))
+    pay(an, D(2025, 9, 1), 5_000, D(2025, 9, 5))
+    for month in (oct_, nov, dec):
+        charge(binh, month, ca2, 20_000)
+    pay(binh, oct_, 20_000, D(2026, 1, 10))
+    pay(binh, nov, 20_000, D(2025, 11, 15))
+    charge(chau, oct_, ca1, 10_000)
+    pay(chau, oct_, 10_000, D(2025, 10, 8))
+    charge(chau, nov, cb, 8_000)
+    charge(chau, dec, cb, 8_000)
+    pay(chau, nov, 8_000, D(2025, 11, 9))
+    charge(gone, oct_, ca1, 50_000)
+    gone.mark_deleted(None)
+    for unit, month, amount in ((a, oct_, 30_000), (a, nov, 25_000), (a, jan, 40_000)):
+        Remittance.objects.create(unit=unit, month=month, amount=amount, paid_on=month)
+    Remittance.objects.create(unit=ca1, month=oct_, amount=9_000, paid_on=D(2025, 10, 20))
+    org_services.orgunit_move(actor=None, unit=ca2, new_parent=b, on=dec)
+    return {"p": p, "a": a, "b": b, "ca1": ca1, "ca2": ca2, "cb": cb}
+
+
+# Counted independently: every ledger row, in plain Python ------------------------------------
+
+
+def above(t, cell_pk: int, month: dt.date) -> set[int]:
+    """The units a cell lay under (itself included) on the month's last day, as the test built
+    the tree: CA2 under A until 30/11/2025, under B from 01/12/2025."""
+    if cell_pk == t["ca2"].pk:
+        base = t["a"].pk if month < D(2025, 12, 1) else t["b"].pk
+    else:
+        base = t["a"].pk if cell_pk == t["ca1"].pk else t["b"].pk
+    return {cell_pk, base, t["p"].pk}
+
+
+def expected(t, root: int, period: Period) -> dict[str, Any]:
+    first = period.start.replace(day=1)
+    received: dict[tuple[int, dt.date], int] = defaultdict(int)
+    for payment in DuesPayment.objects.all():
+        if payment.paid_on <= period.end:
+            received[(payment.member_id, payment.month)] += payment.amount
+    due = paid = arrears = 0
+    for c in DuesCharge.objects.select_related("member"):
+        if c.member.deleted_at is not None or not first <= c.month <= period.end:
+            continue
+        if root not in above(t, c.cell_id, c.month):
+            continue
+        got = received[(c.member_id, c.month)]
+        due, paid, arrears = due + c.amount, paid + got, arrears + max(0, c.amount - got)
+    remitted = sum(
+        r.amount for r in Remittance.objects.filter(unit_id=root) if first <= r.month <= period.end
+    )
+    return {"due": due, "paid": paid, "arrears": arrears, "remitted": remitted}
+
+
+KEYS = ("p", "a", "b", "ca1", "ca2", "cb")
+PERIODS = (
+    YEAR,
+    Period.quarter(2025, 4),
+    Period.month(2025, 11),
+    Period.month(2025, 12),
+    Period(D(2025, 11, 15), D(2026, 1, 10)),
+    Period.year(2026),
+)
+
+
+def test_registered(db):
+    found = section("dues")
+    assert found is not None and found.table == ("due", "paid", "arrears", "remitted")
+
+
+def test_figures_by_hand(ledger):
+    t = ledger
+    roots = [t[k].pk for k in KEYS]
+    for period in PERIODS:
+        got = SECTION.figures(roots, period)
+        for k in KEYS:
+            assert got[t[k].pk] == expected(t, t[k].pk, period), (period, k)
+    got = SECTION.figures(roots, YEAR)
+    # A: an 30.000 due (paid 10.000 + 7.000 + 15.000, short 3.000 in November); binh's
+    # October and November 40.000 (October paid only in 2026: 20.000 short); chau's October
+    # 10.000 (paid). Remitted: October and November.
+    assert got[t["a"].pk] == {"due": 80_000, "paid": 62_000, "arrears": 23_000, "remitted": 55_000}
+    # B: binh's December 20.000 (unpaid), chau's November and December 16.000 (8.000 paid).
+    assert got[t["b"].pk] == {"due": 36_000, "paid": 8_000, "arrears": 28_000, "remitted": 0}
+    # P: all of it; it remitted nothing itself (A's remittances are A's).
+    assert got[t["p"].pk] == {"due": 116_000, "paid": 70_000, "arrears": 51_000, "remitted": 0}
+    assert got[t["ca1"].pk]["remitted"] == 9_000
+    # A range from 15/11/2025 to 10/01/2026: November, December and January whole; binh's
+    # October payment of 10/01/2026 is for a month outside it.
+    a = t["a"].pk
+    assert SECTION.figures([a], Period(D(2025, 11, 15), D(2026, 1, 10)))[a] == {
+        "due": 50_000,  # an 10, 11, 12, 01 and binh's November
+        "paid": 52_000,  # 7.000 + 15.000 + 10.000 (January, in advance) + binh's 20.000
+        "arrears": 3_000,
+        "remitted": 65_000,
+    }
+
+
+def test_a_root_counts_the_same_alone_and_together(ledger):
+    t = ledger
+    roots = [t[k].pk for k in KEYS]
+    for period in PERIODS:
+        together = SECTION.figures(roots, period)
+        for root in roots:
+            assert SECTION.figures([root], period)[root] == together[root]
+
+
+def test_queries_do_not_grow_with_the_roots(ledger):
+    t = ledger
+    with CaptureQueriesContext(connection) as one:
+        SECTION.figures([t["cb"].pk], YEAR)
+    with CaptureQueriesContext(connection) as six:
+        SECTION.figures([t[k].pk for k in KEYS], YEAR)
+    assert len(one) == len(six) == 3
+
+
+def test_rows_match_the_figures(ledger):
+    t = ledger
+    a = t["a"].pk
+    got = SECTION.figures([a], YEAR)[a]
+    due = SECTION.rows("due", root=a, period=YEAR)
+    assert due is not None
+    cells = [due.row(item) for item in due.items]
+    assert sum(c[3] for c in cells) == got["due"]
+    assert sum(c[4] for c in cells) == got["paid"]
+    assert sum(c[5] for c in cells) == got["arrears"]
+    assert [(c[0].text, c[1], c[2].text, c[3], c[4], c[5]) for c in cells] == [
+        ("Lê Châu", "10/2025", "Chi bộ A1", 10_000, 10_000, 0),
+        ("Nguyễn An", "10/2025", "Chi bộ A1", 10_000, 10_000, 0),
+        ("Trần Bình", "10/2025", "Chi bộ A2", 20_000, 0, 20_000),
+        ("Nguyễn An", "11/2025", "Chi bộ A1", 10_000, 7_000, 3_000),
+        ("Trần Bình", "11/2025", "Chi bộ A2", 20_000, 20_000, 0),
+        ("Nguyễn An", "12/2025", "Chi bộ A1", 10_000, 15_000, 0),
+    ]
+    arrears = SECTION.rows("arrears", root=a, period=YEAR)
+    assert arrears is not None
+    assert sum(arrears.row(c)[5] for c in arrears.items) == got["arrears"]
+    assert len(arrears.items) == 2
+    paid = SECTION.rows("paid", root=a, period=YEAR)
+    assert paid is not None
+    payments = [paid.row(p) for p in paid.items]
+    assert sum(p[2] for p in payments) == got["paid"]
+    assert len(payments) == 6  # an: 1 + 2 + 1; binh: November; chau: October
+    remitted = SECTION.rows("remitted", root=a, period=YEAR)
+    assert remitted is not None
+    assert [remitted.row(r)[:2] for r in remitted.items] == [
+        ["10/2025", 30_000],
+        ["11/2025", 25_000],
+    ]
+    # B, across the move of CA2: December's charge only.
+    b_due = SECTION.rows("due", root=t["b"].pk, period=YEAR)
+    assert b_due is not None
+    assert sum(b_due.row(c)[3] for c in b_due.items) == 36_000
+    assert SECTION.rows("due", root=a, period=YEAR, rest=True) is None
+    assert SECTION.rows("nothing", root=a, period=YEAR) is None
+
+
+def test_chart(ledger):
+    t = ledger
+    (chart,) = SECTION.series(t["p"].pk, Period.quarter(2025, 4))
+    assert chart.labels == ["10/2025", "11/2025", "12/2025"]
+    due, paid, arrears = (s["data"] for s in chart.series)
+    assert due == [40_000, 38_000, 38_000]
+    assert paid == [20_000, 35_000, 15_000]
+    assert arrears == [20_000, 3_000, 28_000]
+    assert SECTION.series(t["p"].pk, Period.year(2024)) == []
