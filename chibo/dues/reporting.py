@@ -209,9 +209,9 @@ class DuesSection(Section):
                 kind="bar",
                 labels=[f"{m.start:%m/%Y}" for m in t.months],
                 series=[
-                    {"label": _("Due"), "data": t.due},
-                    {"label": _("Paid"), "data": t.paid},
-                    {"label": _("In arrears"), "data": t.arrears},
+                    {"label": _("Dues due"), "data": t.due},
+                    {"label": _("Dues paid"), "data": t.paid},
+                    {"label": _("Dues in arrears"), "data": t.arrears},
                 ],
             )
         ]

@@ -254,7 +254,7 @@ class EvaluationSection(Section):
         return [
             Chart(
                 key="evaluation_levels",
-                title=_("Ratings by level (% of those rated)"),
+                title=_("Ratings by level (percentage of those rated)"),
                 kind="bar",
                 labels=[_level_label(level) for level in LEVEL_KEYS],
                 series=series,

@@ -44,6 +44,9 @@ def _subunit_table(
         or len(units) < 2
         or len({repr(lookup(found[u.pk].get(s.key, {}), path)) for u in units}) > 1
     ]
+    # A share of nothing on every row (the organisations rated inside each cell: none) says
+    # nothing either.
+    columns = [(s, path) for s, path in columns if not empty_shares(s, path, units, found)]
     rows = []
     for u in units:
         cells = [
@@ -85,6 +88,12 @@ def _subunit_table(
         "columns": columns,
         "raw": rows,
     }
+
+
+def empty_shares(section, path: str, units: list, found: dict[int, Any]) -> bool:
+    """Every unit's figure at `path` is a share whose whole is 0."""
+    values = [lookup(found[u.pk].get(section.key, {}), path) for u in units]
+    return bool(values) and all(is_share(v) and v["of"] == 0 for v in values)
 
 
 def _chart_json(chart: Chart) -> dict[str, Any]:
@@ -139,6 +148,10 @@ def dashboard(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             {
                 "section": s,
                 "title": s.title,
+                "sentence": s.sentence(figures),
+                "breakdowns": display.breakdown_tables(
+                    s, s.breakdowns(unit.pk, period), unit_pk=unit.pk, period=period
+                ),
                 "cards": [
                     display.shown(s, figures, p, unit_pk=unit.pk, period=period)
                     for p in s.headline
@@ -214,6 +227,12 @@ def rows(request: HtmxHttpRequest, pk: int, key: str, path: str) -> HttpResponse
     period = form.chosen
     figures = found_section.figures([unit.pk], period)[unit.pk]
     value = lookup(figures, path)
+    label = None
+    if value is None:
+        # A figure of a breakdown table (by cell type)
+        breakdowns = found_section.breakdowns(unit.pk, period)
+        figures = display.breakdown_figures(breakdowns)
+        value, label = lookup(figures, path), display.breakdown_label(breakdowns, path)
     if value is None:
         raise Http404
     rest = request.GET.get("rest") == "1" and is_share(value) and path in found_section.rests
@@ -221,7 +240,9 @@ def rows(request: HtmxHttpRequest, pk: int, key: str, path: str) -> HttpResponse
     if listed is None:
         raise Http404
     page = Paginator(listed.items, ROWS_PER_PAGE).get_page(request.GET.get("page"))
-    figure = display.shown(found_section, figures, path, unit_pk=unit.pk, period=period)
+    figure = display.shown(
+        found_section, figures, path, unit_pk=unit.pk, period=period, label=label
+    )
     context.update(
         period=period,
         section=found_section,

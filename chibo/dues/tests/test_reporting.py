@@ -19,19 +19,28 @@ handed 9.000 for October to A.
 """
 
 import datetime as dt
+import io
+import json
 from collections import defaultdict
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
+from django.utils.translation import gettext
+from docx import Document
+from openpyxl import load_workbook
 
+from chibo.accounts.models import Role
 from chibo.core.reporting import Period, section
 from chibo.dues.models import DuesCharge, DuesPayment, Remittance
 from chibo.dues.reporting import DuesSection
 from chibo.org import services as org_services
 from chibo.org.models import Kind as UnitKind
+from chibo.reports.files import excel, word
+from chibo.reports.files.report import collect
 from chibo.testing import factories as f
 
 D = dt.date
@@ -244,3 +253,66 @@ def test_chart(ledger):
     assert paid == [20_000, 35_000, 15_000]
     assert arrears == [20_000, 3_000, 28_000]
     assert SECTION.series(t["p"].pk, Period.year(2024)) == []
+
+
+# Shown: the JSON of the API and the command, the dashboard, the files ------------------------
+
+
+def _vi(text: str) -> str:
+    with translation.override("vi"):
+        return gettext(text)
+
+
+def test_in_the_json_the_dashboard_and_the_files(ledger, client_for):
+    t = ledger
+    office = f.user(username="tinh", grants=[(Role.OFFICE, t["p"])])
+    c = client_for(office)
+    r = c.get(f"/api/v1/reports/summary?org={t['a'].code}&year=2025")
+    assert r.status_code == 200
+    assert r.json()["dues"] == {
+        "due": 80_000,
+        "paid": 62_000,
+        "arrears": 23_000,
+        "remitted": 55_000,
+    }
+    out = io.StringIO()
+    call_command("report", "--org", t["a"].code, "--year", "2025", stdout=out)
+    assert json.loads(out.getvalue())["dues"] == r.json()["dues"]
+
+    html = c.get(f"/reports/{t['p'].pk}/?period=2025").content.decode()
+    assert 'data-figure="dues.arrears"' in html and "51.000" in html
+    assert '"dues_months"' in html
+    table = html[html.index('id="subunit-table"') :]
+    table = table[: table.index("</table>")]
+    for label in ("Dues due (đồng)", "Dues paid for those months (đồng)", "Dues in arrears (đồng)"):
+        assert _vi(label) in table
+    # A's row: 80.000 due, 23.000 in arrears, 55.000 remitted, each linked to its rows.
+    assert f'/reports/{t["a"].pk}/rows/dues/arrears/?period=2025">23.000</a>' in table
+    assert f'/reports/{t["a"].pk}/rows/dues/remitted/?period=2025">55.000</a>' in table
+    r = c.get(f"/reports/{t['a'].pk}/rows/dues/arrears/?period=2025")
+    assert r.status_code == 200
+    page = r.content.decode()
+    assert "Trần Bình" in page and "Lê Châu" not in page
+
+    report = collect(t["p"], YEAR)
+    book = load_workbook(io.BytesIO(excel.workbook(t["p"], YEAR, report=report)))
+    with translation.override("vi"):
+        title = excel._sheet_title(str(SECTION.title), set())
+    grid = [list(row) for row in book[title].iter_rows(values_only=True)]
+    figures = {row[1]: row[2] for row in grid if row[1]}
+    assert figures[_vi("Dues in arrears (đồng)")] == 51_000
+    assert figures[_vi("Dues due (đồng)")] == 116_000
+    sub = [list(row) for row in book["Đơn vị trực thuộc"].iter_rows(values_only=True)]
+    header = next(row for row in sub if row[0] == "TT")
+    a_row = next(row for row in sub if row[0] == 1)  # Xã A, the first sub-unit
+    column = header.index(_vi("Dues in arrears (đồng)"))
+    assert a_row[column] == 23_000
+    doc = Document(
+        io.BytesIO(word.report_docx(t["p"], YEAR, number="Số 1", day=D(2026, 1, 5), report=report))
+    )
+    cells = [[c.text for c in row.cells] for table in doc.tables for row in table.rows]
+    assert any(_vi("Dues in arrears (đồng)") in row and "51.000" in row for row in cells)
+    # The sub-units with their dues: in a table of their own when the others fill one.
+    heads = [row for row in cells if row[:2] == ["TT", "Đơn vị"]]
+    assert any(_vi("Dues handed to the level above (đồng)") in row for row in heads)
+    assert all(len(row) <= 2 + 6 for row in heads)

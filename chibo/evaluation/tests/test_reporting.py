@@ -17,14 +17,21 @@ CA1 complete.
 """
 
 import datetime as dt
+import io
+import json
 from collections import Counter
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
+from django.utils.translation import gettext
+from docx import Document
+from openpyxl import load_workbook
 
+from chibo.accounts.models import Role
 from chibo.core.reporting import Period, section, share
 from chibo.evaluation.models import Campaign, Evaluation
 from chibo.evaluation.reporting import EvaluationSection
@@ -32,6 +39,8 @@ from chibo.members.transfers import member_transfer
 from chibo.org import services as org_services
 from chibo.org.models import CellType
 from chibo.org.models import Kind as UnitKind
+from chibo.reports.files import excel, word
+from chibo.reports.files.report import collect
 from chibo.testing import factories as f
 
 D = dt.date
@@ -213,9 +222,10 @@ def test_the_period_counts_the_ratings_of_its_years(tree):
     assert y2024 == expected(t, a, [2024])
     assert y2024 == {"members": block(1, good=1), "units": block(1, complete=1)}
     # A quarter or a month counts the ratings of its year.
-    assert SECTION.figures([a], Period.quarter(2025, 1))[a] == SECTION.figures(
-        [a], Period.year(2025)
-    )[a]
+    assert (
+        SECTION.figures([a], Period.quarter(2025, 1))[a]
+        == SECTION.figures([a], Period.year(2025))[a]
+    )
     assert SECTION.figures([a], Period.month(2025, 12))[a]["members"]["rated"] == 6
     # A range over two years: both years' ratings.
     both = SECTION.figures([a], Period(D(2024, 7, 1), D(2025, 6, 30)))[a]
@@ -344,3 +354,119 @@ def test_sentence_and_chart(tree):
         [50.0, 50.0, 0.0, 0.0],
     ]
     assert SECTION.series(t["b"].pk, year) == []
+
+
+def _vi(text: str) -> str:
+    """A label as the files write it, in Vietnamese (the catalogue's, once it has it)."""
+    with translation.override("vi"):
+        return gettext(text)
+
+
+def _sheet(title: str) -> str:
+    return excel._sheet_title(title, set())
+
+
+# Shown: the JSON of the API and the command, the dashboard, the rows page, the files --------
+
+
+@pytest.fixture
+def office(tree):
+    return f.user(username="tinh", grants=[(Role.OFFICE, tree["p"])])
+
+
+def test_in_the_json_of_the_api_and_the_command(tree, office, client_for):
+    t = tree
+    r = client_for(office).get(f"/api/v1/reports/summary?org={t['a'].code}&year=2025")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["evaluation"] == SECTION.figures([t["a"].pk], Period.year(2025))[t["a"].pk]
+    assert body["evaluation"]["members"]["excellent"] == {"count": 2, "of": 6, "percent": 33.33}
+    assert set(body["evaluation"]) == {"members", "units"}
+    assert set(body["evaluation"]["units"]) == {"rated", *LEVELS}
+    out = io.StringIO()
+    call_command("report", "--org", t["a"].code, "--year", "2025", stdout=out)
+    assert json.loads(out.getvalue())["evaluation"] == body["evaluation"]
+
+
+def test_on_the_dashboard(tree, office, client_for):
+    t = tree
+    c = client_for(office)
+    r = c.get(f"/reports/{t['p'].pk}/?period=2025")
+    assert r.status_code == 200
+    html = r.content.decode()  # in Vietnamese, the reader's language
+    with translation.override("vi"):
+        sentence = SECTION.sentence(SECTION.figures([t["p"].pk], Period.year(2025))[t["p"].pk])
+    assert f'data-sentence="evaluation">{sentence}.</p>' in html
+    # The cards, the chart, the table by cell type with its links, the sub-units' columns.
+    assert 'data-figure="evaluation.units.excellent"' in html
+    assert '"evaluation_levels"' in html
+    table = html[html.index('id="breakdown-members_by_cell_type"') :]
+    table = table[: table.index("</table>")]
+    assert _vi("School") in table and "1/3 (33,33%)" in table
+    link = f"/reports/{t['p'].pk}/rows/evaluation/members_by_cell_type.school.excellent/"
+    assert link in table
+    subunits = html[html.index('id="subunit-table"') :]
+    members_excellent = _vi("Members rated: excellently completed duties")
+    assert members_excellent in subunits
+    # The base committee's sub-units are cells: no organisation is rated inside a cell, so
+    # the column of organisations is left out of its table.
+    html = c.get(f"/reports/{t['a'].pk}/?period=2025").content.decode()
+    subunits = html[html.index('id="subunit-table"') :]
+    subunits = subunits[: subunits.index("</table>")]
+    assert _vi("Party organisations rated: excellently completed duties") not in subunits
+    assert members_excellent in subunits
+    # The rows behind a cell of the table by cell type.
+    r = c.get(f"{link}?period=2025")
+    assert r.status_code == 200
+    page = r.content.decode()
+    assert "A2 Xuất Sắc" in page and "A1 Xuất Sắc" not in page
+    label = ": ".join(
+        _vi(text)
+        for text in (
+            "Members rated, by the type of their cell",
+            "School",
+            "Excellently completed duties",
+        )
+    )
+    assert f'<h1 class="h4 mb-1">{label}</h1>' in page
+    r = c.get(f"/reports/{t['p'].pk}/rows/evaluation/members.excellent/?period=2025&rest=1")
+    assert r.status_code == 200 and "A1 Tốt" in r.content.decode()
+    unknown = f"/reports/{t['p'].pk}/rows/evaluation/members_by_cell_type.x.rated/?period=2025"
+    assert c.get(unknown).status_code == 404
+    outsider = f.user(username="ngoai", grants=[(Role.OFFICE, t["b"])])
+    assert client_for(outsider).get(f"{link}?period=2025").status_code == 404
+
+
+def test_in_the_files(tree):
+    t = tree
+    report = collect(t["p"], Period.year(2025))
+    with translation.override("vi"):
+        title = str(SECTION.title)
+    book = load_workbook(io.BytesIO(excel.workbook(t["p"], Period.year(2025), report=report)))
+    ws = book[_sheet(title)]
+    grid = [list(row) for row in ws.iter_rows(values_only=True)]
+    rows = {row[1]: row for row in grid if row[1]}
+    # Each level: its count, of those rated, its percentage.
+    members_rated = next(
+        r for label, r in rows.items() if str(label).startswith(_vi("Members rated"))
+    )
+    assert members_rated[2] == 6
+    excellent = rows[_vi("Members rated: excellently completed duties")]
+    assert excellent[2:5] == [2, 6, pytest.approx(0.3333)]
+    # The table by cell type under the figures: rated, then each level as count and share.
+    school = next(r for r in grid if r[1] == _vi("School"))
+    assert school[2:5] == [3, 1, pytest.approx(0.3333)]
+    doc = Document(
+        io.BytesIO(
+            word.report_docx(
+                t["p"], Period.year(2025), number="Số 01", day=D(2026, 1, 5), report=report
+            )
+        )
+    )
+    texts = [p.text for p in doc.paragraphs]
+    with translation.override("vi"):
+        sentence = SECTION.sentence(report.of(t["p"], SECTION))
+    assert f"{sentence}." in texts
+    cells = [[c.text for c in row.cells] for table in doc.tables for row in table.rows]
+    assert ["2", _vi("Members rated: excellently completed duties"), "2/6 (33,33%)"] in cells
+    assert any(row[0] == _vi("School") and "1/3 (33,33%)" in row for row in cells)
