@@ -33,12 +33,13 @@ from operator import or_
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chibo.core.reporting import Cell, Chart, Figures, Link, Period, Rows, Section, register
+from chibo.members.models import Member
 from chibo.org.models import Ancestry
 
 from .models import DuesCharge, DuesPayment, Remittance
@@ -82,15 +83,18 @@ def _valid(link: LinkRow, on: dt.date) -> bool:
 
 
 def _charges(period: Period) -> QuerySet[DuesCharge]:
-    """The charges of the period's months, of members not in the trash."""
-    return DuesCharge.objects.filter(
-        month__gte=first_month(period), month__lte=period.end, member__deleted_at__isnull=True
+    """The charges of the period's months, of members not in the trash (the few members in
+    the trash are left out by a list, not by a join of every charge to its member)."""
+    trashed = Member.all_objects.filter(deleted_at__isnull=False).values("pk")
+    return DuesCharge.objects.filter(month__gte=first_month(period), month__lte=period.end).exclude(
+        member_id__in=trashed
     )
 
 
 def _with_paid(charges: QuerySet[DuesCharge], period: Period) -> QuerySet[DuesCharge]:
     """Each charge with `paid`: its member-month's payments received by the period's end (one
-    join; a charge appears once, whatever the number of payments)."""
+    join; a charge appears once, whatever the number of payments). For the rows behind a
+    figure; the figures sum without grouping by charge (`by_cell_month`)."""
     return charges.annotate(
         payment=FilteredRelation(
             "member__dues_payments",
@@ -102,31 +106,76 @@ def _with_paid(charges: QuerySet[DuesCharge], period: Period) -> QuerySet[DuesCh
     ).annotate(paid=Sum("payment__amount", default=0))
 
 
+# The sums by cell and month. Grouping the charges joined to their payments by charge, then by
+# cell and month, made the database aggregate every charge of the subtree on its own (a
+# province's year: a million groups, most of the time). Instead the charges joined to their
+# payments are summed straight by cell and month, which is exact for a member-month with at
+# most one payment (a charge with none counts whole in arrears); a second query lists the
+# payments of the member-months that received more than one (a few in a hundred), and Python
+# puts those right: their charge was summed once per payment, their arrears per payment.
+
+
+def _sql(queryset: QuerySet) -> tuple[str, tuple]:
+    sql, params = queryset.query.sql_with_params()
+    return sql, tuple(params)
+
+
 def by_cell_month(roots: Sequence[int], period: Period) -> list[tuple[int, str, int, int, int]]:
-    """(cell, 'YYYY-MM', due, paid, arrears) of the charges under `roots` (one query)."""
-    per_charge = (
-        _with_paid(
-            _charges(period).filter(cell_id__in=_under(roots, period).values("descendant_id")),
-            period,
+    """(cell, 'YYYY-MM', due, paid, arrears) of the charges under `roots` (two queries)."""
+    charges = _charges(period).filter(cell_id__in=_under(roots, period).values("descendant_id"))
+    c_sql, c_params = _sql(charges.values("member_id", "month", "cell_id", "amount"))
+    q = connection.ops.quote_name
+    payments = q(DuesPayment._meta.db_table)
+    cell, month, member, amount, paid_on = (
+        q(name) for name in ("cell_id", "month", "member_id", "amount", "paid_on")
+    )
+    joined = (
+        f"FROM ({c_sql}) c LEFT JOIN {payments} p ON p.{member} = c.{member} "
+        f"AND p.{month} = c.{month} AND p.{paid_on} <= %s"
+    )
+    end = DuesPayment._meta.get_field("paid_on").get_db_prep_value(period.end, connection)
+    sums = (
+        f"SELECT c.{cell}, c.{month}, SUM(c.{amount}), SUM(COALESCE(p.{amount}, 0)), "
+        f"SUM(CASE WHEN p.{amount} IS NULL THEN c.{amount} WHEN p.{amount} < c.{amount} "
+        f"THEN c.{amount} - p.{amount} ELSE 0 END) "
+        f"{joined} GROUP BY c.{cell}, c.{month}"
+    )
+    several = (
+        DuesPayment.objects.filter(
+            month__gte=first_month(period),
+            month__lte=period.end,
+            paid_on__lte=period.end,
+            member_id__in=charges.values("member_id"),
         )
-        .values("pk", "cell_id", "month", "amount", "paid")
+        .values("member_id", "month")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values("member_id", "month")
         .order_by()
     )
-    sql, params = per_charge.query.sql_with_params()
-    q = connection.ops.quote_name
-    cell, month, amount, paid = q("cell_id"), q("month"), q("amount"), q("paid")
-    outer = (
-        f"SELECT c.{cell}, c.{month}, SUM(c.{amount}), SUM(c.{paid}), "
-        f"SUM(CASE WHEN c.{amount} > c.{paid} THEN c.{amount} - c.{paid} ELSE 0 END) "
-        f"FROM ({sql}) c GROUP BY c.{cell}, c.{month}"
+    m_sql, m_params = _sql(several)
+    parts = (
+        f"SELECT c.{cell}, c.{month}, c.{member}, c.{amount}, p.{amount} {joined} "
+        f"WHERE (c.{member}, c.{month}) IN ({m_sql})"
     )
+    found: dict[tuple[int, str], list[int]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(outer, params)
+        cursor.execute(sums, (*c_params, end))
         # PostgreSQL sums bigints as numeric: back to integers.
-        return [
-            (cell_id, _month_key(m), int(due), int(got), int(owed))
-            for cell_id, m, due, got, owed in cursor.fetchall()
-        ]
+        for cell_id, m, due, got, owed in cursor.fetchall():
+            found[(cell_id, _month_key(m))] = [int(due), int(got), int(owed)]
+        cursor.execute(parts, (*c_params, end, *m_params))
+        several_paid: dict[tuple[int, str, int], tuple[int, list[int]]] = {}
+        for cell_id, m, member_id, charged, part in cursor.fetchall():
+            key = (cell_id, _month_key(m), member_id)
+            several_paid.setdefault(key, (int(charged), []))[1].append(int(part))
+    for (cell_id, key, _member), (charged, parts_paid) in several_paid.items():
+        sums_of = found[(cell_id, key)]
+        sums_of[0] -= charged * (len(parts_paid) - 1)  # the charge once, not once a payment
+        sums_of[2] += max(0, charged - sum(parts_paid)) - sum(
+            max(0, charged - part) for part in parts_paid
+        )
+    return [(cell_id, key, *sums_of) for (cell_id, key), sums_of in found.items()]  # type: ignore[misc]
 
 
 @dataclass
@@ -141,7 +190,7 @@ class Tally:
 
 
 def tally(roots: Sequence[int], period: Period) -> dict[int, Tally]:
-    """Three queries whatever the roots (see the module's docstring)."""
+    """Four queries whatever the roots (see the module's docstring)."""
     months = period.months
     n = len(months)
     out = {root: Tally([0] * n, [0] * n, [0] * n, 0, months) for root in roots}

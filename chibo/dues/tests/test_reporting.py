@@ -12,7 +12,8 @@ Charges (đồng) and payments, 2025 unless said:
 - binh: CA2, 20.000 for 10, 11, 12; October paid on 10/01/2026 (after 2025 ended), November
   paid 20.000 on 15/11, December unpaid.
 - chau: CA1 in October (10.000, paid), CB from November (8.000 each; November paid 8.000,
-  December unpaid): the ledger charged each month to the cell of that month.
+  December overpaid in two parts of 5.000): the ledger charged each month to the cell of
+  that month.
 - gone: CA1, 50.000 for October, in the trash: not counted.
 Remittances: A handed up 30.000 for October, 25.000 for November and 40.000 for 01/2026; CA1
 handed 9.000 for October to A.
@@ -99,6 +100,8 @@ def ledger(db):
     charge(chau, nov, cb, 8_000)
     charge(chau, dec, cb, 8_000)
     pay(chau, nov, 8_000, D(2025, 11, 9))
+    pay(chau, dec, 5_000, D(2025, 12, 3), "r3")
+    pay(chau, dec, 5_000, D(2025, 12, 4), "r4")
     charge(gone, oct_, ca1, 50_000)
     gone.mark_deleted(None)
     for unit, month, amount in ((a, oct_, 30_000), (a, nov, 25_000), (a, jan, 40_000)):
@@ -169,10 +172,11 @@ def test_figures_by_hand(ledger):
     # October and November 40.000 (October paid only in 2026: 20.000 short); chau's October
     # 10.000 (paid). Remitted: October and November.
     assert got[t["a"].pk] == {"due": 80_000, "paid": 62_000, "arrears": 23_000, "remitted": 55_000}
-    # B: binh's December 20.000 (unpaid), chau's November and December 16.000 (8.000 paid).
-    assert got[t["b"].pk] == {"due": 36_000, "paid": 8_000, "arrears": 28_000, "remitted": 0}
+    # B: binh's December 20.000 (unpaid), chau's November and December 16.000 (8.000 and
+    # 10.000 paid: December's overpayment covers no other month).
+    assert got[t["b"].pk] == {"due": 36_000, "paid": 18_000, "arrears": 20_000, "remitted": 0}
     # P: all of it; it remitted nothing itself (A's remittances are A's).
-    assert got[t["p"].pk] == {"due": 116_000, "paid": 70_000, "arrears": 51_000, "remitted": 0}
+    assert got[t["p"].pk] == {"due": 116_000, "paid": 80_000, "arrears": 43_000, "remitted": 0}
     assert got[t["ca1"].pk]["remitted"] == 9_000
     # A range from 15/11/2025 to 10/01/2026: November, December and January whole; binh's
     # October payment of 10/01/2026 is for a month outside it.
@@ -200,7 +204,7 @@ def test_queries_do_not_grow_with_the_roots(ledger):
         SECTION.figures([t["cb"].pk], YEAR)
     with CaptureQueriesContext(connection) as six:
         SECTION.figures([t[k].pk for k in KEYS], YEAR)
-    assert len(one) == len(six) == 3
+    assert len(one) == len(six) == 4
 
 
 def test_rows_match_the_figures(ledger):
@@ -250,8 +254,8 @@ def test_chart(ledger):
     assert chart.labels == ["10/2025", "11/2025", "12/2025"]
     due, paid, arrears = (s["data"] for s in chart.series)
     assert due == [40_000, 38_000, 38_000]
-    assert paid == [20_000, 35_000, 15_000]
-    assert arrears == [20_000, 3_000, 28_000]
+    assert paid == [20_000, 35_000, 25_000]
+    assert arrears == [20_000, 3_000, 20_000]
     assert SECTION.series(t["p"].pk, Period.year(2024)) == []
 
 
@@ -280,7 +284,7 @@ def test_in_the_json_the_dashboard_and_the_files(ledger, client_for):
     assert json.loads(out.getvalue())["dues"] == r.json()["dues"]
 
     html = c.get(f"/reports/{t['p'].pk}/?period=2025").content.decode()
-    assert 'data-figure="dues.arrears"' in html and "51.000" in html
+    assert 'data-figure="dues.arrears"' in html and "43.000" in html
     assert '"dues_months"' in html
     table = html[html.index('id="subunit-table"') :]
     table = table[: table.index("</table>")]
@@ -300,7 +304,7 @@ def test_in_the_json_the_dashboard_and_the_files(ledger, client_for):
         title = excel._sheet_title(str(SECTION.title), set())
     grid = [list(row) for row in book[title].iter_rows(values_only=True)]
     figures = {row[1]: row[2] for row in grid if row[1]}
-    assert figures[_vi("Dues in arrears (đồng)")] == 51_000
+    assert figures[_vi("Dues in arrears (đồng)")] == 43_000
     assert figures[_vi("Dues due (đồng)")] == 116_000
     sub = [list(row) for row in book["Đơn vị trực thuộc"].iter_rows(values_only=True)]
     header = next(row for row in sub if row[0] == "TT")
@@ -311,7 +315,7 @@ def test_in_the_json_the_dashboard_and_the_files(ledger, client_for):
         io.BytesIO(word.report_docx(t["p"], YEAR, number="Số 1", day=D(2026, 1, 5), report=report))
     )
     cells = [[c.text for c in row.cells] for table in doc.tables for row in table.rows]
-    assert any(_vi("Dues in arrears (đồng)") in row and "51.000" in row for row in cells)
+    assert any(_vi("Dues in arrears (đồng)") in row and "43.000" in row for row in cells)
     # The sub-units with their dues: in a table of their own when the others fill one.
     heads = [row for row in cells if row[:2] == ["TT", "Đơn vị"]]
     assert any(_vi("Dues handed to the level above (đồng)") in row for row in heads)
