@@ -57,6 +57,11 @@ MARK = "bench (issue 12)"  # the campaigns' regulation: the ratings this bench a
 def _own_options() -> argparse.Namespace:
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--explain", action="store_true", help="Print the query plans.")
+    parser.add_argument(
+        "--work-mem",
+        metavar="SIZE",
+        help="PostgreSQL: SET work_mem to SIZE (e.g. 64MB) before measuring.",
+    )
     own, rest = parser.parse_known_args()
     sys.argv[1:] = rest
     return own
@@ -299,6 +304,12 @@ def build(seed: int = 12) -> dict[str, int]:
             for sql in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(sql)
     analyze(models)
+    if connection.vendor == "postgresql":
+        # The visibility map, so that the (member, month) index of the payments is read
+        # without its table (as autovacuum would leave it on a live server).
+        with connection.cursor() as cursor:
+            for model in models:
+                cursor.execute(f"VACUUM {connection.ops.quote_name(model._meta.db_table)}")
     return written
 
 
@@ -374,6 +385,9 @@ def measure(repeat: int) -> None:
             f"ratings and dues of {YEAR} added in {time.perf_counter() - started:.0f} s: "
             + ", ".join(f"{number(n)} {what}" for what, n in written.items())
         )
+    if OWN.work_mem and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('work_mem', %s, false)", [OWN.work_mem])
     year, december = Period.year(YEAR), Period.month(YEAR, 12)
     end = year.end
     province = OrgUnit.objects.get(parent__isnull=True)
@@ -386,9 +400,14 @@ def measure(repeat: int) -> None:
     table = [u.pk for u in subunits(province, year)]
     evaluation, dues = EvaluationSection(), DuesSection()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    memory = ""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW work_mem")
+            memory = f" (work_mem {cursor.fetchone()[0]})"
     print(
-        f"{connection.vendor}; load average {load} on {os.cpu_count()} cores; {repeat} runs "
-        f"after a warm-up\n"
+        f"{connection.vendor}{memory}; load average {load} on {os.cpu_count()} cores; {repeat} "
+        f"runs after a warm-up\n"
         f"{number(Evaluation.objects.filter(year=YEAR).count())} ratings of {YEAR}, "
         f"{number(DuesCharge.objects.filter(month__year=YEAR).count())} charges\n"
         f"province: {province.name}; base committee: {base.name} "

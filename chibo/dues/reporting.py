@@ -120,10 +120,23 @@ def _sql(queryset: QuerySet) -> tuple[str, tuple]:
     return sql, tuple(params)
 
 
-def by_cell_month(roots: Sequence[int], period: Period) -> list[tuple[int, str, int, int, int]]:
-    """(cell, 'YYYY-MM', due, paid, arrears) of the charges under `roots` (two queries)."""
-    charges = _charges(period).filter(cell_id__in=_under(roots, period).values("descendant_id"))
-    c_sql, c_params = _sql(charges.values("member_id", "month", "cell_id", "amount"))
+# Up to this many units under the roots, they are named: the database starts from their
+# charges (the index on month and cell), and looks for the member-months paid in several parts
+# among the payments of the members charged there. A larger subtree holds most of the
+# charges and payments of the months: they are read in one pass, the payments in the order of
+# the (member, month) index, which the database reads alone and counts as it goes.
+MAX_LISTED = 1_000
+
+
+def by_cell_month(
+    roots: Sequence[int], period: Period, *, units: Sequence[int] | None = None
+) -> list[tuple[int, str, int, int, int]]:
+    """(cell, 'YYYY-MM', due, paid, arrears) of the charges under `roots` (two queries);
+    `units`: the units under them, when known."""
+    listed = units is not None and len(units) <= MAX_LISTED
+    below: Any = list(units or ()) if listed else _under(roots, period).values("descendant_id")
+    charges = _charges(period).filter(cell_id__in=below)
+    c_sql, c_params = _sql(charges.values("member_id", "month", "cell_id", "amount").order_by())
     q = connection.ops.quote_name
     payments = q(DuesPayment._meta.db_table)
     cell, month, member, amount, paid_on = (
@@ -140,15 +153,14 @@ def by_cell_month(roots: Sequence[int], period: Period) -> list[tuple[int, str, 
         f"THEN c.{amount} - p.{amount} ELSE 0 END) "
         f"{joined} GROUP BY c.{cell}, c.{month}"
     )
+    # The member-months with more than one payment whenever received: those received after
+    # the period's end are left out below.
+    several = DuesPayment.objects.filter(month__gte=first_month(period), month__lte=period.end)
+    if listed:
+        several = several.filter(member_id__in=charges.values("member_id"))
     several = (
-        DuesPayment.objects.filter(
-            month__gte=first_month(period),
-            month__lte=period.end,
-            paid_on__lte=period.end,
-            member_id__in=charges.values("member_id"),
-        )
-        .values("member_id", "month")
-        .annotate(n=Count("pk"))
+        several.values("member_id", "month")
+        .annotate(n=Count("*"))  # COUNT(*): the index alone answers it
         .filter(n__gt=1)
         .values("member_id", "month")
         .order_by()
@@ -198,7 +210,7 @@ def tally(roots: Sequence[int], period: Period) -> dict[int, Tally]:
         return out
     index = {f"{m.start:%Y-%m}": i for i, m in enumerate(months)}
     links = _links(roots, period)
-    for cell, month, due, paid, arrears in by_cell_month(roots, period):
+    for cell, month, due, paid, arrears in by_cell_month(roots, period, units=list(links)):
         i = index.get(month)
         if i is None:
             continue

@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
@@ -50,11 +51,13 @@ from chibo.core.reporting import (
     register,
     share,
 )
-from chibo.org.models import Ancestry, CellType
+from chibo.members.models import Member
+from chibo.org.models import Ancestry, CellType, OrgUnit
 
 from .models import LEVELS, Evaluation, Level
 
 LEVEL_KEYS: list[str] = [str(level) for level in LEVELS]  # best first
+MAX_LISTED = 1_000
 MEMBERS, UNITS = "members", "units"
 NO_TYPE = "none"  # the part of the ratings whose cell (organisation) has no cell type
 
@@ -73,13 +76,12 @@ def _published() -> Q:
 
 def counted() -> QuerySet[Evaluation]:
     """The ratings any report counts, of any year: published (or imported), a level decided,
-    not left out by a rule, of a member or an organisation not in the trash."""
-    return Evaluation.objects.filter(
-        _published(),
-        Q(member__isnull=True) | Q(member__deleted_at__isnull=True),
-        Q(unit__isnull=True) | Q(unit__deleted_at__isnull=True),
-        level__in=LEVEL_KEYS,
-        not_rated="",
+    not left out by a rule, of a member or an organisation not in the trash (the few in the
+    trash are left out by a list, rather than joining every rating to its member)."""
+    return (
+        Evaluation.objects.filter(_published(), level__in=LEVEL_KEYS, not_rated="")
+        .exclude(member_id__in=Member.all_objects.filter(deleted_at__isnull=False).values("pk"))
+        .exclude(unit_id__in=OrgUnit.all_objects.filter(deleted_at__isnull=False).values("pk"))
     )
 
 
@@ -142,12 +144,17 @@ def tally(roots: Sequence[int], period: Period) -> dict[int, Tally]:
         return out
     years = period.years
     links = _links(roots, years)
-    below = _window(roots, years).values("descendant_id")
+    # A small subtree's units by name, so that the database starts from their ratings (the
+    # index on year and cell); a large one's through the closure table: it holds most of the
+    # year's ratings anyway, read in one pass.
+    below: Any = (
+        list(links) if len(links) <= MAX_LISTED else _window(roots, years).values("descendant_id")
+    )
     rows = (
         counted()
         .filter(Q(cell_id__in=below) | Q(unit_id__in=below), year__in=years)
         .values_list("year", "cell_id", "unit_id", "level")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by()
     )
     for year, cell, unit, level, n in rows:

@@ -320,3 +320,14 @@ def test_in_the_json_the_dashboard_and_the_files(ledger, client_for):
     heads = [row for row in cells if row[:2] == ["TT", "Đơn vị"]]
     assert any(_vi("Dues handed to the level above (đồng)") in row for row in heads)
     assert all(len(row) <= 2 + 6 for row in heads)
+
+
+def test_a_large_subtree_counts_the_same(ledger, monkeypatch):
+    """Past MAX_LISTED units the charges are read through the closure table and every
+    payment of the months is searched for several parts: the same figures."""
+    t = ledger
+    roots = [t[k].pk for k in KEYS]
+    small = {period: SECTION.figures(roots, period) for period in PERIODS}
+    monkeypatch.setattr("chibo.dues.reporting.MAX_LISTED", 0)
+    for period in PERIODS:
+        assert SECTION.figures(roots, period) == small[period]

@@ -470,3 +470,13 @@ def test_in_the_files(tree):
     cells = [[c.text for c in row.cells] for table in doc.tables for row in table.rows]
     assert ["2", _vi("Members rated: excellently completed duties"), "2/6 (33,33%)"] in cells
     assert any(row[0] == _vi("School") and "1/3 (33,33%)" in row for row in cells)
+
+
+def test_a_large_subtree_counts_the_same(tree, monkeypatch):
+    """Past MAX_LISTED units the ratings are found through the closure table: the same."""
+    t = tree
+    roots = [t[k].pk for k in ("p", "a", "b", "ca1", "ca2", "cb")]
+    period = Period(D(2024, 1, 1), D(2025, 12, 31))
+    small = SECTION.figures(roots, period)
+    monkeypatch.setattr("chibo.evaluation.reporting.MAX_LISTED", 0)
+    assert SECTION.figures(roots, period) == small
