@@ -355,7 +355,11 @@ _shared: ContextVar[dict[Hashable, Any] | None] = ContextVar("report_shared", de
 def one_report() -> Iterator[None]:
     """While a report is computed, `shared` keeps each count it is asked for, so that two
     sections needing the same one (the members at the start: a figure of "members", the whole
-    of "movements".admitted) count it once. Nothing outlives the report: no stale figures."""
+    of "movements".admitted) count it once. Nothing outlives the report: no stale figures.
+    Within a report (a page that also draws the sections' charts), it is the same report."""
+    if _shared.get() is not None:
+        yield
+        return
     token = _shared.set({})
     try:
         yield

@@ -38,7 +38,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chibo.core.reporting import Cell, Chart, Figures, Link, Period, Rows, Section, register
+from chibo.core.reporting import (
+    Cell,
+    Chart,
+    Figures,
+    Link,
+    Period,
+    Rows,
+    Section,
+    register,
+    shared,
+)
 from chibo.members.models import Member
 from chibo.org.models import Ancestry
 
@@ -155,11 +165,13 @@ def by_cell_month(
     )
     # The member-months with more than one payment whenever received: those received after
     # the period's end are left out below.
-    several = DuesPayment.objects.filter(month__gte=first_month(period), month__lte=period.end)
+    payments_of_months = DuesPayment.objects.filter(
+        month__gte=first_month(period), month__lte=period.end
+    )
     if listed:
-        several = several.filter(member_id__in=charges.values("member_id"))
+        payments_of_months = payments_of_months.filter(member_id__in=charges.values("member_id"))
     several = (
-        several.values("member_id", "month")
+        payments_of_months.values("member_id", "month")
         .annotate(n=Count("*"))  # COUNT(*): the index alone answers it
         .filter(n__gt=1)
         .values("member_id", "month")
@@ -181,13 +193,13 @@ def by_cell_month(
         for cell_id, m, member_id, charged, part in cursor.fetchall():
             key = (cell_id, _month_key(m), member_id)
             several_paid.setdefault(key, (int(charged), []))[1].append(int(part))
-    for (cell_id, key, _member), (charged, parts_paid) in several_paid.items():
-        sums_of = found[(cell_id, key)]
+    for (cell_id, month_key, _member), (charged, parts_paid) in several_paid.items():
+        sums_of = found[(cell_id, month_key)]
         sums_of[0] -= charged * (len(parts_paid) - 1)  # the charge once, not once a payment
         sums_of[2] += max(0, charged - sum(parts_paid)) - sum(
             max(0, charged - part) for part in parts_paid
         )
-    return [(cell_id, key, *sums_of) for (cell_id, key), sums_of in found.items()]  # type: ignore[misc]
+    return [(cell_id, key, due, got, owed) for (cell_id, key), (due, got, owed) in found.items()]
 
 
 @dataclass
@@ -235,6 +247,19 @@ def tally(roots: Sequence[int], period: Period) -> dict[int, Tally]:
     return out
 
 
+def tallies(roots: Sequence[int], period: Period) -> dict[int, Tally]:
+    """`tally`, each root's kept for the rest of the report (`chibo.core.reporting.shared`):
+    the dashboard's chart and tables of the unit then count nothing again."""
+    found = tally(roots, period)
+    for root, t in found.items():
+        shared(("dues.tally", root, period), lambda t=t: t)
+    return found
+
+
+def tally_of(root: int, period: Period) -> Tally:
+    return shared(("dues.tally", root, period), lambda: tally([root], period)[root])
+
+
 class DuesSection(Section):
     key = "dues"
     order = 80
@@ -256,11 +281,11 @@ class DuesSection(Section):
                 "arrears": sum(t.arrears),
                 "remitted": t.remitted,
             }
-            for root, t in tally(roots, period).items()
+            for root, t in tallies(roots, period).items()
         }
 
     def series(self, root: int, period: Period) -> list[Chart]:
-        t = tally([root], period)[root]
+        t = tally_of(root, period)
         if not any(t.due) and not any(t.paid):
             return []
         return [
@@ -304,9 +329,9 @@ class DuesSection(Section):
                 ),
                 row=_payment_row,
             )
-        items = _with_paid(charges, period)
+        with_paid = _with_paid(charges, period)
         if figure == "arrears":
-            items = items.filter(paid__lt=F("amount"))
+            with_paid = with_paid.filter(paid__lt=F("amount"))  # type: ignore[misc]
         return Rows(
             headers=[
                 _("Member"),
@@ -316,7 +341,7 @@ class DuesSection(Section):
                 _("Paid (đồng)"),
                 _("In arrears (đồng)"),
             ],
-            items=items.select_related("member", "cell").order_by(
+            items=with_paid.select_related("member", "cell").order_by(
                 "month", "cell__sort_name", "member__search_name", "pk"
             ),
             row=_charge_row,

@@ -50,6 +50,7 @@ from chibo.core.reporting import (
     Section,
     register,
     share,
+    shared,
 )
 from chibo.members.models import Member
 from chibo.org.models import Ancestry, CellType, OrgUnit
@@ -194,6 +195,19 @@ LEVEL_COLUMNS: dict[str, str | Promise] = {
 }
 
 
+def tallies(roots: Sequence[int], period: Period) -> dict[int, Tally]:
+    """`tally`, each root's kept for the rest of the report (`chibo.core.reporting.shared`):
+    the dashboard's chart and tables of the unit then count nothing again."""
+    found = tally(roots, period)
+    for root, t in found.items():
+        shared(("evaluation.tally", root, period), lambda t=t: t)
+    return found
+
+
+def tally_of(root: int, period: Period) -> Tally:
+    return shared(("evaluation.tally", root, period), lambda: tally([root], period)[root])
+
+
 class EvaluationSection(Section):
     key = "evaluation"
     order = 70
@@ -217,7 +231,7 @@ class EvaluationSection(Section):
     def figures(self, roots: Sequence[int], period: Period) -> dict[int, Figures]:
         return {
             root: {MEMBERS: block(t.members), UNITS: block(t.units)}
-            for root, t in tally(roots, period).items()
+            for root, t in tallies(roots, period).items()
         }
 
     def sentence(self, figures: Figures) -> str:
@@ -246,7 +260,8 @@ class EvaluationSection(Section):
         return "; ".join(parts)
 
     def series(self, root: int, period: Period) -> list[Chart]:
-        found = self.figures([root], period)[root]
+        t = tally_of(root, period)
+        found = {MEMBERS: block(t.members), UNITS: block(t.units)}
         series = [
             {
                 "label": label,
@@ -269,7 +284,7 @@ class EvaluationSection(Section):
         ]
 
     def breakdowns(self, root: int, period: Period) -> list[Breakdown]:
-        t = tally([root], period)[root]
+        t = tally_of(root, period)
         return [
             _by_type(
                 "members_by_cell_type",

@@ -15,7 +15,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from chibo.core.pages import HtmxHttpRequest
-from chibo.core.reporting import Chart, Link, Period, is_share, lookup, section, sections
+from chibo.core.reporting import (
+    Chart,
+    Link,
+    Period,
+    is_share,
+    lookup,
+    one_report,
+    section,
+    sections,
+)
 
 from . import access, display, queries
 from .files.views import panel_context as files_panel
@@ -132,6 +141,13 @@ def dashboard(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return render(request, "reports/dashboard.html", context, status=422)
     period = form.chosen
+    # One report: a count a section made for the figures serves its charts and tables too.
+    with one_report():
+        context.update(_dashboard(request, unit, period, today))
+    return render(request, "reports/dashboard.html", context)
+
+
+def _dashboard(request: HtmxHttpRequest, unit, period: Period, today: dt.date) -> dict[str, Any]:
     # The unit and its sub-units in one pass: each section counts many roots in the queries
     # it takes for one.
     units = queries.subunits(unit, period)
@@ -175,7 +191,7 @@ def dashboard(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             access.get_unit_for_report(request.user, parent.pk)
         except Http404:
             parent = None
-    context.update(
+    return dict(
         period=period,
         sections=shown_sections,
         cards=cards,
@@ -189,7 +205,6 @@ def dashboard(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         snapshot_panel=snapshot_panel(request, unit, period, found),
         **files_panel(request, unit, period),
     )
-    return render(request, "reports/dashboard.html", context)
 
 
 def _api_query(unit, period: Period) -> dict[str, str]:

@@ -331,3 +331,14 @@ def test_a_large_subtree_counts_the_same(ledger, monkeypatch):
     monkeypatch.setattr("chibo.dues.reporting.MAX_LISTED", 0)
     for period in PERIODS:
         assert SECTION.figures(roots, period) == small[period]
+
+
+def test_in_one_report_the_chart_counts_nothing_again(ledger):
+    from chibo.core.reporting import one_report
+
+    t = ledger
+    with one_report():
+        got = SECTION.figures([t["p"].pk, t["a"].pk], YEAR)
+        with CaptureQueriesContext(connection) as again:
+            (chart,) = SECTION.series(t["a"].pk, YEAR)
+    assert len(again) == 0 and sum(chart.series[0]["data"]) == got[t["a"].pk]["due"]

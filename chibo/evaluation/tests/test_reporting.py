@@ -480,3 +480,16 @@ def test_a_large_subtree_counts_the_same(tree, monkeypatch):
     small = SECTION.figures(roots, period)
     monkeypatch.setattr("chibo.evaluation.reporting.MAX_LISTED", 0)
     assert SECTION.figures(roots, period) == small
+
+
+def test_in_one_report_the_chart_and_tables_count_nothing_again(tree):
+    from chibo.core.reporting import one_report
+
+    t = tree
+    year = Period.year(2025)
+    with one_report():
+        SECTION.figures([t["p"].pk, t["a"].pk], year)
+        with CaptureQueriesContext(connection) as again:
+            SECTION.series(t["p"].pk, year)
+            SECTION.breakdowns(t["p"].pk, year)
+    assert len(again) == 0

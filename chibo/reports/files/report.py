@@ -18,6 +18,7 @@ from chibo.core.reporting import (
     is_share,
     leaves,
     lookup,
+    one_report,
     sections,
 )
 from chibo.org.models import OrgUnit
@@ -51,13 +52,14 @@ def collect(unit: OrgUnit, period: Period, *, progress: Progress | None = None) 
     found: dict[int, dict[str, Figures]] = {root: {} for root in roots}
     todo = sections()
     breakdowns: dict[str, list[Breakdown]] = {}
-    for i, section in enumerate(todo, start=1):
-        for root, figures in section.figures(roots, period).items():
-            if root in found:
-                found[root][section.key] = figures
-        breakdowns[section.key] = [b for b in section.breakdowns(unit.pk, period) if b.parts]
-        if progress is not None:
-            progress(i, len(todo))
+    with one_report():  # a section's tables by part reuse the counts of its figures
+        for i, section in enumerate(todo, start=1):
+            for root, figures in section.figures(roots, period).items():
+                if root in found:
+                    found[root][section.key] = figures
+            breakdowns[section.key] = [b for b in section.breakdowns(unit.pk, period) if b.parts]
+            if progress is not None:
+                progress(i, len(todo))
     return Report(
         unit=unit,
         period=period,
