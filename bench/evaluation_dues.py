@@ -374,7 +374,7 @@ def measure(repeat: int) -> None:
     from chibo.evaluation.models import Campaign, Evaluation
     from chibo.evaluation.reporting import EvaluationSection
     from chibo.members.queries import unit_counts
-    from chibo.org.models import Kind, OrgUnit
+    from chibo.org.models import Ancestry, Kind, OrgUnit
     from chibo.org.queries import units_on
     from chibo.reports.queries import subunits
 
@@ -435,6 +435,21 @@ def measure(repeat: int) -> None:
     plain_due = DuesCharge.objects.filter(month__year=YEAR).aggregate(s=Sum("amount"))["s"]
     same_due = "equal" if plain_due == found_d["due"] else "DIFFERENT"
     print(f"  all charges of {YEAR}: {number(plain_due)} đ: {same_due} to `due`")
+
+    # What the arrears would cost if the ledger kept the amount paid on each charge: one pass
+    # over the charges, as for `due` alone (the figures need the payments joined instead).
+    one_pass = (
+        DuesCharge.objects.filter(month__gte=year.start, month__lte=year.end)
+        .filter(cell_id__in=Ancestry.objects.filter(ancestor=province).values("descendant_id"))
+        .values("cell_id", "month")
+        .annotate(due=Sum("amount"))
+        .order_by()
+    )
+    runs = timed(lambda: list(one_pass), repeat)
+    print(
+        f"  one pass over the charges of {YEAR} by cell and month (`due` alone, no payment): "
+        f"median {ms(statistics.median(runs))} ms, p95 {ms(p95(runs))}"
+    )
 
     print(
         f"\n{'':42} {'median ms':>10} {'p95 ms':>8}  queries (province / base committee / cell)"
