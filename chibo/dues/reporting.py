@@ -17,12 +17,12 @@ January, February and March, each whole: a charge is for a month).
 - `remitted`: what the root itself handed up for those months (`Remittance` of the root). Its
   sub-units' remittances went to it, not out of its subtree: they are theirs.
 
-Three queries whatever the roots: the closure rows under the roots valid some time in the
-period; the charges of those months under them, each with the sum of its member-month's
-payments, added up by cell and month (one statement: the per-charge sums in a derived table,
-which the ORM cannot name as a FROM, so the outer sum is written out around the queryset's own
-SQL); and the roots' remittances. The sums by cell and month then count for the roots whose
-closure row to the cell held on the month's last day, in Python.
+Four queries whatever the roots: the closure rows under the roots valid some time in the
+period; the charges of those months under them joined to their payments, summed by cell and
+month; the payments of the member-months paid in several parts (see `by_cell_month`); and
+the roots' remittances. The sums by cell and month then count for the roots whose closure row
+to the cell held on the month's last day, in Python. The two middle statements are written
+around the querysets' own SQL: the ORM cannot join a derived table.
 """
 
 import datetime as dt
@@ -152,16 +152,13 @@ def by_cell_month(
     cell, month, member, amount, paid_on = (
         q(name) for name in ("cell_id", "month", "member_id", "amount", "paid_on")
     )
-    joined = (
-        f"FROM ({c_sql}) c LEFT JOIN {payments} p ON p.{member} = c.{member} "
-        f"AND p.{month} = c.{month} AND p.{paid_on} <= %s"
-    )
+    on = f"{payments} p ON p.{member} = c.{member} AND p.{month} = c.{month} AND p.{paid_on} <= %s"
     end = DuesPayment._meta.get_field("paid_on").get_db_prep_value(period.end, connection)
     sums = (
         f"SELECT c.{cell}, c.{month}, SUM(c.{amount}), SUM(COALESCE(p.{amount}, 0)), "
         f"SUM(CASE WHEN p.{amount} IS NULL THEN c.{amount} WHEN p.{amount} < c.{amount} "
         f"THEN c.{amount} - p.{amount} ELSE 0 END) "
-        f"{joined} GROUP BY c.{cell}, c.{month}"
+        f"FROM ({c_sql}) c LEFT JOIN {on} GROUP BY c.{cell}, c.{month}"
     )
     # The member-months with more than one payment whenever received: those received after
     # the period's end are left out below.
@@ -178,9 +175,10 @@ def by_cell_month(
         .order_by()
     )
     m_sql, m_params = _sql(several)
+    # Their payments received by the period's end (none, or only one: nothing to put right).
     parts = (
-        f"SELECT c.{cell}, c.{month}, c.{member}, c.{amount}, p.{amount} {joined} "
-        f"WHERE (c.{member}, c.{month}) IN ({m_sql})"
+        f"SELECT c.{cell}, c.{month}, c.{member}, c.{amount}, p.{amount} "
+        f"FROM ({c_sql}) c JOIN {on} WHERE (c.{member}, c.{month}) IN ({m_sql})"
     )
     found: dict[tuple[int, str], list[int]] = {}
     with connection.cursor() as cursor:

@@ -10,7 +10,8 @@ Charges (đồng) and payments, 2025 unless said:
   in two parts, 4.000 and 3.000; December overpaid, 15.000 on 20/12; 01/2026 paid in advance
   on 28/12/2025 (its month is outside 2025); 5.000 paid for September, which has no charge.
 - binh: CA2, 20.000 for 10, 11, 12; October paid on 10/01/2026 (after 2025 ended), November
-  paid 20.000 on 15/11, December unpaid.
+  paid 20.000 on 15/11, December in two parts of 10.000 on 05/01 and 06/01/2026 (unpaid in
+  2025).
 - chau: CA1 in October (10.000, paid), CB from November (8.000 each; November paid 8.000,
   December overpaid in two parts of 5.000): the ledger charged each month to the cell of
   that month.
@@ -95,6 +96,8 @@ def ledger(db):
         charge(binh, month, ca2, 20_000)
     pay(binh, oct_, 20_000, D(2026, 1, 10))
     pay(binh, nov, 20_000, D(2025, 11, 15))
+    pay(binh, dec, 10_000, D(2026, 1, 5), "r5")  # December paid in two parts, in 2026
+    pay(binh, dec, 10_000, D(2026, 1, 6), "r6")
     charge(chau, oct_, ca1, 10_000)
     pay(chau, oct_, 10_000, D(2025, 10, 8))
     charge(chau, nov, cb, 8_000)
@@ -181,6 +184,14 @@ def test_figures_by_hand(ledger):
     # A range from 15/11/2025 to 10/01/2026: November, December and January whole; binh's
     # October payment of 10/01/2026 is for a month outside it.
     a = t["a"].pk
+    # B over that range: binh's December was paid in two parts by 10/01/2026.
+    b = t["b"].pk
+    assert SECTION.figures([b], Period(D(2025, 11, 15), D(2026, 1, 10)))[b] == {
+        "due": 36_000,
+        "paid": 38_000,  # chau 8.000 + 10.000, binh 20.000
+        "arrears": 0,
+        "remitted": 0,
+    }
     assert SECTION.figures([a], Period(D(2025, 11, 15), D(2026, 1, 10)))[a] == {
         "due": 50_000,  # an 10, 11, 12, 01 and binh's November
         "paid": 52_000,  # 7.000 + 15.000 + 10.000 (January, in advance) + binh's 20.000
