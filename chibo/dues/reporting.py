@@ -154,10 +154,12 @@ def by_cell_month(
     )
     on = f"{payments} p ON p.{member} = c.{member} AND p.{month} = c.{month} AND p.{paid_on} <= %s"
     end = DuesPayment._meta.get_field("paid_on").get_db_prep_value(period.end, connection)
+    # PostgreSQL sums bigints as numeric: cast back, read as plain integers.
     sums = (
-        f"SELECT c.{cell}, c.{month}, SUM(c.{amount}), SUM(COALESCE(p.{amount}, 0)), "
-        f"SUM(CASE WHEN p.{amount} IS NULL THEN c.{amount} WHEN p.{amount} < c.{amount} "
-        f"THEN c.{amount} - p.{amount} ELSE 0 END) "
+        f"SELECT c.{cell}, c.{month}, CAST(SUM(c.{amount}) AS BIGINT), "
+        f"CAST(SUM(COALESCE(p.{amount}, 0)) AS BIGINT), "
+        f"CAST(SUM(CASE WHEN p.{amount} IS NULL THEN c.{amount} WHEN p.{amount} < c.{amount} "
+        f"THEN c.{amount} - p.{amount} ELSE 0 END) AS BIGINT) "
         f"FROM ({c_sql}) c LEFT JOIN {on} GROUP BY c.{cell}, c.{month}"
     )
     # The member-months with more than one payment whenever received: those received after
@@ -181,16 +183,17 @@ def by_cell_month(
         f"FROM ({c_sql}) c JOIN {on} WHERE (c.{member}, c.{month}) IN ({m_sql})"
     )
     found: dict[tuple[int, str], list[int]] = {}
+    keys: dict[Any, str] = {}  # a month as the driver gives it -> 'YYYY-MM', made once
     with connection.cursor() as cursor:
         cursor.execute(sums, (*c_params, end))
-        # PostgreSQL sums bigints as numeric: back to integers.
         for cell_id, m, due, got, owed in cursor.fetchall():
-            found[(cell_id, _month_key(m))] = [int(due), int(got), int(owed)]
+            key = keys.get(m) or keys.setdefault(m, _month_key(m))
+            found[(cell_id, key)] = [due, got, owed]
         cursor.execute(parts, (*c_params, end, *m_params))
         several_paid: dict[tuple[int, str, int], tuple[int, list[int]]] = {}
         for cell_id, m, member_id, charged, part in cursor.fetchall():
-            key = (cell_id, _month_key(m), member_id)
-            several_paid.setdefault(key, (int(charged), []))[1].append(int(part))
+            key = keys.get(m) or keys.setdefault(m, _month_key(m))
+            several_paid.setdefault((cell_id, key, member_id), (charged, []))[1].append(part)
     for (cell_id, month_key, _member), (charged, parts_paid) in several_paid.items():
         sums_of = found[(cell_id, month_key)]
         sums_of[0] -= charged * (len(parts_paid) - 1)  # the charge once, not once a payment
