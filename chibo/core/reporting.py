@@ -273,6 +273,17 @@ class Section(ABC):
         """Charts the section adds to the dashboard (optional)."""
         return []
 
+    def breakdowns(self, root: int, period: Period) -> list["Breakdown"]:
+        """The section's figures for `root` broken down by a kind of part (the type of the
+        members' cells), as tables for the dashboard and the files (optional). The JSON
+        keeps its own shape: a breakdown is not part of `figures`."""
+        return []
+
+    def sentence(self, figures: Figures) -> str:
+        """The main figures in one sentence, as a committee writes them in its report
+        ("3 party organisations rated excellent (23,08%); ..."), or "" (optional)."""
+        return ""
+
 
 @dataclass
 class Chart:
@@ -284,6 +295,27 @@ class Chart:
     kind: str
     labels: list[str]
     series: list[dict[str, Any]] = field(default_factory=list)  # {"label": ..., "data": [...]}
+
+
+@dataclass
+class Breakdown:
+    """A table of a section's figures by part (by the cell type of the members' cells): one
+    row per part, one column per figure. A cell of the table is the figure at the dotted
+    path `<key>.<part>.<column>`, which `Section.rows` lists like any other figure."""
+
+    key: str
+    title: str | Promise
+    heading: str | Promise  # the first column's header ("Cell type")
+    columns: dict[str, str | Promise]  # figure path inside a part -> its label
+    parts: dict[str, tuple[str | Promise, Figures]]  # part key -> (its label, its figures)
+
+    def value(self, path: str) -> Any:
+        """The figure at a path `<key>.<part>.<column>` (None when it is not this table's)."""
+        head, _dot, rest = path.partition(".")
+        part, _dot, column = rest.partition(".")
+        if head != self.key or part not in self.parts or column not in self.columns:
+            return None
+        return lookup(self.parts[part][1], column)
 
 
 SECTIONS: Registry[Section] = Registry("report sections", discover="reporting")
@@ -323,7 +355,11 @@ _shared: ContextVar[dict[Hashable, Any] | None] = ContextVar("report_shared", de
 def one_report() -> Iterator[None]:
     """While a report is computed, `shared` keeps each count it is asked for, so that two
     sections needing the same one (the members at the start: a figure of "members", the whole
-    of "movements".admitted) count it once. Nothing outlives the report: no stale figures."""
+    of "movements".admitted) count it once. Nothing outlives the report: no stale figures.
+    Within a report (a page that also draws the sections' charts), it is the same report."""
+    if _shared.get() is not None:
+        yield
+        return
     token = _shared.set({})
     try:
         yield

@@ -10,7 +10,16 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from chibo.core import formats
-from chibo.core.reporting import Chart, Figures, Period, Section, is_share, leaves, lookup
+from chibo.core.reporting import (
+    Breakdown,
+    Chart,
+    Figures,
+    Period,
+    Section,
+    is_share,
+    leaves,
+    lookup,
+)
 
 
 def value_text(value: Any) -> str:
@@ -80,14 +89,22 @@ def rows_url(unit_pk: int, section: str, path: str, period: Period, *, rest: boo
     return f"{reverse('reports:rows', args=[unit_pk, section, path])}?{urlencode(query)}"
 
 
-def shown(section: Section, figures: Figures, path: str, *, unit_pk: int, period: Period) -> Shown:
+def shown(
+    section: Section,
+    figures: Figures,
+    path: str,
+    *,
+    unit_pk: int,
+    period: Period,
+    label: str | None = None,
+) -> Shown:
     value = lookup(figures, path)
     linked = has_rows(section) and value is not None
     share = is_share(value)
     return Shown(
         section=section.key,
         path=path,
-        label=str(section.labels.get(path, path)),
+        label=label if label is not None else str(section.labels.get(path, path)),
         value=value,
         text=value_text(value),
         url=rows_url(unit_pk, section.key, path, period) if linked else "",
@@ -130,3 +147,72 @@ def distribution(
         labels=[name for name, _n in points],
         series=[{"label": label, "data": [n for _name, n in points]}],
     )
+
+
+# Breakdowns: a section's figures by part (by cell type), as tables ------------------------------
+
+
+def breakdown_figures(breakdowns: Sequence[Breakdown]) -> Figures:
+    """The breakdowns' figures as one tree, `{key: {part: figures}}`: the figure at
+    `<key>.<part>.<column>` is found there like any figure of the section."""
+    return {
+        b.key: {part: figures for part, (_label, figures) in b.parts.items()} for b in breakdowns
+    }
+
+
+def breakdown_label(breakdowns: Sequence[Breakdown], path: str) -> str | None:
+    """'<title>: <part>: <column>' of a breakdown's figure (None when no breakdown has it)."""
+    for b in breakdowns:
+        if b.value(path) is not None:
+            _key, part, column = path.split(".", 2)
+            return f"{b.title}: {b.parts[part][0]}: {b.columns[column]}"
+    return None
+
+
+@dataclass
+class BreakdownTable:
+    """A breakdown as the page shows it: each part's figures with their links."""
+
+    key: str
+    title: str
+    heading: str
+    columns: list[str]
+    rows: list[tuple[str, list[Shown]]]
+
+
+def breakdown_tables(
+    section: Section, breakdowns: Sequence[Breakdown], *, unit_pk: int, period: Period
+) -> list[BreakdownTable]:
+    """The section's breakdowns that have parts, each figure linked to its rows."""
+    tree = breakdown_figures(breakdowns)
+    out = []
+    for b in breakdowns:
+        if not b.parts:
+            continue
+        rows = [
+            (
+                str(label),
+                [
+                    shown(
+                        section,
+                        tree,
+                        f"{b.key}.{part}.{column}",
+                        unit_pk=unit_pk,
+                        period=period,
+                        label=str(column_label),
+                    )
+                    for column, column_label in b.columns.items()
+                ],
+            )
+            for part, (label, _figures) in b.parts.items()
+        ]
+        out.append(
+            BreakdownTable(
+                key=b.key,
+                title=str(b.title),
+                heading=str(b.heading),
+                columns=[str(label) for label in b.columns.values()],
+                rows=rows,
+            )
+        )
+    return out

@@ -15,7 +15,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from chibo.core.pages import HtmxHttpRequest
-from chibo.core.reporting import Chart, Link, Period, is_share, lookup, section, sections
+from chibo.core.reporting import (
+    Chart,
+    Link,
+    Period,
+    is_share,
+    lookup,
+    one_report,
+    section,
+    sections,
+)
 
 from . import access, display, queries
 from .files.views import panel_context as files_panel
@@ -44,6 +53,9 @@ def _subunit_table(
         or len(units) < 2
         or len({repr(lookup(found[u.pk].get(s.key, {}), path)) for u in units}) > 1
     ]
+    # A share of nothing on every row (the organisations rated inside each cell: none) says
+    # nothing either.
+    columns = [(s, path) for s, path in columns if not empty_shares(s, path, units, found)]
     rows = []
     for u in units:
         cells = [
@@ -87,6 +99,12 @@ def _subunit_table(
     }
 
 
+def empty_shares(section, path: str, units: list, found: dict[int, Any]) -> bool:
+    """Every unit's figure at `path` is a share whose whole is 0."""
+    values = [lookup(found[u.pk].get(section.key, {}), path) for u in units]
+    return bool(values) and all(is_share(v) and v["of"] == 0 for v in values)
+
+
 def _chart_json(chart: Chart) -> dict[str, Any]:
     """What Chart.js draws, and the same numbers as a table for those who cannot see it."""
     labels = [str(label) for label in chart.labels]
@@ -123,6 +141,13 @@ def dashboard(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return render(request, "reports/dashboard.html", context, status=422)
     period = form.chosen
+    # One report: a count a section made for the figures serves its charts and tables too.
+    with one_report():
+        context.update(_dashboard(request, unit, period, today))
+    return render(request, "reports/dashboard.html", context)
+
+
+def _dashboard(request: HtmxHttpRequest, unit, period: Period, today: dt.date) -> dict[str, Any]:
     # The unit and its sub-units in one pass: each section counts many roots in the queries
     # it takes for one.
     units = queries.subunits(unit, period)
@@ -139,6 +164,10 @@ def dashboard(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             {
                 "section": s,
                 "title": s.title,
+                "sentence": s.sentence(figures),
+                "breakdowns": display.breakdown_tables(
+                    s, s.breakdowns(unit.pk, period), unit_pk=unit.pk, period=period
+                ),
                 "cards": [
                     display.shown(s, figures, p, unit_pk=unit.pk, period=period)
                     for p in s.headline
@@ -162,7 +191,7 @@ def dashboard(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             access.get_unit_for_report(request.user, parent.pk)
         except Http404:
             parent = None
-    context.update(
+    return dict(
         period=period,
         sections=shown_sections,
         cards=cards,
@@ -176,7 +205,6 @@ def dashboard(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         snapshot_panel=snapshot_panel(request, unit, period, found),
         **files_panel(request, unit, period),
     )
-    return render(request, "reports/dashboard.html", context)
 
 
 def _api_query(unit, period: Period) -> dict[str, str]:
@@ -214,6 +242,12 @@ def rows(request: HtmxHttpRequest, pk: int, key: str, path: str) -> HttpResponse
     period = form.chosen
     figures = found_section.figures([unit.pk], period)[unit.pk]
     value = lookup(figures, path)
+    label = None
+    if value is None:
+        # A figure of a breakdown table (by cell type)
+        breakdowns = found_section.breakdowns(unit.pk, period)
+        figures = display.breakdown_figures(breakdowns)
+        value, label = lookup(figures, path), display.breakdown_label(breakdowns, path)
     if value is None:
         raise Http404
     rest = request.GET.get("rest") == "1" and is_share(value) and path in found_section.rests
@@ -221,7 +255,9 @@ def rows(request: HtmxHttpRequest, pk: int, key: str, path: str) -> HttpResponse
     if listed is None:
         raise Http404
     page = Paginator(listed.items, ROWS_PER_PAGE).get_page(request.GET.get("page"))
-    figure = display.shown(found_section, figures, path, unit_pk=unit.pk, period=period)
+    figure = display.shown(
+        found_section, figures, path, unit_pk=unit.pk, period=period, label=label
+    )
     context.update(
         period=period,
         section=found_section,

@@ -23,7 +23,7 @@ from chibo.core.reporting import Period, is_share, lookup
 from chibo.documents.issuers import body_name
 from chibo.org.models import OrgUnit
 
-from .report import Report, collect, columns, lines
+from .report import Report, Table, collect, columns, lines, tables
 
 COUNT = "#,##0"
 PERCENT = "0.00%"
@@ -44,7 +44,14 @@ def workbook(unit: OrgUnit, period: Period, *, report: Report | None = None) -> 
         taken: set[str] = set()
         for section in report.sections:
             ws = wb.create_sheet(_sheet_title(str(section.title), taken))
-            _section_sheet(ws, report, str(section.title), lines(section, report.of(unit, section)))
+            figures = report.of(unit, section)
+            row = _section_sheet(ws, report, str(section.title), lines(section, figures))
+            sentence = section.sentence(figures) if figures else ""
+            if sentence:
+                row += 2
+                ws.cell(row=row, column=2, value=f"{sentence}.").alignment = WRAP
+            for table in tables(report, section):
+                row = _breakdown(ws, row + 2, table)
         ws = wb.create_sheet(_sheet_title(SUBUNITS_TITLE, taken))
         _subunit_sheet(ws, report)
     buffer = io.BytesIO()
@@ -103,7 +110,8 @@ def _header(ws: Worksheet, row: int, texts: list[str]) -> None:
         cell.font, cell.alignment = BOLD, CENTER
 
 
-def _section_sheet(ws: Worksheet, report: Report, title: str, rows: list) -> None:
+def _section_sheet(ws: Worksheet, report: Report, title: str, rows: list) -> int:
+    """The section's figures, one a row; returns the last row written."""
     row = _heading(ws, report, title)
     _header(ws, row, ["TT", "Chỉ tiêu", "Số lượng", "Trên tổng số", "Tỷ lệ"])
     ws.freeze_panes = ws.cell(row=row + 1, column=1)
@@ -123,6 +131,40 @@ def _section_sheet(ws: Worksheet, report: Report, title: str, rows: list) -> Non
             _number(ws, row, 3, line.value)
     for column, width in enumerate((6, 60, 14, 14, 12), start=1):
         ws.column_dimensions[get_column_letter(column)].width = width
+    return row
+
+
+def _breakdown(ws: Worksheet, row: int, table: Table) -> int:
+    """A breakdown under the section's figures from `row`: its title, a header row (a share
+    takes two columns, its count and its percentage), a row per part. Returns the last row."""
+    ws.cell(row=row, column=2, value=table.title).font = BOLD
+    row += 1
+    shares = [
+        any(is_share(values[i]) for _label, values in table.rows) for i in range(len(table.columns))
+    ]
+    ws.cell(row=row, column=2, value=table.heading).font = BOLD
+    at = 3
+    for label, share in zip(table.columns, shares, strict=True):
+        cell = ws.cell(row=row, column=at, value=label)
+        cell.font, cell.alignment = BOLD, CENTER
+        if share:
+            rate = ws.cell(row=row, column=at + 1, value="Tỷ lệ")
+            rate.font, rate.alignment = BOLD, CENTER
+        at += 2 if share else 1
+    for label, values in table.rows:
+        row += 1
+        ws.cell(row=row, column=2, value=label).alignment = WRAP
+        at = 3
+        for value, share in zip(values, shares, strict=True):
+            if share and is_share(value):
+                _number(ws, row, at, value["count"])
+                _number(ws, row, at + 1, _fraction(value), PERCENT)
+            elif not share:
+                _number(ws, row, at, value)
+            at += 2 if share else 1
+    for column in range(6, at):  # the columns past the figures' table
+        ws.column_dimensions[get_column_letter(column)].width = 13
+    return row
 
 
 def _subunit_sheet(ws: Worksheet, report: Report) -> None:

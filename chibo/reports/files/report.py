@@ -5,12 +5,22 @@ registered by a new domain appears in both files without touching them."""
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
 
-from chibo.core.reporting import Figures, Period, Section, is_share, leaves, lookup, sections
+from chibo.core.reporting import (
+    Breakdown,
+    Figures,
+    Period,
+    Section,
+    is_share,
+    leaves,
+    lookup,
+    one_report,
+    sections,
+)
 from chibo.org.models import OrgUnit
 
 from ..queries import subunits
@@ -27,6 +37,8 @@ class Report:
     subunits: list[OrgUnit]
     figures: dict[int, dict[str, Figures]]  # unit id -> section key -> its figures
     taken_on: dt.date  # "Số liệu tính đến ngày ...": the period's end, or today if before
+    # section key -> the unit's breakdown tables (by cell type), those with parts
+    breakdowns: dict[str, list[Breakdown]] = field(default_factory=dict)
 
     def of(self, unit: OrgUnit, section: Section) -> Figures:
         return self.figures.get(unit.pk, {}).get(section.key, {})
@@ -39,12 +51,15 @@ def collect(unit: OrgUnit, period: Period, *, progress: Progress | None = None) 
     roots = [unit.pk, *(u.pk for u in below)]
     found: dict[int, dict[str, Figures]] = {root: {} for root in roots}
     todo = sections()
-    for i, section in enumerate(todo, start=1):
-        for root, figures in section.figures(roots, period).items():
-            if root in found:
-                found[root][section.key] = figures
-        if progress is not None:
-            progress(i, len(todo))
+    breakdowns: dict[str, list[Breakdown]] = {}
+    with one_report():  # a section's tables by part reuse the counts of its figures
+        for i, section in enumerate(todo, start=1):
+            for root, figures in section.figures(roots, period).items():
+                if root in found:
+                    found[root][section.key] = figures
+            breakdowns[section.key] = [b for b in section.breakdowns(unit.pk, period) if b.parts]
+            if progress is not None:
+                progress(i, len(todo))
     return Report(
         unit=unit,
         period=period,
@@ -52,6 +67,7 @@ def collect(unit: OrgUnit, period: Period, *, progress: Progress | None = None) 
         subunits=below,
         figures=found,
         taken_on=min(period.end, timezone.localdate()),
+        breakdowns=breakdowns,
     )
 
 
@@ -98,7 +114,40 @@ def columns(report: Report) -> list[Column]:
     units: Sequence[OrgUnit] = [report.unit, *report.subunits]
     for section in report.sections:
         for path in section.table:
-            share = any(is_share(lookup(report.of(u, section), path)) for u in units)
+            values = [lookup(report.of(u, section), path) for u in units]
+            if report.subunits and all(
+                is_share(v) and v["of"] == 0 for v in values[1:]
+            ):  # a share of nothing on every sub-unit (as on the dashboard): left out
+                continue
+            share = any(is_share(v) for v in values)
             label = section.labels.get(path, path)
             out.append(Column(section, path, str(label), share))
     return out
+
+
+@dataclass(frozen=True)
+class Table:
+    """A breakdown as the files write it: its title, the header row, and per part its label
+    and its figures (a count, or a share)."""
+
+    title: str
+    heading: str
+    columns: list[str]
+    rows: list[tuple[str, list[Any]]]
+
+
+def tables(report: Report, section: Section) -> list[Table]:
+    """The section's breakdown tables of the report's unit (call inside the language the
+    file is written in)."""
+    return [
+        Table(
+            title=str(b.title),
+            heading=str(b.heading),
+            columns=[str(label) for label in b.columns.values()],
+            rows=[
+                (str(label), [lookup(figures, column) for column in b.columns])
+                for label, figures in b.parts.values()
+            ],
+        )
+        for b in report.breakdowns.get(section.key, [])
+    ]

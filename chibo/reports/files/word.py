@@ -23,7 +23,7 @@ from chibo.documents.services import document_number
 from chibo.members.models import Position, PositionKind
 from chibo.org.models import Kind, OrgUnit
 
-from .report import Report, collect, columns, lines
+from .report import Column, Report, Table, collect, columns, lines, tables
 
 TABLE_PT = 12
 SMALL_PT = 10  # the sub-unit table when it has many columns
@@ -107,10 +107,19 @@ def _write(report: Report, *, number: str, day: dt.date) -> bytes:
     for section in report.sections:
         _heading(doc, parts, str(section.title))
         parts += 1
-        _section_table(doc, lines(section, report.of(unit, section)))
+        figures = report.of(unit, section)
+        sentence = section.sentence(figures) if figures else ""
+        if sentence:
+            pf.paragraph(doc, f"{sentence}.", align=pf.JUSTIFY, indent=True, space_after=6)
+        _section_table(doc, lines(section, figures))
+        for table in tables(report, section):
+            _breakdown_table(doc, table)
     if report.subunits:
         _heading(doc, parts, "Số liệu các đơn vị trực thuộc")
-        _subunit_table(doc, report)
+        for i, group in enumerate(_column_groups(columns(report))):
+            if i:
+                pf.paragraph(doc, "", space_after=6)
+            _subunit_table(doc, report, group)
     title, name = signer(unit, day)
     pf.add_signatures(
         doc,
@@ -179,8 +188,50 @@ def _section_table(doc: DocxDocument, rows: list) -> None:
         _put(row.cells[2], figure_text(line.value), align=pf.CENTER)
 
 
-def _subunit_table(doc: DocxDocument, report: Report) -> None:
-    cols = columns(report)
+def _breakdown_table(doc: DocxDocument, table: Table) -> None:
+    """A breakdown (by cell type) under the section's table: its title, then a row per part."""
+    p = pf.paragraph(doc, table.title, bold=True, align=pf.LEFT)
+    p.paragraph_format.space_before = Pt(6)
+    p.paragraph_format.space_after = Pt(3)
+    p.paragraph_format.keep_with_next = True
+    size = TABLE_PT if len(table.columns) <= 3 else SMALL_PT
+    first = 40.0
+    rest = (pf.TEXT_WIDTH_MM - first) / max(1, len(table.columns))
+    grid = _table(doc, [first, *([rest] * len(table.columns))], len(table.rows) + 1)
+    for cell, text in zip(grid.rows[0].cells, [table.heading, *table.columns], strict=True):
+        _put(cell, text, bold=True, size=size, align=pf.CENTER)
+    for row, (label, values) in zip(grid.rows[1:], table.rows, strict=True):
+        _put(row.cells[0], label, size=size)
+        for cell, value in zip(row.cells[1:], values, strict=True):
+            _put(cell, figure_text(value), size=size, align=pf.CENTER)
+
+
+# At most this many figures side by side in one sub-unit table of a portrait page: more are
+# written in the tables that follow, a section's figures kept together when they fit.
+MAX_COLUMNS = 6
+
+
+def _column_groups(cols: list[Column]) -> list[list[Column]]:
+    """The sub-unit table's columns cut into tables of at most MAX_COLUMNS: a section goes
+    whole to the next table when it does not fit in this one (one wider than a table is cut)."""
+    by_section: list[list[Column]] = []
+    for col in cols:
+        if by_section and by_section[-1][0].section is col.section:
+            by_section[-1].append(col)
+        else:
+            by_section.append([col])
+    groups: list[list[Column]] = [[]]
+    for part in by_section:
+        if groups[-1] and len(groups[-1]) + len(part) > MAX_COLUMNS:
+            groups.append([])
+        for col in part:
+            if len(groups[-1]) == MAX_COLUMNS:
+                groups.append([])
+            groups[-1].append(col)
+    return groups
+
+
+def _subunit_table(doc: DocxDocument, report: Report, cols: list[Column]) -> None:
     size = TABLE_PT if len(cols) <= 4 else SMALL_PT
     rest = pf.TEXT_WIDTH_MM - 10 - 45
     widths: list[float] = [10, 45, *([rest / len(cols)] * len(cols))]

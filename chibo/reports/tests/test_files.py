@@ -450,3 +450,23 @@ def test_panel(world, cast, fake_sections, rf):
     assert 'aria-valuenow="40"' in html and "width: 40%" in html
     assert html.count("<form") == 2 and 'value="2025"' in html
     assert 'name="next" value="/reports/?org=X01&amp;year=2025"' in html
+
+
+def test_word_cuts_a_wide_subunit_table_between_sections():
+    """At most six figures side by side on a portrait page: a section that does not fit goes
+    whole to the next table; one wider than a table is cut."""
+    from chibo.reports.files.report import Column
+
+    def cols(section: str, n: int) -> list[Column]:
+        owner = type(section, (), {})()
+        return [Column(owner, f"{section}{i}", f"{section}{i}", False) for i in range(n)]  # type: ignore[arg-type]
+
+    a, b, c, d = cols("a", 3), cols("b", 2), cols("c", 4), cols("d", 8)
+    groups = word._column_groups([*a, *b, *c, *d])
+    assert [[col.path for col in g] for g in groups] == [
+        ["a0", "a1", "a2", "b0", "b1"],
+        ["c0", "c1", "c2", "c3"],
+        ["d0", "d1", "d2", "d3", "d4", "d5"],
+        ["d6", "d7"],
+    ]
+    assert word._column_groups([]) == [[]]
