@@ -201,6 +201,7 @@ class _Dues:
         if (
             len(stays) == 1
             and stays[0][1] <= first
+            and stays[0][2] is None
             and p.again is None
             and p.removed is None
             and (p.deceased is None or p.deceased > self.ends[-1])
