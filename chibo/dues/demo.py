@@ -231,8 +231,8 @@ class _Dues:
             category = Category.SALARIED
         elif retired:
             urban = cell.cell_type == CellType.URBAN
-            pension = rng.random() < (0.75 if urban else 0.55)
-            category = Category.PENSIONER if pension else Category.OTHER
+            pensioned = rng.random() < (0.75 if urban else 0.55)
+            category = Category.PENSIONER if pensioned else Category.OTHER
         elif age <= 23 and rng.random() < 0.6:
             category = Category.STUDENT
         elif rng.random() < (0.5 if cell.cell_type == CellType.URBAN else 0.3):
@@ -243,7 +243,7 @@ class _Dues:
         if category == Category.SALARIED:
             first_basis.base = self.salary(cell, residential)
         elif category == Category.PENSIONER:
-            first_basis.base = round(rng.triangular(3_000_000, 12_000_000, 5_000_000), -2)
+            first_basis.base = int(round(rng.triangular(3_000_000, 12_000_000, 5_000_000), -2))
         else:
             first_basis.area = self.area(cell)
         out = [first_basis]
@@ -252,11 +252,12 @@ class _Dues:
             return out
         assert first_basis.base is not None
         if age >= 59 and rng.random() < RETIRE_SHARE:
-            pension = round(first_basis.base * rng.uniform(0.6, 0.75), -2)
-            out.append(Basis(later, Category.PENSIONER, int(pension), note="Nghỉ hưu"))
+            pension = int(round(first_basis.base * rng.uniform(0.6, 0.75), -2))
+            out.append(Basis(later, Category.PENSIONER, pension, note="Nghỉ hưu"))
         elif rng.random() < RAISE_SHARE:
-            raised = min(SALARY_RANGE[1], round(first_basis.base * rng.uniform(1.05, 1.12), -3))
-            out.append(Basis(later, Category.SALARIED, int(raised), note="Nâng bậc lương"))
+            raised = int(round(first_basis.base * rng.uniform(1.05, 1.12), -3))
+            raised = min(SALARY_RANGE[1], raised)
+            out.append(Basis(later, Category.SALARIED, raised, note="Nâng bậc lương"))
         return out
 
     def salary(self, cell: Unit, residential: bool) -> int:
@@ -267,16 +268,13 @@ class _Dues:
         if cell.cell_type in STATE_TYPES:
             coefficient = rng.choice([2.34, 2.67, 3.0, 3.33, 3.66, 3.99, 4.32, 4.4, 4.74,
                                       5.08, 5.42, 6.2, 6.56])  # fmt: skip
-            seniority = (
-                rng.randint(5, 25) / 100
-                if cell.cell_type in (CellType.POLICE, CellType.MILITARY)
-                else 0
-            )
+            armed = cell.cell_type in (CellType.POLICE, CellType.MILITARY)
+            seniority = rng.randint(5, 25) / 100 if armed else 0.0
             value = round(coefficient * PAY_SCALE_BASE * (1 + seniority))
         else:
             mode = 6_500_000 if residential else 8_000_000
-            value = round(rng.triangular(low, 15_000_000 if residential else high, mode), -4)
-        return int(min(high, max(low, value)))
+            value = int(round(rng.triangular(low, 15_000_000 if residential else high, mode), -4))
+        return min(high, max(low, value))
 
     def area(self, cell: Unit) -> str:
         if cell.id not in self.areas:

@@ -88,7 +88,8 @@ def regulation(versions: list[tuple[dt.date, str]], on: dt.date) -> str:
     return next((source for day, source in reversed(versions) if day <= on), "")
 
 
-def _aware(day: dt.date, hour: int) -> str:
+def _aware(day: dt.date, hour: int) -> object:
+    """A moment of local time, as the bulk writer passes it to the database."""
     moment = timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
     return connection.ops.adapt_datetimefield_value(moment)
 
@@ -361,8 +362,9 @@ class _Evaluations:
         self_due = max(dt.date(year, 12, 15), as_of + dt.timedelta(days=10))
         cell_due = self_due + dt.timedelta(days=10)
         decision_due = cell_due + dt.timedelta(days=15)
+        campaign_id = self.ids.next(Campaign)
         campaign = {
-            "id": self.ids.next(Campaign),
+            "id": campaign_id,
             "unit_id": cast.commune.id,
             "year": year,
             "regulation": regulation(self.versions, last),
@@ -390,23 +392,21 @@ class _Evaluations:
             hands_in.discard(cast.member.id)
             for p in listed:
                 verdict = judge(p, year, on, r, p.id in hands_in)
-                out.evaluations.append(
-                    self.member_row(campaign["id"], year, p, cell, verdict, None)
-                )
+                out.evaluations.append(self.member_row(campaign_id, year, p, cell, verdict, None))
                 if p.id in hands_in and verdict.rated:
                     level = draw(rng, MEMBER_WEIGHTS, verdict.best)
                     when = submitted_at(rng, opened, as_of - dt.timedelta(days=1))
                     out.selves.append(
-                        self_row(rng, self.ids, campaign_id=campaign["id"], member_id=p.id,
+                        self_row(rng, self.ids, campaign_id=campaign_id, member_id=p.id,
                                  year=year, r=r, level=level, submitted=when)
                     )  # fmt: skip
                 elif p is not cast.member and verdict.rated and rng.random() < OPEN_DRAFTS:
                     out.selves.append(
-                        self_row(rng, self.ids, campaign_id=campaign["id"], member_id=p.id,
+                        self_row(rng, self.ids, campaign_id=campaign_id, member_id=p.id,
                                  year=year, r=r, level="", submitted=None)
                     )  # fmt: skip
             if cell.kind == Kind.CELL:
-                out.evaluations.append(self.unit_row(campaign["id"], year, cell, None))
+                out.evaluations.append(self.unit_row(campaign_id, year, cell, None))
             out.flush(self.writer, FLUSH)
 
     # The meetings check ----------------------------------------------------------------------
