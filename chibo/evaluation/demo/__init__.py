@@ -225,7 +225,7 @@ class _Evaluations:
                     EXEMPT_SELF_SHARE if p.exempt_on(last) else SELF_SHARE
                 )
                 verdict = judge(p, year, last, r, submitted)
-                row = self.member_row(campaign["id"], year, p, cell, verdict, user)
+                row = self.member_row(campaign["id"], year, p, cell, verdict)
                 if verdict.rated:
                     level = draw(rng, MEMBER_WEIGHTS, verdict.best)
                     row.update(self.decision(level, proposed, voters, decided, user))
@@ -247,7 +247,7 @@ class _Evaluations:
             level = draw(rng, UNIT_WEIGHTS)
             if level == Level.EXCELLENT and incomplete.get(cell.id):
                 level = Level.GOOD
-            row = self.unit_row(campaign["id"], year, cell, user)
+            row = self.unit_row(campaign["id"], year, cell)
             row.update(self.decision(level, proposed, voters, decided, user))
             unit_rows.append(row)
         self.unit_rows(unit_rows, year, r, campaign["id"], out)
@@ -268,7 +268,7 @@ class _Evaluations:
             # The base committee's executive votes (a base cell: its official members).
             voters = self.voters(base, proposed) if base.kind == Kind.BASE_CELL else 0
             voters = voters or self.rng.randint(9, 15)
-            row = self.unit_row(campaign["id"], year, base, user)
+            row = self.unit_row(campaign["id"], year, base)
             row.update(self.decision(level, proposed, voters, decided, user))
             rows.append(row)
         self.unit_rows(rows, year, r, campaign["id"], out)
@@ -280,34 +280,27 @@ class _Evaluations:
         out.evaluations += rows
         out.units += rows
 
-    def member_row(self, campaign_id: int, year: int, p: Person, cell: Unit, verdict: Verdict,
-                   user: int | None) -> dict:  # fmt: skip
+    def member_row(self, campaign_id: int, year: int, p: Person, cell: Unit,
+                   verdict: Verdict) -> dict:  # fmt: skip
+        """A member listed, left out with the rule's code or to be rated (`decision`)."""
         return {
             "id": self.ids.next(Evaluation),
             "campaign_id": campaign_id,
             "year": year,
             "member_id": p.id,
-            "unit_id": None,
             "cell_id": cell.id,
             "not_rated": "" if verdict.rated else verdict.code,
             "note": verdict.why[:300],
-            "proposed_votes": None,
-            "proposed_voters": None,
-            "decided_by_id": None,
         }
 
-    def unit_row(self, campaign_id: int, year: int, unit: Unit, user: int | None) -> dict:
+    def unit_row(self, campaign_id: int, year: int, unit: Unit) -> dict:
+        """A party organisation rated by its parent (`_kind`: for the meetings check, not a
+        column)."""
         return {
             "id": self.ids.next(Evaluation),
             "campaign_id": campaign_id,
             "year": year,
-            "member_id": None,
             "unit_id": unit.id,
-            "cell_id": None,
-            "not_rated": "",
-            "proposed_votes": None,
-            "proposed_voters": None,
-            "decided_by_id": None,
             "_kind": unit.kind,
         }
 
@@ -339,7 +332,7 @@ class _Evaluations:
         if not scored(r):
             return
         row["score"] = score(self.rng, row["level"], r, top=capped)
-        if not wrote or row["member_id"] is None:
+        if not wrote or "member_id" not in row:
             return
         points = score(self.rng, Level.EXCELLENT, r) if capped else row["score"]
         when = submitted_at(self.rng, dt.date(year, 12, 1), dt.date(year, 12, 15))
@@ -392,7 +385,7 @@ class _Evaluations:
             hands_in.discard(cast.member.id)
             for p in listed:
                 verdict = judge(p, year, on, r, p.id in hands_in)
-                out.evaluations.append(self.member_row(campaign_id, year, p, cell, verdict, None))
+                out.evaluations.append(self.member_row(campaign_id, year, p, cell, verdict))
                 if p.id in hands_in and verdict.rated:
                     level = draw(rng, MEMBER_WEIGHTS, verdict.best)
                     when = submitted_at(rng, opened, as_of - dt.timedelta(days=1))
@@ -406,7 +399,7 @@ class _Evaluations:
                                  year=year, r=r, level="", submitted=None)
                     )  # fmt: skip
             if cell.kind == Kind.CELL:
-                out.evaluations.append(self.unit_row(campaign_id, year, cell, None))
+                out.evaluations.append(self.unit_row(campaign_id, year, cell))
             out.flush(self.writer, FLUSH)
 
     # The meetings check ----------------------------------------------------------------------
