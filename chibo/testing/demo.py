@@ -37,8 +37,11 @@ def rule(day: dt.date, name: str):
     """The rule in force on `day`; before the first regulation on record, the earliest's."""
     value = getattr(rules.at(day), name)
     if value is None:
-        first = RuleVersion.objects.filter(province=None).order_by("effective_from").first()
-        assert first is not None
+        first = next(
+            v
+            for v in RuleVersion.objects.filter(province=None).order_by("effective_from", "pk")
+            if name in v.values
+        )
         value = getattr(rules.at(first.effective_from), name)
     assert value is not None, (day, name)
     return value

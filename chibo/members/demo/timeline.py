@@ -60,9 +60,18 @@ class Timeline:
         self._starts = sorted(
             set(RuleVersion.objects.filter(province=None).values_list("effective_from", flat=True))
         )
-        if not self._starts:
+        # The first regulation of members on record (the Charter, 2011): its values stand in
+        # before it, even where another app's rules start earlier (dues: 01/01/2011).
+        firsts = [
+            day
+            for day, values in RuleVersion.objects.filter(province=None).values_list(
+                "effective_from", "values"
+            )
+            if "probation_months" in values
+        ]
+        if not firsts:
             raise ValueError("The demo needs the national rule versions (run the migrations).")
-        self._first = self._starts[0]
+        self._first = min(firsts)
         changes = dict(DayChange.objects.values_list("date", "working"))
         last = add_years(as_of, 3)
         days, day = [], FIRST_DAY
@@ -80,7 +89,9 @@ class Timeline:
         return self._starts
 
     def rules(self, day: dt.date) -> rules.Rules:
-        start = self._starts[max(0, bisect_right(self._starts, day) - 1)]
+        if day < self._first:
+            return self._book.at(self._first, None)
+        start = self._starts[bisect_right(self._starts, day) - 1]
         return self._book.at(start, None)
 
     def rule(self, day: dt.date, name: str) -> Any:

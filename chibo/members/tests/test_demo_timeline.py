@@ -45,8 +45,12 @@ def test_rules_of_the_day_and_before_any_regulation(db):
     assert life.rule(change, "ceremony_working_days") == 20
     assert life.rule(change + dt.timedelta(days=1), "ceremony_working_days") == 20
     assert life.rules(change) == rules.at(change)
-    # Before the first recorded regulation the earliest stands in.
-    first = RuleVersion.objects.filter(province=None).order_by("effective_from").first()
+    # Before the first recorded regulation of members the earliest stands in, though the dues
+    # rules (342-QĐ/TW, 01/01/2011) start a few days before it.
+    versions = RuleVersion.objects.filter(province=None).order_by("effective_from", "pk")
+    first = next(v for v in versions if "probation_months" in v.values)
+    assert versions.first().effective_from < first.effective_from
+    assert life.rules(versions.first().effective_from) == rules.at(first.effective_from)
     assert rules.at(dt.date(1980, 5, 1)).probation_months is None
     assert life.rules(dt.date(1980, 5, 1)) == rules.at(first.effective_from)
     assert life.probation_end(dt.date(1980, 2, 29)) == dt.date(1981, 2, 28)
