@@ -180,7 +180,8 @@ def by_cell_month(
     # Their payments received by the period's end (none, or only one: nothing to put right).
     parts = (
         f"SELECT c.{cell}, c.{month}, c.{member}, c.{amount}, p.{amount} "
-        f"FROM ({c_sql}) c JOIN {on} WHERE (c.{member}, c.{month}) IN ({m_sql})"
+        f"FROM ({m_sql}) m JOIN ({c_sql}) c ON c.{member} = m.{member} AND c.{month} = m.{month} "
+        f"JOIN {on}"
     )
     found: dict[tuple[int, str], list[int]] = {}
     keys: dict[Any, str] = {}  # a month as the driver gives it -> 'YYYY-MM', made once
@@ -189,7 +190,7 @@ def by_cell_month(
         for cell_id, m, due, got, owed in cursor.fetchall():
             key = keys.get(m) or keys.setdefault(m, _month_key(m))
             found[(cell_id, key)] = [due, got, owed]
-        cursor.execute(parts, (*c_params, end, *m_params))
+        cursor.execute(parts, (*m_params, *c_params, end))
         several_paid: dict[tuple[int, str, int], tuple[int, list[int]]] = {}
         for cell_id, m, member_id, charged, part in cursor.fetchall():
             key = keys.get(m) or keys.setdefault(m, _month_key(m))
