@@ -111,7 +111,7 @@ def test_a_member_on_both_lists_is_one_row_with_both_reasons(world, ledger):
     )
 
 
-def test_the_api_and_the_board_show_the_unpaid_months(world, cast, client_for, ledger):
+def test_the_api_and_the_board_show_the_unpaid_months(world, cast, client_for, en, ledger):
     r = call(
         client_for(cast.base_officer),
         "GET",
@@ -129,7 +129,7 @@ def test_the_api_and_the_board_show_the_unpaid_months(world, cast, client_for, l
         "cell": world.cell.pk,
         "cell_name": "Chi bộ thôn Đông",
     }
-    page = client_for(cast.base_officer).get(
+    page = en(cast.base_officer).get(
         f"/deadlines/unit/{world.base.pk}/?on=31/12/2025", headers={"Accept-Language": "en"}
     )
     assert page.status_code == 200
