@@ -69,7 +69,7 @@ def test_a_year_rated_from_the_members_phone_to_the_published_figures(
         page.fill("#id_results_score", "58" if level == Level.GOOD else "30")
         tasks = page.locator("#id_tasks_all_done")
         if tasks.evaluate("e => e.tagName") == "SELECT":
-            tasks.select_option("True")
+            tasks.select_option("yes")
         else:
             tasks.check()
         settled(page)
