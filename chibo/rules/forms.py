@@ -41,7 +41,8 @@ class VersionForm(BootstrapForm):
                 max_length=300,
                 help_text=" · ".join(str(h) for h in helps),
             )
-            self.fields[f"v_{name}"].widget.attrs["placeholder"] = now
+            if entry.kind != "choice":  # a choice's key alone would read as an English word
+                self.fields[f"v_{name}"].widget.attrs["placeholder"] = now
         style_fields(self)
 
     def clean(self):
