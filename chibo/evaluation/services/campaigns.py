@@ -37,6 +37,14 @@ PUBLISHED = audit.kind(
 REASON_MAX = 2_000
 
 
+def covering(unit: OrgUnit, year: int, on: dt.date) -> Campaign | None:
+    """A campaign of the same year on the unit or above it: it lists this unit's members
+    already. (One below is no obstacle: a campaign above lists what those below leave, the
+    base organisations themselves, which their parent rates, and the units with none.)"""
+    above = Ancestry.objects.valid(on).filter(descendant=unit).values("ancestor_id")
+    return Campaign.objects.filter(year=year, unit_id__in=above).select_related("unit").first()
+
+
 def overlapping(unit: OrgUnit, year: int, on: dt.date) -> Campaign | None:
     """A campaign of the same year on the unit, above it or below it."""
     links = Ancestry.objects.valid(on)
@@ -135,7 +143,7 @@ def campaign_open(
         },
     )
     on = ratable.listing_day(year)
-    clash = overlapping(unit, year, on)
+    clash = covering(unit, year, on)
     if clash is not None:
         raise ValidationError(
             _("%(unit)s already has the evaluation of %(year)s; it covers this unit.")

@@ -37,13 +37,8 @@ def test_open_by_an_office_only(world, cast, client_for):
         False,
     )
     assert out["regulation"].startswith("Quy định 366-QĐ/TW")
-    # The province's office may not open one over it.
-    r = call(
-        client_for(cast.province_officer),
-        "POST",
-        "/evaluation/campaigns",
-        {**body, "unit": world.province.pk},
-    )
+    # The same commune twice: refused (the province may open over it, for what it leaves).
+    r = call(client_for(cast.base_officer), "POST", "/evaluation/campaigns", body)
     assert r.status_code == 422
     assert r.json()["detail"] == [
         {

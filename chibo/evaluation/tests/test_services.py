@@ -110,15 +110,31 @@ def test_open_refusals(world):
 
 
 def test_one_campaign_a_year_along_a_branch(world):
-    campaign(world.base, 2025)
-    for unit in (world.base, world.province):
-        with pytest.raises(ValidationError) as e:
-            campaign(unit, 2025)
-        assert messages(e) == [
-            "Đảng bộ xã An Hòa already has the evaluation of 2025; it covers this unit."
-        ]
-    # Another commune, and another year, are free.
-    campaign(world.other_base, 2025)
+    commune = campaign(world.base, 2025)
+    with pytest.raises(ValidationError) as e:
+        campaign(world.base, 2025)
+    assert messages(e) == [
+        "Đảng bộ xã An Hòa already has the evaluation of 2025; it covers this unit."
+    ]
+    # The province opens over it: it lists what the commune's campaign leaves, the base
+    # organisations themselves (their parent rates them) and the commune without a campaign.
+    province = campaign(world.province, 2025)
+    listed = Evaluation.objects.filter(campaign=province)
+    assert set(listed.exclude(unit=None).values_list("unit_id", flat=True)) == {
+        world.base.pk,
+        world.other_base.pk,
+        world.other_cell.pk,
+    }
+    assert set(listed.exclude(member=None).values_list("member_id", flat=True)) == {
+        world.other_member.pk
+    }
+    assert not Evaluation.objects.filter(campaign=commune, unit=world.base).exists()
+    # Below a campaign that covers it, none opens.
+    with pytest.raises(ValidationError) as e:
+        campaign(world.other_base, 2025)
+    assert messages(e) == [
+        "Đảng bộ tỉnh Thử already has the evaluation of 2025; it covers this unit."
+    ]
     campaign(world.province, 2024)
     with pytest.raises(ValidationError):
         campaign(world.base, 2024)
