@@ -72,8 +72,12 @@ def test_a_year_rated_from_the_members_phone_to_the_published_figures(
             tasks.select_option("yes")
         else:
             tasks.check()
+        # The level follows the scores by htmx, 500 ms after the last key: let that request
+        # be answered before the next one (the live server's SQLite takes one at a time).
+        page.wait_for_timeout(800)
         settled(page)
         page.wait_for_selector("#score-level strong")
+        settled(page)
     page.select_option("#id_proposed_level", str(level))
     page.click("#self-form button[name=submit]")
     page.wait_for_selector("#self-status .alert-success")
