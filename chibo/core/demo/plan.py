@@ -100,8 +100,20 @@ class Plan:
     """One run of the generator: its size, seed and reference date; the bulk writer and its
     ids; one random generator per stage; and what each planner planned for the next ones."""
 
-    def __init__(self, *, members: int, seed: int, as_of: dt.date, writer: BulkWriter) -> None:
+    def __init__(
+        self,
+        *,
+        members: int,
+        seed: int,
+        as_of: dt.date,
+        writer: BulkWriter,
+        province_code: int | None = None,
+        personas: bool = True,
+    ) -> None:
         self.members, self.seed, self.as_of = members, seed, as_of
+        # A country is generated one province at a time (`province_code`); the demo logins
+        # sit in the first one only, later provinces have no `personas`.
+        self.province_code, self.personas = province_code, personas
         self.writer = writer
         self.ids = writer.ids
         self.lines: list[str] = []  # the summary, a phrase or two per planner

@@ -96,10 +96,14 @@ class Evaluations:
         self.cast = plan[CAST]
         self.rosters = Rosters(plan[PEOPLE])
         self.versions = regulations()
-        users = dict(
-            User.objects.filter(username__in=[COMMUNE.username, PROVINCE.username]).values_list(
-                "username", "pk"
+        users = (
+            dict(
+                User.objects.filter(username__in=[COMMUNE.username, PROVINCE.username]).values_list(
+                    "username", "pk"
+                )
             )
+            if plan.personas
+            else {}
         )
         self.commune_user = users.get(COMMUNE.username)
         self.province_user = users.get(PROVINCE.username)

@@ -44,4 +44,5 @@ def plan_meeting_dues(plan: Plan) -> None:
 def plan_persona_cell(plan: Plan) -> None:
     # Through the services, whose rows take their ids from the sequences: move them first.
     plan.writer.finish()
-    persona_cell_write(plan[CAST].cell.id, plan.as_of)
+    if plan.personas:
+        persona_cell_write(plan[CAST].cell.id, plan.as_of)

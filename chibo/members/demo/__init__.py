@@ -88,10 +88,12 @@ def plan_members(plan: Plan) -> None:
 
 @planner("members.personas", after=["members"], roots=[RoleGrant], forget=personas_delete)
 def plan_personas(plan: Plan) -> None:
-    """The demo logins, seated in the first commune with a fitting village cell."""
+    """The demo logins, seated in the first commune with a fitting village cell. A province
+    generated after the first of a country has the same seats, with no login."""
     tree, posts = plan[TREE], plan[POSTS]
     cast = pick_cast(tree, plan[PEOPLE], posts.secretaries, posts.rows)
-    first = tree.provinces[0].province
-    namer = Namer(plan.rng("personas"), province_code=first.code, codename=first.codename)
-    personas_create(seats(cast, namer))
+    if plan.personas:  # the logins sit in the first province of a country only
+        first = tree.provinces[0].province
+        namer = Namer(plan.rng("personas"), province_code=first.code, codename=first.codename)
+        personas_create(seats(cast, namer))
     plan.put(CAST, cast)

@@ -15,7 +15,9 @@ TREE: Key[Tree] = Key("org.tree")
 
 @planner("org", roots=[OrgUnit])
 def plan_org(plan: Plan) -> None:
-    tree = plan_tree(plan.rng("tree"), members=plan.members, ids=plan.ids)
+    tree = plan_tree(
+        plan.rng("tree"), members=plan.members, ids=plan.ids, province_code=plan.province_code
+    )
     plan.put(TREE, tree)
     plan.writer.insert(OrgUnit, [u.row() for u in tree.units])
     plan.writer.insert(Ancestry, tree.closure_rows(plan.ids))

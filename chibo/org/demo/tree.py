@@ -257,7 +257,12 @@ def _apportion(weights: list[float], total: int, minimum: int = 1) -> list[int]:
     return sizes
 
 
-def plan_tree(rng: random.Random, *, members: int, ids: Ids) -> Tree:
+def plan_tree(
+    rng: random.Random, *, members: int, ids: Ids, province_code: int | None = None
+) -> Tree:
+    """The tree of `members` members: in the province `province_code` alone when given (a
+    country is generated province by province; a small province then gets more cells per
+    commune), otherwise in one province the seed picks (more when it has too few communes)."""
     n_cells = max(2, round(members / MEMBERS_PER_CELL))
     n_base_cells = min(len(places.BASE_CELLS), n_cells // 25)
     n_committees = min(len(places.BASE_COMMITTEES), max(1 if n_cells >= 30 else 0, n_cells // 60))
@@ -267,11 +272,17 @@ def plan_tree(rng: random.Random, *, members: int, ids: Ids) -> Tree:
 
     # One province when it has enough communes (the seed picks which); more when it has not.
     all_provinces = places.provinces()
-    counts = {p.code: len(places.communes(p.code)) for p in all_provinces}
-    roomy = [p for p in all_provinces if counts[p.code] >= n_communes]
-    chosen = [rng.choice(roomy or all_provinces)]
-    while sum(counts[p.code] for p in chosen) < n_communes:
-        chosen.append(rng.choice([p for p in all_provinces if p not in chosen]))
+    if province_code is not None:
+        chosen = [p for p in all_provinces if p.code == province_code]
+        if not chosen:
+            raise ValueError(f"No province has the code {province_code}.")
+        n_communes = min(n_communes, len(places.communes(province_code)))
+    else:
+        counts = {p.code: len(places.communes(p.code)) for p in all_provinces}
+        roomy = [p for p in all_provinces if counts[p.code] >= n_communes]
+        chosen = [rng.choice(roomy or all_provinces)]
+        while sum(counts[p.code] for p in chosen) < n_communes:
+            chosen.append(rng.choice([p for p in all_provinces if p not in chosen]))
 
     b = _Builder(rng, ids)
     commune_units: list[Unit] = []

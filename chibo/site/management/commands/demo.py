@@ -43,6 +43,16 @@ class Command(BaseCommand):
             help="Generate as if today were this date (YYYY-MM-DD; default: today).",
         )
         parser.add_argument(
+            "--provinces",
+            type=int,
+            default=None,
+            help=(
+                "Generate a country of this many provinces (1 to 34), --members shared evenly, "
+                "one province per transaction with bounded memory. Run again to resume: "
+                "provinces already generated are skipped."
+            ),
+        )
+        parser.add_argument(
             "--reset",
             action="store_true",
             help="Delete all units, members and demo logins first, then generate.",
@@ -54,14 +64,36 @@ class Command(BaseCommand):
             "--addr", default="127.0.0.1:8000", help="Address for the development server."
         )
 
-    def handle(self, *args, members, seed, as_of, reset, no_serve, addr, **options):
+    def handle(self, *args, members, seed, as_of, provinces, reset, no_serve, addr, **options):
         if members < MIN_MEMBERS:
             raise CommandError(f"--members must be at least {MIN_MEMBERS}.")
+        if provinces is not None and not 1 <= provinces <= 34:
+            raise CommandError("--provinces must be from 1 to 34.")
+        if provinces is not None and members < MIN_MEMBERS * provinces:
+            raise CommandError(f"--members must be at least {MIN_MEMBERS} a province.")
         self.migrate()
         if reset:
             deleted = demo_wipe()
             self.stdout.write(f"Reset: {number(deleted)} rows deleted.")
-        if demo_present():
+        if provinces is not None:
+            self.stdout.write(
+                f"Generating a country: {number(members)} members in {provinces} provinces, "
+                f"seed {seed} (provinces already generated are skipped)..."
+            )
+            summary = demo_generate(
+                members=members,
+                seed=seed,
+                as_of=as_of,
+                provinces=provinces,
+                progress=self.stdout.write,
+            )
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"{number(summary.rows)} rows written in {number(summary.seconds, 1)} s; "
+                    f"peak memory {number(summary.peak_mib)} MiB"
+                )
+            )
+        elif demo_present():
             self.stdout.write(
                 "The database already holds data: generation skipped (--reset starts over)."
             )
