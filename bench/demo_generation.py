@@ -28,6 +28,7 @@ def build(path: Path, members: int, seed: int) -> float:
     print(f"migrate: {time.perf_counter() - started:.1f} s")
     summary = demo_generate(members=members, seed=seed)
     print(f"generate: {summary}")
+    print(f"peak memory: {summary.peak_mib:,.0f} MiB")
     return summary.seconds
 
 
