@@ -3,7 +3,8 @@ chosen here.
 
 Model.objects.bulk_create spends ~80 µs a row building model instances and SQL; at 100,000
 members (about 850,000 rows with their history) that alone is over a minute. A prepared
-INSERT run with executemany costs ~10 µs a row. Choosing the ids ourselves lets the planner
+INSERT run with executemany costs ~10 µs a row (SQLite); on PostgreSQL the rows go through
+COPY. Choosing the ids ourselves lets the planner
 link rows before any is written, on any backend; the sequences are moved past them at the end.
 """
 
@@ -64,6 +65,10 @@ class BulkWriter:
     def _insert(self, model: type[models.Model], spec, tuples: Iterable[tuple]) -> int:
         qn = connection.ops.quote_name
         columns = ", ".join(qn(column) for _, column, _ in spec)
+        if connection.vendor == "postgresql":
+            count = self._copy(f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN", tuples)
+            self._written(model, count)
+            return count
         marks = ", ".join(["%s"] * len(spec))
         sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({marks})"
         batch: list[tuple] = []
@@ -78,10 +83,38 @@ class BulkWriter:
             if batch:
                 cursor.executemany(sql, batch)
                 count += len(batch)
+        self._written(model, count)
+        return count
+
+    @staticmethod
+    def _copy(sql: str, tuples: Iterable[tuple]) -> int:
+        """PostgreSQL: the rows through COPY, much less work than INSERTs for the server and
+        for Python (no statement is parsed or built per row). Each batch is built before its
+        COPY starts: building a row may query (the first id of a table), and the connection
+        answers nothing else during a COPY."""
+        count = 0
+        batch: list[tuple] = []
+
+        def send() -> None:
+            with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+                for row in batch:
+                    copy.write_row(row)
+
+        for t in tuples:
+            batch.append(t)
+            if len(batch) == BATCH:
+                send()
+                count += len(batch)
+                batch = []
+        if batch:
+            send()
+            count += len(batch)
+        return count
+
+    def _written(self, model: type[models.Model], count: int) -> None:
         if model not in self._models:
             self._models.append(model)
         self.written[model._meta.label] = self.written.get(model._meta.label, 0) + count
-        return count
 
     def insert(
         self,
