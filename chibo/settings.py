@@ -7,6 +7,7 @@ CHIBO_SECRET_KEY, CHIBO_DEBUG, CHIBO_ALLOWED_HOSTS, CHIBO_EMAIL_URL-like setting
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -118,9 +119,9 @@ if DB_POOLER not in {"", "pgbouncer"}:
     raise RuntimeError("CHIBO_DB_POOLER must be empty or 'pgbouncer'")
 
 
-def database(url: str, *, pooler: str = DB_POOLER) -> dict:
+def database(url: str, *, pooler: str = DB_POOLER) -> dict[str, Any]:
     """A DATABASES entry for the URL, with the connection settings above."""
-    config = dj_database_url.parse(url)
+    config: dict[str, Any] = dict(dj_database_url.parse(url))
     options = config.setdefault("OPTIONS", {})
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets the worker and the web process share the file; a busy timeout instead of

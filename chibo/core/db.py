@@ -16,7 +16,7 @@ Without the alias the router answers nothing and Django behaves as if it were no
 
 import contextlib
 from collections.abc import Iterator
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from typing import Any
 
 from django.conf import settings
@@ -50,19 +50,28 @@ def reading_replica() -> bool:
     )
 
 
-@contextlib.contextmanager
-def _set(var: ContextVar[bool], value: bool) -> Iterator[None]:
-    token = var.set(value)
-    try:
-        yield
-    finally:
-        var.reset(token)
+class _Set(contextlib.ContextDecorator):
+    """Sets a context variable for a block, or for each call of a decorated function."""
+
+    def __init__(self, var: ContextVar[bool], value: bool) -> None:
+        self.var, self.value = var, value
+        self.token: Token[bool] | None = None
+
+    def _recreate_cm(self) -> "_Set":
+        return _Set(self.var, self.value)  # one per call: calls may overlap (threads)
+
+    def __enter__(self) -> None:
+        self.token = self.var.set(self.value)
+
+    def __exit__(self, *exc: object) -> None:
+        assert self.token is not None
+        self.var.reset(self.token)
 
 
-def replica_reads() -> contextlib.AbstractContextManager[None]:
+def replica_reads() -> _Set:
     """Reads inside go to the replica when there is one (and the rules above allow it).
-    For code that only reads: a report's figures, a dashboard's lists."""
-    return _set(_wanted, True)
+    For code that only reads: a report's figures, a dashboard's lists. Also a decorator."""
+    return _Set(_wanted, True)
 
 
 @contextlib.contextmanager
@@ -70,14 +79,14 @@ def scope(*, recent: bool = False) -> Iterator[None]:
     """A unit of work that starts unpinned (a request, a worker's task): its own writes pin
     it, a write before it does not. `recent`: pinned from the start (its browser wrote a
     moment ago)."""
-    with _set(_wrote, False), _set(_recent, recent):
+    with _Set(_wrote, False), _Set(_recent, recent):
         yield
 
 
-def bookkeeping() -> contextlib.AbstractContextManager[None]:
+def bookkeeping() -> _Set:
     """Writes inside do not pin the scope: rows that no read after them depends on (a task's
     progress while it computes a report)."""
-    return _set(_bookkeeping, True)
+    return _Set(_bookkeeping, True)
 
 
 def wrote() -> bool:
