@@ -1,11 +1,13 @@
 """Chibo settings: one file, driven by environment variables.
 
 DATABASE_URL   database (default: SQLite file data/chibo.sqlite3); PostgreSQL in production
+DATABASE_REPLICA_URL, CHIBO_CONN_MAX_AGE, CHIBO_DB_POOLER: docs/deploy.md.
 CHIBO_SECRET_KEY, CHIBO_DEBUG, CHIBO_ALLOWED_HOSTS, CHIBO_EMAIL_URL-like settings below.
 """
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -72,6 +74,8 @@ MIDDLEWARE = [
     # masked per response.
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Reads the primary after a write (does nothing without a replica: chibo.core.db).
+    "chibo.core.db.ReplicaMiddleware",
     "chibo.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -104,28 +108,65 @@ TEMPLATES = [
 ]
 
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Databases (docs/deploy.md, "Database"). PostgreSQL connections are kept open between
+# requests (CHIBO_CONN_MAX_AGE seconds, checked before reuse): opening one costs about 10 ms,
+# more than many pages' queries. Behind a transaction-pooling PgBouncer
+# (CHIBO_DB_POOLER=pgbouncer) the pooler keeps the server connections instead; a server
+# connection then changes between transactions, so no server-side cursors, no prepared
+# statements and no per-connection options. SQLite opens a file: nothing to keep.
+DB_POOLER = os.environ.get("CHIBO_DB_POOLER", "").strip().lower()
+if DB_POOLER not in {"", "pgbouncer"}:
+    raise RuntimeError("CHIBO_DB_POOLER must be empty or 'pgbouncer'")
+
+
+def database(url: str, *, pooler: str = DB_POOLER) -> dict[str, Any]:
+    """A DATABASES entry for the URL, with the connection settings above."""
+    config: dict[str, Any] = dict(dj_database_url.parse(url))
+    options = config.setdefault("OPTIONS", {})
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets the worker and the web process share the file; a busy timeout instead of
+        # errors.
+        options.update(
+            {
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+            }
+        )
+        default_age = 0
+    elif pooler:
+        # PgBouncer refuses startup options: jit=off is set on the server instead
+        # (ALTER ROLE ... SET jit = off, docs/deploy.md).
+        options["prepare_threshold"] = None
+        config["DISABLE_SERVER_SIDE_CURSORS"] = True
+        default_age = 0
+    else:
+        # Reports are many short queries over indexed rows: PostgreSQL's JIT compiler costs
+        # more (about 60 ms on the compliance report's cells query) than it ever saves here.
+        options.setdefault("options", "-c jit=off")
+        default_age = 60
+    age = os.environ.get("CHIBO_CONN_MAX_AGE", "").strip()
+    # "none": never closed (Django's None); a number of seconds; 0 closes after each request.
+    config["CONN_MAX_AGE"] = None if age.lower() == "none" else int(age or default_age)
+    config["CONN_HEALTH_CHECKS"] = env_bool("CHIBO_CONN_HEALTH_CHECKS", True)
+    config.setdefault("TEST", {})
+    return config
+
+
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'chibo.sqlite3'}",
-        conn_max_age=int(os.environ.get("CHIBO_CONN_MAX_AGE", "0")),
-    )
+    "default": database(os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'chibo.sqlite3'}")
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the worker and the web process share the file; a busy timeout instead of errors.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "timeout": 20,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            "transaction_mode": "IMMEDIATE",
-        }
-    )
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Reports are many short queries over indexed rows: PostgreSQL's JIT compiler costs more
-    # (about 60 ms on the compliance report's cells query) than it ever saves here.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
-DATABASES["default"].setdefault("TEST", {})
 if os.environ.get("CHIBO_TEST_DB_NAME"):
     DATABASES["default"]["TEST"]["NAME"] = os.environ["CHIBO_TEST_DB_NAME"]
+# A PostgreSQL replica of the primary (streaming replication, read-only): the reports and
+# dashboards read from it (chibo.core.db); writes, and reads after a write, stay on the
+# primary. Tests run it as a mirror of the test database.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = database(os.environ["DATABASE_REPLICA_URL"])
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["chibo.core.db.ReplicaRouter"]
+# After a request that wrote, its browser reads the primary this long (the replica's lag).
+CHIBO_REPLICA_PIN_SECONDS = int(os.environ.get("CHIBO_REPLICA_PIN_SECONDS", "5"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -41,6 +41,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from .db import replica_reads
 from .registry import Registry
 
 # Percentages ---------------------------------------------------------------------------------
@@ -356,13 +357,15 @@ def one_report() -> Iterator[None]:
     """While a report is computed, `shared` keeps each count it is asked for, so that two
     sections needing the same one (the members at the start: a figure of "members", the whole
     of "movements".admitted) count it once. Nothing outlives the report: no stale figures.
-    Within a report (a page that also draws the sections' charts), it is the same report."""
+    Within a report (a page that also draws the sections' charts), it is the same report.
+    Its reads go to the read replica when there is one (chibo.core.db)."""
     if _shared.get() is not None:
         yield
         return
     token = _shared.set({})
     try:
-        yield
+        with replica_reads():
+            yield
     finally:
         _shared.reset(token)
 

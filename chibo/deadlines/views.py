@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from chibo.core import export
+from chibo.core.db import replica_reads
 from chibo.core.pages import HtmxHttpRequest
 from chibo.members import access as member_access
 from chibo.members.age import party_age_text
@@ -25,6 +26,7 @@ ROWS_SHOWN = 100
 
 @require_GET
 @login_required
+@replica_reads()
 def board(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     org_access.require_staff(request.user)
     unit = org_access.get_unit_for(request.user, pk)
@@ -52,6 +54,7 @@ def board(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
+@replica_reads()
 def board_export(request: HttpRequest, pk: int) -> HttpResponse:
     """The board as Excel: a summary sheet with each list's count, then a sheet for each
     list that has rows, every row (the page shows the first ones). The same scope and day."""

@@ -32,7 +32,7 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -185,7 +185,8 @@ def by_cell_month(
     )
     found: dict[tuple[int, str], list[int]] = {}
     keys: dict[Any, str] = {}  # a month as the driver gives it -> 'YYYY-MM', made once
-    with connection.cursor() as cursor:
+    # The charges' database: the read replica inside a report when there is one.
+    with connections[charges.db].cursor() as cursor:
         cursor.execute(sums, (*c_params, end))
         for cell_id, m, due, got, owed in cursor.fetchall():
             key = keys.get(m) or keys.setdefault(m, _month_key(m))

@@ -14,6 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from chibo.core.db import replica_reads
 from chibo.core.pages import HtmxHttpRequest
 from chibo.core.reporting import (
     Chart,
@@ -227,6 +228,7 @@ def _cell(value: Any) -> dict[str, Any]:
 
 @require_GET
 @login_required
+@replica_reads()
 def rows(request: HtmxHttpRequest, pk: int, key: str, path: str) -> HttpResponse:
     """The records behind one figure of a unit's report (or, for a share, the rest of its
     whole: the villages whose head is not a member)."""

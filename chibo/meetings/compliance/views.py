@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from chibo.core import export
+from chibo.core.db import replica_reads
 from chibo.core.pages import HtmxHttpRequest
 from chibo.org import access as org_access
 from chibo.org.models import OrgUnit
@@ -63,6 +64,7 @@ def _unit(request: HtmxHttpRequest, pk: int) -> OrgUnit:
 
 @require_GET
 @login_required
+@replica_reads()
 def report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     unit = _unit(request, pk)
     form = PeriodForm(request.GET, today=timezone.localdate())
@@ -88,6 +90,7 @@ def report(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
+@replica_reads()
 def download(request: HtmxHttpRequest, pk: int, ext: str) -> HttpResponse:
     """What the page shows for the same filter, every row, as Excel or CSV."""
     unit = _unit(request, pk)

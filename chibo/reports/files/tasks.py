@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from chibo.core import export
+from chibo.core import db, export
 from chibo.core.formats import date as vn_date
 from chibo.core.reporting import Period
 from chibo.notices.services import notify
@@ -43,7 +43,9 @@ def file_name(file: ReportFile, period: Period) -> str:
 def _progress(file: ReportFile, percent: int) -> None:
     # Committed at once (the worker runs outside any transaction), so the page polling the
     # file sees it move.
-    ReportFile.objects.filter(pk=file.pk).update(progress=percent)
+    # Its rows are no figure's: the rest of the report may still read the replica.
+    with db.bookkeeping():
+        ReportFile.objects.filter(pk=file.pk).update(progress=percent)
 
 
 def build(file_id: int) -> str:
@@ -57,11 +59,12 @@ def build(file_id: int) -> str:
     # The file's texts, and any refusal (no committee term recorded...), in Vietnamese.
     with translation.override("vi"):
         try:
-            report = collect(
-                file.unit,
-                period,
-                progress=lambda done, total: _progress(file, max(1, COMPUTED * done // total)),
-            )
+            with db.scope():  # the file's own state, written above, is no figure
+                report = collect(
+                    file.unit,
+                    period,
+                    progress=lambda done, total: _progress(file, max(1, COMPUTED * done // total)),
+                )
             # The Word report's number is taken in this transaction: a failure gives it back.
             with transaction.atomic():
                 if file.format == FileFormat.XLSX:
