@@ -127,6 +127,30 @@ def cell_rows(
 # Keeping them -------------------------------------------------------------------------------
 
 
+def computed(unit_ids: Sequence[int]) -> dict[int, list[tuple[dt.date, dt.date, tuple[int, ...]]]]:
+    """The rows the units should have, from their placements, status periods and exemptions
+    (three queries, whatever the number of units)."""
+    placed = Placement.objects.filter(
+        unit_id__in=unit_ids, kind=PlacementKind.OFFICIAL, member__deleted_at__isnull=True
+    )
+    members = placed.values("member_id")
+    placements = list(placed.values_list("member_id", "unit_id", "start", "end"))
+    if not placements:
+        return {}
+    periods: dict[int, list[tuple[str, dt.date, dt.date | None]]] = defaultdict(list)
+    for member, *period in StatusPeriod.objects.filter(member_id__in=members).values_list(
+        "member_id", "status", "valid_from", "valid_to"
+    ):
+        periods[member].append(tuple(period))  # type: ignore[arg-type]
+    exemptions: dict[int, list[Interval]] = defaultdict(list)
+    exempted = MemberEvent.objects.filter(member_id__in=members, kind=EventKind.EXEMPTED)
+    for member, start, end in exempted.values_list("member_id", "date", "end_date"):
+        # An exemption covers its last day: [date, end_date + 1).
+        exemptions[member].append((start, end + DAY if end else FOREVER))
+    merged = {m: _merged(spans) for m, spans in exemptions.items()}
+    return cell_rows(placements, periods, merged)
+
+
 def recount(unit_ids: Iterable[int]) -> int:
     """Rewrite the kept rows of these units from their placements (call it inside the
     transaction of the write that changed them). Returns the number of rows written."""
@@ -136,24 +160,7 @@ def recount(unit_ids: Iterable[int]) -> int:
     if connection.features.has_select_for_update:
         # Two writes to one cell recount one after the other (see the module's docstring).
         list(OrgUnit.all_objects.select_for_update().filter(pk__in=ids).values_list("pk"))
-    placed = Placement.objects.filter(
-        unit_id__in=ids, kind=PlacementKind.OFFICIAL, member__deleted_at__isnull=True
-    )
-    members = placed.values("member_id")
-    placements = list(placed.values_list("member_id", "unit_id", "start", "end"))
-    periods: dict[int, list[tuple[str, dt.date, dt.date | None]]] = defaultdict(list)
-    exemptions: dict[int, list[Interval]] = defaultdict(list)
-    if placements:
-        for member, *period in StatusPeriod.objects.filter(member_id__in=members).values_list(
-            "member_id", "status", "valid_from", "valid_to"
-        ):
-            periods[member].append(tuple(period))  # type: ignore[arg-type]
-        exempted = MemberEvent.objects.filter(member_id__in=members, kind=EventKind.EXEMPTED)
-        for member, start, end in exempted.values_list("member_id", "date", "end_date"):
-            # An exemption covers its last day: [date, end_date + 1).
-            exemptions[member].append((start, end + DAY if end else FOREVER))
-    merged = {m: _merged(spans) for m, spans in exemptions.items()}
-    rows = cell_rows(placements, periods, merged)
+    rows = computed(ids)
     MemberCount.objects.filter(unit_id__in=ids).delete()
     written = MemberCount.objects.bulk_create(
         MemberCount(
