@@ -72,7 +72,7 @@ def pages(repeat: int) -> None:
             ("unit page", reverse("org:unit", args=[unit.pk])),
         ):
 
-            def get(url=url):
+            def get(url=url, client=client):
                 response = client.get(url)
                 assert response.status_code == 200, (url, response.status_code)
 
