@@ -498,7 +498,10 @@ class MemberCount(models.Model):
     one of them; the count of a subtree on a date is the sum of its cells' rows holding that
     day, the cells reached through the closure table as it stood that day. No row: zero."""
 
-    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="member_counts")
+    # Indexed by the first index below (unit first).
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.CASCADE, related_name="member_counts", db_index=False
+    )
     valid_from = models.DateField()
     valid_to = models.DateField(default=FOREVER)
     probationary = models.PositiveIntegerField(default=0)
@@ -510,7 +513,12 @@ class MemberCount(models.Model):
     deceased = models.PositiveIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["unit", "valid_to", "valid_from"])]
+        # A small scope (a commune) probes its cells' rows; a wide one (a province) reads
+        # the rows holding that day, few for a recent day, and keeps its cells'.
+        indexes = [
+            models.Index(fields=["unit", "valid_to", "valid_from"]),
+            models.Index(fields=["valid_to", "valid_from"]),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["unit", "valid_from"], name="member_count_one_a_day")
         ]
