@@ -59,7 +59,7 @@ Interval = tuple[dt.date, dt.date]  # [from, to): `to` excluded, FOREVER when op
 # Computing a cell's rows (plain values in, plain values out) ------------------------------
 
 
-def _merged(intervals: Iterable[Interval]) -> list[Interval]:
+def merged_spans(intervals: Iterable[Interval]) -> list[Interval]:
     """The union of intervals, as disjoint ones in order."""
     out: list[Interval] = []
     for start, end in sorted(intervals):
@@ -147,7 +147,7 @@ def computed(unit_ids: Sequence[int]) -> dict[int, list[tuple[dt.date, dt.date, 
     for member, start, end in exempted.values_list("member_id", "date", "end_date"):
         # An exemption covers its last day: [date, end_date + 1).
         exemptions[member].append((start, end + DAY if end else FOREVER))
-    merged = {m: _merged(spans) for m, spans in exemptions.items()}
+    merged = {m: merged_spans(spans) for m, spans in exemptions.items()}
     return cell_rows(placements, periods, merged)
 
 

@@ -5,6 +5,48 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def fill(apps, schema_editor):
+    """Count what the database holds already (chibo rebuild-counts, with the models of this
+    migration), a chunk of units at a time; a new database has nothing to count."""
+    from collections import defaultdict
+
+    from chibo.members.counts import COLUMNS, DAY, FOREVER, cell_rows, merged_spans
+
+    OrgUnit = apps.get_model("org", "OrgUnit")
+    Placement = apps.get_model("members", "Placement")
+    StatusPeriod = apps.get_model("members", "StatusPeriod")
+    MemberEvent = apps.get_model("members", "MemberEvent")
+    MemberCount = apps.get_model("members", "MemberCount")
+    ids = list(OrgUnit.objects.order_by("pk").values_list("pk", flat=True))
+    for i in range(0, len(ids), 500):
+        placed = Placement.objects.filter(
+            unit_id__in=ids[i : i + 500],
+            kind="official",
+            deleted_at__isnull=True,
+            member__deleted_at__isnull=True,
+        )
+        placements = list(placed.values_list("member_id", "unit_id", "start", "end"))
+        if not placements:
+            continue
+        members = placed.values("member_id")
+        periods = defaultdict(list)
+        for member, *period in StatusPeriod.objects.filter(member_id__in=members).values_list(
+            "member_id", "status", "valid_from", "valid_to"
+        ):
+            periods[member].append(tuple(period))
+        exemptions = defaultdict(list)
+        for member, start, end in MemberEvent.objects.filter(
+            member_id__in=members, kind="exempted", deleted_at__isnull=True
+        ).values_list("member_id", "date", "end_date"):
+            exemptions[member].append((start, end + DAY if end else FOREVER))
+        rows = cell_rows(placements, periods, {m: merged_spans(s) for m, s in exemptions.items()})
+        MemberCount.objects.bulk_create(
+            MemberCount(unit_id=u, valid_from=a, valid_to=b, **dict(zip(COLUMNS, n, strict=True)))
+            for u, unit_rows in rows.items()
+            for a, b, n in unit_rows
+        )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -33,4 +75,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('unit', 'valid_from'), name='member_count_one_a_day')],
             },
         ),
+        migrations.RunPython(fill, migrations.RunPython.noop),
     ]
