@@ -296,6 +296,7 @@ def days_to_check(rng: random.Random) -> list[dt.date]:
     return sorted(days)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [13, 2026])
 def test_kept_counts_match_a_recount_after_a_random_history(db, seed):
     rng = random.Random(seed)
