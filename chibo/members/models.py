@@ -483,3 +483,45 @@ class Transfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member}: {self.from_unit} → {self.to_unit}"
+
+
+# The open end of a kept count: a date rather than NULL, so that "holds on D" is one range
+# test (valid_from <= D < valid_to) that an index on (unit, valid_to) answers directly.
+FOREVER = dt.date(9999, 12, 31)
+
+
+class MemberCount(models.Model):
+    """Kept counts (chibo.members.counts): the members officially placed directly in `unit`
+    (a cell) from `valid_from` until the day before `valid_to`, by their status then, and
+    among those in the Party the exempt ones. A step function of time per cell, rewritten
+    from the cell's placements, status periods and exemptions whenever a service changes
+    one of them; the count of a subtree on a date is the sum of its cells' rows holding that
+    day, the cells reached through the closure table as it stood that day. No row: zero."""
+
+    # Indexed by the first index below (unit first).
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.CASCADE, related_name="member_counts", db_index=False
+    )
+    valid_from = models.DateField()
+    valid_to = models.DateField(default=FOREVER)
+    probationary = models.PositiveIntegerField(default=0)
+    official = models.PositiveIntegerField(default=0)
+    exempt = models.PositiveIntegerField(default=0)  # in the Party and exempt from activities
+    removed = models.PositiveIntegerField(default=0)
+    expelled = models.PositiveIntegerField(default=0)
+    withdrew = models.PositiveIntegerField(default=0)
+    deceased = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        # A small scope (a commune) probes its cells' rows; a wide one (a province) reads
+        # the rows holding that day, few for a recent day, and keeps its cells'.
+        indexes = [
+            models.Index(fields=["unit", "valid_to", "valid_from"]),
+            models.Index(fields=["valid_to", "valid_from"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "valid_from"], name="member_count_one_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.valid_from}–{self.valid_to}"

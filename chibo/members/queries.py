@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from chibo.org.models import Ancestry, OrgUnit
 
-from . import access
+from . import access, counts
 from .models import (
     IN_PARTY,
     MemberQuerySet,
@@ -30,7 +30,6 @@ from .models import (
     StatusPeriod,
     Transfer,
     TransferState,
-    exempt_on,
     period_valid_on,
 )
 
@@ -107,25 +106,22 @@ def unit_counts(units: Iterable[OrgUnit], on: dt.date) -> dict[int, dict[str, in
     """For each unit: members placed (officially) in its subtree on `on`, by status then.
 
     `in_party` = official + probationary; `exempt` is among those; `left` counts records still
-    held but no longer in the Party (removed, expelled, withdrew, deceased)."""
+    held but no longer in the Party (removed, expelled, withdrew, deceased). Read from the
+    kept counts (chibo.members.counts, one query over the units in scope); `placed_on` is
+    the recount they agree with."""
     ids = [u.pk for u in units]
     result = {pk: dict(EMPTY) for pk in ids}
     if not ids:
         return result
-    placed, root = placed_on(ids, on)
-    rows = placed.values(root, "status").annotate(
-        n=Count("pk"),
-        n_exempt=Count("pk", filter=Q(exempt_on(on, "member_id"))),
-    )
-    for row in rows:
-        counts = result[row[root]]
-        status, n = row["status"], row["n"]
-        if status in (Status.OFFICIAL, Status.PROBATIONARY):
-            counts["official" if status == Status.OFFICIAL else "probationary"] += n
-            counts["in_party"] += n
-            counts["exempt"] += row["n_exempt"]
-        else:
-            counts["left"] += n
+    for pk, kept in counts.counts_on(ids, on).items():
+        official, probationary = kept[Status.OFFICIAL], kept[Status.PROBATIONARY]
+        result[pk] = {
+            "official": official,
+            "probationary": probationary,
+            "in_party": official + probationary,
+            "exempt": kept["exempt"],
+            "left": sum(kept[s] for s in LEFT),
+        }
     return result
 
 

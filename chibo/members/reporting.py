@@ -69,6 +69,7 @@ from chibo.core.reporting import (
 from chibo.org.models import Ancestry, CellType, OrgUnit, Village
 from chibo.org.queries import under, units_on
 
+from . import counts
 from .models import (
     ADMISSIONS,
     IN_PARTY,
@@ -119,10 +120,10 @@ def _in_party(roots: Sequence[int], on: dt.date) -> tuple[QuerySet[StatusPeriod]
 
 
 def members_count(roots: Sequence[int], on: dt.date) -> dict[int, int]:
-    """Members in the Party placed in each root's subtree on `on` (one query)."""
-    placed, root = _in_party(roots, on)
-    found = {row[root]: row["n"] for row in placed.values(root).annotate(n=Count("pk"))}
-    return {r: found.get(r, 0) for r in roots}
+    """Members in the Party placed in each root's subtree on `on` (one query, on the kept
+    counts: chibo.members.counts)."""
+    kept = counts.counts_on(roots, on)
+    return {r: sum(kept[r][s] for s in IN_PARTY_VALUES) for r in roots}
 
 
 # The grouped counts of the figures go by cell first, then from each cell to the roots above
@@ -161,14 +162,6 @@ def _valid(link: LinkRow, on: dt.date) -> bool:
     return link[2] <= on and (link[3] is None or link[3] > on)
 
 
-def _on(prefix: str, on: dt.date) -> Q:
-    """Placement (`prefix` "member__placements__") or status period ("") valid on `on`."""
-    first, last = ("start", "end") if prefix else ("valid_from", "valid_to")
-    return Q(**{f"{prefix}{first}__lte": on}) & (
-        Q(**{f"{prefix}{last}__isnull": True}) | Q(**{f"{prefix}{last}__gt": on})
-    )
-
-
 PLACEMENT = "member__placements__"
 
 
@@ -177,33 +170,20 @@ def _cell_members(
 ) -> dict[int, dict[str, int]]:
     """Members in the Party with an official placement in each cell (under one of `roots` at
     some time between the two days) on `start` ("start") and, with `end`, on `end` by status
-    ("official_end", "probationary_end"): one query, both days read at once. The same rows as
-    `placed_on` (status period and placement holding that day, neither deleted), counted by
-    the placement's cell instead of by root."""
-    last = end or start
-    aggregates = {"start": Count("pk", filter=_on("", start) & _on(PLACEMENT, start))}
-    if end is not None:
-        on_end = _on("", end) & _on(PLACEMENT, end)
-        for status in IN_PARTY_VALUES:
-            aggregates[f"{status}_end"] = Count("pk", filter=on_end & Q(status=status))
-    # One filter() call: the placement's conditions share one join (the aggregates' too).
-    rows = (
-        StatusPeriod.objects.filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gt=start),
-            Q(member__placements__end__isnull=True) | Q(member__placements__end__gt=start),
-            valid_from__lte=last,
-            status__in=IN_PARTY_VALUES,
-            member__deleted_at__isnull=True,
-            member__placements__deleted_at__isnull=True,
-            member__placements__kind=PlacementKind.OFFICIAL,
-            member__placements__start__lte=last,
-            member__placements__unit_id__in=_subtree_cells(roots, start, last),
-        )
-        .values(f"{PLACEMENT}unit_id")
-        .annotate(**aggregates)
-        .order_by()
-    )
-    return {row.pop(f"{PLACEMENT}unit_id"): row for row in rows}
+    ("official_end", "probationary_end"): one query on the kept counts (chibo.members.counts),
+    both days read at once. The same members as `placed_on` counts, by cell instead of by
+    root."""
+    days = [start] if end is None else [start, end]
+    out: dict[int, dict[str, int]] = {}
+    cells = _subtree_cells(roots, start, end or start)
+    for cell, by_day in counts.cell_counts(cells, days).items():
+        on_start = by_day.get(start, {})
+        row = {"start": sum(on_start.get(s, 0) for s in IN_PARTY_VALUES)}
+        if end is not None:
+            for status in IN_PARTY_VALUES:
+                row[f"{status}_end"] = by_day.get(end, {}).get(status, 0)
+        out[cell] = row
+    return out
 
 
 def _members_blank() -> Figures:

@@ -104,12 +104,13 @@ def placement_create(
 
 @audit.write
 def placement_update(*, actor, placement: Placement, **fields) -> Placement:
+    left = placement.unit_id  # moved to another cell: the one it leaves is recounted too
     for key, value in fields.items():
         setattr(placement, key, value)
     _check_placement(placement)
     placement.full_clean()
     placement.save()
-    member_refresh(placement.member)
+    member_refresh(placement.member, left_cells=[left] if left != placement.unit_id else [])
     audit.record(
         PLACEMENT_CHANGED, actor=actor, obj=placement, about=placement.member, **_facts(placement)
     )

@@ -11,6 +11,7 @@ from chibo.core import audit
 from chibo.core.search import fold
 from chibo.org.models import OrgUnit
 
+from .. import counts
 from ..models import (
     EventKind,
     Member,
@@ -137,10 +138,12 @@ def member_update(*, actor, member: Member, profile: dict) -> Member:
 @audit.write
 def member_delete(*, member: Member, actor) -> None:
     member.mark_deleted(actor)
+    counts.recount_member(member)  # a member in the trash counts nowhere
     audit.record(DELETED, actor=actor, obj=member)
 
 
 @audit.write
 def member_restore(*, member: Member, actor) -> None:
     member.mark_restored(actor)
+    counts.recount_member(member)
     audit.record(RESTORED, actor=actor, obj=member)

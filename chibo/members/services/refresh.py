@@ -3,6 +3,7 @@
 the placements and events (see members.derive); and the check that a unit holds members."""
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from chibo import rules
 from chibo.org.models import OrgUnit
 
-from .. import derive
+from .. import counts, derive
 from ..models import Member, MemberEvent, Placement, StatusPeriod
 
 
@@ -18,9 +19,11 @@ def _probation_months(day: dt.date) -> int | None:
     return rules.at(day).probation_months
 
 
-def member_refresh(member: Member) -> None:
+def member_refresh(member: Member, *, left_cells: Iterable[int] = ()) -> None:
     """Recompute what is derived from the member's placements and events: the copies on the
-    member row and the status periods (see members.derive)."""
+    member row, the status periods (see members.derive) and the kept counts of the cells
+    the member was ever placed in and of `left_cells` (a cell a placement was moved out
+    of), in the caller's transaction (see members.counts)."""
     placements = [
         derive.PlacementFact(*row)
         for row in Placement.objects.filter(member=member).values_list(
@@ -48,6 +51,7 @@ def member_refresh(member: Member) -> None:
         StatusPeriod.objects.bulk_create(
             StatusPeriod(member=member, **p._asdict()) for p in periods
         )
+    counts.recount_member(member, also=left_cells)
 
 
 def check_cell(unit: OrgUnit, field: str = "unit") -> None:
