@@ -158,11 +158,12 @@ def test_member_list_query_count(tree, grants, queries):
     province, bases, cells, moved = tree
     units = {"province": province, "base": bases[0]}
     user = f.user(grants=[(role, units[u]) for role, u in grants])
-    with CaptureQueriesContext(connection) as ctx:
-        qs = member_list(user, on=timezone.localdate())
-        list(qs[:2])
-        qs.count()
-    assert len(ctx.captured_queries) == queries
+    for unit, more in ((None, 0), (bases[0], 1)):  # the unit's subtree: one query more
+        with CaptureQueriesContext(connection) as ctx:
+            qs = member_list(user, on=timezone.localdate(), q="nguyen", unit=unit)
+            list(qs[:2])
+            qs.count()
+        assert len(ctx.captured_queries) == queries + more
 
 
 def test_no_grant_reads_nothing_without_a_query(tree, django_assert_num_queries):
