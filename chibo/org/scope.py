@@ -65,15 +65,15 @@ class InIds(Lookup):
     def __init__(self, lhs: Any, rhs: Iterable[int]) -> None:
         super().__init__(lhs, sorted({int(i) for i in rhs}))
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         if not self.rhs:
             raise EmptyResultSet
         lhs, lhs_params = self.process_lhs(compiler, connection)
         if connection.vendor == "postgresql":
             db_type = self.lhs.output_field.db_type(connection)  # a foreign key's: bigint
-            return f"{lhs} = ANY(%s::{db_type}[])", [*lhs_params, self.rhs]
+            return f"{lhs} = ANY(%s::{db_type}[])", (*lhs_params, self.rhs)
         placeholders = ", ".join(["%s"] * len(self.rhs))
-        return f"{lhs} IN ({placeholders})", [*lhs_params, *self.rhs]
+        return f"{lhs} IN ({placeholders})", (*lhs_params, *self.rhs)
 
 
 def unit_in(column: str, ids: Iterable[int]) -> InIds:
