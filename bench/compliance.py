@@ -3,8 +3,12 @@ demo meetings): time and query count for the last complete month and quarter.
 
     .venv/bin/python bench/compliance.py [--db PATH] [--rebuild] [--repeat 7]
     .venv/bin/python bench/compliance.py --postgres URL [--keep]
+    .venv/bin/python bench/compliance.py --url URL [--repeat 7]
 
-with URL postgres://postgres@127.0.0.1:5432/bench_compliance, for example.
+with URL postgres://postgres@127.0.0.1:5432/bench_compliance, for example. `--url` (or
+DATABASE_URL) measures an existing database holding the demo (its `province` login) as it
+is: nothing is migrated, written or dropped; e.g. the shared 100,000-member bench databases
+postgres://postgres@127.0.0.1:5432/bench_100k or sqlite:////tmp/chibo-bench-100k.sqlite3.
 
 SQLite: builds /tmp/chibo-bench-compliance-80k.sqlite3 with the demo generator (80,000 members)
 if missing, and keeps it. PostgreSQL: creates the named database, fills it, measures, drops it;
@@ -24,6 +28,25 @@ from _setup import ROOT, arguments, run
 TARGET_MS = 300
 MEMBERS = 80_000
 DEFAULT_DB = Path("/tmp/chibo-bench-compliance-80k.sqlite3")
+
+
+def read_only():
+    """Measure a shared database without leaving anything in it: sessions in signed cookies,
+    no last-login update, and everything in one transaction rolled back at the end."""
+    from django.conf import settings
+    from django.contrib.auth.models import update_last_login
+    from django.contrib.auth.signals import user_logged_in
+    from django.db import transaction
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+    user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
+
+    class RolledBack(transaction.Atomic):
+        def __exit__(self, *exc):
+            transaction.set_rollback(True)
+            return super().__exit__(*exc)
+
+    return RolledBack(None, savepoint=True, durable=False)
 
 
 def setup(url: str) -> None:
@@ -129,7 +152,17 @@ def measure(repeat: int) -> None:
 
 
 def main() -> None:
+    url = os.environ.get("DATABASE_URL")
+    if "--url" in sys.argv:  # the options of _setup.arguments, plus this one
+        at = sys.argv.index("--url")
+        url = sys.argv[at + 1]
+        del sys.argv[at : at + 2]
     args = arguments(__doc__.splitlines()[0], DEFAULT_DB)
+    if url:
+        setup(url)
+        with read_only():
+            measure(args.repeat)
+        return
     run(args, setup=setup, fill=fill, measure=measure)
 
 

@@ -135,15 +135,19 @@ def database(url: str, *, pooler: str = DB_POOLER) -> dict[str, Any]:
         )
         default_age = 0
     elif pooler:
-        # PgBouncer refuses startup options: jit=off is set on the server instead
-        # (ALTER ROLE ... SET jit = off, docs/deploy.md).
+        # PgBouncer refuses startup options: jit=off and random_page_cost=1.1 are set on the
+        # server instead (ALTER ROLE ... SET ..., docs/deploy.md).
         options["prepare_threshold"] = None
         config["DISABLE_SERVER_SIDE_CURSORS"] = True
         default_age = 0
     else:
         # Reports are many short queries over indexed rows: PostgreSQL's JIT compiler costs
         # more (about 60 ms on the compliance report's cells query) than it ever saves here.
-        options.setdefault("options", "-c jit=off")
+        # The data is read from memory, not from a spinning disk: at the default
+        # random_page_cost (4) the planner read every status period of the database to join
+        # a commune's 2,400 members (a hash join, 50-150 ms) instead of looking up each one
+        # (5 ms; bench/member_search.py).
+        options.setdefault("options", "-c jit=off -c random_page_cost=1.1")
         default_age = 60
     age = os.environ.get("CHIBO_CONN_MAX_AGE", "").strip()
     # "none": never closed (Django's None); a number of seconds; 0 closes after each request.
