@@ -69,7 +69,7 @@ def test_postgres_connections_are_kept_and_checked(monkeypatch):
     monkeypatch.delenv("CHIBO_CONN_HEALTH_CHECKS", raising=False)
     config = database("postgres://chibo@db:5432/chibo", pooler="")
     assert config["CONN_MAX_AGE"] == 60 and config["CONN_HEALTH_CHECKS"] is True
-    assert config["OPTIONS"] == {"options": "-c jit=off"}
+    assert config["OPTIONS"] == {"options": "-c jit=off -c random_page_cost=1.1"}
     assert not config.get("DISABLE_SERVER_SIDE_CURSORS")
     monkeypatch.setenv("CHIBO_CONN_MAX_AGE", "none")
     assert database("postgres://chibo@db:5432/chibo", pooler="")["CONN_MAX_AGE"] is None
