@@ -41,13 +41,11 @@ def dated(world, cast):
     the province officer) and once after it; member2's single row is from 2020 too."""
     m = world.member
     dates = [dt.date(2020, 1, 5), dt.date(2020, 6, 1), dt.date(2021, 3, 1), dt.date(2024, 2, 1)]
-    for n, (name, by) in enumerate(
-        [
-            ("Nguyễn Văn Hai", None),
-            ("Nguyễn Văn Ba", cast.province_officer),
-            ("Nguyễn Văn Tư", None),
-        ]
-    ):
+    for name, by in [
+        ("Nguyễn Văn Hai", None),
+        ("Nguyễn Văn Ba", cast.province_officer),
+        ("Nguyễn Văn Tư", None),
+    ]:
         m.full_name = name
         m._history_user = by
         m.save()
