@@ -167,7 +167,9 @@ class Attendance(models.Model):
     left_early = models.BooleanField(_("left early"), default=False)
     checked_in_at = models.DateTimeField(null=True, blank=True)
 
-    history = HistoricalRecords()
+    # Nothing reads the roster's history by meeting or member: no index for every mark to
+    # write (about 80 million rows a year nationally; docs/growth.md).
+    history = HistoricalRecords(no_db_index=["meeting", "member"])
 
     class Meta:
         ordering = ["member__search_name", "pk"]
