@@ -62,9 +62,9 @@ def archive_tables() -> list[str]:
 
 def _columns(history: type[models.Model]) -> list[tuple[str, str]]:
     return [
-        (f.column, f.db_type(connection) or "text")
+        (f.column, kind)
         for f in history._meta.concrete_fields
-        if f.db_type(connection)
+        if f.column and (kind := f.db_type(connection))
     ]
 
 
