@@ -246,6 +246,8 @@ TASKS = {
 }
 # The daily job (meeting reminders, deadlines) is enqueued after this hour, Vietnam time.
 CHIBO_DAILY_HOUR = int(os.environ.get("CHIBO_DAILY_HOUR", "6"))
+# Read notifications older than this many months are deleted by the daily job (docs/growth.md).
+CHIBO_NOTICE_KEEP_MONTHS = int(os.environ.get("CHIBO_NOTICE_KEEP_MONTHS", "12"))
 # Links in e-mails point here.
 CHIBO_BASE_URL = os.environ.get("CHIBO_BASE_URL", "http://127.0.0.1:8000")
 

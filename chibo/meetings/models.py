@@ -167,7 +167,9 @@ class Attendance(models.Model):
     left_early = models.BooleanField(_("left early"), default=False)
     checked_in_at = models.DateTimeField(null=True, blank=True)
 
-    history = HistoricalRecords()
+    # Nothing reads the roster's history by meeting or member: no index for every mark to
+    # write (about 80 million rows a year nationally; docs/growth.md).
+    history = HistoricalRecords(no_db_index=["meeting", "member"])
 
     class Meta:
         ordering = ["member__search_name", "pk"]
@@ -178,10 +180,13 @@ class Attendance(models.Model):
         # reports ask of a meeting whether anybody not away was absent without reason
         # (chibo.meetings.reporting).
         indexes = [
+            # Member first, and with every column the review reads, so that a base
+            # committee's review probes its own members' rows without visiting the table
+            # instead of reading every unexcused absence of every year (docs/growth.md).
             models.Index(
-                fields=["member", "meeting"],
+                fields=["member", "meeting", "away", "exempt", "id"],
                 condition=models.Q(presence="unexcused"),
-                name="attendance_unexcused_idx",
+                name="attendance_unexcused_m_idx",
             ),
             models.Index(
                 fields=["meeting"],

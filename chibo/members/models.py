@@ -192,7 +192,10 @@ class Member(SoftDeletable):
             "last_admitted_on",
             "ceremony_on",
             "probation_ends_on",
-        ]
+        ],
+        # History rows are read by record (and member) id only: no index on the rest, which
+        # every change would write (docs/growth.md).
+        no_db_index=["code", "national_id", "card_number", "deleted_at", "deleted_by"],
     )
 
     class Meta:
@@ -253,7 +256,7 @@ class Placement(SoftDeletable):
 
     objects = PlacementManager()
     all_objects = PlacementQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=["unit", "party_group", "deleted_at", "deleted_by"])
 
     class Meta:
         verbose_name = _("placement")
@@ -340,7 +343,7 @@ class Position(SoftDeletable):
 
     objects = PositionManager()
     all_objects = PositionQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=["unit", "village", "deleted_at", "deleted_by"])
 
     class Meta:
         verbose_name = _("position")
@@ -384,7 +387,7 @@ class MemberEvent(SoftDeletable):
 
     objects = MemberEventManager()
     all_objects = MemberEventQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=["deleted_at", "deleted_by"])
 
     class Meta:
         verbose_name = _("member event")

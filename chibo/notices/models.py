@@ -32,7 +32,23 @@ class Notice(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="notice_once")]
         indexes = [
-            models.Index(fields=["user", "read_at"]),
+            # A person's notices newest first (the notification centre, the API), read in
+            # the index's order: no sort of everything they ever received.
+            models.Index(fields=["user", "-created_at", "-id"], name="notice_user_new_idx"),
+            # The unread count on every page, and the unread list: only unread rows.
+            models.Index(
+                fields=["user", "-created_at", "-id"],
+                condition=models.Q(read_at__isnull=True),
+                name="notice_unread_idx",
+            ),
+            # The daily job asks which people its keys already told (services.notify_all).
+            models.Index(fields=["key", "user"], name="notice_key_idx"),
+            # The purge of old read notices (services.notice_purge).
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(read_at__isnull=False),
+                name="notice_read_created_idx",
+            ),
             models.Index(
                 fields=["email"], condition=models.Q(email="pending"), name="notice_to_mail"
             ),

@@ -2,11 +2,14 @@
 the background worker (`chibo worker`), so a page never waits for a mail server. Who is told
 what is decided by the app that sends it (its `reminders.py`)."""
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from chibo.accounts.models import User
 
@@ -80,3 +83,20 @@ CHUNK = 500
 
 def unread_count(user) -> int:
     return Notice.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notice_purge(*, today: dt.date, months: int | None = None, batch: int = 5000) -> int:
+    """Delete the notices read and created more than `months` months before `today`
+    (CHIBO_NOTICE_KEEP_MONTHS): a person's list keeps its recent past, and the table stops
+    growing with the years. Unread notices stay. In batches, each its own transaction (the
+    daily job runs it; nothing else waits for it). Returns how many were deleted."""
+    months = settings.CHIBO_NOTICE_KEEP_MONTHS if months is None else months
+    back = today.year * 12 + today.month - 1 - months
+    start = dt.date(back // 12, back % 12 + 1, min(today.day, 28))
+    cutoff = timezone.make_aware(dt.datetime.combine(start, dt.time()))
+    old = Notice.objects.filter(created_at__lt=cutoff, read_at__isnull=False)
+    deleted = 0
+    while ids := list(old.order_by().values_list("pk", flat=True)[:batch]):
+        with transaction.atomic():
+            deleted += Notice.objects.filter(pk__in=ids).delete()[0]
+    return deleted
