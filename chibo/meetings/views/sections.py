@@ -183,9 +183,12 @@ def minutes(page: Page) -> dict[str, Any]:
     m = page.meeting
     started, ended = (t and timezone.localtime(t).time() for t in (m.started_at, m.ended_at))
     hold = {"date": m.day, "started": started, "ended": ended, "resolution": m.resolution}
+    # services.long_enough, without reading the rules a second time.
+    minimum = services.minimum_minutes(m) if m.started_at else None
+    length = m.duration_minutes
     return {
-        "minimum": services.minimum_minutes(m) if m.started_at else None,
-        "long_enough": services.long_enough(m) if m.started_at else None,
+        "minimum": minimum,
+        "long_enough": None if minimum is None or length is None else length >= minimum,
         "amendments": list(m.amendments.select_related("by")) if m.locked else [],
         "hold_form": page.form(
             "hold_form",
