@@ -37,7 +37,6 @@ from ..models import (
 from ..services import quality as scoring
 
 PAGE = "meetings/meeting_detail.html"
-PRESENCES = Attendance._meta.get_field("presence").choices
 
 People = list[tuple[int, str]]
 
@@ -202,8 +201,8 @@ class Page:
         and the score's total), in one query: the summaries of the folded parts, and which
         parts are worth reading (most meetings have few parts filled)."""
         alias = router.db_for_read(Meeting)
-        sql, params, where = _counts_sql(alias)
-        params = [*params[:where], self.meeting.pk, *params[where + 1 :]]
+        sql, compiled, where = _counts_sql(alias)
+        params = [*compiled[:where], self.meeting.pk, *compiled[where + 1 :]]
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, params)
             names = [column[0] for column in cursor.description]

@@ -45,7 +45,7 @@ from ..models import (
 from ..services import prepare as preparing
 from ..services import quality as scoring
 from ..services.attendance import EXEMPT_REASON
-from .page import PRESENCES, Page, follows_of, part_labels, quality_form, scoring_rules
+from .page import Page, follows_of, part_labels, quality_form, scoring_rules
 
 
 def _reverse_or_none(name: str, pk: int) -> str | None:
@@ -168,7 +168,7 @@ def row_options(r: Attendance, made: dict[tuple[bool, bool, str], SafeString]) -
             choices.append(("", _("— not marked —")))
         if r.exempt:
             choices.append(("exempt", _("Exempt (not attending)")))
-        choices += PRESENCES
+        choices += Presence.choices
         made[key] = format_html_join(
             "",
             '<option value="{}"{}>{}</option>',
