@@ -10,6 +10,7 @@ from chibo.core.forms import BootstrapForm, DateField, TimeField
 from chibo.members.models import Member
 from chibo.org.models import OrgUnit
 
+from .forms_renderer import RENDERER
 from .models import Choice, Kind, Meeting, Outcome, Presence, Section, VoteKind, VoteMethod
 from .services.attendance import EXEMPT_REASON
 from .services.prepare import ItemChange
@@ -24,6 +25,8 @@ class PageForm(BootstrapForm):
     field names are not, so that each endpoint reads plain names)."""
 
     id_prefix = "form"
+    # The page shows many of them, selects of every member: widgets written in Python.
+    default_renderer = RENDERER
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")

@@ -124,3 +124,28 @@ def test_refused_forms_of_the_page_come_back_in_place(world, cast, en):
     data = {"version": v(m), "date": "11/12/2026", "time": "19:30", "reason": "Trùng lịch"}
     r = c.post(url("move", m.pk), data, headers=HX)
     assert r.status_code == 200 and r["HX-Refresh"] == "true"
+
+
+WIDGETS = re.compile(r"<(?:input|select|textarea|button)\b")
+
+
+def test_the_secretarys_page_is_pinned_in_queries_and_widgets(world, cast, en):
+    """The page of a held 45-member meeting as the secretary opens it, with every part open,
+    and its attendance part alone: what each reads and how many controls it carries. The
+    widgets of a part not open are not rendered; a count that grows is a cost that came
+    back (bench/meeting_page.py measures the CPU)."""
+    m = filled(world.cell, 43, cast.secretary)  # with Hùng and the secretary: 45
+    assert m.roster.count() == 45
+    c = en(cast.secretary)
+    counts = {}
+    for name, query, headers in (
+        ("opens", "", {}),
+        ("all", "?open=all", {}),
+        ("roster", "?part=roster", HX),
+    ):
+        with CaptureQueriesContext(connection) as ctx:
+            page = c.get(url("detail", m.pk) + query, headers=headers)
+        assert page.status_code == 200
+        counts[name] = (len(ctx.captured_queries), len(WIDGETS.findall(page.text)))
+    # (queries, widgets). Before issue 13: 24, 39 and 8 queries.
+    assert counts == {"opens": (21, 54), "all": (36, 546), "roster": (7, 270)}

@@ -36,16 +36,19 @@ from ..models import Attendance, Meeting
 from ..services.attendance import attendance_mark_all
 from ..services.prepare import agenda_of
 from .change import page_form
-from .page import PAGE, PRESENCES, Page, follows_of
+from .page import PAGE, Page, follows_of
 from .parts import GROUPS, group_context, page_context
-from .sections import roster_rows, summaries
+from .sections import roster_rows, row_options, summaries
 
 
 @require_GET
 @login_required
 def meeting_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     meeting = access.get_meeting_for(request.user, pk)
-    if not access.can_read_meeting_record(request.user, meeting):
+    # Who writes the meeting reads its record (the write scope lies inside the read scope):
+    # one check for the secretary, two for a reader.
+    can_write = access.can_write_meeting(request.user, meeting)
+    if not can_write and not access.can_read_meeting_record(request.user, meeting):
         # A member reads the schedule of their own cell, not the roster or the minutes.
         documents = meeting.documents.defer("content").order_by("posted_at", "pk")
         context = {"meeting": meeting, "agenda": agenda_of(meeting), "documents": documents}
@@ -53,9 +56,9 @@ def meeting_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     part = request.GET.get("part")
     if request.htmx and part in GROUPS:
         # A folded part opened: its body alone.
-        page = Page(request, meeting.pk, whole=False)
+        page = Page(request, meeting.pk, whole=False, can_write=can_write)
         return render(request, f"{PAGE}#part_{part}", group_context(page, part))
-    page = Page(request, meeting.pk, whole=True)
+    page = Page(request, meeting.pk, whole=True, can_write=can_write)
     return render(request, PAGE, page_context(page, request.GET.get("open")))
 
 
@@ -169,13 +172,13 @@ def attendance_mark(request: HtmxHttpRequest, pk: int, member_pk: int) -> HttpRe
         # Shown as chosen, not as stored: the reason that is missing is asked for next to it.
         row.presence = form.cleaned_data["presence"]
         row.mark = request.POST.get("presence", "")  # type: ignore[attr-defined]
+        row.options = row_options(row, {})  # type: ignore[attr-defined]
     context = {
         "meeting": page.meeting,
         "r": row,
         "row_error": error,
         "row_stale": status == 409,
         "row_invalid": invalid,
-        "presences": PRESENCES,
         "can_write": True,
     }
     # The turnout above the table and in the part's summary change with the row: sent

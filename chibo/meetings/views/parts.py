@@ -25,6 +25,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "quality": ("quality",),
 }
 ALWAYS = ("move",)
+# The parts whose sections read the roster's rows (the others name people from a lighter read).
+READ_ROSTER = {"roster", "votes", "quality"}
 GROUP_OF = {section: group for group, sections in GROUPS.items() for section in sections}
 # A form sent back with its errors opens its part.
 FORM_GROUP = {
@@ -82,6 +84,8 @@ def page_context(page: Page, asked: str | None = None) -> dict[str, Any]:
         "summary": summaries(page),
         "progress": progress(page),
     }
+    if opened & READ_ROSTER:
+        _ = page.roster  # read whole once: the people named in the forms come from it too
     for name in ALWAYS:
         context.update(SECTIONS[name](page))
     for group in GROUPS:
