@@ -60,6 +60,7 @@ from chibo.members.models import (
     StatusPeriod,
 )
 from chibo.org.models import Ancestry, Kind, OrgUnit
+from chibo.org.subtree import Subtree, subtree_of
 from chibo.rules.calendar import add_months
 
 from ..models import BadgeAward, Early
@@ -190,12 +191,24 @@ def _not_awarded(member: str) -> Exists:
     return Exists(BadgeAward.objects.filter(member=OuterRef(member), years__gte=OuterRef("years")))
 
 
-def living(unit: OrgUnit, on: dt.date, r: party_rules.Rules) -> QuerySet:
+def placed(units: Subtree, on: dt.date) -> QuerySet:
+    """Members officially placed on `on` in the subtree's units (as Member.placed_in), from
+    the list of its units: the database starts from their placements."""
+    placements = Placement.objects.active_on(on).filter(
+        units.q("unit_id"), kind=PlacementKind.OFFICIAL
+    )
+    return Member.objects.filter(pk__in=placements.values("member_id"))
+
+
+def living(
+    unit: OrgUnit, on: dt.date, r: party_rules.Rules, units: Subtree | None = None
+) -> QuerySet:
     """Members in the Party on `on`, placed in the subtree, due (or early for illness),
-    annotated `years` and `reason`; discipline as aliases (see _with_discipline)."""
+    annotated `years` and `reason`; discipline as aliases (see _with_discipline). `units`:
+    the subtree on `on`, when the caller has read it already."""
     years = r.badge_years or []
     ahead = r.badge_early_ill_months or {}
-    members = Member.objects.placed_in(unit, on)
+    members = placed(units if units is not None else subtree_of(unit, on), on)
     if years:
         # Party age never counts from before the first admission (a member's copy): younger
         # members are left out before their status period is looked up.
