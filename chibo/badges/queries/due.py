@@ -296,11 +296,10 @@ def deceased(unit: OrgUnit, on: dt.date, r: party_rules.Rules) -> list[dict]:
         Q(valid_to__isnull=True) | Q(valid_to__gt=since)
     )
     ids = sorted(set(ever.values_list("descendant_id", flat=True)))
-    nearby = Placement.objects.filter(
-        kind=PlacementKind.OFFICIAL,
-        unit_id__in=ids if len(ids) <= MAX_LISTED else ever.values("descendant_id"),
-        start__lte=on,
-    ).filter(Q(end__isnull=True) | Q(end__gte=since))
+    units = Q(unit_id__in=ids) if len(ids) <= MAX_LISTED else Q(unit__in=ever.values("descendant"))
+    nearby = Placement.objects.filter(units, kind=PlacementKind.OFFICIAL, start__lte=on).filter(
+        Q(end__isnull=True) | Q(end__gte=since)
+    )
     window = StatusPeriod.objects.filter(
         status__in=IN_PARTY,
         valid_to__gte=since,
