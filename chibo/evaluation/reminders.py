@@ -25,7 +25,7 @@ from chibo.core.deadlines import (
 from chibo.core.export import Column, Table
 from chibo.members.models import Member
 from chibo.org.models import Ancestry, OrgUnit
-from chibo.org.subtree import Subtree, subtree_of
+from chibo.org.subtree import Subtree, board_units, subtree_of
 
 from .models import Campaign, Evaluation, Level, SelfAssessment, Stage
 from .ratable import EXEMPT_NO_SELF
@@ -88,9 +88,9 @@ def _open_campaigns(unit: OrgUnit | None, year: int) -> QuerySet[Campaign]:
 def stages_due(
     unit: OrgUnit | None, on: dt.date, year: int, *, units: Subtree | None = None
 ) -> list[StageDue]:
-    """For each open campaign, each stage with rows waiting (those of `unit`'s subtree as it
-    stands today), with its deadline; and publication once every rated row is decided. Two
-    queries (three without `units`, today's subtree read once by the caller)."""
+    """For each open campaign, each stage with rows waiting (those of `unit`'s subtree:
+    `units`, the board's, or as it stands today), with its deadline; and publication once
+    every rated row is decided. Two queries (three without `units`)."""
     campaigns = {c.pk: c for c in _open_campaigns(unit, year)}
     if not campaigns:
         return []
@@ -167,9 +167,8 @@ def _sheet(rows: list[StageDue]) -> Table:
 
 
 def _board(ask: Ask) -> dict[str, Any]:
-    # Today's subtree (campaigns are run on the tree as it stands), read once per board.
-    units = None if ask.unit is None else ask.once("subtree:now", lambda: subtree_of(ask.unit))
-    return {"evaluation": stages_due(ask.unit, ask.on, ask.year, units=units)}
+    # The subtree as it stood on the day asked, read once for every source of the board.
+    return {"evaluation": stages_due(ask.unit, ask.on, ask.year, units=board_units(ask))}
 
 
 BOARD.register(

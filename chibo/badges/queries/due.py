@@ -59,7 +59,7 @@ from chibo.members.models import (
     StatusPeriod,
 )
 from chibo.org.models import Ancestry, OrgUnit
-from chibo.org.subtree import MAX_LISTED, Subtree, subtree_of
+from chibo.org.subtree import Subtree, subtree_of
 from chibo.rules.calendar import add_months
 
 from ..models import BadgeAward, Early
@@ -288,18 +288,17 @@ def deceased(unit: OrgUnit, on: dt.date, r: party_rules.Rules) -> list[dict]:
         .filter(Exists(tree))
         .order_by("-start", "-pk")
     )
-    # Scope first: the members placed in the window in a unit that lay under `unit` at some
-    # time in it (a superset: the exact test is `placed`), from the list of those units; then
-    # their in-Party periods ended in the window, a few in each subtree.
+    # Scope first, at every level: the members placed in the window in a unit that lay under
+    # `unit` at some time in it (a superset: the exact test is `placed`), then their in-Party
+    # periods ended in the window, a few in each subtree. (A province's board read every
+    # period of the window in the database.)
     since = add_months(on, -months)
     ever = Ancestry.objects.filter(ancestor_id=unit.pk, valid_from__lte=on).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gt=since)
     )
-    ids = sorted(set(ever.values_list("descendant_id", flat=True)))
-    units = Q(unit_id__in=ids) if len(ids) <= MAX_LISTED else Q(unit__in=ever.values("descendant"))
-    nearby = Placement.objects.filter(units, kind=PlacementKind.OFFICIAL, start__lte=on).filter(
-        Q(end__isnull=True) | Q(end__gte=since)
-    )
+    nearby = Placement.objects.filter(
+        kind=PlacementKind.OFFICIAL, unit__in=ever.values("descendant_id"), start__lte=on
+    ).filter(Q(end__isnull=True) | Q(end__gte=since))
     window = StatusPeriod.objects.filter(
         status__in=IN_PARTY,
         valid_to__gte=since,
