@@ -13,6 +13,11 @@ the members (a backlog); 2% exempt for illness, 0.6% disciplined in the last 14 
 died in the last 18 months, 1% removed and readmitted. SQLite: /tmp/chibo-bench-badges.sqlite3,
 kept. PostgreSQL: creates the named database, fills it, measures, drops it (--keep: reuse it).
 Target: the list under 2 s on PostgreSQL, a query count that does not grow with the members.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_100k .venv/bin/python bench/badges.py
+
+measures an existing demo database instead (`chibo demo`; nothing is written): the list and
+counts of the demo logins' province and commune. Target: the province's list under 500 ms.
 """
 
 import bisect
@@ -26,6 +31,7 @@ from pathlib import Path
 from _setup import arguments, run
 
 TARGET_MS = 2000
+DEMO_TARGET_MS = 500  # a province's list in an existing demo database (issue 13)
 BASES, CELLS, PER_CELL = 100, 25, 40
 DEFAULT_DB = Path("/tmp/chibo-bench-badges.sqlite3")
 
@@ -323,8 +329,62 @@ def measure(repeat: int) -> None:
         )
 
 
+def measure_demo(repeat: int) -> None:
+    """The list and counts of the next occasion for the demo logins' province and commune
+    (base committee) in an existing demo database; nothing is written (no page, whose login
+    would write a session)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from chibo import rules
+    from chibo.accounts.models import RoleGrant
+    from chibo.badges import queries
+    from chibo.core.formats import number
+    from chibo.members.models import Member
+    from chibo.org.models import OrgUnit
+
+    today = timezone.localdate()
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"{number(Member.objects.count())} members in "
+        f"{OrgUnit.objects.filter(parent=None).count()} trees; {connection.vendor} "
+        f"{connection.settings_dict['NAME']}; load average {load} on {os.cpu_count()} cores"
+    )
+    for label, username in (("province", "province"), ("commune", "commune")):
+        unit = RoleGrant.objects.select_related("unit").filter(user__username=username)[0].unit
+        province = rules.province_of(unit, today)
+        occasion = queries.next_occasion(today - dt.timedelta(days=1), province)
+        assert occasion is not None
+        queries.due_list(unit, occasion.date)  # warm caches
+        list_ms, count_ms = [], []
+        for _i in range(repeat):
+            started = time.perf_counter()
+            listing = queries.due_list(unit, occasion.date)
+            list_ms.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            queries.due_counts(unit, occasion.date)
+            count_ms.append((time.perf_counter() - started) * 1000)
+        with CaptureQueriesContext(connection) as list_q:
+            queries.due_list(unit, occasion.date)
+        median = statistics.median(list_ms)
+        verdict = "OK" if median < DEMO_TARGET_MS else "TOO SLOW"
+        print(
+            f"  {label} ({unit.name}), occasion {occasion.date:%d/%m/%Y}: "
+            f"{number(len(listing.rows))} rows\n"
+            f"    due_list   median {median:7.0f} ms (range {min(list_ms):.0f}-{max(list_ms):.0f}; "
+            f"{len(list_q.captured_queries)} queries; target < {DEMO_TARGET_MS} ms): {verdict}\n"
+            f"    due_counts median {statistics.median(count_ms):7.0f} ms"
+        )
+
+
 def main() -> None:
+    url = os.environ.get("DATABASE_URL")
     args = arguments(__doc__.splitlines()[0], DEFAULT_DB)
+    if url:
+        setup(url)
+        measure_demo(args.repeat)
+        return
     run(args, setup=setup, fill=fill, measure=measure)
 
 

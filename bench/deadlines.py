@@ -14,6 +14,13 @@ straight into the tables (COPY on PostgreSQL, executemany on SQLite), without hi
 which the lists never read. SQLite: /tmp/chibo-bench-deadlines-100k.sqlite3, built if missing
 and kept. PostgreSQL: creates the named database, fills it, measures, drops it (--keep: reuse
 it and leave it). Target: the lists of the province under 2 s on PostgreSQL.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_100k .venv/bin/python bench/deadlines.py
+
+measures an existing demo database instead (`chibo demo`; nothing is written): the boards of
+the demo logins' province, commune and cell on today, each source apart, and the daily
+deadline reminders (their notices counted, not created). Targets: a cell under 50 ms, a
+commune under 100 ms, a province under 500 ms.
 """
 
 import datetime as dt
@@ -482,8 +489,130 @@ def measure(repeat: int) -> None:
     Notice.objects.all().delete()
 
 
+# Measuring an existing demo database (DATABASE_URL), read-only ---------------------------------
+
+
+def demo_units():
+    """The province, the commune (base committee) and the cell of the demo logins."""
+    from chibo.accounts.models import RoleGrant
+
+    grants = RoleGrant.objects.select_related("unit")
+    return [
+        (label, grants.filter(user__username=username).first().unit)
+        for label, username in (
+            ("province", "province"),
+            ("commune", "commune"),
+            ("cell", "secretary"),
+        )
+    ]
+
+
+CPU: list[float] = []  # the median CPU time of this process in the last `timed`
+
+
+def timed(fn, repeat: int) -> tuple[float, int, object]:
+    """Median milliseconds of `fn()` over `repeat` runs after a warm one, its query count,
+    and its result; CPU[-1]: the median CPU milliseconds of this process (Python's part,
+    less sensitive to a loaded machine than the wall clock)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    result = fn()
+    ms, cpu = [], []
+    for _ in range(repeat):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        fn()
+        ms.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - cpu_started) * 1000)
+    CPU.append(statistics.median(cpu))
+    with CaptureQueriesContext(connection) as ctx:
+        fn()
+    return statistics.median(ms), len(ctx.captured_queries), result
+
+
+def measure_demo(repeat: int) -> None:
+    """The boards of the demo logins' province, commune and cell on today, each source
+    apart, and the daily deadline reminders with their notices counted, not written."""
+    from unittest import mock
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from chibo.core.deadlines import BOARD, Ask
+    from chibo.deadlines.queries import deadline_board
+    from chibo.members.models import Member
+    from chibo.org.models import OrgUnit
+
+    today = timezone.localdate()
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"{Member.objects.count():,} members in {OrgUnit.objects.filter(parent=None).count()} "
+        f"trees; {connection.vendor} {connection.settings_dict['NAME']}; load average {load} "
+        f"on {os.cpu_count()} cores; boards as of {today:%d/%m/%Y}"
+    )
+    targets = {"province": 500, "commune": 100, "cell": 50}
+    for label, unit in demo_units():
+        placed = Member.objects.placed_in(unit, today).count()
+        units = OrgUnit.all_objects.within(unit, today).count()
+        ms, queries, board = timed(lambda unit=unit: deadline_board(unit, today), repeat)
+        rows = {
+            key: len(value) if isinstance(value, list) else getattr(value, "due", None)
+            for key, value in board.values().items()
+            if key != "notice_days"
+        }
+        rows["removal"] = len(board.values()["removal"].rows)
+        verdict = "OK" if ms < targets[label] else "TOO SLOW"
+        print(
+            f"  {label} board ({unit.name}, {placed:,} members, "
+            f"{units:,} units): median {ms:.0f} ms (CPU here {CPU[-1]:.0f} ms), {queries} queries "
+            f"(target < {targets[label]} ms: {verdict})\n    rows {rows}"
+        )
+        parts = []
+        for name, source in BOARD.items():
+            part_ms, _q, _r = timed(
+                lambda source=source, unit=unit: source.compute(Ask(unit, today, today.year)),
+                max(3, repeat // 2),
+            )
+            parts.append(f"{name} {part_ms:.0f}")
+        print(f"    by source (ms): {', '.join(parts)}")
+
+    # The daily job's deadline reminders, with notify_all counting what it would create.
+    from chibo.badges.queries import next_occasion
+    from chibo.badges.reminders import badge_reminders
+    from chibo.development.reminders import deadline_reminders
+    from chibo.meetings.reminders import task_reminders
+
+    occasion = next_occasion(today)
+    badge_day = occasion.date - dt.timedelta(days=10) if occasion else today
+    told: dict[str, int] = {}
+
+    def counting(name):
+        def notify_all(reminders):
+            told[name] = sum(len(r.users) for r in reminders)
+            return len(reminders)
+
+        return notify_all
+
+    for name, module, fn, day in (
+        ("development", "chibo.development.reminders", deadline_reminders, today),
+        ("meetings.tasks", "chibo.meetings.reminders", task_reminders, today),
+        ("badges", "chibo.badges.reminders", badge_reminders, badge_day),
+    ):
+        with mock.patch(f"{module}.notify_all", counting(name)):
+            ms, queries, found = timed(lambda fn=fn, day=day: fn(day), 1)
+        print(
+            f"  daily reminders {name} on {day:%d/%m/%Y}: {ms:.0f} ms, {queries} queries, "
+            f"{found:,} reminders ({told.get(name, 0):,} notices), nothing written"
+        )
+
+
 def main() -> None:
+    url = os.environ.get("DATABASE_URL")
     args = arguments(__doc__.splitlines()[0], DEFAULT_DB)
+    if url:
+        setup(url)
+        measure_demo(args.repeat)
+        return
     run(args, setup=setup, fill=fill, measure=measure)
 
 

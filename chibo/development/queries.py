@@ -31,6 +31,7 @@ from chibo.members.models import (
     period_valid_on,
 )
 from chibo.org.models import OrgUnit
+from chibo.org.subtree import Subtree, subtree_of
 from chibo.rules.calendar import with_deadline, working_days_after
 from chibo.rules.queries import value_by_date
 
@@ -229,25 +230,33 @@ def _province(unit: OrgUnit | None, on: dt.date) -> int | None:
     return rules.province_of(unit, on) if unit is not None else None
 
 
-def probationary(unit: OrgUnit | None, on: dt.date, member: int | None = None) -> MemberQuerySet:
+def probationary(
+    unit: OrgUnit | None,
+    on: dt.date,
+    member: int | None = None,
+    *,
+    units: Subtree | None = None,
+) -> MemberQuerySet:
     """Members probationary on `on`, officially placed in `unit`'s subtree that day (all
-    members when `unit` is None), with `cell_id`: their official cell that day."""
-    periods = StatusPeriod.objects.filter(period_valid_on(on), status=Status.PROBATIONARY)
-    qs = Member.objects.filter(pk__in=periods.values("member_id"))
+    members when `unit` is None), with `cell_id`: their official cell that day. `units`:
+    the subtree's units on `on`, when the caller has read them already."""
+    in_probation = StatusPeriod.objects.filter(
+        period_valid_on(on), member=OuterRef("pk"), status=Status.PROBATIONARY
+    )
+    placements = Placement.objects.active_on(on).filter(kind=PlacementKind.OFFICIAL)
+    if unit is not None:
+        # Scope first: the members placed in the subtree's units, then those of them on
+        # probation; its cost follows the subtree, not the country's probationary members.
+        units = units if units is not None else subtree_of(unit, on)
+        placed = placements.filter(units.q("unit_id"))
+        qs = Member.objects.filter(pk__in=placed.values("member_id")).filter(Exists(in_probation))
+    else:
+        periods = StatusPeriod.objects.filter(period_valid_on(on), status=Status.PROBATIONARY)
+        qs = Member.objects.filter(pk__in=periods.values("member_id"))
     if member is not None:
         qs = qs.filter(pk=member)
-    cell = (
-        Placement.objects.active_on(on)
-        .filter(member=OuterRef("pk"), kind=PlacementKind.OFFICIAL)
-        .order_by("-start", "-pk")
-        .values("unit_id")[:1]
-    )
-    qs = qs.annotate(cell_id=Subquery(cell))
-    if unit is not None:
-        # The same as Member.placed_in (one official placement at a time), tested on the few
-        # probationary members rather than by listing everyone placed in the subtree.
-        qs = qs.filter(cell_id__in=OrgUnit.all_objects.within(unit, on).values("pk"))
-    return qs
+    cell = placements.filter(member=OuterRef("pk")).order_by("-start", "-pk").values("unit_id")[:1]
+    return qs.annotate(cell_id=Subquery(cell))
 
 
 def _member_rows(qs: QuerySet, start: str, on: dt.date, *, voted: bool = False) -> list[MemberRow]:
@@ -280,12 +289,13 @@ def ceremonies_due(
     *,
     member: int | None = None,
     rules_unit: OrgUnit | None = None,
+    units: Subtree | None = None,
 ) -> list[MemberRow]:
     """Probationary members whose current admission has no ceremony yet (as of `on`): the
     deadline is `ceremony_working_days` (in force on the admission day) working days after
     the admission decision; overdue from the day after it."""
     qs = (
-        probationary(unit, on, member)
+        probationary(unit, on, member, units=units)
         .filter(last_admitted_on__lte=on)
         .filter(Q(ceremony_on__isnull=True) | Q(ceremony_on__gt=on))
     )
@@ -304,10 +314,13 @@ def probations_ending(
     *,
     days: int | None = PROBATION_NOTICE_DAYS,
     member: int | None = None,
+    units: Subtree | None = None,
 ) -> list[MemberRow]:
     """Probationary members whose probation ends after `on` and at most `days` days later
     (None: any time later). The day it ends, the member moves to the review list."""
-    qs = probationary(unit, on, member).filter(ceremony_on__lte=on, probation_ends_on__gt=on)
+    qs = probationary(unit, on, member, units=units).filter(
+        ceremony_on__lte=on, probation_ends_on__gt=on
+    )
     if days is not None:
         qs = qs.filter(probation_ends_on__lte=on + dt.timedelta(days=days))
     rows = []
@@ -327,6 +340,7 @@ def reviews_due(
     *,
     member: int | None = None,
     rules_unit: OrgUnit | None = None,
+    units: Subtree | None = None,
 ) -> tuple[list[MemberRow], list[MemberRow]]:
     """Probationary members whose probation has ended by `on`: (not yet voted on, with the
     deadline `review_working_days` working days after the probation ended, by the rules in
@@ -336,7 +350,7 @@ def reviews_due(
     )
     decided = votes.filter(decision_on__isnull=False, decision_on__lte=on)
     qs = (
-        probationary(unit, on, member)
+        probationary(unit, on, member, units=units)
         .filter(probation_ends_on__lte=on)
         .exclude(Exists(decided))
         .annotate(voted_on=Subquery(votes.order_by("-vote_on", "-pk").values("vote_on")[:1]))

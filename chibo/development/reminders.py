@@ -33,6 +33,7 @@ from chibo.notices.services import Reminder, notify_all
 from chibo.org.models import OrgUnit
 from chibo.org.queries import name_cells
 from chibo.org.scope import cell_officers
+from chibo.org.subtree import board_units, subtree_of
 from chibo.rules.calendar import working_days_after
 
 from .models import Candidate, OfficialReview
@@ -104,10 +105,11 @@ def _listed(rows: list[MemberRow]) -> dict:
 
 
 def _board(ask: Ask) -> dict[str, Any]:
-    reviews, decisions = reviews_due(ask.unit, ask.on)
+    units = board_units(ask)
+    reviews, decisions = reviews_due(ask.unit, ask.on, units=units)
     values = {
-        "ceremonies": ceremonies_due(ask.unit, ask.on),
-        "probations": probations_ending(ask.unit, ask.on),
+        "ceremonies": ceremonies_due(ask.unit, ask.on, units=units),
+        "probations": probations_ending(ask.unit, ask.on, units=units),
         "reviews": reviews,
         "decisions": decisions,
     }
@@ -321,14 +323,17 @@ def deadline_reminders(today: dt.date) -> int:
     ceremonies: list[MemberRow] = []
     probations: list[MemberRow] = []
     reviews: list[MemberRow] = []
+    # One pass per tree (its own rules), each starting from the tree's units: the job reads
+    # every placement once, whatever the number of trees.
     for root in OrgUnit.objects.filter(parent__isnull=True):
+        units = subtree_of(root, today)
         ceremonies += [
             r
-            for r in ceremonies_due(root, today)
+            for r in ceremonies_due(root, today, units=units)
             if r.deadline is not None and late_since <= r.deadline <= soon
         ]
-        probations += probations_ending(root, today)
-        reviews += [r for r in reviews_due(root, today)[0] if r.overdue]
+        probations += probations_ending(root, today, units=units)
+        reviews += [r for r in reviews_due(root, today, units=units)[0] if r.overdue]
     everything = [*ceremonies, *probations, *reviews]
     name_cells(everything)
     audience = cell_officers({r.cell_id for r in everything if r.cell_id}, on=today)

@@ -25,6 +25,7 @@ from chibo.core.deadlines import (
 from chibo.core.export import Column, Table
 from chibo.members.models import Member
 from chibo.org.models import Ancestry, OrgUnit
+from chibo.org.subtree import Subtree, board_units, subtree_of
 
 from .models import Campaign, Evaluation, Level, SelfAssessment, Stage
 from .ratable import EXEMPT_NO_SELF
@@ -84,16 +85,22 @@ def _open_campaigns(unit: OrgUnit | None, year: int) -> QuerySet[Campaign]:
     )
 
 
-def stages_due(unit: OrgUnit | None, on: dt.date, year: int) -> list[StageDue]:
-    """For each open campaign, each stage with rows waiting (those of `unit`'s subtree), with
-    its deadline; and publication once every rated row is decided. Two queries."""
+def stages_due(
+    unit: OrgUnit | None, on: dt.date, year: int, *, units: Subtree | None = None
+) -> list[StageDue]:
+    """For each open campaign, each stage with rows waiting (those of `unit`'s subtree:
+    `units`, the board's, or as it stands today), with its deadline; and publication once
+    every rated row is decided. Two queries (three without `units`)."""
     campaigns = {c.pk: c for c in _open_campaigns(unit, year)}
     if not campaigns:
         return []
     rows = Evaluation.objects.filter(campaign_id__in=list(campaigns), not_rated="")
     if unit is not None:
-        within = OrgUnit.all_objects.within(unit).values("pk")
-        rows = rows.filter(Q(cell_id__in=within) | Q(unit_id__in=within))
+        # The subtree's rows by the indexes on (year, cell) and (unit, year): a cell's board
+        # reads its own rows, not every row of the province's campaign.
+        units = units if units is not None else subtree_of(unit)
+        years = {c.year for c in campaigns.values()}  # a row's year is its campaign's
+        rows = rows.filter(year__in=years).filter(units.q("cell_id") | units.q("unit_id"))
     undecided = Q(level="", proposed_level="")
     counts = rows.values("campaign_id").annotate(
         n_self=Count("pk", filter=undecided & Q(member__isnull=False) & ~Q(_submitted())),
@@ -160,7 +167,8 @@ def _sheet(rows: list[StageDue]) -> Table:
 
 
 def _board(ask: Ask) -> dict[str, Any]:
-    return {"evaluation": stages_due(ask.unit, ask.on, ask.year)}
+    # The subtree as it stood on the day asked, read once for every source of the board.
+    return {"evaluation": stages_due(ask.unit, ask.on, ask.year, units=board_units(ask))}
 
 
 BOARD.register(

@@ -37,6 +37,7 @@ from chibo.members.models import (
 )
 from chibo.org.models import OrgUnit
 from chibo.org.queries import name_cells
+from chibo.org.subtree import Subtree, subtree_of
 
 from .models import (
     Attendance,
@@ -80,9 +81,11 @@ def open_tasks(
     *,
     member: int | None = None,
     overdue_only: bool = True,
+    units: Subtree | None = None,
 ) -> list[TaskRow]:
     """Tasks given at meetings held by `on` and still open that day (closed only by a review
-    at a later meeting), due before `on` (overdue) or, with overdue_only False, any time."""
+    at a later meeting), due before `on` (overdue) or, with overdue_only False, any time.
+    `units`: the subtree's units on `on`, when the caller has read them already."""
     end = day_start(on + dt.timedelta(days=1))
     closed_later = (
         TaskReview.objects.filter(task=OuterRef("pk"))
@@ -101,7 +104,8 @@ def open_tasks(
     if member is not None:
         qs = qs.filter(member_id=member)
     if unit is not None:
-        qs = qs.filter(cell__in=OrgUnit.all_objects.within(unit, on).values("pk"))
+        # The subtree's cells as a list: the database starts from their tasks.
+        qs = qs.filter((units if units is not None else subtree_of(unit, on)).q("cell_id"))
     fields = ("pk", "text", "member_id", "member__full_name", "group__name", "cell_id")
     tz = timezone.get_current_timezone()  # once: per row it was a third of the time
     rows = []
@@ -195,14 +199,25 @@ def unexcused_absences(year: int, as_of: dt.date):
     )
 
 
+def removal_as_of(year: int, on: dt.date) -> dt.date:
+    """The day the removal review of `year` is read on: 31/12, or `on` in a year not over."""
+    return min(dt.date(year, 12, 31), on)
+
+
 def removal_review(
-    unit: OrgUnit | None, year: int, on: dt.date, *, member: int | None = None
+    unit: OrgUnit | None,
+    year: int,
+    on: dt.date,
+    *,
+    member: int | None = None,
+    units: Subtree | None = None,
 ) -> RemovalReview:
     """Members in the Party and placed in `unit`'s subtree on 31/12 of `year` (or on `on`,
     in a year not over yet) who missed at least the rule's number of monthly meetings in
     `year`, or left at least the rule's number of its months of dues unpaid, without a valid
-    reason. The rules are read on that same day."""
-    as_of = min(dt.date(year, 12, 31), on)
+    reason. The rules are read on that same day. `units`: the subtree's units on that day
+    (removal_as_of), when the caller has read them already."""
+    as_of = removal_as_of(year, on)
     book = rules.at(as_of, unit)
     threshold, unpaid_threshold = book.removal_missed_meetings, book.removal_unpaid_months
     if as_of < dt.date(year, 1, 1) or (threshold is None and unpaid_threshold is None):
@@ -215,9 +230,10 @@ def removal_review(
     if unit is not None:
         # Members officially placed in the subtree that day (Member.placed_in), read from
         # the placements alone: the counts below need only their ids.
+        if units is None or units.on != as_of:
+            units = subtree_of(unit, as_of)
         placed = Placement.objects.active_on(as_of).filter(
-            kind=PlacementKind.OFFICIAL,
-            unit__in=OrgUnit.all_objects.within(unit, as_of).values("pk"),
+            units.q("unit_id"), kind=PlacementKind.OFFICIAL
         )
         absences = absences.filter(member_id__in=placed.values("member_id"))
         months = months.filter(member_id__in=placed.values("member_id"))

@@ -25,9 +25,17 @@ from chibo.notices.models import Notice
 from chibo.notices.services import Reminder, notify, notify_all
 from chibo.org.queries import name_cells
 from chibo.org.scope import HERE, holder_ids
+from chibo.org.subtree import board_units
 
 from .models import Meeting, MeetingDocument, State
-from .queries import RemovalReview, TaskRow, open_tasks, removal_review, unexcused_absences
+from .queries import (
+    RemovalReview,
+    TaskRow,
+    open_tasks,
+    removal_as_of,
+    removal_review,
+    unexcused_absences,
+)
 
 DOCUMENTS_POSTED = notice_kind(
     "documents_posted",
@@ -234,9 +242,11 @@ def removal_out(result: RemovalReview) -> dict:
 
 
 def _board(ask: Ask) -> dict[str, Any]:
-    tasks = open_tasks(ask.unit, ask.on)
+    tasks = open_tasks(ask.unit, ask.on, units=board_units(ask))
     name_cells(tasks)
-    return {"tasks": tasks, "removal": removal_review(ask.unit, ask.year, ask.on)}
+    as_of = removal_as_of(ask.year, ask.on)
+    removal = removal_review(ask.unit, ask.year, ask.on, units=board_units(ask, as_of))
+    return {"tasks": tasks, "removal": removal}
 
 
 def _links(values: dict[str, Any], shown: int) -> None:

@@ -28,6 +28,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -36,16 +37,14 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from chibo import rules as party_rules
 from chibo.core.search import sort_key
 from chibo.members.age import (
+    age_between,
     latest_start,
-    milestone_case,
     reached_on,
-    whole_months,
     with_party_age_from,
 )
 from chibo.members.models import (
@@ -59,13 +58,11 @@ from chibo.members.models import (
     PlacementKind,
     StatusPeriod,
 )
-from chibo.org.models import Ancestry, Kind, OrgUnit
+from chibo.org.models import Ancestry, OrgUnit
+from chibo.org.subtree import Subtree, subtree_of
 from chibo.rules.calendar import add_months
 
 from ..models import BadgeAward, Early
-
-# Units whose subtree holds most of the members of a province (see `deceased`).
-LARGE_KINDS = {Kind.PROVINCE, Kind.DISTRICT}
 
 
 class Reason(models.TextChoices):
@@ -190,12 +187,50 @@ def _not_awarded(member: str) -> Exists:
     return Exists(BadgeAward.objects.filter(member=OuterRef(member), years__gte=OuterRef("years")))
 
 
-def living(unit: OrgUnit, on: dt.date, r: party_rules.Rules) -> QuerySet:
+class Milestone(Func):
+    """SQL: the highest N of `years` reached by `on` + years[N] months by a party age counted
+    from `field` (NULL when none), as chibo.members.age.milestone_case, compiled as one node
+    with its cut-off dates as parameters: the tree of When and lookups took longer to compile
+    (and PostgreSQL to plan) than the query took to run for a cell."""
+
+    output_field = IntegerField()
+
+    def __init__(self, field: str, on: dt.date, years: dict[int, int]) -> None:
+        super().__init__(F(field))
+        self.cuts = [
+            (latest_start(add_months(on, ahead), 12 * n), int(n))
+            for n, ahead in sorted(years.items(), reverse=True)
+        ]
+
+    def as_sql(self, compiler, connection, **extra):  # type: ignore[override]
+        column, params = compiler.compile(self.source_expressions[0])
+        if not self.cuts:
+            return "NULL", []
+        whens, out = [], []
+        for cut, n in self.cuts:
+            whens.append(f"WHEN {column} <= %s THEN {n}")
+            out += [*params, connection.ops.adapt_datefield_value(cut)]
+        return f"CASE {' '.join(whens)} ELSE NULL END", out
+
+
+def placed(units: Subtree, on: dt.date) -> QuerySet:
+    """Members officially placed on `on` in the subtree's units (as Member.placed_in), from
+    the list of its units: the database starts from their placements."""
+    placements = Placement.objects.active_on(on).filter(
+        units.q("unit_id"), kind=PlacementKind.OFFICIAL
+    )
+    return Member.objects.filter(pk__in=placements.values("member_id"))
+
+
+def living(
+    unit: OrgUnit, on: dt.date, r: party_rules.Rules, units: Subtree | None = None
+) -> QuerySet:
     """Members in the Party on `on`, placed in the subtree, due (or early for illness),
-    annotated `years` and `reason`; discipline as aliases (see _with_discipline)."""
+    annotated `years` and `reason`; discipline as aliases (see _with_discipline). `units`:
+    the subtree on `on`, when the caller has read it already."""
     years = r.badge_years or []
     ahead = r.badge_early_ill_months or {}
-    members = Member.objects.placed_in(unit, on)
+    members = placed(units if units is not None else subtree_of(unit, on), on)
     if years:
         # Party age never counts from before the first admission (a member's copy): younger
         # members are left out before their status period is looked up.
@@ -203,8 +238,8 @@ def living(unit: OrgUnit, on: dt.date, r: party_rules.Rules) -> QuerySet:
         members = members.filter(Q(admitted_on__isnull=True) | Q(admitted_on__lte=first))
     qs = with_party_age_from(members, on)
     qs = qs.alias(
-        milestone=milestone_case("party_age_from", on, dict.fromkeys(years, 0)),
-        early_milestone=milestone_case("party_age_from", on, {n: ahead.get(n, 0) for n in years}),
+        milestone=Milestone("party_age_from", on, dict.fromkeys(years, 0)),
+        early_milestone=Milestone("party_age_from", on, {n: ahead.get(n, 0) for n in years}),
     ).filter(early_milestone__isnull=False)  # never below `milestone`: a cheap first cut
     ill = MemberEvent.objects.filter(
         member=OuterRef("pk"),
@@ -223,10 +258,15 @@ def living(unit: OrgUnit, on: dt.date, r: party_rules.Rules) -> QuerySet:
     return qs if years else qs.none()  # no badge rule in force that day
 
 
-def deceased(unit: OrgUnit, on: dt.date, r: party_rules.Rules) -> QuerySet:
+def deceased(unit: OrgUnit, on: dt.date, r: party_rules.Rules) -> list[dict]:
     """The in-Party status periods that a death in the window before `on` ended, of members
-    placed in the subtree when they died, with a posthumous badge not yet recorded; annotated
-    `years`, `reason`, discipline as aliases. Rows of StatusPeriod, one per member."""
+    placed in the subtree when they died, with a posthumous badge not yet recorded: one row
+    per member, as due_list reads them (`badge`, `why`, `cell_key`, `last_<discipline>`...).
+
+    The periods of the window are few (a few hundred in 100,000 members): the database picks
+    them with the highest badge recorded, and the milestone, whose reference day differs per
+    member, is counted here (chibo.members.age.age_between, as WholeMonths counts it in SQL):
+    written out in SQL it was 50,000 characters to compile and plan, for a cell's board too."""
     years = r.badge_years or []
     months = r.badge_posthumous_months or 0
     died = MemberEvent.objects.filter(
@@ -248,43 +288,57 @@ def deceased(unit: OrgUnit, on: dt.date, r: party_rules.Rules) -> QuerySet:
         .filter(Exists(tree))
         .order_by("-start", "-pk")
     )
-    # Whole months of party age on the day `months` after the death; the reference date
-    # differs per member, so this one is arithmetic in SQL rather than cut-off dates.
-    age = whole_months("party_age_from", "valid_to", months)
-    milestone = Case(
-        *[
-            When(GreaterThanOrEqual(age, 12 * n), then=Value(n))
-            for n in sorted(years, reverse=True)
-        ],
-        default=None,
-        output_field=IntegerField(),
-    )
-    # The periods ended in the window, picked first (a few hundred in 100,000 members): the
-    # milestone arithmetic then runs on those rows only, whatever order the database takes.
+    # Scope first, at every level: the members placed in the window in a unit that lay under
+    # `unit` at some time in it (a superset: the exact test is `placed`), then their in-Party
+    # periods ended in the window, a few in each subtree. (A province's board read every
+    # period of the window in the database.)
     since = add_months(on, -months)
-    window = StatusPeriod.objects.filter(status__in=IN_PARTY, valid_to__gte=since, valid_to__lte=on)
-    if unit.kind not in LARGE_KINDS:
-        # Below a province, start from the members placed under the unit in the window (a
-        # superset: the exact test is `placed`): ten times faster for a base committee,
-        # slower for a province, where the periods of the window are the smaller set.
-        ever = Ancestry.objects.filter(ancestor_id=unit.pk, valid_from__lte=on).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gt=since)
-        )
-        nearby = Placement.objects.filter(
-            kind=PlacementKind.OFFICIAL, unit__in=ever.values("descendant_id"), start__lte=on
-        ).filter(Q(end__isnull=True) | Q(end__gte=since))
-        window = window.filter(member_id__in=nearby.values("member_id"))
+    ever = Ancestry.objects.filter(ancestor_id=unit.pk, valid_from__lte=on).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gt=since)
+    )
+    nearby = Placement.objects.filter(
+        kind=PlacementKind.OFFICIAL, unit__in=ever.values("descendant_id"), start__lte=on
+    ).filter(Q(end__isnull=True) | Q(end__gte=since))
+    window = StatusPeriod.objects.filter(
+        status__in=IN_PARTY,
+        valid_to__gte=since,
+        valid_to__lte=on,
+        member_id__in=nearby.values("member_id"),
+    )
+    if not years or r.badge_posthumous_months is None:
+        return []
+    top = BadgeAward.objects.filter(member=OuterRef("member_id")).order_by("-years")
+    waits = _waits(r, on)
     qs = (
         StatusPeriod.objects.filter(pk__in=window.values("pk"), member__deleted_at__isnull=True)
         .filter(Exists(died))
         .alias(cell=Subquery(placed.values("unit_id")[:1]))
         .filter(cell__isnull=False)
-        .annotate(years=milestone, reason=Value(Reason.POSTHUMOUS.value))
-        .filter(years__isnull=False)
-        .exclude(_not_awarded("member_id"))
     )
-    qs = _with_discipline(qs, "member_id", on, _waits(r, on))
-    return qs if years and r.badge_posthumous_months is not None else qs.none()
+    qs = _with_discipline(qs, "member_id", on, waits)
+    rows = qs.order_by().values(
+        member_key=F("member_id"),
+        name=F("member__full_name"),
+        record_code=F("member__code"),
+        born=F("member__birth_date"),
+        first_admitted=F("member__admitted_on"),
+        sort=F("member__search_name"),
+        age_from=F("party_age_from"),
+        cell_key=F("cell"),
+        death=F("valid_to"),
+        awarded=Subquery(top.values("years")[:1]),
+        **{f"last_{kind}": F(f"held_{kind}") for kind in waits},
+    )
+    out = []
+    for x in rows:
+        if x["age_from"] is None or x["age_from"] > x["death"]:
+            continue
+        age = age_between(x["age_from"], add_months(x["death"], months))
+        reached = [n for n in years if 12 * age.years + age.months >= 12 * n]
+        if not reached or (x["awarded"] or 0) >= max(reached):
+            continue
+        out.append({**x, "badge": max(reached), "why": Reason.POSTHUMOUS.value})
+    return out
 
 
 def due_list(unit: OrgUnit, on: dt.date, r: party_rules.Rules | None = None) -> DueList:
@@ -313,24 +367,7 @@ def due_list(unit: OrgUnit, on: dt.date, r: party_rules.Rules | None = None) -> 
             **{f"last_{kind}": F(f"held_{kind}") for kind in waits},
         )
     )
-    raw += list(
-        deceased(unit, on, r)
-        .order_by()
-        .values(
-            member_key=F("member_id"),
-            name=F("member__full_name"),
-            record_code=F("member__code"),
-            born=F("member__birth_date"),
-            first_admitted=F("member__admitted_on"),
-            sort=F("member__search_name"),
-            age_from=F("party_age_from"),
-            badge=F("years"),
-            why=F("reason"),
-            cell_key=F("cell"),
-            death=F("valid_to"),
-            **{f"last_{kind}": F(f"held_{kind}") for kind in waits},
-        )
-    )
+    raw += deceased(unit, on, r)
     cells = {
         pk: (name, code)
         for pk, name, code in OrgUnit.all_objects.filter(
@@ -378,8 +415,16 @@ def due_counts(unit: OrgUnit, on: dt.date, r: party_rules.Rules | None = None) -
     figures of due_list without reading its rows."""
     r = r if r is not None else party_rules.at(on, unit)
     counts: Counts = Counter()
-    for qs in (living(unit, on, r), deceased(unit, on, r)):
-        grouped = qs.order_by().values("years", "reason", is_held=F("held")).annotate(n=Count("*"))
-        for row in grouped:
-            counts[(row["years"], row["reason"], bool(row["is_held"]))] += row["n"]
+    grouped = (
+        living(unit, on, r)
+        .order_by()
+        .values("years", "reason", is_held=F("held"))
+        .annotate(n=Count("*"))
+    )
+    for row in grouped:
+        counts[(row["years"], row["reason"], bool(row["is_held"]))] += row["n"]
+    waits = _waits(r, on)
+    for x in deceased(unit, on, r):
+        held = any(x[f"last_{kind}"] is not None for kind in waits)
+        counts[(x["badge"], x["why"], held)] += 1
     return counts

@@ -1,0 +1,81 @@
+"""Subtrees as lists of unit ids, for lists whose cost must follow the subtree they cover.
+
+A list of a unit's subtree (the deadline board, the badge list, the daily reminders) first
+reads the unit ids under it from the closure table, one indexed query, then filters rows by
+that list: placements in those units, tasks of those cells. Given a literal list, the
+planner knows how many units the scope holds and starts from them; given a subquery, it
+guesses (PostgreSQL put a province at 12 units instead of 2,889) and may read the whole
+table to filter it at the end, so that a cell's list cost what the country holds."""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+
+from chibo.core.deadlines import Ask
+
+from .models import Ancestry, OrgUnit
+
+# SQLite refuses a statement with more parameters than its limit (32,766 by default): a
+# larger subtree is filtered through the closure table's subquery there instead.
+MAX_LISTED = 30_000
+
+Roots = OrgUnit | int | Iterable[OrgUnit | int]
+
+
+def _root_ids(roots: Roots) -> list[int]:
+    if isinstance(roots, OrgUnit | int):
+        roots = [roots]
+    return sorted({r.pk if isinstance(r, OrgUnit) else int(r) for r in roots})
+
+
+def links(roots: Roots, on: dt.date | None = None) -> QuerySet:
+    """The closure table's rows from `roots` down, as the tree stood on `on` (today if None)."""
+    return Ancestry.objects.valid(on).filter(ancestor_id__in=_root_ids(roots))
+
+
+def unit_ids(roots: Roots, on: dt.date | None = None) -> list[int]:
+    """The ids of the units at or under `roots` as the tree stood on `on` (today if None),
+    sorted; one query."""
+    return sorted(set(links(roots, on).values_list("descendant_id", flat=True)))
+
+
+@dataclass(frozen=True)
+class Subtree:
+    """The units at or under `roots` on `on`, read once (`ids`), to filter rows by."""
+
+    roots: tuple[int, ...]
+    on: dt.date | None
+    ids: tuple[int, ...]
+
+    def __contains__(self, unit_id: object) -> bool:
+        return unit_id in self._set
+
+    @cached_property
+    def _set(self) -> frozenset[int]:
+        return frozenset(self.ids)
+
+    def q(self, column: str) -> Q:
+        """Rows whose `column` (a unit id) is in the subtree: by the list of ids, or, when
+        SQLite would not take that many parameters, by the closure table's subquery."""
+        if len(self.ids) > MAX_LISTED and connection.vendor == "sqlite":
+            return Q(**{f"{column}__in": links(self.roots, self.on).values("descendant_id")})
+        return Q(**{f"{column}__in": self.ids})
+
+
+def subtree_of(roots: Roots, on: dt.date | None = None) -> Subtree:
+    """The subtree of `roots` on `on` (today if None), its unit ids read now (one query)."""
+    ids = _root_ids(roots)
+    return Subtree(tuple(ids), on, tuple(unit_ids(ids, on)))
+
+
+def board_units(ask: Ask, on: dt.date | None = None) -> Subtree | None:
+    """The subtree of a deadline board's unit on `on` (the day asked, by default), read once
+    for all the board's sources; None for a board of every unit."""
+    if ask.unit is None:
+        return None
+    day = ask.on if on is None else on
+    return ask.once(f"subtree:{day.isoformat()}", lambda: subtree_of(ask.unit, day))
