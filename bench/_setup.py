@@ -110,3 +110,32 @@ def run(args, *, setup, fill, measure) -> None:
     else:
         _migrate()
     measure(args.repeat)
+
+
+def read_only():
+    """Measure a shared database without leaving anything in it: sessions in signed cookies,
+    no last-login update, and everything in one transaction rolled back at the end."""
+    from django.conf import settings
+    from django.contrib.auth.models import update_last_login
+    from django.contrib.auth.signals import user_logged_in
+    from django.db import transaction
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+    user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
+
+    class RolledBack(transaction.Atomic):
+        def __exit__(self, *exc):
+            transaction.set_rollback(True)
+            return super().__exit__(*exc)
+
+    return RolledBack(None, savepoint=True, durable=False)
+
+
+def use_url(url: str) -> None:
+    """Django set up on the database at `url` (an existing one: nothing is created)."""
+    sys.path.insert(0, str(ROOT))
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chibo.settings")
+    import django
+
+    django.setup()

@@ -23,39 +23,12 @@ import sys
 import time
 from pathlib import Path
 
-from _setup import ROOT, arguments, run
+from _setup import arguments, read_only, run
+from _setup import use_url as setup
 
 TARGET_MS = 300
 MEMBERS = 80_000
 DEFAULT_DB = Path("/tmp/chibo-bench-compliance-80k.sqlite3")
-
-
-def read_only():
-    """Measure a shared database without leaving anything in it: sessions in signed cookies,
-    no last-login update, and everything in one transaction rolled back at the end."""
-    from django.conf import settings
-    from django.contrib.auth.models import update_last_login
-    from django.contrib.auth.signals import user_logged_in
-    from django.db import transaction
-
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
-    user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
-
-    class RolledBack(transaction.Atomic):
-        def __exit__(self, *exc):
-            transaction.set_rollback(True)
-            return super().__exit__(*exc)
-
-    return RolledBack(None, savepoint=True, durable=False)
-
-
-def setup(url: str) -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chibo.settings")
-    import django
-
-    django.setup()
 
 
 def migrate() -> None:

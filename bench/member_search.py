@@ -16,11 +16,10 @@ list under 500 ms for the province, under 100 ms for a commune or a cell.
 import argparse
 import os
 import statistics
-import sys
 import time
 from pathlib import Path
 
-from _setup import DEFAULT_DB, ROOT, use_database
+from _setup import DEFAULT_DB, read_only, use_database, use_url
 
 TARGET_MEDIAN_MS = 50
 TARGET_PAGE_MS = {"province": 500}  # others: 100
@@ -28,34 +27,6 @@ PAGE = 25
 # Diacritic-free, as people type them: full names, family + middle, a given name alone.
 QUERIES = ["nguyen van hung", "tran thi", "le duc", "hung", "lan", "pham minh", "thi thu ha"]
 USERS = ("province", "commune", "viewer", "secretary")
-
-
-def read_only():
-    """Measure a shared database without leaving anything in it: sessions in signed cookies,
-    no last-login update, and everything in one transaction rolled back at the end."""
-    from django.conf import settings
-    from django.contrib.auth.models import update_last_login
-    from django.contrib.auth.signals import user_logged_in
-    from django.db import transaction
-
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
-    user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
-
-    class RolledBack(transaction.Atomic):
-        def __exit__(self, *exc):
-            transaction.set_rollback(True)
-            return super().__exit__(*exc)
-
-    return RolledBack(None, savepoint=True, durable=False)
-
-
-def use_url(url: str) -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chibo.settings")
-    import django
-
-    django.setup()
 
 
 def search_once(user, q: str | None, today) -> tuple[float, int, int]:
