@@ -323,7 +323,7 @@ class DuesSection(Section):
             )
         with_paid = _with_paid(charges, period)
         if figure == "arrears":
-            with_paid = with_paid.filter(paid_by_end__lt=F("amount"))
+            with_paid = with_paid.filter(paid_by_end__lt=F("amount"))  # type: ignore[misc]
         return Rows(
             headers=[
                 _("Member"),

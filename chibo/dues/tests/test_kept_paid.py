@@ -102,7 +102,7 @@ def test_the_kept_sums_follow_random_histories(world):
     rng = random.Random(13)
     refs = iter(range(1, 10**6))
     posted = {span[0], this}
-    for step in range(120):
+    for _step in range(120):
         kind = rng.choice(
             ["pay", "pay", "delete", "statement", "meeting", "meeting", "waiver", "post", "import"]
         )
