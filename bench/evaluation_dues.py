@@ -159,6 +159,7 @@ def build(seed: int = 12) -> dict[str, int]:
 
     from chibo.core.demo.writer import Ids, analyze
     from chibo.dues.models import DuesCharge, DuesPayment, Remittance
+    from chibo.dues.paid import refresh
     from chibo.evaluation.models import Campaign, Evaluation
     from chibo.org.models import BASE_KINDS, Ancestry, Kind, OrgUnit
 
@@ -299,6 +300,8 @@ def build(seed: int = 12) -> dict[str, int]:
         written["evaluations"] = insert(Evaluation, evaluations)
         written["charges"] = insert(DuesCharge, charges)
         written["payments"] = insert(DuesPayment, payments)
+        # What is paid kept on each charge, as the ledger's services keep it (chibo.dues.paid).
+        refresh(DuesCharge.objects.filter(month__year=YEAR))
         written["remittances"] = insert(Remittance, remittances)
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), models):

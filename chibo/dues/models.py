@@ -10,7 +10,8 @@
 - DuesWaiver: months a member is excused (a valid reason), left out of the removal review.
 - Remittance: what a unit handed up to the level above for a month, with its receipt.
 
-Arrears for a member and month: the charge less what was paid, when positive."""
+Arrears for a member and month: the charge less what was paid, when positive. What was paid is
+kept on the charge (`DuesCharge.paid`, chibo.dues.paid) by the services that write payments."""
 
 from django.conf import settings
 from django.db import models
@@ -74,7 +75,9 @@ class DuesBasis(models.Model):
 
 class DuesCharge(models.Model):
     """The dues one member owes for one month (`month` is its first day), with the cell the
-    member was placed in that month (where the ledger and the reports count it)."""
+    member was placed in that month (where the ledger and the reports count it). `paid`: the
+    sum of the payments for the member and month, kept by the services (chibo.dues.paid);
+    the charge is settled when it is paid in full or the month is waived."""
 
     member = models.ForeignKey(
         Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="dues_charges"
@@ -84,11 +87,13 @@ class DuesCharge(models.Model):
         OrgUnit, verbose_name=_("cell"), on_delete=models.PROTECT, related_name="+"
     )
     amount = models.PositiveBigIntegerField(_("amount due (đồng)"))
+    paid = models.PositiveBigIntegerField(_("paid (đồng)"), default=0)
     category = models.CharField(_("category"), max_length=12, choices=Category.choices, blank=True)
     imported = models.BooleanField(_("imported"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords(excluded_fields=["created_at"])
+    # `paid` follows the payments, which have their own history.
+    history = HistoricalRecords(excluded_fields=["created_at", "paid"])
 
     class Meta:
         verbose_name = _("dues charge")
@@ -97,10 +102,29 @@ class DuesCharge(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["member", "month"], name="dues_charge_once_a_month")
         ]
-        indexes = [models.Index(fields=["month", "cell"])]
+        indexes = [
+            # Every column the reports' sums by cell and month read (the member for the trash):
+            # a province's year is read from the index alone, not the table.
+            models.Index(
+                fields=["month", "cell", "member", "amount", "paid"],
+                name="dues_charge_month_cell",
+            ),
+            # The charges not paid in full (a few in a hundred): the removal review's unpaid
+            # months of a year and the arrears read them alone.
+            models.Index(
+                fields=["month", "member"],
+                condition=Q(paid__lt=models.F("amount")),
+                name="dues_charge_unpaid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.member} {self.month:%m/%Y}: {self.amount}"
+
+    @property
+    def owed(self) -> int:
+        """The amount less what was paid, when positive (waivers aside)."""
+        return max(self.amount - self.paid, 0)
 
 
 class Source(models.TextChoices):
@@ -143,7 +167,8 @@ class DuesPayment(models.Model):
         ]
         indexes = [
             models.Index(fields=["member", "month"]),
-            models.Index(fields=["month"]),
+            # The reports' payments received after a period's end, month by month.
+            models.Index(fields=["month", "paid_on"], name="dues_payment_month_paid_on"),
         ]
 
     def __str__(self) -> str:

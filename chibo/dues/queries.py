@@ -41,7 +41,8 @@ from .roll import candidates, month_roll
 
 
 def paid_for(member_ref: str = "member", month_ref: str = "month") -> Coalesce:
-    """The total paid for the row's member and month (a correlated subquery, 0 when none)."""
+    """The total paid for the row's member and month, summed from the payments (a correlated
+    subquery, 0 when none). Charges keep it (`DuesCharge.paid`): this is for other rows."""
     total = (
         DuesPayment.objects.filter(member=OuterRef(member_ref), month=OuterRef(month_ref))
         .order_by()
@@ -64,9 +65,9 @@ def waived(member_ref: str = "member", month_ref: str = "month") -> Exists:
 
 
 def with_paid(charges: QuerySet) -> QuerySet:
-    """Charges with `paid` (for their member and month), `waived`, and `owed` (the amount
-    less what was paid when positive and not waived)."""
-    return charges.annotate(paid=paid_for(), is_waived=waived()).annotate(
+    """Charges with `is_waived` and `owed` (the amount less what was paid, kept on the
+    charge, when positive and not waived)."""
+    return charges.annotate(is_waived=waived()).annotate(
         owed=Case(
             When(is_waived=True, then=Value(0)),
             When(paid__lt=F("amount"), then=F("amount") - F("paid")),
@@ -77,10 +78,15 @@ def with_paid(charges: QuerySet) -> QuerySet:
 
 
 def unpaid(charges: QuerySet) -> QuerySet:
-    """The charges paid less than their amount and not waived."""
-    return charges.alias(paid=paid_for(), is_waived=waived()).filter(
-        is_waived=False, paid__lt=F("amount")
-    )
+    """The charges not settled: paid less than their amount and not waived (the index
+    `dues_charge_unpaid` holds the charges paid less than their amount)."""
+    return charges.filter(paid__lt=F("amount")).filter(~waived())
+
+
+def owing(charges: QuerySet) -> QuerySet:
+    """`with_paid` of the charges paid less than their amount (through the index of the
+    charges not paid in full), owed more than 0."""
+    return with_paid(charges.filter(paid__lt=F("amount"))).filter(owed__gt=0)
 
 
 def unpaid_in_year(year: int, as_of: dt.date) -> QuerySet:
@@ -209,8 +215,7 @@ def arrears_of(member_ids: Iterable[int], before: dt.date) -> list[tuple[int, in
     out = []
     for part in chunks(member_ids):
         rows = (
-            with_paid(DuesCharge.objects.filter(member_id__in=part, month__lt=months.first(before)))
-            .filter(owed__gt=0)
+            owing(DuesCharge.objects.filter(member_id__in=part, month__lt=months.first(before)))
             .values("member_id")
             .annotate(total=Sum("owed"), n=Count("pk"))
             .values_list("member_id", "total", "n")
@@ -314,8 +319,7 @@ def arrears_under(unit: OrgUnit, as_of: dt.date) -> list[ArrearsRow]:
         cell__in=OrgUnit.all_objects.within(unit).values("pk"), month__lt=months.first(as_of)
     )
     rows = (
-        with_paid(charges)
-        .filter(owed__gt=0)
+        owing(charges)
         .values("member_id", "member__full_name", "member__code", "member__home_unit_id")
         .annotate(total=Sum("owed"), n=Count("pk"), first=Min("month"), last=Max("month"))
         .values_list(

@@ -18,9 +18,10 @@ January, February and March, each whole: a charge is for a month).
   sub-units' remittances went to it, not out of its subtree: they are theirs.
 
 Four queries whatever the roots: the closure rows under the roots valid some time in the
-period; the charges of those months under them joined to their payments, summed by cell and
-month; the payments of the member-months paid in several parts (see `by_cell_month`); and
-the roots' remittances. The sums by cell and month then count for the roots whose closure row
+period; the charges of those months under them, with what is paid as kept on each
+(`DuesCharge.paid`), summed by cell and month; the payments for those months received after
+the period's end, joined to their charges, to take them off (see `by_cell_month`); and the
+roots' remittances. The sums by cell and month then count for the roots whose closure row
 to the cell held on the month's last day, in Python. The two middle statements are written
 around the querysets' own SQL: the ORM cannot join a derived table.
 """
@@ -33,7 +34,7 @@ from operator import or_
 from typing import Any
 
 from django.db import connection, connections
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -102,9 +103,9 @@ def _charges(period: Period) -> QuerySet[DuesCharge]:
 
 
 def _with_paid(charges: QuerySet[DuesCharge], period: Period) -> QuerySet[DuesCharge]:
-    """Each charge with `paid`: its member-month's payments received by the period's end (one
-    join; a charge appears once, whatever the number of payments). For the rows behind a
-    figure; the figures sum without grouping by charge (`by_cell_month`)."""
+    """Each charge with `paid_by_end`: its member-month's payments received by the period's
+    end (one join; a charge appears once, whatever the number of payments). For the rows
+    behind a figure; the figures read the kept `paid` (`by_cell_month`)."""
     return charges.annotate(
         payment=FilteredRelation(
             "member__dues_payments",
@@ -113,16 +114,14 @@ def _with_paid(charges: QuerySet[DuesCharge], period: Period) -> QuerySet[DuesCh
                 member__dues_payments__paid_on__lte=period.end,
             ),
         )
-    ).annotate(paid=Sum("payment__amount", default=0))
+    ).annotate(paid_by_end=Sum("payment__amount", default=0))
 
 
-# The sums by cell and month. Grouping the charges joined to their payments by charge, then by
-# cell and month, made the database aggregate every charge of the subtree on its own (a
-# province's year: a million groups, most of the time). Instead the charges joined to their
-# payments are summed straight by cell and month, which is exact for a member-month with at
-# most one payment (a charge with none counts whole in arrears); a second query lists the
-# payments of the member-months that received more than one (a few in a hundred), and Python
-# puts those right: their charge was summed once per payment, their arrears per payment.
+# The sums by cell and month read what is paid as kept on each charge (`DuesCharge.paid`,
+# chibo.dues.paid): one pass over the charges. The report counts what had come in by the
+# period's end, so a second query lists the payments for those months received after it (none
+# for a period not over; a few in a hundred of a past one, found through the payments' index
+# on (month, paid_on), month by month), and Python takes them off their charges.
 
 
 def _sql(queryset: QuerySet) -> tuple[str, tuple]:
@@ -131,10 +130,8 @@ def _sql(queryset: QuerySet) -> tuple[str, tuple]:
 
 
 # Up to this many units under the roots, they are named: the database starts from their
-# charges (the index on month and cell), and looks for the member-months paid in several parts
-# among the payments of the members charged there. A larger subtree holds most of the
-# charges and payments of the months: they are read in one pass, the payments in the order of
-# the (member, month) index, which the database reads alone and counts as it goes.
+# charges (the index on month and cell). A larger subtree holds most of the charges of the
+# months: they are read in one pass.
 MAX_LISTED = 1_000
 
 
@@ -146,62 +143,50 @@ def by_cell_month(
     listed = units is not None and len(units) <= MAX_LISTED
     below: Any = list(units or ()) if listed else _under(roots, period).values("descendant_id")
     charges = _charges(period).filter(cell_id__in=below)
-    c_sql, c_params = _sql(charges.values("member_id", "month", "cell_id", "amount").order_by())
-    q = connection.ops.quote_name
-    payments = q(DuesPayment._meta.db_table)
-    cell, month, member, amount, paid_on = (
-        q(name) for name in ("cell_id", "month", "member_id", "amount", "paid_on")
+    c_sql, c_params = _sql(
+        charges.values("member_id", "month", "cell_id", "amount", "paid").order_by()
     )
-    on = f"{payments} p ON p.{member} = c.{member} AND p.{month} = c.{month} AND p.{paid_on} <= %s"
-    end = DuesPayment._meta.get_field("paid_on").get_db_prep_value(period.end, connection)
+    q = connection.ops.quote_name
+    cell, month, member, amount, paid = (
+        q(name) for name in ("cell_id", "month", "member_id", "amount", "paid")
+    )
     # PostgreSQL sums bigints as numeric: cast back, read as plain integers.
     sums = (
         f"SELECT c.{cell}, c.{month}, CAST(SUM(c.{amount}) AS BIGINT), "
-        f"CAST(SUM(COALESCE(p.{amount}, 0)) AS BIGINT), "
-        f"CAST(SUM(CASE WHEN p.{amount} IS NULL THEN c.{amount} WHEN p.{amount} < c.{amount} "
-        f"THEN c.{amount} - p.{amount} ELSE 0 END) AS BIGINT) "
-        f"FROM ({c_sql}) c LEFT JOIN {on} GROUP BY c.{cell}, c.{month}"
+        f"CAST(SUM(c.{paid}) AS BIGINT), "
+        f"CAST(SUM(CASE WHEN c.{paid} < c.{amount} THEN c.{amount} - c.{paid} ELSE 0 END) "
+        f"AS BIGINT) FROM ({c_sql}) c GROUP BY c.{cell}, c.{month}"
     )
-    # The member-months with more than one payment whenever received: those received after
-    # the period's end are left out below.
-    payments_of_months = DuesPayment.objects.filter(
-        month__gte=first_month(period), month__lte=period.end
-    )
-    if listed:
-        payments_of_months = payments_of_months.filter(member_id__in=charges.values("member_id"))
-    several = (
-        payments_of_months.values("member_id", "month")
-        .annotate(n=Count("*"))  # COUNT(*): the index alone answers it
-        .filter(n__gt=1)
+    # The payments for the period's months received after its end, by member-month.
+    late = (
+        DuesPayment.objects.filter(
+            month__in=[m.start.replace(day=1) for m in period.months], paid_on__gt=period.end
+        )
         .values("member_id", "month")
+        .annotate(late=Sum("amount"))
+        .values("member_id", "month", "late")
         .order_by()
     )
-    m_sql, m_params = _sql(several)
-    # Their payments received by the period's end (none, or only one: nothing to put right).
-    parts = (
-        f"SELECT c.{cell}, c.{month}, c.{member}, c.{amount}, p.{amount} "
-        f"FROM ({m_sql}) m JOIN ({c_sql}) c ON c.{member} = m.{member} AND c.{month} = m.{month} "
-        f"JOIN {on}"
+    l_sql, l_params = _sql(late)
+    after = (
+        f"SELECT c.{cell}, c.{month}, c.{amount}, c.{paid}, l.late "
+        f"FROM ({l_sql}) l JOIN ({c_sql}) c ON c.{member} = l.{member} AND c.{month} = l.{month}"
     )
     found: dict[tuple[int, str], list[int]] = {}
     keys: dict[Any, str] = {}  # a month as the driver gives it -> 'YYYY-MM', made once
     # The charges' database: the read replica inside a report when there is one.
     with connections[charges.db].cursor() as cursor:
-        cursor.execute(sums, (*c_params, end))
+        cursor.execute(sums, c_params)
         for cell_id, m, due, got, owed in cursor.fetchall():
             key = keys.get(m) or keys.setdefault(m, _month_key(m))
             found[(cell_id, key)] = [due, got, owed]
-        cursor.execute(parts, (*m_params, *c_params, end))
-        several_paid: dict[tuple[int, str, int], tuple[int, list[int]]] = {}
-        for cell_id, m, member_id, charged, part in cursor.fetchall():
+        cursor.execute(after, (*l_params, *c_params))
+        for cell_id, m, charged, kept, late_paid in cursor.fetchall():
             key = keys.get(m) or keys.setdefault(m, _month_key(m))
-            several_paid.setdefault((cell_id, key, member_id), (charged, []))[1].append(part)
-    for (cell_id, month_key, _member), (charged, parts_paid) in several_paid.items():
-        sums_of = found[(cell_id, month_key)]
-        sums_of[0] -= charged * (len(parts_paid) - 1)  # the charge once, not once a payment
-        sums_of[2] += max(0, charged - sum(parts_paid)) - sum(
-            max(0, charged - part) for part in parts_paid
-        )
+            by_end = max(0, kept - int(late_paid))
+            sums_of = found[(cell_id, key)]
+            sums_of[1] -= kept - by_end
+            sums_of[2] += max(0, charged - by_end) - max(0, charged - kept)
     return [(cell_id, key, due, got, owed) for (cell_id, key), (due, got, owed) in found.items()]
 
 
@@ -338,7 +323,7 @@ class DuesSection(Section):
             )
         with_paid = _with_paid(charges, period)
         if figure == "arrears":
-            with_paid = with_paid.filter(paid__lt=F("amount"))  # type: ignore[misc]
+            with_paid = with_paid.filter(paid_by_end__lt=F("amount"))  # type: ignore[misc]
         return Rows(
             headers=[
                 _("Member"),
@@ -380,7 +365,7 @@ def _member_link(member: Any) -> Link:
 
 
 def _charge_row(charge: DuesCharge) -> list[Cell]:
-    paid: int = charge.paid  # type: ignore[attr-defined]
+    paid: int = charge.paid_by_end  # type: ignore[attr-defined]
     return [
         _member_link(charge.member),
         f"{charge.month:%m/%Y}",

@@ -25,6 +25,8 @@ from chibo.org.models import Ancestry, OrgUnit
 
 from . import amounts, months
 from .models import Area, Category, DuesBasis, DuesCharge, DuesPayment, DuesWaiver, Source
+from .paid import add as add_paid
+from .paid import refresh as refresh_paid
 from .roll import candidates, cell_of, month_roll
 from .statement import BadRow, NamedFile, StatementPlan, statement_plan
 
@@ -72,9 +74,9 @@ LEDGER_IMPORTED = audit.kind(
 )
 
 
-def _saved(obj: Any, actor) -> None:
+def _saved(obj: Any, actor, fields: list[str] | None = None) -> None:
     obj._history_user = actor if getattr(actor, "pk", None) else None  # read by simple_history
-    obj.save()
+    obj.save(update_fields=fields)
 
 
 # The basis ------------------------------------------------------------------------------------
@@ -173,7 +175,7 @@ def _repost(member: Member, month: dt.date, actor) -> None:
         if value is not None and (value, basis.category) != (charge.amount, charge.category):
             # One save each (with its history row): a member has at most a few hundred.
             charge.amount, charge.category = value, basis.category
-            _saved(charge, actor)
+            _saved(charge, actor, ["amount", "category"])  # not `paid`: the payments' own
 
 
 def _user(actor) -> Any:
@@ -216,12 +218,17 @@ def _post(
     if not objs:
         return []
     try:
-        return bulk_create_with_history(objs, DuesCharge, batch_size=500, default_user=_user(actor))
+        made = bulk_create_with_history(objs, DuesCharge, batch_size=500, default_user=_user(actor))
     except IntegrityError:
         # Posted meanwhile (the daily job and an office at once): the caller tries again.
         raise ValidationError(
             _("The month's dues were being posted meanwhile; try again.")
         ) from None
+    # What was paid ahead for the month, kept on the new charges (one statement: the month's
+    # charges still at 0 whose member paid something for it).
+    paid_ahead = DuesPayment.objects.filter(month=month).values("member_id")
+    refresh_paid(DuesCharge.objects.filter(month=month, paid=0, member_id__in=paid_ahead))
+    return made  # their `paid` as created (0): the callers count them
 
 
 @audit.write
@@ -305,6 +312,7 @@ def _new_payment(
         recorded_by=_user(actor),
     )
     _saved(payment, actor)
+    add_paid({(member.pk, month): amount})
     audit.record(
         PAYMENT_RECORDED,
         actor=actor,
@@ -328,6 +336,7 @@ def _remove_payment(payment: DuesPayment, actor) -> None:
         amount=number(payment.amount),
         source=Source(payment.source),
     )
+    add_paid({(payment.member_id, payment.month): -payment.amount})
     payment._history_user = _user(actor)  # type: ignore[attr-defined]  # read by simple_history
     payment.delete()
 
@@ -451,6 +460,7 @@ def meeting_payment_set(
             reference=reference,
             actor=actor,
         )
+    add_paid({(member.pk, month): amount - mine.amount})
     mine.amount, mine.paid_on, mine.recorded_by = amount, paid_on, _user(actor)
     _saved(mine, actor)
     audit.record(
@@ -561,6 +571,11 @@ def statement_import(*, file: NamedFile, unit: OrgUnit, actor) -> StatementResul
         raise ValidationError(
             {"file": _("Some of these payments were recorded meanwhile; import the file again.")}
         ) from None
+    deltas: dict[tuple[int, dt.date], int] = {}
+    for obj in objs:
+        key = (obj.member_id, obj.month)
+        deltas[key] = deltas.get(key, 0) + obj.amount
+    add_paid(deltas)
     audit.record(
         STATEMENT_IMPORTED,
         actor=actor,
@@ -639,11 +654,12 @@ def ledger_import(
                 member=member, month=month, cell_id=cell, amount=amount_due, imported=True
             )
             _saved(charge, actor)
+            refresh_paid(DuesCharge.objects.filter(pk=charge.pk))  # what was paid before it
             created = True
         elif charge.imported and charge.amount != amount_due:
             changes.append(("amount_due", charge.amount, amount_due))
             charge.amount = amount_due
-            _saved(charge, actor)
+            _saved(charge, actor, ["amount"])  # not `paid`: the payments' own
     if amount_paid:
         assert paid_on is not None
         reference = import_reference(member.code, month)
@@ -661,12 +677,14 @@ def ledger_import(
                 recorded_by=_user(actor),
             )
             _saved(payment, actor)
+            add_paid({(member.pk, month): amount_paid})
             created = True
         elif (payment.amount, payment.paid_on) != (amount_paid, paid_on):
             if payment.amount != amount_paid:
                 changes.append(("amount_paid", payment.amount, amount_paid))
             if payment.paid_on != paid_on:
                 changes.append(("paid_on", payment.paid_on, paid_on))
+            add_paid({(member.pk, month): amount_paid - payment.amount})
             payment.amount, payment.paid_on = amount_paid, paid_on
             _saved(payment, actor)
     audit.record(

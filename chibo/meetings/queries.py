@@ -26,7 +26,7 @@ from django.utils.translation import gettext
 
 from chibo import rules
 from chibo.core.sql import chunks
-from chibo.dues.queries import paid_for, unpaid_in_year
+from chibo.dues.queries import unpaid_in_year
 from chibo.members.models import (
     IN_PARTY,
     Member,
@@ -289,9 +289,8 @@ def removal_review(
         charges = (
             unpaid_in_year(year, as_of)
             .filter(member_id__in=listed)
-            .annotate(paid_so_far=paid_for())
             .order_by()
-            .values_list("member_id", "month", "amount", "paid_so_far", "cell_id")
+            .values_list("member_id", "month", "amount", "paid", "cell_id")
         )
         for member_id, month, due, paid, cell_id in charges:
             unpaid.setdefault(member_id, []).append(Unpaid(month, due, paid, cell_id))

@@ -161,8 +161,10 @@ class Dues:
         return f"DVCQG{month:%Y%m}{self.statements:07d}"
 
     def pay(self, p: Person, i: int, cell: Unit, due: int, how: str, late: bool,
-            out: list[dict]) -> None:  # fmt: skip
-        """Record (or leave to the meeting) the payment of month `i`, if made by as_of."""
+            out: list[dict]) -> int:  # fmt: skip
+        """Record (or leave to the meeting) the payment of month `i`, if made by as_of;
+        returns the amount recorded here (the charge's `paid`: the meetings' planner keeps
+        what it records)."""
         rng, month, days = self.rng, self.months[i], self.days
         gone = None
         if p.deceased is not None or p.removed is not None:
@@ -180,16 +182,18 @@ class Dues:
             paid_on, how = max(month, min(paid_on, gone - dt.timedelta(days=1))), TREASURER
         if how == MEETING:
             if i == self.current:
-                return  # this month's meeting is still to come
+                return 0  # this month's meeting is still to come
             flat = self.ledger.at_meetings.setdefault(cell.id, array("q"))
             flat.extend((p.id, i, due))
-        elif paid_on >= self.as_of:
-            return  # not paid yet
-        else:
-            reference = self.reference(month) if how == STATEMENT else ""
-            source = Source.STATEMENT if how == STATEMENT else Source.TREASURER
-            out.append(payment_row(self.ids, p.id, month, due, paid_on, source, reference))
+            self.collected[(cell.id, i)] += due
+            return 0
+        if paid_on >= self.as_of:
+            return 0  # not paid yet
+        reference = self.reference(month) if how == STATEMENT else ""
+        source = Source.STATEMENT if how == STATEMENT else Source.TREASURER
+        out.append(payment_row(self.ids, p.id, month, due, paid_on, source, reference))
         self.collected[(cell.id, i)] += due
+        return due
 
     def member(self, p: Person, unpaid: set[int], habit: str | None, rows: dict,
                waived: bool = False) -> None:  # fmt: skip
@@ -227,19 +231,19 @@ class Dues:
             due = dues[key]
             if due is None:
                 continue
-            rows["charges"].append(
-                {
-                    "id": self.ids.next(DuesCharge),
-                    "member_id": p.id,
-                    "month": self.months[i],
-                    "cell_id": cell.id,
-                    "amount": due,
-                    "category": bases[k].category,
-                    "imported": False,
-                }
-            )
+            charge = {
+                "id": self.ids.next(DuesCharge),
+                "member_id": p.id,
+                "month": self.months[i],
+                "cell_id": cell.id,
+                "amount": due,
+                "paid": 0,
+                "category": bases[k].category,
+                "imported": False,
+            }
+            rows["charges"].append(charge)
             if i in unpaid:
                 self.counts["arrears"] += i < self.current and not waived
                 continue
             late = habit is None and self.rng.random() < LATE_SHARE
-            self.pay(p, i, cell, due, how, late, rows["payments"])
+            charge["paid"] = self.pay(p, i, cell, due, how, late, rows["payments"])

@@ -18,11 +18,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Case, DateField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, DateField, F, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
-from chibo.dues.models import DuesCharge, DuesPayment, Remittance
+from chibo.dues.models import DuesCharge, Remittance
 from chibo.org.models import Ancestry, Kind, OrgUnit
 from chibo.rules import RuleBook
 from chibo.rules.calendar import add_months
@@ -242,20 +241,13 @@ def report(unit: OrgUnit, months: Sequence[dt.date]) -> Report:
         Ancestry.objects.filter(ancestor=unit, distance__lte=1), first, last
     ).values("descendant_id")
 
-    # 4. What their own members owed and paid, by cell of the charge and month.
-    paid = (
-        DuesPayment.objects.filter(member_id=OuterRef("member_id"), month=OuterRef("month"))
-        .order_by()
-        .values("member_id")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
+    # 4. What their own members owed and paid (kept on each charge), by cell and month.
     members: dict[tuple[int, dt.date], tuple[int, int]] = {}
     charges = (
         DuesCharge.objects.filter(cell_id__in=itself_and_below, month__in=months)
         .order_by()
         .values("cell_id", "month")
-        .annotate(due=Sum("amount"), collected=Sum(Coalesce(Subquery(paid), 0)))
+        .annotate(due=Sum("amount"), collected=Sum("paid"))
         .values_list("cell_id", "month", "due", "collected")
     )
     for cell_id, month, due, collected in charges:

@@ -5,6 +5,7 @@ import datetime as dt
 
 from chibo.dues import services
 from chibo.dues.models import Category, DuesBasis, DuesCharge, DuesPayment, Source
+from chibo.dues.paid import refresh
 from chibo.members.models import Member
 
 D = dt.date
@@ -23,10 +24,14 @@ def basis(
 
 
 def charge(member: Member, month: dt.date, amount: int, cell=None) -> DuesCharge:
-    """A charge written as it stands (the record the reads start from)."""
-    return DuesCharge.objects.create(
+    """A charge written as it stands (the record the reads start from), with what was paid
+    for its month already (as the services post it)."""
+    made = DuesCharge.objects.create(
         member=member, month=month, amount=amount, cell=cell or member.home_unit
     )
+    refresh(DuesCharge.objects.filter(pk=made.pk))
+    made.refresh_from_db()
+    return made
 
 
 def pay(

@@ -4,6 +4,7 @@ dues pages' business): charges, payments, remittances."""
 import datetime as dt
 
 from chibo.dues.models import DuesCharge, DuesPayment, Remittance, Source
+from chibo.dues.paid import refresh
 from chibo.rules.models import RuleVersion
 
 D = dt.date
@@ -11,11 +12,13 @@ _refs = iter(range(1, 10**6))
 
 
 def charge(member, month: dt.date, cell, amount: int) -> DuesCharge:
-    return DuesCharge.objects.create(member=member, month=month, cell=cell, amount=amount)
+    made = DuesCharge.objects.create(member=member, month=month, cell=cell, amount=amount)
+    refresh(DuesCharge.objects.filter(pk=made.pk))  # what is paid, kept as the services do
+    return made
 
 
 def pay(member, month: dt.date, amount: int, *, paid_on: dt.date | None = None) -> DuesPayment:
-    return DuesPayment.objects.create(
+    made = DuesPayment.objects.create(
         member=member,
         month=month,
         amount=amount,
@@ -23,6 +26,8 @@ def pay(member, month: dt.date, amount: int, *, paid_on: dt.date | None = None) 
         source=Source.TREASURER,
         reference=f"test:{next(_refs)}",
     )
+    refresh(DuesCharge.objects.filter(member=member, month=month))  # as the services keep it
+    return made
 
 
 def remit(unit, month: dt.date, amount: int, number: str = "") -> Remittance:

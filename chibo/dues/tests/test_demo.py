@@ -150,6 +150,11 @@ def test_payments_match_their_charges_and_meetings(demo):
     assert sum((c.member_id, c.month) in paid for c in past) > 0.95 * len(past)
     current = [c for c in charges.values() if c.month == MONTHS[-1]]
     assert 0 < sum((c.member_id, c.month) in paid for c in current) < len(current)
+    # What is paid is kept on each charge (the ledger's payments and the meetings' alike).
+    sums: Counter = Counter()
+    for p in payments:
+        sums[(p.member_id, p.month)] += p.amount
+    assert {k: c.paid for k, c in charges.items()} == {k: sums[k] for k in charges}
 
 
 def test_arrears_a_waiver_and_the_removal_review(demo):

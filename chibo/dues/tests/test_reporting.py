@@ -38,6 +38,7 @@ from openpyxl import load_workbook
 from chibo.accounts.models import Role
 from chibo.core.reporting import Period, section
 from chibo.dues.models import DuesCharge, DuesPayment, Remittance
+from chibo.dues.paid import refresh
 from chibo.dues.reporting import DuesSection
 from chibo.org import services as org_services
 from chibo.org.models import Kind as UnitKind
@@ -111,6 +112,7 @@ def ledger(db):
         Remittance.objects.create(unit=unit, month=month, amount=amount, paid_on=month)
     Remittance.objects.create(unit=ca1, month=oct_, amount=9_000, paid_on=D(2025, 10, 20))
     org_services.orgunit_move(actor=None, unit=ca2, new_parent=b, on=dec)
+    refresh(DuesCharge.objects.all())  # what is paid on each charge, as the services keep it
     return {"p": p, "a": a, "b": b, "ca1": ca1, "ca2": ca2, "cb": cb}
 
 

@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from chibo.core.demo import BulkWriter, Ids
 from chibo.dues.demo import Ledger, payment_row
-from chibo.dues.models import DuesPayment, Source
+from chibo.dues.models import DuesCharge, DuesPayment, Source
+from chibo.dues.paid import refresh
 from chibo.meetings.models import Attendance, DuesCollection, Kind, Meeting, Presence, State
 
 CELLS_PER_BATCH = 100
@@ -89,5 +90,8 @@ def dues_collect(writer: BulkWriter, rng: random.Random, ledger: Ledger, *, ids:
                 payments.append(payment_row(ids, member_id, month, amount, day, Source.TREASURER))
         writer.insert(DuesCollection, rows, history=())
         writer.insert(DuesPayment, payments, history=())
+        # What each charge of these cells was paid, kept on it (chibo.dues.paid): the ledger's
+        # planner kept what it recorded; this adds the meetings' (one statement).
+        refresh(DuesCharge.objects.filter(cell_id__in=batch, month__gte=ledger.months[0]))
         collected += len(rows)
     return collected

@@ -77,4 +77,6 @@ class Migration(migrations.Migration):
         ("meetings", "0011_attendance_unexcused_index"),
         ("dues", "0002_regulations"),
     ]
+    # Its payments are in the sums the dues migration 0003 keeps on each charge.
+    run_before = [("dues", "0003_kept_paid")]
     operations = [migrations.RunPython(forward, backward)]
