@@ -64,6 +64,15 @@ class Ask:
             self.memo[key] = compute()
         return self.memo[key]
 
+    def name_own(self, rows: list[Any]) -> bool:
+        """Set `cell_name` on rows that all lie in the board's own unit (a cell's board: no
+        query for its name) and say so; False leaves them to be named (org.name_cells)."""
+        if self.unit is None or any(r.cell_id != self.unit.pk for r in rows):
+            return False
+        for r in rows:
+            r.cell_name = self.unit.name
+        return True
+
 
 @dataclass(frozen=True)
 class BoardSource:

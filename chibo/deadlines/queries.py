@@ -10,6 +10,7 @@ from chibo.core.deadlines import BOARD, DUE, HISTORY, Ask, BoardSource, DueSourc
 from chibo.members.age import PartyAge, age_between
 from chibo.members.models import Member, StatusPeriod, period_valid_on
 from chibo.org.models import OrgUnit
+from chibo.rules import remembered
 
 
 @dataclass
@@ -27,8 +28,11 @@ class Board:
 
 
 def deadline_board(unit: OrgUnit | None, on: dt.date, year: int | None = None) -> Board:
+    """Every source's lists; the rules, the unit's province and the working-day calendar
+    are read once for all of them (the hub writes nothing)."""
     ask = Ask(unit=unit, on=on, year=year or on.year)
-    return Board(unit, on, ask.year, [(s, s.compute(ask)) for s in ordered(BOARD)])
+    with remembered():
+        return Board(unit, on, ask.year, [(s, s.compute(ask)) for s in ordered(BOARD)])
 
 
 def board_contents(board: Board) -> list[dict]:

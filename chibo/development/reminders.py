@@ -113,7 +113,9 @@ def _board(ask: Ask) -> dict[str, Any]:
         "reviews": reviews,
         "decisions": decisions,
     }
-    name_cells([r for rows in values.values() for r in rows])
+    listed = [r for rows in values.values() for r in rows]
+    if not ask.name_own(listed):
+        name_cells(listed)
     return {**values, "notice_days": PROBATION_NOTICE_DAYS}
 
 

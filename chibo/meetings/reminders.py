@@ -243,7 +243,8 @@ def removal_out(result: RemovalReview) -> dict:
 
 def _board(ask: Ask) -> dict[str, Any]:
     tasks = open_tasks(ask.unit, ask.on, units=board_units(ask))
-    name_cells(tasks)
+    if not ask.name_own(tasks):
+        name_cells(tasks)
     as_of = removal_as_of(ask.year, ask.on)
     removal = removal_review(ask.unit, ask.year, ask.on, units=board_units(ask, as_of))
     return {"tasks": tasks, "removal": removal}

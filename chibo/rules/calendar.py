@@ -19,6 +19,7 @@ from django.db.models.expressions import Expression
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from .memo import forget, once
 from .models import CalendarDay, DayChange
 
 FIRST = dt.date(1990, 1, 1)
@@ -72,7 +73,8 @@ def _changes_named(year: int) -> dict[dt.date, tuple[bool, str]]:
 
 
 def _changes() -> dict[dt.date, bool]:
-    return dict(DayChange.objects.values_list("date", "working"))
+    """The recorded changes (read once within `memo.remembered`; callers never change it)."""
+    return once("calendar:changes", lambda: dict(DayChange.objects.values_list("date", "working")))
 
 
 def is_working(day: dt.date, changes: dict[dt.date, bool] | None = None) -> bool:
@@ -111,6 +113,7 @@ def rebuild(since: dt.date = FIRST) -> int:
     """Rewrite the CalendarDay rows from `since` on, from the package and the recorded
     changes (an office adding a day changes the count of every later day only)."""
     since = max(since, FIRST)
+    forget()  # a change just recorded must be read
     changes = _changes()
     before = CalendarDay.objects.filter(date__lt=since).order_by("-date").first()
     if since > FIRST and before is None:
@@ -124,12 +127,14 @@ def rebuild(since: dt.date = FIRST) -> int:
         day += dt.timedelta(days=1)
     CalendarDay.objects.filter(date__gte=since).delete()
     CalendarDay.objects.bulk_create(rows, batch_size=2000)
+    forget()
     return len(rows)
 
 
 def ensure() -> None:
-    """Build the table if it is empty (a fresh database, or tests that flushed it)."""
-    if not CalendarDay.objects.exists():
+    """Build the table if it is empty (a fresh database, or tests that flushed it); asked
+    once within `memo.remembered`."""
+    if not once("calendar:built", CalendarDay.objects.exists):
         rebuild()
 
 

@@ -9,9 +9,10 @@ from typing import Any
 from django.db.models import Case, IntegerField, Value, When
 from django.db.models.expressions import Expression
 
-from chibo.org.models import Kind
+from chibo.org.models import Ancestry, Kind
 
 from .catalogue import ENTRIES
+from .memo import once
 from .models import RuleVersion
 
 
@@ -47,9 +48,15 @@ class Rules:
 Version = tuple[dt.date, int | None, dict]  # (effective_from, province id, values)
 
 
-def _versions(**filters) -> list[Version]:
-    rows = RuleVersion.objects.filter(**filters).order_by("effective_from", "pk")
-    return list(rows.values_list("effective_from", "province_id", "values"))
+def _versions() -> list[Version]:
+    """Every version, oldest first (a few dozen rows); read once within `memo.remembered`.
+    The list is shared: callers read it, never change it."""
+
+    def read() -> list[Version]:
+        rows = RuleVersion.objects.order_by("effective_from", "pk")
+        return list(rows.values_list("effective_from", "province_id", "values"))
+
+    return once("rules:versions", read)
 
 
 def _build(versions: list[Version], on: dt.date, province_id: int | None) -> Rules:
@@ -66,15 +73,31 @@ def _build(versions: list[Version], on: dt.date, province_id: int | None) -> Rul
     return Rules({name: entry.parse(merged.get(name)) for name, entry in entries.items()})
 
 
-def province_of(unit, on: dt.date) -> int | None:
-    top = unit.ancestors(on, include_self=True).filter(kind=Kind.PROVINCE).first()
-    return top.pk if top else None
+def province_of(unit, on: dt.date | None) -> int | None:
+    """The province `unit` was in (or is, itself) on `on` (today's tree if None). One query
+    for every day asked within `memo.remembered`: the unit's province links over time."""
+
+    def read() -> list[tuple[int, int, dt.date, dt.date | None]]:
+        links = Ancestry.objects.filter(descendant_id=unit.pk, ancestor__kind=Kind.PROVINCE)
+        return list(links.values_list("ancestor_id", "distance", "valid_from", "valid_to"))
+
+    def valid(valid_from: dt.date, valid_to: dt.date | None) -> bool:
+        if on is None:
+            return valid_to is None
+        return valid_from <= on and (valid_to is None or valid_to > on)
+
+    found = [
+        (distance, ancestor)
+        for ancestor, distance, valid_from, valid_to in once(("rules:province", unit.pk), read)
+        if valid(valid_from, valid_to)
+    ]
+    return max(found)[1] if found else None  # the topmost, as `unit.ancestors` orders them
 
 
 def at(on: dt.date, unit=None) -> Rules:
     """The rules in force on `on`; with `unit`, including its province's own versions."""
     province_id = province_of(unit, on) if unit is not None else None
-    return _build(_versions(effective_from__lte=on), on, province_id)
+    return once(("rules:at", on, province_id), lambda: _build(_versions(), on, province_id))
 
 
 class RuleBook:

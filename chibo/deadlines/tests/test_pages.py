@@ -107,6 +107,25 @@ def test_board_queries_do_not_grow_with_rows(world, cast, client_for):
     assert count() == one
 
 
+# The cell's board, pinned: the page's own queries (the login, the unit and its path), the
+# subtree once, the rules, the unit's province and the working-day calendar once for every
+# source (chibo.rules.memo), then each source's lists, and the menu's.
+CELL_BOARD_QUERIES = 25  # 35 before the rules were read once and the cell named (issue 13)
+
+
+def test_cell_board_query_count(world, cast, client_for, due):
+    c = client_for(cast.secretary)
+    url = board_url(world.cell)
+    assert c.get(url, {"on": "14/04/2026"}).status_code == 200  # the calendar table built
+    with CaptureQueriesContext(connection) as ctx:
+        assert c.get(url, {"on": "14/04/2026"}).status_code == 200
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert len(sql) == CELL_BOARD_QUERIES, "\n".join(sql)
+    # Read once, however many sources ask.
+    assert sum('FROM "rules_ruleversion" ORDER BY' in q for q in sql) == 1
+    assert sum(q.startswith('SELECT 1 AS "a" FROM "rules_calendarday"') for q in sql) == 1
+
+
 # API ------------------------------------------------------------------------------------------
 
 
