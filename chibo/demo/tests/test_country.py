@@ -37,7 +37,7 @@ def province_of(unit_id: int) -> int:
     )
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_country_is_generated_province_by_province_and_resumed_after_a_stop(monkeypatch):
     chosen = country_provinces(3, 3)
     assert len({p.code for p in chosen}) == 3
