@@ -13,14 +13,16 @@ with the rules in force on the day that starts it, so a regulation adopted later
 a deadline already running."""
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from chibo import rules
 from chibo.core import audit
 from chibo.core.models import AuditEvent
+from chibo.core.prepared import Mark, in_list, prepared
 from chibo.members.models import (
     Member,
     MemberQuerySet,
@@ -32,8 +34,9 @@ from chibo.members.models import (
 )
 from chibo.org.models import OrgUnit
 from chibo.org.subtree import Subtree, subtree_of
+from chibo.rules import calendar
 from chibo.rules.calendar import with_deadline, working_days_after
-from chibo.rules.queries import value_by_date
+from chibo.rules.queries import steps, value_by_date
 
 from .models import Candidate, OfficialReview, Stage
 from .services.candidates import ADMITTED, CEREMONY
@@ -230,20 +233,32 @@ def _province(unit: OrgUnit | None, on: dt.date) -> int | None:
     return rules.province_of(unit, on) if unit is not None else None
 
 
+def probationary_ids(unit: OrgUnit, on: dt.date, units: Subtree | None = None) -> list[int]:
+    """The ids of the members `probationary` lists for `unit` on `on` (one query). A board
+    reads them first: its three lists then start from these few members (none in most
+    cells, which then ask nothing more) instead of each reading the whole subtree."""
+    return list(probationary(unit, on, units=units).order_by().values_list("pk", flat=True))
+
+
 def probationary(
     unit: OrgUnit | None,
     on: dt.date,
     member: int | None = None,
     *,
     units: Subtree | None = None,
+    among: Mark | None = None,
 ) -> MemberQuerySet:
     """Members probationary on `on`, officially placed in `unit`'s subtree that day (all
     members when `unit` is None), with `cell_id`: their official cell that day. `units`:
-    the subtree's units on `on`, when the caller has read them already."""
+    the subtree's units on `on`, when the caller has read them already; `among`: the mark
+    of the ids probationary_ids read (a prepared query's)."""
+    placements = Placement.objects.active_on(on).filter(kind=PlacementKind.OFFICIAL)
+    cell = placements.filter(member=OuterRef("pk")).order_by("-start", "-pk").values("unit_id")[:1]
+    if among is not None:
+        return Member.objects.filter(in_list("pk", among)).annotate(cell_id=Subquery(cell))
     in_probation = StatusPeriod.objects.filter(
         period_valid_on(on), member=OuterRef("pk"), status=Status.PROBATIONARY
     )
-    placements = Placement.objects.active_on(on).filter(kind=PlacementKind.OFFICIAL)
     if unit is not None:
         # Scope first: the members placed in the subtree's units, then those of them on
         # probation; its cost follows the subtree, not the country's probationary members.
@@ -255,29 +270,59 @@ def probationary(
         qs = Member.objects.filter(pk__in=periods.values("member_id"))
     if member is not None:
         qs = qs.filter(pk=member)
-    cell = placements.filter(member=OuterRef("pk")).order_by("-start", "-pk").values("unit_id")[:1]
     return qs.annotate(cell_id=Subquery(cell))
 
 
-def _member_rows(qs: QuerySet, start: str, on: dt.date, *, voted: bool = False) -> list[MemberRow]:
-    fields = ["pk", "full_name", "code", "cell_id", start, "deadline"]
-    extra = ["voted_on"] if voted else []
-    rows = []
-    for values in qs.order_by("deadline", "search_name", "pk").values_list(*fields, *extra):
-        pk, name, code, cell, begins, deadline = values[:6]
-        rows.append(
-            MemberRow(
-                member_id=pk,
-                full_name=name,
-                code=code,
-                cell_id=cell,
-                start=begins,
-                deadline=deadline,
-                overdue=deadline is not None and on > deadline,
-                voted_on=values[6] if extra else None,
-            )
+@dataclass(frozen=True)
+class Among:
+    """Where a list starts from: `unit`'s subtree (`units` when read already), one `member`,
+    or, for a board, the `ids` of its probationary members (probationary_ids): the list is
+    then one prepared query (chibo.core.prepared), built once a day."""
+
+    unit: OrgUnit | None = None
+    member: int | None = None
+    units: Subtree | None = None
+    ids: list[int] | None = None
+
+
+def _rows(
+    among: Among,
+    on: dt.date,
+    key: tuple,
+    build: Callable[[MemberQuerySet], QuerySet],
+) -> list[dict[str, Any]]:
+    """The rows of `build(probationary members)` as dicts; prepared when `among.ids`."""
+    if among.ids is not None:
+        # What the built query reads besides its rows: the working-day table (built when
+        # empty), asked here as building the query would have.
+        calendar.ensure()
+        return prepared(
+            Member,
+            (*key, on),
+            lambda marks: build(probationary(None, on, among=marks.ids("among"))),
+            among=among.ids,
         )
-    return rows
+    return list(build(probationary(among.unit, on, among.member, units=among.units)))
+
+
+def _member_rows(rows: list[dict[str, Any]], start: str, on: dt.date) -> list[MemberRow]:
+    return [
+        MemberRow(
+            member_id=x["pk"],
+            full_name=x["full_name"],
+            code=x["code"],
+            cell_id=x["cell_id"],
+            start=x[start],
+            deadline=x["deadline"],
+            overdue=x["deadline"] is not None and on > x["deadline"],
+            voted_on=x.get("voted_on"),
+        )
+        for x in rows
+    ]
+
+
+_FIELDS = ("pk", "full_name", "code", "cell_id")
+_ORDER = ("deadline", "search_name", "pk")
 
 
 # 1. The admission ceremony ----------------------------------------------------------------------
@@ -290,18 +335,25 @@ def ceremonies_due(
     member: int | None = None,
     rules_unit: OrgUnit | None = None,
     units: Subtree | None = None,
+    among: list[int] | None = None,
 ) -> list[MemberRow]:
     """Probationary members whose current admission has no ceremony yet (as of `on`): the
     deadline is `ceremony_working_days` (in force on the admission day) working days after
-    the admission decision; overdue from the day after it."""
-    qs = (
-        probationary(unit, on, member, units=units)
-        .filter(last_admitted_on__lte=on)
-        .filter(Q(ceremony_on__isnull=True) | Q(ceremony_on__gt=on))
-    )
+    the admission decision; overdue from the day after it. `among`: the ids of the
+    subtree's probationary members, when read already (probationary_ids)."""
     province = _province(rules_unit or unit, on)
-    n = value_by_date("ceremony_working_days", "last_admitted_on", province)
-    rows = with_deadline(qs, name="deadline", start="last_admitted_on", n=n)
+    rule = "ceremony_working_days"
+
+    def build(qs: MemberQuerySet) -> QuerySet:
+        qs = qs.filter(last_admitted_on__lte=on).filter(
+            Q(ceremony_on__isnull=True) | Q(ceremony_on__gt=on)
+        )
+        n = value_by_date(rule, "last_admitted_on", province)
+        rows = with_deadline(qs, name="deadline", start="last_admitted_on", n=n)
+        return rows.order_by(*_ORDER).values(*_FIELDS, "last_admitted_on", "deadline")
+
+    key = ("development.ceremonies", tuple(steps(rule, province)))
+    rows = _rows(Among(unit, member, units, among), on, key, build)
     return _member_rows(rows, "last_admitted_on", on)
 
 
@@ -315,20 +367,24 @@ def probations_ending(
     days: int | None = PROBATION_NOTICE_DAYS,
     member: int | None = None,
     units: Subtree | None = None,
+    among: list[int] | None = None,
 ) -> list[MemberRow]:
     """Probationary members whose probation ends after `on` and at most `days` days later
     (None: any time later). The day it ends, the member moves to the review list."""
-    qs = probationary(unit, on, member, units=units).filter(
-        ceremony_on__lte=on, probation_ends_on__gt=on
-    )
-    if days is not None:
-        qs = qs.filter(probation_ends_on__lte=on + dt.timedelta(days=days))
-    rows = []
-    for pk, name, code, cell, ceremony, ends in qs.order_by(
-        "probation_ends_on", "search_name", "pk"
-    ).values_list("pk", "full_name", "code", "cell_id", "ceremony_on", "probation_ends_on"):
-        rows.append(MemberRow(pk, name, code, cell, start=ceremony, deadline=ends))
-    return rows
+
+    def build(qs: MemberQuerySet) -> QuerySet:
+        qs = qs.filter(ceremony_on__lte=on, probation_ends_on__gt=on)
+        if days is not None:
+            qs = qs.filter(probation_ends_on__lte=on + dt.timedelta(days=days))
+        return qs.order_by("probation_ends_on", "search_name", "pk").values(
+            *_FIELDS, "ceremony_on", deadline=F("probation_ends_on")
+        )
+
+    rows = _rows(Among(unit, member, units, among), on, ("development.probations", days), build)
+    return [
+        MemberRow(x["pk"], x["full_name"], x["code"], x["cell_id"], x["ceremony_on"], x["deadline"])
+        for x in rows
+    ]
 
 
 # 3. The cell's review for official membership ---------------------------------------------------
@@ -341,24 +397,34 @@ def reviews_due(
     member: int | None = None,
     rules_unit: OrgUnit | None = None,
     units: Subtree | None = None,
+    among: list[int] | None = None,
 ) -> tuple[list[MemberRow], list[MemberRow]]:
     """Probationary members whose probation has ended by `on`: (not yet voted on, with the
     deadline `review_working_days` working days after the probation ended, by the rules in
     force that day; voted but the decision not yet made, as of `on`)."""
-    votes = OfficialReview.objects.filter(
-        member=OuterRef("pk"), vote_on__gte=OuterRef("probation_ends_on"), vote_on__lte=on
-    )
-    decided = votes.filter(decision_on__isnull=False, decision_on__lte=on)
-    qs = (
-        probationary(unit, on, member, units=units)
-        .filter(probation_ends_on__lte=on)
-        .exclude(Exists(decided))
-        .annotate(voted_on=Subquery(votes.order_by("-vote_on", "-pk").values("vote_on")[:1]))
-    )
     province = _province(rules_unit or unit, on)
-    n = value_by_date("review_working_days", "probation_ends_on", province)
-    listed = with_deadline(qs, name="deadline", start="probation_ends_on", n=n)
-    rows = _member_rows(listed, "probation_ends_on", on, voted=True)
+    rule = "review_working_days"
+
+    def build(qs: MemberQuerySet) -> QuerySet:
+        votes = OfficialReview.objects.filter(
+            member=OuterRef("pk"), vote_on__gte=OuterRef("probation_ends_on"), vote_on__lte=on
+        )
+        decided = votes.filter(decision_on__isnull=False, decision_on__lte=on)
+        qs = (
+            qs.filter(probation_ends_on__lte=on)
+            .exclude(Exists(decided))
+            .annotate(voted_on=Subquery(votes.order_by("-vote_on", "-pk").values("vote_on")[:1]))
+        )
+        n = value_by_date(rule, "probation_ends_on", province)
+        listed = with_deadline(qs, name="deadline", start="probation_ends_on", n=n)
+        return listed.order_by(*_ORDER).values(
+            *_FIELDS, "probation_ends_on", "deadline", "voted_on"
+        )
+
+    key = ("development.reviews", tuple(steps(rule, province)))
+    rows = _member_rows(
+        _rows(Among(unit, member, units, among), on, key, build), "probation_ends_on", on
+    )
     waiting = [r for r in rows if r.voted_on is None]
     decisions = [r for r in rows if r.voted_on is not None]
     for r in decisions:

@@ -41,6 +41,7 @@ from .queries import (
     PROBATION_NOTICE_DAYS,
     MemberRow,
     ceremonies_due,
+    probationary_ids,
     probations_ending,
     reviews_due,
 )
@@ -106,10 +107,18 @@ def _listed(rows: list[MemberRow]) -> dict:
 
 def _board(ask: Ask) -> dict[str, Any]:
     units = board_units(ask)
-    reviews, decisions = reviews_due(ask.unit, ask.on, units=units)
+    # The subtree's probationary members first (one query): the three lists start from
+    # them, and a cell with none (most cells) asks nothing more.
+    among = probationary_ids(ask.unit, ask.on, units) if ask.unit is not None else None
+    if among == []:
+        values: dict[str, list[MemberRow]] = dict.fromkeys(
+            ("ceremonies", "probations", "reviews", "decisions"), []
+        )
+        return {**values, "notice_days": PROBATION_NOTICE_DAYS}
+    reviews, decisions = reviews_due(ask.unit, ask.on, units=units, among=among)
     values = {
-        "ceremonies": ceremonies_due(ask.unit, ask.on, units=units),
-        "probations": probations_ending(ask.unit, ask.on, units=units),
+        "ceremonies": ceremonies_due(ask.unit, ask.on, units=units, among=among),
+        "probations": probations_ending(ask.unit, ask.on, units=units, among=among),
         "reviews": reviews,
         "decisions": decisions,
     }

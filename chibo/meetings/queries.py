@@ -17,14 +17,16 @@ already over (December counts on 31/12) with less paid than due, in whichever ce
 charged. Not counted: months a dues waiver covers (its reason is a valid one)."""
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from chibo import rules
+from chibo.core.prepared import Marks, prepared
 from chibo.core.sql import chunks
 from chibo.dues.queries import unpaid_in_year
 from chibo.members.models import (
@@ -37,7 +39,7 @@ from chibo.members.models import (
 )
 from chibo.org.models import OrgUnit
 from chibo.org.queries import name_cells
-from chibo.org.subtree import Subtree, subtree_of
+from chibo.org.subtree import Subtree, marked, subtree_of
 
 from .models import (
     Attendance,
@@ -86,34 +88,51 @@ def open_tasks(
     """Tasks given at meetings held by `on` and still open that day (closed only by a review
     at a later meeting), due before `on` (overdue) or, with overdue_only False, any time.
     `units`: the subtree's units on `on`, when the caller has read them already."""
-    end = day_start(on + dt.timedelta(days=1))
-    closed_later = (
-        TaskReview.objects.filter(task=OuterRef("pk"))
-        .exclude(outcome=Outcome.CARRIED)
-        .alias(at=Coalesce("meeting__started_at", "meeting__planned_at"))
-        .filter(at__gte=end)
-    )
-    qs = (
-        Task.objects.filter(meeting__deleted_at__isnull=True)
-        .alias(given=Coalesce("meeting__started_at", "meeting__planned_at"))
-        .filter(given__lt=end)
-        .filter(Q(status=TaskStatus.OPEN) | Exists(closed_later))
-    )
-    if overdue_only:
-        qs = qs.filter(due_on__lt=on)
-    if member is not None:
-        qs = qs.filter(member_id=member)
-    if unit is not None:
-        # The subtree's cells as a list: the database starts from their tasks.
-        qs = qs.filter((units if units is not None else subtree_of(unit, on)).q("cell_id"))
     fields = ("pk", "text", "member_id", "member__full_name", "group__name", "cell_id")
+
+    def build(where: Q) -> QuerySet:
+        end = day_start(on + dt.timedelta(days=1))
+        closed_later = (
+            TaskReview.objects.filter(task=OuterRef("pk"))
+            .exclude(outcome=Outcome.CARRIED)
+            .alias(at=Coalesce("meeting__started_at", "meeting__planned_at"))
+            .filter(at__gte=end)
+        )
+        qs = (
+            Task.objects.filter(meeting__deleted_at__isnull=True)
+            .alias(given=Coalesce("meeting__started_at", "meeting__planned_at"))
+            .filter(given__lt=end)
+            .filter(Q(status=TaskStatus.OPEN) | Exists(closed_later))
+            .filter(where)
+        )
+        if overdue_only:
+            qs = qs.filter(due_on__lt=on)
+        return (
+            qs.annotate(given_at=Coalesce("meeting__started_at", "meeting__planned_at"))
+            .order_by("due_on", "pk")
+            .values(*fields, "meeting_id", "given_at", "due_on")
+        )
+
+    if unit is not None and member is None:
+        # The subtree's cells as a list: the database starts from their tasks. Built once
+        # a day (chibo.core.prepared): for a cell, building it cost more than running it.
+        units = units if units is not None else subtree_of(unit, on)
+        found = prepared(
+            Task,
+            ("meetings.open_tasks", on, overdue_only),
+            lambda marks: build(marked(marks.ids("units")).q("cell_id")),
+            units=units.ids,
+        )
+    else:
+        where = Q() if member is None else Q(member_id=member)
+        if unit is not None:
+            where &= (units if units is not None else subtree_of(unit, on)).q("cell_id")
+        found = list(build(where))
     tz = timezone.get_current_timezone()  # once: per row it was a third of the time
     rows = []
-    for pk, text, holder, holder_name, group_name, cell, meeting, given, due in (
-        qs.annotate(given_at=Coalesce("meeting__started_at", "meeting__planned_at"))
-        .order_by("due_on", "pk")
-        .values_list(*fields, "meeting_id", "given_at", "due_on")
-    ):
+    for x in found:
+        pk, text, holder, holder_name, group_name, cell = (x[f] for f in fields)
+        meeting, given, due = x["meeting_id"], x["given_at"], x["due_on"]
         rows.append(
             TaskRow(
                 task_id=pk,
@@ -222,32 +241,49 @@ def removal_review(
     threshold, unpaid_threshold = book.removal_missed_meetings, book.removal_unpaid_months
     if as_of < dt.date(year, 1, 1) or (threshold is None and unpaid_threshold is None):
         return RemovalReview(year, as_of, threshold, [], unpaid_threshold)
-    absences = unexcused_absences(year, as_of)
-    months = unpaid_in_year(year, as_of)
-    if member is not None:
-        absences = absences.filter(member_id=member)
-        months = months.filter(member_id=member)
-    if unit is not None:
-        # Members officially placed in the subtree that day (Member.placed_in), read from
-        # the placements alone: the counts below need only their ids.
-        if units is None or units.on != as_of:
-            units = subtree_of(unit, as_of)
-        placed = Placement.objects.active_on(as_of).filter(
-            units.q("unit_id"), kind=PlacementKind.OFFICIAL
-        )
-        absences = absences.filter(member_id__in=placed.values("member_id"))
-        months = months.filter(member_id__in=placed.values("member_id"))
-    # Each count runs once; the few members they list are then read by id, and kept if
-    # still in the Party that day.
-    ids: set[int] = set()
-    for counted, at_least in ((absences, threshold), (months, unpaid_threshold)):
-        if at_least is not None:
-            ids |= set(
-                counted.values("member_id")
-                .annotate(n=Count("pk"))
-                .filter(n__gte=at_least)
-                .values_list("member_id", flat=True)
+
+    def over(counted: QuerySet, at_least: int, within: Subtree | None) -> QuerySet:
+        if member is not None:
+            counted = counted.filter(member_id=member)
+        if within is not None:
+            # Members officially placed in the subtree that day (Member.placed_in), read
+            # from the placements alone: the counts need only their ids.
+            placed = Placement.objects.active_on(as_of).filter(
+                within.q("unit_id"), kind=PlacementKind.OFFICIAL
             )
+            counted = counted.filter(member_id__in=placed.values("member_id"))
+        return (
+            counted.values("member_id")
+            .annotate(n=Count("pk"))
+            .filter(n__gte=at_least)
+            .values("member_id")
+        )
+
+    # Each count runs once; the few members they list are then read by id, and kept if
+    # still in the Party that day. A subtree's counts are built once a day
+    # (chibo.core.prepared): for a cell, building them cost more than running them.
+    if unit is not None and (units is None or units.on != as_of):
+        units = subtree_of(unit, as_of)
+    ids: set[int] = set()
+    counts = (
+        ("absences", Attendance, lambda: unexcused_absences(year, as_of), threshold),
+        ("unpaid", Member, lambda: unpaid_in_year(year, as_of), unpaid_threshold),
+    )
+    for name, model, counted, at_least in counts:
+        if at_least is None:
+            continue
+        if unit is not None and member is None:
+            assert units is not None
+
+            def build(marks: Marks, c: Callable[[], QuerySet] = counted, n: int = at_least):
+                return over(c(), n, marked(marks.ids("units")))
+
+            found = prepared(
+                model, (f"meetings.removal.{name}", year, as_of, at_least), build, units=units.ids
+            )
+        else:
+            found = list(over(counted(), at_least, units if unit is not None else None))
+        ids |= {x["member_id"] for x in found}
     in_party = StatusPeriod.objects.filter(
         period_valid_on(as_of), member=OuterRef("pk"), status__in=[s.value for s in IN_PARTY]
     )

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from chibo.core.models import ActiveManager, ActiveQuerySet, SoftDeletable
 from chibo.core.search import terms
+from chibo.core.sql import RowExists
 from chibo.org.models import OrgUnit, Village
 
 
@@ -89,7 +90,9 @@ class ExemptionReason(models.TextChoices):
 
 
 def exempt_on(on: dt.date, member_ref: str = "pk") -> Exists:
-    return Exists(
+    """Whether the member had an exemption covering `on`; looked up row by row (RowExists):
+    a page of members must not read every exemption of the database."""
+    return RowExists(
         MemberEvent.objects.filter(
             member=OuterRef(member_ref), kind=EventKind.EXEMPTED, date__lte=on
         ).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))

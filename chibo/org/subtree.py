@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 from chibo.core.deadlines import Ask
+from chibo.core.prepared import Mark, in_list
 
 from .models import Ancestry, OrgUnit
 
@@ -64,6 +65,26 @@ class Subtree:
         if len(self.ids) > MAX_LISTED and connection.vendor == "sqlite":
             return Q(**{f"{column}__in": links(self.roots, self.on).values("descendant_id")})
         return Q(**{f"{column}__in": self.ids})
+
+
+@dataclass(frozen=True)
+class MarkedSubtree(Subtree):
+    """A subtree whose ids are a mark (chibo.core.prepared): for building a query once and
+    running it for any subtree. Its ids are not known, so it cannot be asked what it holds."""
+
+    mark: Mark | None = None
+
+    def __contains__(self, unit_id: object) -> bool:
+        raise TypeError("a marked subtree's units are not known while its query is built")
+
+    def q(self, column: str) -> Q:
+        assert self.mark is not None
+        return Q(in_list(column, self.mark))
+
+
+def marked(mark: Mark) -> MarkedSubtree:
+    """A subtree standing for `mark` (the ids of a `prepared` query's list)."""
+    return MarkedSubtree((), None, (), mark)
 
 
 def subtree_of(roots: Roots, on: dt.date | None = None) -> Subtree:

@@ -40,6 +40,7 @@ from django.db.models import (
 from django.utils.translation import gettext_lazy as _
 
 from chibo import rules as party_rules
+from chibo.core.prepared import Mark, in_list, prepared
 from chibo.core.search import sort_key
 from chibo.members.age import (
     age_between,
@@ -59,7 +60,7 @@ from chibo.members.models import (
     StatusPeriod,
 )
 from chibo.org.models import Ancestry, OrgUnit
-from chibo.org.subtree import Subtree, subtree_of
+from chibo.org.subtree import Subtree, marked, subtree_of
 from chibo.rules.calendar import add_months
 
 from ..models import BadgeAward, Early
@@ -269,11 +270,34 @@ def deceased(unit: OrgUnit, on: dt.date, r: party_rules.Rules) -> list[dict]:
     written out in SQL it was 50,000 characters to compile and plan, for a cell's board too."""
     years = r.badge_years or []
     months = r.badge_posthumous_months or 0
+    if not years or r.badge_posthumous_months is None:
+        return []
+    waits = _waits(r, on)
+    rows = prepared(
+        StatusPeriod,
+        ("badges.deceased", on, _rules_key(r), months),
+        lambda marks: _deceased_rows(marks.ids("root"), on, months, waits),
+        root=[unit.pk],
+    )
+    out = []
+    for x in rows:
+        if x["age_from"] is None or x["age_from"] > x["death"]:
+            continue
+        age = age_between(x["age_from"], add_months(x["death"], months))
+        reached = [n for n in years if 12 * age.years + age.months >= 12 * n]
+        if not reached or (x["awarded"] or 0) >= max(reached):
+            continue
+        out.append({**x, "badge": max(reached), "why": Reason.POSTHUMOUS.value})
+    return out
+
+
+def _deceased_rows(root: Mark, on: dt.date, months: int, waits: dict) -> QuerySet:
+    """The query of `deceased`, for the subtree of the unit `root` stands for."""
     died = MemberEvent.objects.filter(
         member=OuterRef("member_id"), kind=EventKind.DECEASED, date=OuterRef("valid_to")
     )
     tree = Ancestry.objects.filter(
-        ancestor_id=unit.pk,
+        in_list("ancestor_id", root),
         descendant_id=OuterRef("unit_id"),
         valid_from__lte=OuterRef(OuterRef("valid_to")),
     ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=OuterRef(OuterRef("valid_to"))))
@@ -293,7 +317,7 @@ def deceased(unit: OrgUnit, on: dt.date, r: party_rules.Rules) -> list[dict]:
     # periods ended in the window, a few in each subtree. (A province's board read every
     # period of the window in the database.)
     since = add_months(on, -months)
-    ever = Ancestry.objects.filter(ancestor_id=unit.pk, valid_from__lte=on).filter(
+    ever = Ancestry.objects.filter(in_list("ancestor_id", root), valid_from__lte=on).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gt=since)
     )
     nearby = Placement.objects.filter(
@@ -305,10 +329,7 @@ def deceased(unit: OrgUnit, on: dt.date, r: party_rules.Rules) -> list[dict]:
         valid_to__lte=on,
         member_id__in=nearby.values("member_id"),
     )
-    if not years or r.badge_posthumous_months is None:
-        return []
     top = BadgeAward.objects.filter(member=OuterRef("member_id")).order_by("-years")
-    waits = _waits(r, on)
     qs = (
         StatusPeriod.objects.filter(pk__in=window.values("pk"), member__deleted_at__isnull=True)
         .filter(Exists(died))
@@ -316,7 +337,7 @@ def deceased(unit: OrgUnit, on: dt.date, r: party_rules.Rules) -> list[dict]:
         .filter(cell__isnull=False)
     )
     qs = _with_discipline(qs, "member_id", on, waits)
-    rows = qs.order_by().values(
+    return qs.order_by().values(
         member_key=F("member_id"),
         name=F("member__full_name"),
         record_code=F("member__code"),
@@ -329,16 +350,6 @@ def deceased(unit: OrgUnit, on: dt.date, r: party_rules.Rules) -> list[dict]:
         awarded=Subquery(top.values("years")[:1]),
         **{f"last_{kind}": F(f"held_{kind}") for kind in waits},
     )
-    out = []
-    for x in rows:
-        if x["age_from"] is None or x["age_from"] > x["death"]:
-            continue
-        age = age_between(x["age_from"], add_months(x["death"], months))
-        reached = [n for n in years if 12 * age.years + age.months >= 12 * n]
-        if not reached or (x["awarded"] or 0) >= max(reached):
-            continue
-        out.append({**x, "badge": max(reached), "why": Reason.POSTHUMOUS.value})
-    return out
 
 
 def due_list(unit: OrgUnit, on: dt.date, r: party_rules.Rules | None = None) -> DueList:
@@ -410,16 +421,35 @@ def due_list(unit: OrgUnit, on: dt.date, r: party_rules.Rules | None = None) -> 
 Counts = Counter[tuple[int, str, bool]]
 
 
-def due_counts(unit: OrgUnit, on: dt.date, r: party_rules.Rules | None = None) -> Counts:
+def _rules_key(r: party_rules.Rules) -> tuple:
+    """What of the rules `living` builds its query from (a prepared query's key)."""
+    return (
+        tuple(r.badge_years or []),
+        tuple(sorted((r.badge_early_ill_months or {}).items())),
+        tuple(sorted((r.badge_discipline_wait_months or {}).items())),
+    )
+
+
+def due_counts(
+    unit: OrgUnit, on: dt.date, r: party_rules.Rules | None = None, units: Subtree | None = None
+) -> Counts:
     """(badge years, reason, held back) -> number of members, by two GROUP BY queries: the
-    figures of due_list without reading its rows."""
+    figures of due_list without reading its rows. The first is built once per day and rules
+    (chibo.core.prepared): for a cell, building it cost more than running it. `units`: the
+    subtree on `on`, when the caller has read it already."""
     r = r if r is not None else party_rules.at(on, unit)
+    units = units if units is not None else subtree_of(unit, on)
     counts: Counts = Counter()
-    grouped = (
-        living(unit, on, r)
-        .order_by()
-        .values("years", "reason", is_held=F("held"))
-        .annotate(n=Count("*"))
+    grouped = prepared(
+        Member,
+        ("badges.due_counts", on, _rules_key(r)),
+        lambda marks: (
+            living(unit, on, r, units=marked(marks.ids("units")))
+            .order_by()
+            .values("years", "reason", is_held=F("held"))
+            .annotate(n=Count("*"))
+        ),
+        units=units.ids,
     )
     for row in grouped:
         counts[(row["years"], row["reason"], bool(row["is_held"]))] += row["n"]

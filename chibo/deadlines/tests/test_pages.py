@@ -110,7 +110,10 @@ def test_board_queries_do_not_grow_with_rows(world, cast, client_for):
 # The cell's board, pinned: the page's own queries (the login, the unit and its path), the
 # subtree once, the rules, the unit's province and the working-day calendar once for every
 # source (chibo.rules.memo), then each source's lists, and the menu's.
-CELL_BOARD_QUERIES = 25  # 35 before the rules were read once and the cell named (issue 13)
+# 35 before the rules were read once and the cell named (issue 13). The development lists
+# start from the subtree's probationary members, read first: a cell with some (this one)
+# asks one query more, a cell with none three fewer (test_cell_without_probation_asks_less).
+CELL_BOARD_QUERIES = 26
 
 
 def test_cell_board_query_count(world, cast, client_for, due):
@@ -124,6 +127,27 @@ def test_cell_board_query_count(world, cast, client_for, due):
     # Read once, however many sources ask.
     assert sum('FROM "rules_ruleversion" ORDER BY' in q for q in sql) == 1
     assert sum(q.startswith('SELECT 1 AS "a" FROM "rules_calendarday"') for q in sql) == 1
+
+
+def test_cell_without_probation_asks_less(world, cast, client_for, due):
+    """The development lists start from the subtree's probationary members: a cell with
+    none (`other_cell`) asks at least three queries fewer than one with some (the three
+    lists are not asked), and lists nothing."""
+
+    def board(cell):
+        c = client_for(cast.province_officer)
+        url = board_url(cell)
+        assert c.get(url, {"on": "14/04/2026"}).status_code == 200
+        with CaptureQueriesContext(connection) as ctx:
+            r = c.get(url, {"on": "14/04/2026"})
+        return r, len(ctx.captured_queries)
+
+    with_some, n_some = board(world.cell)
+    without, n_none = board(world.other_cell)
+    assert n_none <= n_some - 3
+    values = without.context["board"].values()
+    assert values["ceremonies"] == values["reviews"] == values["decisions"] == []
+    assert with_some.context["board"].values()["ceremonies"]
 
 
 # API ------------------------------------------------------------------------------------------

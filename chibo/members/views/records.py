@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chibo.core import audit, export
 from chibo.core.pages import HtmxHttpRequest, form_page
+from chibo.core.paginator import BoundedPaginator
 from chibo.org import access as org_access
 
 from .. import access, hooks, queries, services, transfers
@@ -66,7 +66,7 @@ def _member_query(request: HttpRequest):
 @login_required
 def member_list(request: HtmxHttpRequest) -> HttpResponse:
     form, qs, unit, today = _member_query(request)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
