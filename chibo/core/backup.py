@@ -421,8 +421,8 @@ def _pg_restore(
         psql = subprocess.Popen(
             ["psql", "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1", "--file=-"],
             stdin=subprocess.PIPE,
-            stdout=psql_out,
-            stderr=subprocess.STDOUT,
+            stdout=subprocess.DEVNULL,  # the dump's SELECT setval(...) results
+            stderr=psql_out,
             env=env,
         )
         assert restore.stdin and restore.stdout and psql.stdin
@@ -432,8 +432,8 @@ def _pg_restore(
         def feed(to: IO[bytes]) -> None:
             try:
                 shutil.copyfileobj(source, to, CHUNK)
-            except (BrokenPipeError, OSError):
-                pass  # pg_restore stopped: its own error says why
+            except (OSError, tarfile.TarError):
+                pass  # pg_restore stopped, or the file is cut short: pg_restore says which
             finally:
                 to.close()
 
@@ -466,9 +466,12 @@ def _pg_restore(
             raise BackupError(_("pg_restore failed: %(error)s") % {"error": error})
         if code:
             psql_out.seek(0)
-            error = psql_out.read().decode(errors="replace").strip()
+            lines = psql_out.read().decode(errors="replace").splitlines()
+            # "psql:-:1234: ERROR:  chibo-restore: table ... has ..." and its context lines.
+            first = next((i for i, line in enumerate(lines) if "ERROR:" in line), 0)
+            error = "\n".join(re.sub(r"^psql:[^:]*:\d+: ", "", line) for line in lines[first:])
             raise BackupError(
-                _("The restore failed and was rolled back: %(error)s") % {"error": error[-2000:]}
+                _("The restore failed and was rolled back: %(error)s") % {"error": error[:2000]}
             )
 
 
@@ -530,7 +533,10 @@ def _sqlite_restore(
         with os.fdopen(fd, "wb") as out:
             source = archive.extractfile(member)
             assert source is not None
-            digest = _copy_hashing(source, out)
+            try:
+                digest = _copy_hashing(source, out)
+            except (tarfile.TarError, EOFError, OSError):
+                digest = ""  # cut short
         if digest != manifest.sha256:
             raise BackupError(_("The backup file is damaged (its checksum differs)."))
         conn = sqlite3.connect(temp)
@@ -594,7 +600,8 @@ def backup(*, output: Path, using: str = DEFAULT_DB_ALIAS) -> Manifest:
         manifest.sha256 = _sha256(data)
         partial = Path(work) / "backup.tar"
         # The dump is compressed already; an SQLite file is not.
-        with tarfile.open(partial, "w:gz" if vendor == "sqlite" else "w", compresslevel=6) as tar:
+        compress: dict[str, Any] = {"mode": "w:gz", "compresslevel": 6}
+        with tarfile.open(partial, **(compress if vendor == "sqlite" else {"mode": "w"})) as tar:
             head = tarfile.TarInfo(MANIFEST)
             body = manifest.to_json()
             head.size, head.mtime = len(body), int(timezone.now().timestamp())

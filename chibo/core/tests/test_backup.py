@@ -254,15 +254,17 @@ def test_backup_default_name_and_retention(tmp_path, settings):
 # Refusals ----------------------------------------------------------------------------------
 
 
-def rewrite(path: Path, out: Path, change) -> Path:
-    """A copy of the backup with its manifest changed."""
+def damage(path: Path, out: Path, *, change=None, cut=False) -> Path:
+    """A copy of the backup with its manifest changed, or its database cut in half."""
     with tarfile.open(path, "r:*") as old, tarfile.open(out, "w") as new:
         for member in old:
             data = old.extractfile(member).read()
-            if member.name == backup.MANIFEST:
+            if member.name == backup.MANIFEST and change:
                 manifest = json.loads(data)
                 change(manifest)
                 data = json.dumps(manifest).encode()
+            elif member.name != backup.MANIFEST and cut:
+                data = data[: len(data) // 2]
             member.size = len(data)
             new.addfile(member, io.BytesIO(data))
     return out
@@ -273,10 +275,10 @@ def test_refuses_a_backup_from_newer_code_and_restores_an_older_one(tmp_path, em
     file = tmp_path / "now.backup.tar"
     run("backup", "--output", str(file))
 
-    future = rewrite(
+    future = damage(
         file,
         tmp_path / "future.tar",
-        lambda m: m["migrations"].append(["members", "9999_from_the_future"]),
+        change=lambda m: m["migrations"].append(["members", "9999_from_the_future"]),
     )
     message = refused("restore", str(future), "--database-url", url(empty))
     assert "made by a newer version of Chibo" in message
@@ -287,14 +289,31 @@ def test_refuses_a_backup_from_newer_code_and_restores_an_older_one(tmp_path, em
 
     # A backup from before the last migration: restored, then `chibo migrate` is asked for.
     last = max(k for k in MigrationLoader(None).graph.leaf_nodes() if k[0] == "members")
-    older = rewrite(
-        file,
-        tmp_path / "older.tar",
-        lambda m: m["migrations"].remove(list(last)),
+    older = damage(
+        file, tmp_path / "older.tar", change=lambda m: m["migrations"].remove(list(last))
     )
     out = run("restore", str(older), "--database-url", url(empty))
     assert "1 migration of this version is not applied. Run `chibo migrate`" in out
     assert not is_empty(empty)
+
+
+@COMMITTED
+def test_restore_is_all_or_nothing(tmp_path, empty):
+    file = tmp_path / "b.tar"
+    run("backup", "--output", str(file))
+    cut = damage(file, tmp_path / "cut.tar", cut=True)
+    message = refused("restore", str(cut), "--database-url", url(empty))
+    assert "damaged" in message or "pg_restore failed" in message
+    assert is_empty(empty)
+
+    def one_more(manifest):
+        manifest["tables"]["django_migrations"] += 1
+
+    miscounted = damage(file, tmp_path / "miscounted.tar", change=one_more)
+    message = refused("restore", str(miscounted), "--database-url", url(empty))
+    assert "damaged" in message or "rolled back" in message
+    assert "django_migrations" in message or connection.vendor == "sqlite"
+    assert is_empty(empty)
 
 
 @pytest.mark.parametrize(
