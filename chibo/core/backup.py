@@ -238,7 +238,7 @@ def describe(manifest: Manifest) -> list[str]:
     files = sum(f[0] for f in manifest.files.values())
     stored = sum(f[1] for f in manifest.files.values())
     lines.append(
-        _("Files kept in the database (documents, imports, reports): %(count)s, %(size)s.")
+        _("Files kept in the database: %(count)s, %(size)s.")
         % {"count": number(files), "size": size(stored)}
     )
     return lines
@@ -511,7 +511,7 @@ def _sqlite_table_count(db: dict[str, Any]) -> int:
     path = Path(db["NAME"])
     if not path.exists() or path.stat().st_size == 0:
         return 0
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         return len(_sqlite_tables(conn))
     finally:
@@ -670,9 +670,12 @@ def restore(*, source: Path, target: dict[str, Any] | None = None, force: bool =
         tables = _pg_table_count(db) if vendor == "postgresql" else _sqlite_table_count(db)
         if tables and not force:
             raise BackupError(
-                _(
+                ngettext(
+                    "The database %(name)s is not empty (%(tables)d table). Restore into an "
+                    "empty database, or give --force to replace everything in it.",
                     "The database %(name)s is not empty (%(tables)d tables). Restore into an "
-                    "empty database, or give --force to replace everything in it."
+                    "empty database, or give --force to replace everything in it.",
+                    tables,
                 )
                 % {"name": db["NAME"], "tables": tables}
             )
