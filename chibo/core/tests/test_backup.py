@@ -394,3 +394,23 @@ def test_prune_keeps_the_newest_with_default_names(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [*names[3:], "notes.txt", "chibo-manual.backup.tar"]
     )
+
+
+def test_postgresql_client_tools_are_checked(monkeypatch, tmp_path):
+    with translation.override("en"), pytest.raises(backup.BackupError) as error:
+        backup._tool("pg_nowhere", 16)
+    assert str(error.value) == (
+        "pg_nowhere was not found: install PostgreSQL's client tools "
+        "(postgresql-client-16 or later)."
+    )
+    # A pg_dump older than the server would refuse to dump it: said before it starts.
+    old = tmp_path / "pg_dump"
+    old.write_text("#!/bin/sh\necho 'pg_dump (PostgreSQL) 13.4'\n")
+    old.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with translation.override("en"), pytest.raises(backup.BackupError) as error:
+        backup._tool("pg_dump", 15)
+    assert str(error.value) == (
+        "pg_dump is version 13, older than the server's 15: install postgresql-client-15 or later."
+    )
+    assert backup._tool("pg_dump", 13) == "pg_dump (PostgreSQL) 13.4"
