@@ -171,6 +171,8 @@ if os.environ.get("DATABASE_REPLICA_URL"):
 DATABASE_ROUTERS = ["chibo.core.db.ReplicaRouter"]
 # After a request that wrote, its browser reads the primary this long (the replica's lag).
 CHIBO_REPLICA_PIN_SECONDS = int(os.environ.get("CHIBO_REPLICA_PIN_SECONDS", "5"))
+# Where `chibo backup` writes its files by default (docs/backup.md).
+CHIBO_BACKUP_DIR = Path(os.environ.get("CHIBO_BACKUP_DIR", DATA_DIR / "backups"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
