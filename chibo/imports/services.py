@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from chibo.core import audit
+from chibo.members import counts
 from chibo.core.sheets import (
     CellError,
     Column,
@@ -145,16 +146,18 @@ def _run(*, actor, files: Files, write: bool) -> Report:
         return report
     ctx = Context(user=actor)
     with _history_user(actor), transaction.atomic():
-        finishing: list[tuple[Handler, dict[Key, Row], dict[str, str]]] = []
-        for handler in handlers():
-            raw = book.sheets.get(handler.sheet.key)
-            if raw is not None:
-                result, by_key, shown = _process(ctx, handler, raw)
-                report.sheets.append(result)
-                if handler.finish is not None:
-                    finishing.append((handler, by_key, shown))
-        for handler, by_key, shown in finishing:
-            _finish(ctx, handler, by_key, shown)
+        # Each cell's member counts once at the end, not once per row (none for a preview).
+        with counts.deferred(discard=not write):
+            finishing: list[tuple[Handler, dict[Key, Row], dict[str, str]]] = []
+            for handler in handlers():
+                raw = book.sheets.get(handler.sheet.key)
+                if raw is not None:
+                    result, by_key, shown = _process(ctx, handler, raw)
+                    report.sheets.append(result)
+                    if handler.finish is not None:
+                        finishing.append((handler, by_key, shown))
+            for handler, by_key, shown in finishing:
+                _finish(ctx, handler, by_key, shown)
         if not write or report.has_errors:
             transaction.set_rollback(True)
     report.committed = write and not report.has_errors
