@@ -265,6 +265,8 @@ CHIBO_IMPORT_MAX_UNPACKED_BYTES = int(
 CHIBO_IMPORT_MAX_RATIO = int(os.environ.get("CHIBO_IMPORT_MAX_RATIO", "100"))
 CHIBO_IMPORT_MAX_SHEETS = int(os.environ.get("CHIBO_IMPORT_MAX_SHEETS", "50"))
 CHIBO_IMPORT_MAX_ROWS = int(os.environ.get("CHIBO_IMPORT_MAX_ROWS", "200000"))
+# A larger upload is previewed and imported by the worker, the page showing its progress.
+CHIBO_IMPORT_BACKGROUND_BYTES = int(os.environ.get("CHIBO_IMPORT_BACKGROUND_BYTES", "100000"))
 
 LOGGING = {
     "version": 1,

@@ -16,8 +16,8 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from chibo.core.search import fold
 from chibo.core.formats import number
+from chibo.core.search import fold
 from chibo.core.sheets import Sheet, match_headers, sheet_named, sheets, text
 
 from .report import Problem

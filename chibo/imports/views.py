@@ -12,7 +12,7 @@ from chibo.core.formats import number
 
 from .access import check_can_import, get_job_for, jobs_for
 from .forms import UploadForm
-from .services import job_commit, job_create
+from .services import in_background, job_commit, job_commit_queue, job_create
 from .template import template_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -38,10 +38,26 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "imports/preview.html", context)
 
 
+@require_GET
+@login_required
+def status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress bar of a job the worker is on, polled by the page (HTMX); once the work
+    is done, the page reloads to show the report."""
+    job = get_job_for(request.user, pk)
+    response = render(request, "imports/status.html", {"job": job})
+    if not job.running and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
+
+
 @require_POST
 @login_required
 def commit(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_job_for(request.user, pk)
+    if in_background(job):
+        if not job_commit_queue(job=job):
+            messages.info(request, _("This file has already been imported."))
+        return redirect("imports:preview", pk=job.pk)
     report = job_commit(job=job, actor=request.user)
     if report is None:
         messages.info(request, _("This file has already been imported."))

@@ -203,7 +203,9 @@ def _bomb(sheet_mb: int) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
         z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("xl/workbook.xml", '<workbook><sheets><sheet name="Đơn vị"/></sheets></workbook>')
+        z.writestr(
+            "xl/workbook.xml", '<workbook><sheets><sheet name="Đơn vị"/></sheets></workbook>'
+        )
         row = '<row><c t="inlineStr"><is><t>X01-CB01</t></is></c></row>' * 1000
         with z.open("xl/worksheets/sheet1.xml", "w") as sheet:
             sheet.write(b"<worksheet><sheetData>")
@@ -244,7 +246,7 @@ def test_too_many_sheets(cast, untouched, settings):
     sheets = {f"Trang {i}": [["a"], [1]] for i in range(4)}
     report = book(cast.base_officer, sheets)
     assert messages(report) == [
-        "book.xlsx holds more than 3 sheets; the template has %d." % len(template_sheets())
+        f"book.xlsx holds more than 3 sheets; the template has {len(template_sheets())}."
     ]
 
 
@@ -252,7 +254,9 @@ def test_rows_bound_per_sheet(cast, untouched, settings):
     settings.CHIBO_IMPORT_MAX_ROWS = 3
     rows = [UNIT_HEAD] + [[f"X01-CB{i:02d}", "Chi bộ", "Chi bộ", "X01", ""] for i in range(4)]
     report = book(cast.base_officer, {"Đơn vị": rows})
-    assert messages(report) == ["book.xlsx › Đơn vị has more than 3 rows; split it into several files."]
+    assert messages(report) == [
+        "book.xlsx › Đơn vị has more than 3 rows; split it into several files."
+    ]
     # Three rows, and blank rows between them, are within the bound.
     report = import_preview(
         actor=cast.base_officer,
