@@ -118,9 +118,8 @@ def in_background(job: ImportJob) -> bool:
 @audit.write
 def job_create(*, actor, files: Files) -> ImportJob:
     """Keep an upload between its preview and its commit (and drop stale previews); preview
-    it at once, or queue its preview for the worker when it is large."""
-    from .tasks import preview_import  # the tasks call these services
-
+    it at once, or leave it queued for the worker when it is large (the caller enqueues
+    `tasks.preview_import`: the tasks call these services)."""
     ImportJob.objects.exclude(state=ImportJob.State.COMMITTED).filter(
         created_at__lt=timezone.now() - KEEP_PREVIEW
     ).delete()
@@ -129,7 +128,6 @@ def job_create(*, actor, files: Files) -> ImportJob:
         user=actor, filename=filename[:255], content=content, state=ImportJob.State.QUEUED
     )
     if in_background(job):
-        transaction.on_commit(lambda: preview_import.enqueue(job.pk))
         return job
     report = import_preview(actor=actor, files=[(job.filename, content)])
     _previewed(job, report)
@@ -199,16 +197,12 @@ def _job_commit_now(*, job: ImportJob, progress: Progress) -> Report:
 
 
 def job_commit_queue(*, job: ImportJob) -> bool:
-    """Ask the worker to commit a previewed job; False when it is committing or committed
-    already (a double click queues one commit)."""
-    from .tasks import commit_import
-
-    with transaction.atomic():
-        queued = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.PREVIEWED).update(
-            state=ImportJob.State.COMMITTING, progress=0, error=""
-        )
-        if queued:
-            transaction.on_commit(lambda: commit_import.enqueue(job.pk))
+    """Mark a previewed job for the worker's commit; False when it is committing or
+    committed already (a double click queues one commit). The caller enqueues
+    `tasks.commit_import` when True."""
+    queued = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.PREVIEWED).update(
+        state=ImportJob.State.COMMITTING, progress=0, error=""
+    )
     return bool(queued)
 
 
