@@ -259,6 +259,16 @@ DEFAULT_FROM_EMAIL = os.environ.get("CHIBO_FROM_EMAIL", "chibo@localhost")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 CHIBO_IMPORT_MAX_BYTES = int(os.environ.get("CHIBO_IMPORT_MAX_BYTES", str(15 * 1024 * 1024)))
+# What an import may unpack to and hold (docs/import.md, "Limits"): a province's roster of
+# 100,000 members and its other sheets fit well inside; a zip bomb does not.
+CHIBO_IMPORT_MAX_UNPACKED_BYTES = int(
+    os.environ.get("CHIBO_IMPORT_MAX_UNPACKED_BYTES", str(300 * 1024 * 1024))
+)
+CHIBO_IMPORT_MAX_RATIO = int(os.environ.get("CHIBO_IMPORT_MAX_RATIO", "100"))
+CHIBO_IMPORT_MAX_SHEETS = int(os.environ.get("CHIBO_IMPORT_MAX_SHEETS", "50"))
+CHIBO_IMPORT_MAX_ROWS = int(os.environ.get("CHIBO_IMPORT_MAX_ROWS", "200000"))
+# A larger upload is previewed and imported by the worker, the page showing its progress.
+CHIBO_IMPORT_BACKGROUND_BYTES = int(os.environ.get("CHIBO_IMPORT_BACKGROUND_BYTES", "100000"))
 
 LOGGING = {
     "version": 1,

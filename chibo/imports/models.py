@@ -6,8 +6,11 @@ from django.db import models
 
 class ImportJob(models.Model):
     class State(models.TextChoices):
+        QUEUED = "queued"  # waiting for the worker's preview (a large file)
         PREVIEWED = "previewed"
+        COMMITTING = "committing"  # the worker is importing it
         COMMITTED = "committed"
+        FAILED = "failed"  # the worker stopped on an unexpected error: nothing was written
 
     # Who uploaded; none for an import run by the server's operator (`chibo import` without
     # --user), whose commit is kept as a committed job like any other.
@@ -24,3 +27,9 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     committed_at = models.DateTimeField(null=True, blank=True)
     summary = models.JSONField(default=dict, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent done of the worker's run
+    error = models.CharField(max_length=500, blank=True)
+
+    @property
+    def running(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.COMMITTING)

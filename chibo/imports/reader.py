@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
+from chibo.core.formats import number
 from chibo.core.search import fold
 from chibo.core.sheets import Sheet, match_headers, sheet_named, sheets, text
 
@@ -22,10 +24,11 @@ from .report import Problem
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls and .doc
-MAX_ROWS = 20_000  # per sheet: far above any cell or commune, far below a runaway file
 HEADER_SEARCH = 10  # how many rows a title block above the header may take
-# A few MB of zip can unpack to gigabytes; real workbooks of 20,000 rows stay far below this.
-MAX_UNPACKED_BYTES = 300 * 1024 * 1024
+MAX_COLUMNS = 100  # cells read in a row: the widest sheet has some twenty columns
+# Below this, a file may be packed as tightly as it likes (a sheet of one repeated value).
+RATIO_FROM_BYTES = 10 * 1024 * 1024
+MB = 1024 * 1024
 INSTRUCTIONS_TITLE = "Hướng dẫn"  # the template's first sheet, skipped on reading
 
 
@@ -99,10 +102,9 @@ def _read_zip(book: Book, name: str, content: bytes) -> None:
     except (zipfile.BadZipFile, OSError):
         book.problems.append(_not_a_spreadsheet(name))
         return
-    if sum(i.file_size for i in archive.infolist()) > MAX_UNPACKED_BYTES:
-        book.problems.append(
-            Problem(_("%(name)s is too large once unpacked; split it.") % {"name": name})
-        )
+    problem = _unpack_problem(name, archive)
+    if problem is not None:
+        book.problems.append(problem)
         return
     if "xl/workbook.xml" in names:
         _read_xlsx(book, name, content)
@@ -111,6 +113,58 @@ def _read_zip(book: Book, name: str, content: bytes) -> None:
             _read_csv(book, PurePath(member).name, archive.read(member))
     else:  # a .docx, .odt or any other zip
         book.problems.append(_not_a_spreadsheet(name))
+
+
+def _mb(size: int) -> str:
+    return number(size / MB, 1 if size < 10 * MB else 0)
+
+
+def _unpack_problem(name: str, archive: zipfile.ZipFile) -> Problem | None:
+    """A zip bomb refused from the zip's directory, before anything is unpacked: a few
+    hundred kilobytes of workbook can unpack to gigabytes, which openpyxl would take minutes
+    and gigabytes of memory to read. The sizes the directory declares hold: zipfile stops a
+    member at its declared size (and its checksum then fails)."""
+    infos = [i for i in archive.infolist() if not i.is_dir()]
+    unpacked = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos)
+    tabs = [
+        i
+        for i in infos
+        if i.filename.lower().endswith(".csv")
+        or (i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml"))
+    ]
+    if unpacked > settings.CHIBO_IMPORT_MAX_UNPACKED_BYTES:
+        return Problem(
+            _(
+                "%(name)s unpacks to %(size)s MB, more than the %(max)s MB an import may hold; "
+                "split it into several files."
+            )
+            % {
+                "name": name,
+                "size": _mb(unpacked),
+                "max": _mb(settings.CHIBO_IMPORT_MAX_UNPACKED_BYTES),
+            }
+        )
+    if unpacked > RATIO_FROM_BYTES and unpacked > settings.CHIBO_IMPORT_MAX_RATIO * max(packed, 1):
+        return Problem(
+            _(
+                "%(name)s unpacks to %(size)s MB from %(packed)s KB: no real spreadsheet is "
+                "packed this tightly, so it was refused."
+            )
+            % {"name": name, "size": _mb(unpacked), "packed": number(packed / 1024)}
+        )
+    if len(tabs) > settings.CHIBO_IMPORT_MAX_SHEETS or len(infos) > 20 * (
+        settings.CHIBO_IMPORT_MAX_SHEETS + 10
+    ):
+        return Problem(
+            _("%(name)s holds more than %(max)s sheets; the template has %(template)s.")
+            % {
+                "name": name,
+                "max": number(settings.CHIBO_IMPORT_MAX_SHEETS),
+                "template": number(len(sheets())),
+            }
+        )
+    return None
 
 
 def _read_xlsx(book: Book, name: str, content: bytes) -> None:
@@ -134,7 +188,8 @@ def _read_xlsx(book: Book, name: str, content: bytes) -> None:
                         continue
                     # Some writers record a wrong size; without this rows would be cut off.
                     ws.reset_dimensions()
-                    _add(book, sheet, f"{name} › {ws.title}", ws.iter_rows(values_only=True))
+                    rows = ws.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+                    _add(book, sheet, f"{name} › {ws.title}", rows)
             finally:
                 workbook.close()
     except Exception:  # a broken workbook fails in many ways inside openpyxl and zipfile
@@ -199,8 +254,16 @@ def _add(book: Book, sheet: Sheet, source: str, rows) -> None:
     headers: list[str] | None = None
     above: list[list[str]] = []  # non-empty rows seen before the header row was found
     body: list[tuple[int, list[Any]]] = []
-    for number, cells in enumerate(rows, start=1):
-        cells = list(cells)
+    limit = settings.CHIBO_IMPORT_MAX_ROWS
+    too_many = Problem(
+        _("%(source)s has more than %(max)s rows; split it into several files.")
+        % {"source": source, "max": number(limit)}
+    )
+    for row_number, row in enumerate(rows, start=1):
+        if row_number > 2 * limit + HEADER_SEARCH:  # blank rows take reading time too
+            book.problems.append(too_many)
+            return
+        cells = list(row[:MAX_COLUMNS])
         if not any(text(c) for c in cells):
             continue  # blank lines are common at the end of a sheet
         if headers is None:
@@ -210,14 +273,9 @@ def _add(book: Book, sheet: Sheet, source: str, rows) -> None:
             elif len(above) == HEADER_SEARCH:
                 headers = above[0]  # no header found: "missing column" will say why
             continue
-        body.append((number, cells))
-        if len(body) > MAX_ROWS:
-            book.problems.append(
-                Problem(
-                    _("%(source)s has more than %(max)d rows; split it into several files.")
-                    % {"source": source, "max": MAX_ROWS}
-                )
-            )
+        body.append((row_number, cells))
+        if len(body) > limit:
+            book.problems.append(too_many)
             return
     if headers is None and above:
         headers = above[0]

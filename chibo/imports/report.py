@@ -2,7 +2,7 @@
 and kept as JSON on the ImportJob."""
 
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from chibo.core.sheets import CREATE, ERROR, STATUSES, UNCHANGED, UPDATE
@@ -20,6 +20,9 @@ __all__ = [
     "Row",
     "SheetResult",
 ]
+
+
+SHOWN_ROWS = 500  # rows of a sheet listed on the preview page
 
 
 @dataclass
@@ -98,11 +101,20 @@ class Report:
                 for p in row.problems:
                     yield sheet.source, row.number, p.column, p.message
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON for ImportJob.summary; the preview template reads this form."""
-        data = asdict(self)
-        for sheet, result in zip(data["sheets"], self.sheets, strict=True):
+    def to_dict(self, *, shown: int = SHOWN_ROWS) -> dict[str, Any]:
+        """Plain JSON for ImportJob.summary; the preview template reads this form. A sheet
+        lists at most `shown` rows, those with errors first (a province's 100,000 rows
+        would make a page nobody reads, and megabytes of JSON); its counts count them all."""
+        data = asdict(replace(self, sheets=[]))
+        data["sheets"] = []
+        for result in self.sheets:
+            errors = [r for r in result.rows if r.status == ERROR][:shown]
+            others = [r for r in result.rows if r.status != ERROR][: shown - len(errors)]
+            rows = sorted(errors + others, key=lambda r: r.number)
+            sheet = asdict(replace(result, rows=rows))
             sheet["counts"] = result.counts()
+            sheet["hidden"] = len(result.rows) - len(rows)
+            data["sheets"].append(sheet)
         data["counts"] = self.counts()
         data["has_errors"] = self.has_errors
         data["has_changes"] = self.has_changes

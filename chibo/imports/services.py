@@ -9,19 +9,30 @@ and members created by earlier ones, and a commit writes everything or nothing.
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from pathlib import PurePath
 from types import SimpleNamespace
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DataError, IntegrityError, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DataError,
+    IntegrityError,
+    connection,
+    connections,
+    transaction,
+)
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from chibo.core import audit
+from chibo.core.formats import number
 from chibo.core.sheets import (
     CellError,
     Column,
@@ -36,12 +47,18 @@ from chibo.core.sheets import (
     show,
     text,
 )
+from chibo.members import counts
+from chibo.notices.services import notify
 
 from .models import ImportJob
 from .reader import RawSheet, bundle, read_files
+from .reminders import IMPORT_CHECKED, IMPORT_DONE, IMPORT_FAILED, IMPORT_REFUSED
 from .report import ERROR, Change, Problem, Report, Row, SheetResult
 
 Files = list[tuple[str, bytes]]
+Progress = Callable[[int], None]  # percent done
+logger = logging.getLogger(__name__)
+READ_SHARE = 10  # percent of a run taken by reading the file
 
 # One event for a whole import: the services the sheets' rows call record nothing of their
 # own (an import of a thousand members is one line, not a thousand).
@@ -60,18 +77,18 @@ IMPORTED = audit.kind(
 )
 
 
-def import_preview(*, actor, files: Files) -> Report:
+def import_preview(*, actor, files: Files, progress: Progress | None = None) -> Report:
     """What importing `files` would do, row by row. Writes nothing (the services' events
     included: the whole run is rolled back)."""
     with audit.silenced():
-        return _run(actor=actor, files=files, write=False)
+        return _run(actor=actor, files=files, write=False, progress=progress)
 
 
 @audit.write
-def import_commit(*, actor, files: Files) -> Report:
+def import_commit(*, actor, files: Files, progress: Progress | None = None) -> Report:
     """Import `files`: everything, or nothing when any row has an error. A commit is kept
     as a committed job (its report, not its file), the object of the import's event."""
-    report = _run(actor=actor, files=files, write=True)
+    report = _run(actor=actor, files=files, write=True, progress=progress)
     if report.committed:
         filename = ", ".join(PurePath(name).name for name, _content in files)[:255]
         job = ImportJob.objects.create(
@@ -81,6 +98,7 @@ def import_commit(*, actor, files: Files) -> Report:
             state=ImportJob.State.COMMITTED,
             committed_at=timezone.now(),
             summary=report.to_dict(),
+            progress=100,
         )
         _record(IMPORTED, actor, job, report)
     return report
@@ -90,18 +108,58 @@ def import_commit(*, actor, files: Files) -> Report:
 KEEP_PREVIEW = dt.timedelta(days=7)
 
 
+def in_background(job: ImportJob) -> bool:
+    """A file larger than CHIBO_IMPORT_BACKGROUND_BYTES (a commune's, a province's) is
+    previewed and imported by the worker, the page showing its progress; a cell's few
+    rows are done at once, in the request."""
+    return len(job.content) > settings.CHIBO_IMPORT_BACKGROUND_BYTES
+
+
 @audit.write
 def job_create(*, actor, files: Files) -> ImportJob:
-    """Keep an upload between its preview and its commit (and drop stale previews)."""
-    ImportJob.objects.filter(
-        state=ImportJob.State.PREVIEWED, created_at__lt=timezone.now() - KEEP_PREVIEW
+    """Keep an upload between its preview and its commit (and drop stale previews); preview
+    it at once, or leave it queued for the worker when it is large (the caller enqueues
+    `tasks.preview_import`: the tasks call these services)."""
+    ImportJob.objects.exclude(state=ImportJob.State.COMMITTED).filter(
+        created_at__lt=timezone.now() - KEEP_PREVIEW
     ).delete()
     filename, content = bundle(files)
-    report = import_preview(actor=actor, files=[(filename, content)])
     job = ImportJob.objects.create(
-        user=actor, filename=filename[:255], content=content, summary=report.to_dict()
+        user=actor, filename=filename[:255], content=content, state=ImportJob.State.QUEUED
     )
-    _record(UPLOADED, actor, job, report)
+    if in_background(job):
+        return job
+    report = import_preview(actor=actor, files=[(job.filename, content)])
+    _previewed(job, report)
+    return job
+
+
+def _previewed(job: ImportJob, report: Report) -> None:
+    job.summary = report.to_dict()
+    job.state = ImportJob.State.PREVIEWED
+    job.progress = 100
+    job.save(update_fields=["summary", "state", "progress"])
+    _record(UPLOADED, job.user, job, report)
+
+
+@audit.write
+def _job_previewed(*, job: ImportJob, report: Report) -> None:
+    _previewed(job, report)
+
+
+def job_preview(*, job_id: int) -> ImportJob | None:
+    """The worker's preview of a queued upload; its owner is told in the notification
+    centre (the page showing its progress may have been closed)."""
+    job = ImportJob.objects.filter(pk=job_id, state=ImportJob.State.QUEUED).first()
+    if job is None:  # previewed already (enqueued twice), or deleted
+        return None
+    with _progress_of(job) as progress:
+        report = import_preview(
+            actor=job.user, files=[(job.filename, bytes(job.content))], progress=progress
+        )
+    _job_previewed(job=job, report=report)
+    counts_ = {k: number(v) for k, v in report.counts().items()}
+    _tell(job, IMPORT_CHECKED, **counts_)
     return job
 
 
@@ -111,18 +169,120 @@ def job_commit(*, job: ImportJob, actor) -> Report | None:
     None when it was committed already, so a double click never writes twice. A commit
     refused for errors imports nothing and records no event; the job keeps the new report."""
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
-    if job.state == ImportJob.State.COMMITTED:
+    if job.state != ImportJob.State.PREVIEWED:
         return None
-    report = _run(actor=actor, files=[(job.filename, bytes(job.content))], write=True)
+    return _commit(job, actor)
+
+
+def _commit(job: ImportJob, actor, progress: Progress | None = None) -> Report:
+    report = _run(
+        actor=actor, files=[(job.filename, bytes(job.content))], write=True, progress=progress
+    )
     job.summary = report.to_dict()
+    job.state = ImportJob.State.PREVIEWED
+    job.progress = 100
     if report.committed:
         job.state = ImportJob.State.COMMITTED
         job.committed_at = timezone.now()
         job.content = b""  # written into the records; the file itself is not kept
-    job.save(update_fields=["summary", "state", "committed_at", "content"])
+    job.save(update_fields=["summary", "state", "committed_at", "content", "progress"])
     if report.committed:
         _record(IMPORTED, actor, job, report)
     return report
+
+
+@audit.write
+def _job_commit_now(*, job: ImportJob, progress: Progress) -> Report:
+    return _commit(job, job.user, progress)
+
+
+def job_commit_queue(*, job: ImportJob) -> bool:
+    """Mark a previewed job for the worker's commit; False when it is committing or
+    committed already (a double click queues one commit). The caller enqueues
+    `tasks.commit_import` when True."""
+    queued = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.PREVIEWED).update(
+        state=ImportJob.State.COMMITTING, progress=0, error=""
+    )
+    return bool(queued)
+
+
+def job_commit_run(*, job_id: int) -> Report | None:
+    """The worker's commit of a job queued by `job_commit_queue`, in one transaction: a
+    failure, or a killed worker, leaves nothing written. Its owner is told either way."""
+    job = ImportJob.objects.filter(pk=job_id, state=ImportJob.State.COMMITTING).first()
+    if job is None:
+        return None
+    try:
+        with _progress_of(job) as progress:
+            report = _job_commit_now(job=job, progress=progress)
+    except Exception:
+        logger.exception("import %s could not be committed", job.pk)
+        _job_failed(job)
+        return None
+    if report.committed:
+        counts_ = {k: number(v) for k, v in report.counts().items()}
+        _tell(job, IMPORT_DONE, **counts_)
+    else:
+        _tell(job, IMPORT_REFUSED, error=number(report.counts()[ERROR]))
+    return report
+
+
+def job_failed(*, job_id: int) -> None:
+    """A preview the worker could not finish (an unexpected error)."""
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is not None and job.running:
+        _job_failed(job)
+
+
+def _job_failed(job: ImportJob) -> None:
+    error = _(
+        "An unexpected error stopped the work; nothing was written. Try again, or tell the "
+        "administrator."
+    )
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.FAILED, error=error)
+    _tell(job, IMPORT_FAILED)
+
+
+def _tell(job: ImportJob, kind: str, **params: str) -> None:
+    if job.user_id is None:
+        return
+    notify(
+        [job.user_id],
+        kind=kind,
+        key=f"import:{job.pk}:{kind}",
+        params={"file": job.filename, **params},
+        url=reverse("imports:preview", args=[job.pk]),
+    )
+
+
+@contextlib.contextmanager
+def _progress_of(job: ImportJob) -> Iterator[Progress]:
+    """Say how far the worker is, where the page polling the job sees it at once: the
+    import runs in one transaction, so the percent goes through a connection of its own
+    (PostgreSQL). SQLite has one writer at a time, the import itself: there the percent
+    is written only outside the import's transaction (reading done, then the end)."""
+    side = (
+        None if connection.vendor == "sqlite" else connections.create_connection(DEFAULT_DB_ALIAS)
+    )
+    table = connection.ops.quote_name(ImportJob._meta.db_table)
+    last = -1
+
+    def progress(percent: int) -> None:
+        nonlocal last
+        if percent == last:
+            return
+        last = percent
+        if side is not None:
+            with side.cursor() as cursor:
+                cursor.execute(f"UPDATE {table} SET progress = %s WHERE id = %s", [percent, job.pk])
+        elif not connection.in_atomic_block:
+            ImportJob.objects.filter(pk=job.pk).update(progress=percent)
+
+    try:
+        yield progress
+    finally:
+        if side is not None:
+            side.close()
 
 
 def _record(kind: str, actor, job: ImportJob, report: Report) -> None:
@@ -138,23 +298,38 @@ def _record(kind: str, actor, job: ImportJob, report: Report) -> None:
     audit.record(kind, actor=actor, obj=job, **facts)
 
 
-def _run(*, actor, files: Files, write: bool) -> Report:
+def _run(*, actor, files: Files, write: bool, progress: Progress | None = None) -> Report:
     book = read_files(files)
     report = Report(problems=book.problems, notes=book.notes)
     if book.problems:
         return report
     ctx = Context(user=actor)
+    total = sum(len(raw.rows) for raw in book.sheets.values())
+    done = 0
+
+    def row_done() -> None:
+        # Reading took the first tenth; the rows the rest (the finish and counts are quick).
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(READ_SHARE + (99 - READ_SHARE) * done // max(total, 1))
+
+    if progress is not None:
+        progress(READ_SHARE)
     with _history_user(actor), transaction.atomic():
-        finishing: list[tuple[Handler, dict[Key, Row], dict[str, str]]] = []
-        for handler in handlers():
-            raw = book.sheets.get(handler.sheet.key)
-            if raw is not None:
-                result, by_key, shown = _process(ctx, handler, raw)
-                report.sheets.append(result)
-                if handler.finish is not None:
-                    finishing.append((handler, by_key, shown))
-        for handler, by_key, shown in finishing:
-            _finish(ctx, handler, by_key, shown)
+        # Each cell's member counts once at the end, not once per row (none for a preview).
+        with counts.deferred(discard=not write):
+            finishing: list[tuple[Handler, dict[Key, Row], dict[str, str]]] = []
+            for handler in handlers():
+                raw = book.sheets.get(handler.sheet.key)
+                if raw is not None:
+                    result, by_key, shown = _process(ctx, handler, raw, row_done)
+                    raw.rows = []  # read: the sheet's cells need not be held any more
+                    report.sheets.append(result)
+                    if handler.finish is not None:
+                        finishing.append((handler, by_key, shown))
+            for handler, by_key, shown in finishing:
+                _finish(ctx, handler, by_key, shown)
         if not write or report.has_errors:
             transaction.set_rollback(True)
     report.committed = write and not report.has_errors
@@ -176,7 +351,7 @@ def _history_user(user) -> Iterator[None]:
 
 
 def _process(
-    ctx: Context, handler: Handler, raw: RawSheet
+    ctx: Context, handler: Handler, raw: RawSheet, row_done: Callable[[], None]
 ) -> tuple[SheetResult, dict[Key, Row], dict[str, str]]:
     """The sheet's rows, each applied in its savepoint; for `_finish`, the rows written by
     key and each column's header as the file wrote it."""
@@ -211,6 +386,7 @@ def _process(
     ordered = handler.order(items) if handler.order else items
     for item in ordered:
         row = _apply(ctx, handler, item, shown)
+        row_done()
         result.rows.append(row)
         if row.status != ERROR:
             by_key[handler.key(item.values)] = row

@@ -8,4 +8,5 @@ urlpatterns = [
     path("template.xlsx", views.template, name="template"),
     path("<int:pk>/", views.preview, name="preview"),
     path("<int:pk>/commit/", views.commit, name="commit"),
+    path("<int:pk>/status/", views.status, name="status"),
 ]

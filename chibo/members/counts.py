@@ -24,9 +24,11 @@ The figures are those of `placed_on`: members not in the trash, with an official
 `exempt`: those in the Party with an exemption (not in the trash) covering that day.
 """
 
+import contextlib
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import connection, transaction
@@ -151,11 +153,42 @@ def computed(unit_ids: Sequence[int]) -> dict[int, list[tuple[dt.date, dt.date, 
     return cell_rows(placements, periods, merged)
 
 
+# Inside `deferred()`: the units whose recount waits for the end of the block.
+_waiting: ContextVar[set[int] | None] = ContextVar("chibo_recount_waiting", default=None)
+
+
+@contextlib.contextmanager
+def deferred(*, discard: bool = False, chunk: int = 200) -> Iterator[None]:
+    """Recount each unit once, at the end of the block, however many writes touched it: an
+    import of a cell's 50 members recounted the cell 150 times (each time rereading all its
+    members), which made a province's roster quadratic. Use it inside the transaction of
+    the writes; nothing inside may read the kept counts. A block that raises recounts
+    nothing (its transaction is rolled back), nor does one whose writes will be rolled back
+    anyway (`discard`: an import's preview)."""
+    if _waiting.get() is not None:  # nested: the outer block recounts
+        yield
+        return
+    waiting: set[int] = set()
+    token = _waiting.set(waiting)
+    try:
+        yield
+    finally:
+        _waiting.reset(token)
+    ids = [] if discard else sorted(waiting)
+    for i in range(0, len(ids), chunk):
+        recount(ids[i : i + chunk])
+
+
 def recount(unit_ids: Iterable[int]) -> int:
     """Rewrite the kept rows of these units from their placements (call it inside the
-    transaction of the write that changed them). Returns the number of rows written."""
+    transaction of the write that changed them). Returns the number of rows written (none
+    inside `deferred()`, which recounts them at its end)."""
     ids = sorted(set(unit_ids))
     if not ids:
+        return 0
+    waiting = _waiting.get()
+    if waiting is not None:
+        waiting.update(ids)
         return 0
     if connection.features.has_select_for_update:
         # Two writes to one cell recount one after the other (see the module's docstring).

@@ -3,11 +3,13 @@
 
 import io
 import random
+import time
 import zipfile
 
 import pytest
 
-from chibo.imports.services import import_commit
+from chibo.core.sheets import sheets as template_sheets
+from chibo.imports.services import import_commit, import_preview
 from chibo.testing.workbooks import (
     MEMBER_HEAD,
     UNIT_HEAD,
@@ -182,14 +184,92 @@ def test_broken_xlsx_is_not_a_spreadsheet(cast, untouched):
     assert "cut.xlsx: this file is not a spreadsheet" in messages(report)[0]
 
 
-def test_zip_bomb_is_refused_before_unpacking(cast, untouched, monkeypatch):
-    monkeypatch.setattr("chibo.imports.reader.MAX_UNPACKED_BYTES", 10_000)
-    rows = [["code", "name", "kind", "parent_code"]] + [["A", "B" * 100, "cell", "X01"]] * 200
+def test_zip_bomb_is_refused_before_unpacking(cast, untouched, settings):
+    settings.CHIBO_IMPORT_MAX_UNPACKED_BYTES = 1024 * 1024
+    rows = [["code", "name", "kind", "parent_code"]] + [["A", "B" * 100, "cell", "X01"]] * 20_000
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("units.csv", csv_bytes(rows))
     report = run(cast.base_officer, [("units.zip", buffer.getvalue())])
-    assert messages(report) == ["units.zip is too large once unpacked; split it."]
+    assert messages(report) == [
+        "units.zip unpacks to 2,2 MB, more than the 1,0 MB an import may hold; split it into "
+        "several files."
+    ]
+
+
+def _bomb(sheet_mb: int) -> bytes:
+    """A workbook whose one sheet is `sheet_mb` MB of the same row: some hundred kilobytes
+    packed (the probe's was 716 KB for 293 MB)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr(
+            "xl/workbook.xml", '<workbook><sheets><sheet name="Đơn vị"/></sheets></workbook>'
+        )
+        row = '<row><c t="inlineStr"><is><t>X01-CB01</t></is></c></row>' * 1000
+        with z.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            sheet.write(b"<worksheet><sheetData>")
+            chunk = row.encode()
+            for _ in range(sheet_mb * 1024 * 1024 // len(chunk)):
+                sheet.write(chunk)
+            sheet.write(b"</sheetData></worksheet>")
+    return buffer.getvalue()
+
+
+def test_workbook_bomb_is_refused_quickly(cast, untouched):
+    """The probe's bomb, in small: a sheet XML a thousand times its packed size is refused
+    from the zip's directory, in well under a second, before openpyxl opens it."""
+    content = _bomb(60)
+    assert len(content) < 1024 * 1024
+    started = time.perf_counter()
+    report = run(cast.base_officer, [("bom.xlsx", content)])
+    assert time.perf_counter() - started < 0.5
+    (message,) = messages(report)
+    assert message.startswith("bom.xlsx unpacks to 60 MB from ")
+    assert message.endswith("KB: no real spreadsheet is packed this tightly, so it was refused.")
+
+
+def test_workbook_over_the_unpacked_bound_is_refused(cast, untouched, settings):
+    settings.CHIBO_IMPORT_MAX_UNPACKED_BYTES = 5 * 1024 * 1024
+    settings.CHIBO_IMPORT_MAX_RATIO = 10_000  # the size alone refuses it
+    started = time.perf_counter()
+    report = run(cast.base_officer, [("big.xlsx", _bomb(8))])
+    assert time.perf_counter() - started < 0.5
+    assert messages(report) == [
+        "big.xlsx unpacks to 8,0 MB, more than the 5,0 MB an import may hold; split it into "
+        "several files."
+    ]
+
+
+def test_too_many_sheets(cast, untouched, settings):
+    settings.CHIBO_IMPORT_MAX_SHEETS = 3
+    sheets = {f"Trang {i}": [["a"], [1]] for i in range(4)}
+    report = book(cast.base_officer, sheets)
+    assert messages(report) == [
+        f"book.xlsx holds more than 3 sheets; the template has {len(template_sheets())}."
+    ]
+
+
+def test_rows_bound_per_sheet(cast, untouched, settings):
+    settings.CHIBO_IMPORT_MAX_ROWS = 3
+    rows = [UNIT_HEAD] + [[f"X01-CB{i:02d}", "Chi bộ", "Chi bộ", "X01", ""] for i in range(4)]
+    report = book(cast.base_officer, {"Đơn vị": rows})
+    assert messages(report) == [
+        "book.xlsx › Đơn vị has more than 3 rows; split it into several files."
+    ]
+    # Three rows, and blank rows between them, are within the bound.
+    report = import_preview(
+        actor=cast.base_officer,
+        files=[("book.xlsx", xlsx({"Đơn vị": [rows[0], rows[1], [], [], rows[2], rows[3]]}))],
+    )
+    assert not report.problems and len(report.sheets[0].rows) == 3
+
+
+def test_a_sheet_of_blank_rows_is_bounded_too(cast, untouched, settings):
+    settings.CHIBO_IMPORT_MAX_ROWS = 3
+    rows = [UNIT_HEAD] + [[] for _ in range(20)] + [["X01-CB09", "Chi bộ", "Chi bộ", "X01", ""]]
+    report = run(cast.base_officer, [("units.csv", csv_bytes(rows))])
+    assert messages(report) == ["units.csv has more than 3 rows; split it into several files."]
 
 
 def test_old_xls_is_refused_with_advice(cast, untouched):

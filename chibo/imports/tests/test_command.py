@@ -108,3 +108,15 @@ def test_user_without_write_role_is_refused(world, cast, workbook):
 def test_missing_file(world, tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         run(str(tmp_path / "missing.xlsx"))
+
+
+def test_progress_lines(world, cast, workbook):
+    """In the foreground still, with a progress line (every tenth, in a log)."""
+    before = counts()
+    err = io.StringIO()
+    call_command("import", workbook(valid_sheets()), "--progress", stdout=io.StringIO(), stderr=err)
+    assert added(before, counts()) == VALID_ADDS
+    lines = err.getvalue().splitlines()
+    assert lines[0] == "Importing: 10%" and lines[-1].startswith("Importing: 9")
+    percents = [int(line.removeprefix("Importing: ").rstrip("%")) for line in lines]
+    assert percents == sorted(percents) and len({p // 10 for p in percents}) == len(percents)

@@ -2,6 +2,7 @@
 from a shell. Prints every error as sheet, row, column, message; exits non-zero whenever
 nothing was written (errors, or a dry run)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,13 +52,27 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Check and report, write nothing."
         )
         parser.add_argument(
+            "--progress",
+            action="store_true",
+            help="Print a progress line every tenth (on a terminal it is always shown).",
+        )
+        parser.add_argument(
             "--user",
             metavar="USERNAME",
             help="Import as this user, within their write scope (default: everything).",
         )
 
-    def handle(self, *args, files: list[str], dry_run: bool, user: str | None, **options) -> None:
+    def handle(
+        self,
+        *args,
+        files: list[str],
+        dry_run: bool,
+        user: str | None,
+        progress: bool = False,
+        **options,
+    ) -> None:
         actor = self._actor(user)
+        self._dry_run = dry_run
         contents = []
         for name in files:
             try:
@@ -67,7 +82,11 @@ class Command(BaseCommand):
                     _("Cannot read %(file)s: %(error)s") % {"file": name, "error": e.strerror}
                 ) from e
         run = import_preview if dry_run else import_commit
-        report = run(actor=actor, files=contents)
+        terminal = self.stderr.isatty()
+        shown = self._progress(terminal) if terminal or progress else None
+        report = run(actor=actor, files=contents, progress=shown)
+        if terminal:
+            self.stderr.write("")  # end the progress line
 
         for sheet, row, column, message in report.issues():
             where = ", ".join(
@@ -97,6 +116,23 @@ class Command(BaseCommand):
                 _("Nothing was written: correct the errors above."), returncode=EXIT_ERRORS
             )
         raise CommandError(_("Dry run: nothing was written."), returncode=EXIT_DRY_RUN)
+
+    def _progress(self, terminal: bool) -> Callable[[int], None]:
+        """A progress line on stderr: rewritten in place on a terminal, a line every tenth
+        in a log (--progress)."""
+        shown = -1
+        label = _("Checking") if self._dry_run else _("Importing")
+
+        def progress(percent: int) -> None:
+            nonlocal shown
+            if terminal and percent != shown:
+                self.stderr.write(f"\r{label}: {percent}%", ending="")
+                self.stderr.flush()
+            elif not terminal and percent // 10 != shown // 10:
+                self.stderr.write(f"{label}: {percent}%")
+            shown = percent
+
+        return progress
 
     def _actor(self, username: str | None):
         if username is None:
