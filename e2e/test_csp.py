@@ -49,7 +49,9 @@ def test_the_main_pages_break_no_rule_of_the_policy(live_server, browser, demo_s
     member = Member.objects.filter(placements__unit_id__in=cells).first()
     assert meeting and member
 
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, locale="vi-VN", bypass_csp=False
+    )
     context.add_init_script(WATCH)
     page = context.new_page()
     console: list[str] = []
@@ -87,7 +89,9 @@ def test_the_main_pages_break_no_rule_of_the_policy(live_server, browser, demo_s
 
 
 def test_the_admin_login(live_server, browser, national_data):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, locale="vi-VN", bypass_csp=False
+    )
     context.add_init_script(WATCH)
     page = context.new_page()
     visit(page, f"{live_server.url}/admin/login/", "admin", "#login-form")
