@@ -42,6 +42,7 @@ class Row:
     record: str = ""  # key and name, for people
     changes: list[Change] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # not errors: the row is imported
 
 
 @dataclass
@@ -98,6 +99,13 @@ class Report:
                 for p in row.problems:
                     yield sheet.source, row.number, p.column, p.message
 
+    def warnings(self) -> Iterator[tuple[str, int, str, str]]:
+        """Every warning as (sheet, row number, column, message), in file order."""
+        for sheet in self.sheets:
+            for row in sheet.rows:
+                for p in row.warnings:
+                    yield sheet.source, row.number, p.column, p.message
+
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON for ImportJob.summary; the preview template reads this form."""
         data = asdict(self)
@@ -106,4 +114,5 @@ class Report:
         data["counts"] = self.counts()
         data["has_errors"] = self.has_errors
         data["has_changes"] = self.has_changes
+        data["warning_count"] = sum(1 for _w in self.warnings())
         return data
