@@ -41,6 +41,7 @@ from chibo.core.sheets import (
     Key,
     Parsed,
     RowError,
+    cell_warning,
     handlers,
     match_headers,
     read_cell,
@@ -417,6 +418,8 @@ def _parse(
             item.values[column.key] = text(value)
             item.problems.append((str(e), column.key))
             continue
+        if warning := cell_warning(column, item.values[column.key]):
+            item.warnings.append((warning, column.key))
         if column.required and item.values[column.key] in ("", None):
             item.problems.append((_("This cell is required."), column.key))
     return item
@@ -447,6 +450,7 @@ def _mark_duplicates(handler: Handler, items: list[Parsed]) -> None:
 def _apply(ctx: Context, handler: Handler, item: Parsed, shown: dict[str, str]) -> Row:
     sheet = handler.sheet
     row = Row(number=item.number, record=_describe(item.values))
+    row.warnings = [Problem(message, shown.get(key, "")) for message, key in item.warnings]
     problems = list(item.problems)
     if not problems:
         try:
