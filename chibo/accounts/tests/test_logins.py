@@ -302,3 +302,12 @@ def test_old_records_are_purged(db, clock):
     clock.advance(31 * 24 * 3600)
     services.login_failed(services.Attempt(username="new", address=HOME))
     assert list(LoginFailure.objects.values_list("username", flat=True)) == ["new"]
+
+
+def test_an_idle_session_sends_a_whole_htmx_page_to_login(world, cast, settings):
+    settings.CHIBO_SESSION_IDLE_MINUTES = 30
+    c = client_from(HOME)
+    c.post(LOGIN, {"username": "base", "password": PASSWORD})
+    idle_for(c, 31 * 60)
+    r = c.get(reverse("site:home"), headers={"HX-Request": "true"})
+    assert r.status_code == 200 and r["HX-Redirect"].startswith(LOGIN)
