@@ -81,7 +81,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # Ends idle sessions; remembers the browsers that logged in (chibo.accounts.throttle).
+    # Ends idle sessions; remembers the browsers that logged in (chibo.accounts.devices).
     "chibo.accounts.middleware.LoginMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
