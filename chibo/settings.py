@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends idle sessions; remembers the browsers that logged in (chibo.accounts.devices).
+    "chibo.accounts.middleware.LoginMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -199,9 +201,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Login rate limit: this many failures per username or per address within the window.
-CHIBO_LOGIN_MAX_FAILURES = int(os.environ.get("CHIBO_LOGIN_MAX_FAILURES", "5"))
-CHIBO_LOGIN_WINDOW_MINUTES = int(os.environ.get("CHIBO_LOGIN_WINDOW_MINUTES", "15"))
+# Logins (docs/deploy.md, "Logins"). Failures count for CHIBO_LOGIN_WINDOW_MINUTES. One
+# user name from one address (or one browser that logged in as it before) gets
+# CHIBO_LOGIN_FREE_FAILURES tries, then waits 1, 2, 4... seconds between tries, at most
+# CHIBO_LOGIN_LOCK_MINUTES; other addresses are not slowed. An address with
+# CHIBO_LOGIN_ADDRESS_MAX_FAILURES failures over all user names is refused, except to the
+# browsers that logged in from it before. CHIBO_LOGIN_ALERT_FAILURES failures on one account
+# (from anywhere) tell its holder and the office above it, once per window.
+CHIBO_LOGIN_WINDOW_MINUTES = int(os.environ.get("CHIBO_LOGIN_WINDOW_MINUTES", "60"))
+CHIBO_LOGIN_FREE_FAILURES = int(os.environ.get("CHIBO_LOGIN_FREE_FAILURES", "3"))
+CHIBO_LOGIN_LOCK_MINUTES = int(os.environ.get("CHIBO_LOGIN_LOCK_MINUTES", "15"))
+CHIBO_LOGIN_ADDRESS_MAX_FAILURES = int(os.environ.get("CHIBO_LOGIN_ADDRESS_MAX_FAILURES", "100"))
+CHIBO_LOGIN_ALERT_FAILURES = int(os.environ.get("CHIBO_LOGIN_ALERT_FAILURES", "10"))
+# Password-reset e-mails per hour, from one address and to one e-mail address.
+CHIBO_PASSWORD_RESET_PER_ADDRESS = int(os.environ.get("CHIBO_PASSWORD_RESET_PER_ADDRESS", "10"))
+CHIBO_PASSWORD_RESET_PER_EMAIL = int(os.environ.get("CHIBO_PASSWORD_RESET_PER_EMAIL", "3"))
+# A session unused this long ends (0: never); the login page says why.
+CHIBO_SESSION_IDLE_MINUTES = int(os.environ.get("CHIBO_SESSION_IDLE_MINUTES", "60"))
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import RecordRead, RoleGrant, User
+from .forms import AdminLoginForm
+from .models import LoginFailure, RecordRead, RoleGrant, User
 
 
 @admin.register(User)
@@ -32,4 +33,24 @@ class RecordReadAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# The admin's login goes through the same throttle as Chibo's (accounts.forms).
+admin.site.login_form = AdminLoginForm
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(admin.ModelAdmin):
+    """Failed logins, on both login pages, for the system administrator; read-only."""
+
+    list_display = ("at", "username", "address", "page", "refused", "cleared", "alerted")
+    list_filter = ("page", "cleared", "alerted")
+    search_fields = ("username", "address")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

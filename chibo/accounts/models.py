@@ -91,12 +91,53 @@ class ApiToken(models.Model):
         return token, raw
 
 
-class LoginFailure(models.Model):
-    """A failed login, counted per username and per address to throttle guessing."""
+class LoginPage(models.TextChoices):
+    CHIBO = "chibo", _("Chibo")
+    ADMIN = "admin", _("Administration site")
 
-    username = models.CharField(max_length=150, db_index=True)
-    address = models.GenericIPAddressField(null=True, db_index=True)
+
+class LoginFailure(models.Model):
+    """A wrong password (đăng nhập sai), kept for the throttle (accounts.services) and as the
+    record of who tried what from where. The delay before the next try grows with the
+    failures of one user name from one address, or from one trusted browser (`device`); a
+    success clears that pair's failures (`cleared`) but keeps them on record."""
+
+    username = models.CharField(max_length=150)
+    address = models.GenericIPAddressField(null=True)
+    # The browser's id when it carried a device cookie for this user name (it logged in as
+    # them before): its failures count apart from its address's.
+    device = models.CharField(max_length=32, blank=True)
+    page = models.CharField(max_length=10, choices=LoginPage.choices, default=LoginPage.CHIBO)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+    cleared = models.BooleanField(default=False)  # the pair logged in since
+    refused = models.PositiveIntegerField(default=0)  # tries refused unchecked after this one
+    alerted = models.BooleanField(default=False)  # this failure crossed the alert threshold
+
+    class Meta:
+        verbose_name = _("failed login")
+        verbose_name_plural = _("failed logins")
+        indexes = [
+            models.Index(fields=["username", "at"], name="loginfailure_user_at"),
+            models.Index(fields=["address", "at"], name="loginfailure_address_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.address}"
+
+
+class ResetRequest(models.Model):
+    """A password-reset e-mail asked for, counted per address and per e-mail address so
+    that the form cannot be used to flood an inbox."""
+
+    address = models.GenericIPAddressField(null=True)
+    email = models.CharField(max_length=254)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["address", "at"], name="resetrequest_address_at"),
+            models.Index(fields=["email", "at"], name="resetrequest_email_at"),
+        ]
 
 
 class RecordRead(models.Model):
