@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from chibo.core.models import ActiveManager, ActiveQuerySet, SoftDeletable
 from chibo.core.search import terms
+from chibo.core.versions import Versioned
 from chibo.org.models import OrgUnit, Village
 
 
@@ -132,7 +133,7 @@ class MemberQuerySet(ActiveQuerySet):
 MemberManager = ActiveManager.from_queryset(MemberQuerySet)
 
 
-class Member(SoftDeletable):
+class Member(Versioned, SoftDeletable):
     """A party member (đảng viên)."""
 
     code = models.CharField(
@@ -192,6 +193,7 @@ class Member(SoftDeletable):
             "last_admitted_on",
             "ceremony_on",
             "probation_ends_on",
+            "version",
         ],
         # History rows are read by record (and member) id only: no index on the rest, which
         # every change would write (docs/growth.md).
@@ -228,7 +230,7 @@ class PlacementQuerySet(ActiveQuerySet):
 PlacementManager = ActiveManager.from_queryset(PlacementQuerySet)
 
 
-class Placement(SoftDeletable):
+class Placement(Versioned, SoftDeletable):
     """Where a member is active (sinh hoạt) from `start` until the day before `end`.
 
     An official placement holds the member's record; a temporary one (chuyển sinh hoạt tạm
@@ -256,7 +258,10 @@ class Placement(SoftDeletable):
 
     objects = PlacementManager()
     all_objects = PlacementQuerySet.as_manager()
-    history = HistoricalRecords(no_db_index=["unit", "party_group", "deleted_at", "deleted_by"])
+    history = HistoricalRecords(
+        excluded_fields=["version"],
+        no_db_index=["unit", "party_group", "deleted_at", "deleted_by"],
+    )
 
     class Meta:
         verbose_name = _("placement")
@@ -316,7 +321,7 @@ class PositionQuerySet(ActiveQuerySet):
 PositionManager = ActiveManager.from_queryset(PositionQuerySet)
 
 
-class Position(SoftDeletable):
+class Position(Versioned, SoftDeletable):
     """A post held for a time: party posts in a unit, civic posts in a village."""
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="positions")
@@ -343,7 +348,9 @@ class Position(SoftDeletable):
 
     objects = PositionManager()
     all_objects = PositionQuerySet.as_manager()
-    history = HistoricalRecords(no_db_index=["unit", "village", "deleted_at", "deleted_by"])
+    history = HistoricalRecords(
+        excluded_fields=["version"], no_db_index=["unit", "village", "deleted_at", "deleted_by"]
+    )
 
     class Meta:
         verbose_name = _("position")
@@ -372,7 +379,7 @@ class MemberEventQuerySet(ActiveQuerySet):
 MemberEventManager = ActiveManager.from_queryset(MemberEventQuerySet)
 
 
-class MemberEvent(SoftDeletable):
+class MemberEvent(Versioned, SoftDeletable):
     """A dated step in a member's life in the Party, with the decision behind it."""
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="events")
@@ -387,7 +394,9 @@ class MemberEvent(SoftDeletable):
 
     objects = MemberEventManager()
     all_objects = MemberEventQuerySet.as_manager()
-    history = HistoricalRecords(no_db_index=["deleted_at", "deleted_by"])
+    history = HistoricalRecords(
+        excluded_fields=["version"], no_db_index=["deleted_at", "deleted_by"]
+    )
 
     class Meta:
         verbose_name = _("member event")
@@ -436,7 +445,7 @@ class TransferState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class Transfer(models.Model):
+class Transfer(Versioned):
     """A move of a member's activities (chuyển sinh hoạt đảng) to another cell.
 
     Official: the record moves; the member leaves the sending cell on `sent_on` and belongs to
@@ -466,7 +475,7 @@ class Transfer(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords(excluded_fields=["created_at"])
+    history = HistoricalRecords(excluded_fields=["created_at", "version"])
 
     class Meta:
         verbose_name = _("transfer")
