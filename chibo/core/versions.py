@@ -18,6 +18,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -97,7 +98,9 @@ def shown_stale(form: forms.BaseForm, error: Stale) -> None:
 
     The form's `initial` must be the record's current values, as edit views build it."""
     current = error.current
-    said = [str(m) for m in error.messages]
+    said = [
+        _("Someone else changed this record since you opened it, so your changes were not saved.")
+    ]
     if current is not None:
         differ = []
         for name in form.changed_data:
@@ -110,9 +113,11 @@ def shown_stale(form: forms.BaseForm, error: Stale) -> None:
         if differ:
             said.append(_("Now: %(values)s.") % {"values": "; ".join(differ)})
         if "version" in form.fields:
-            data = form.data.copy()
+            data = QueryDict(mutable=True)
+            data.update(form.data)  # a QueryDict keeps every value of a multiple choice
             data[form.add_prefix("version")] = str(getattr(current, "version", ""))
             form.data = data
+            said.append(_("Your input is kept below: save again to make your change."))
     form.add_error(None, " ".join(said))
 
 

@@ -20,7 +20,6 @@ from chibo.members.models import (
     Transfer,
     TransferState,
 )
-from chibo.testing import factories as f
 from chibo.testing.api import call, fingerprint
 from chibo.testing.versions import postgres_only, race
 
@@ -169,10 +168,10 @@ def test_event_position_placement_stale_api(world, cast, client_for):
         unit=world.cell,
         start=dt.date(2020, 1, 1),
     )
-    for path, obj, change in [
-        (f"/events/{event.pk}", event, {"decision_number": "12-QĐ/ĐU"}),
-        (f"/placements/{placement.pk}", placement, {"letter_number": "7-GGT"}),
-        (f"/positions/{position.pk}", position, {"decision_number": "3-QĐ/ĐU"}),
+    for path, change in [
+        (f"/events/{event.pk}", {"decision_number": "12-QĐ/ĐU"}),
+        (f"/placements/{placement.pk}", {"letter_number": "7-GGT"}),
+        (f"/positions/{position.pk}", {"decision_number": "3-QĐ/ĐU"}),
     ]:
         assert call(c, "GET", path).json()["version"] == 1
         r = call(c, "PATCH", path, {**change, "version": 1})
@@ -337,7 +336,8 @@ def test_concurrent_transfer_steps_exactly_one_wins(world):
         )
 
     def cancel():
-        return transfers.transfer_cancel(actor=None, transfer=Transfer.objects.get(pk=pk), version=1)
+        t = Transfer.objects.get(pk=pk)
+        return transfers.transfer_cancel(actor=None, transfer=t, version=1)
 
     first, second = race(accept, cancel)
     assert isinstance(first, Transfer) and isinstance(second, Stale), (first, second)
