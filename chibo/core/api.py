@@ -20,6 +20,8 @@ from ninja.renderers import JSONRenderer
 from pydantic import ConfigDict, field_validator
 from pydantic_core import PydanticCustomError
 
+from chibo.core.versions import is_stale
+
 
 class Utf8JSONRenderer(JSONRenderer):
     # Vietnamese names as text, not \u escapes: readable with curl, and a third shorter.
@@ -103,6 +105,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return response
 
     def invalid(request: HttpRequest, exc: Any) -> HttpResponse:
+        if is_stale(exc):
+            # Made from an old version: a conflict, not bad input (core.versions).
+            detail = " ".join(exc.messages)
+            return api.create_response(request, {"detail": detail}, status=409)
         return api.create_response(request, {"detail": service_errors(exc)}, status=422)
 
     def http_error(request: HttpRequest, exc: Any) -> HttpResponse:
@@ -201,3 +207,24 @@ class UnitRef(Schema):
     id: int
     code: str
     name: str
+
+
+class Conflict(Schema):
+    """409: the change names a version of the record that someone else has changed since."""
+
+    detail: str
+
+
+def versioned_patch(payload: Schema) -> tuple[dict[str, Any], int | None]:
+    """The fields a PATCH sent, and the version it names (None: no check, see docs/api.md)."""
+    data = patch_data(payload)
+    return data, data.pop("version", None)
+
+
+def version_field() -> Any:
+    """The optional `version` of a PATCH body (core.versions)."""
+    return Field(
+        None,
+        description="The version read (GET); if someone changed the record since, 409 and "
+        "nothing is written. Without it the change is applied to the record as it is now.",
+    )

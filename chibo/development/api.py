@@ -11,7 +11,16 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from chibo.accounts.authentication import user_of
-from chibo.core.api import Filters, InSchema, Page, UnitRef, patch_data, unset
+from chibo.core.api import (
+    Conflict,
+    Filters,
+    InSchema,
+    Page,
+    UnitRef,
+    patch_data,
+    unset,
+    version_field,
+)
 from chibo.core.search import terms
 from chibo.members.models import Gender, Member
 from chibo.org import access as org_access
@@ -35,6 +44,7 @@ class CandidateOut(Schema):
     birth_date: dt.date
     ethnicity: str
     stage: Stage = Field(validation_alias="stage_sql")
+    version: int = Field(description="Send it back with a change (PATCH) to detect a conflict.")
     proposed_on: dt.date
     class_completed_on: dt.date | None
     class_certificate: str
@@ -93,6 +103,7 @@ class CandidatePatch(InSchema):
     birth_date: dt.date = unset()
     ethnicity: str = unset()
     proposed_on: dt.date = unset()
+    version: int = version_field()
 
 
 class ClassIn(InSchema):
@@ -165,7 +176,7 @@ def candidate_create(request: HttpRequest, payload: CandidateIn) -> tuple[int, C
     return 201, _out(services.candidate_create(cell=cell, **data, actor=user))
 
 
-@candidates.patch("/{candidate_id}", response=CandidateOut)
+@candidates.patch("/{candidate_id}", response={200: CandidateOut, 409: Conflict})
 def candidate_update(request: HttpRequest, candidate_id: int, payload: CandidatePatch) -> Candidate:
     user = user_of(request)
     candidate = access.get_candidate_for(user, candidate_id, Level.CELL)

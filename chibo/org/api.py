@@ -11,7 +11,16 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from chibo.accounts.authentication import user_of
-from chibo.core.api import Filters, InSchema, Page, patch_data, today, unset
+from chibo.core.api import (
+    Conflict,
+    Filters,
+    InSchema,
+    Page,
+    today,
+    unset,
+    version_field,
+    versioned_patch,
+)
 
 from . import access, services
 from .models import CellType, Kind, OrgUnit, Sector, Village, VillageKind
@@ -34,6 +43,7 @@ class UnitOut(Schema):
     depth: int
     founded_on: dt.date | None
     dissolved_on: dt.date | None
+    version: int = Field(description="Send it back with a change (PATCH) to detect a conflict.")
 
 
 class UnitIn(InSchema):
@@ -54,6 +64,7 @@ class UnitPatch(InSchema):
     sector: Sector | Literal[""] = unset()
     founded_on: dt.date | None = unset()
     dissolved_on: dt.date | None = unset()
+    version: int = version_field()
 
 
 class UnitFilters(Filters):
@@ -113,25 +124,19 @@ def unit_create(request: HttpRequest, payload: UnitIn) -> OrgUnit:
     )
 
 
-@units.patch("/{unit_id}", response=UnitOut)
+@units.patch("/{unit_id}", response={200: UnitOut, 409: Conflict})
 def unit_update(request: HttpRequest, unit_id: int, payload: UnitPatch) -> OrgUnit:
     user = user_of(request)
     unit = access.get_unit_for(user, unit_id, write=True)
-    current = {
-        "name": unit.name,
-        "cell_type": unit.cell_type,
-        "sector": unit.sector,
-        "founded_on": unit.founded_on,
-        "dissolved_on": unit.dissolved_on,
-    }
-    changes = patch_data(payload)
+    changes, version = versioned_patch(payload)
     if (
         "dissolved_on" in changes
         and changes["dissolved_on"] != unit.dissolved_on
         and not access.can_restructure(user, unit)
     ):
         raise PermissionDenied  # dissolving changes the tree (as the edit page, access.py)
-    return services.orgunit_update(actor=user, unit=unit, **(current | changes))
+    # Only the fields sent: the service applies them to the unit as it is now.
+    return services.orgunit_update(actor=user, unit=unit, version=version, **changes)
 
 
 @units.delete("/{unit_id}", response={204: None})
@@ -167,6 +172,7 @@ class VillageOut(Schema):
     cell: int = Field(validation_alias="cell_id")
     name: str
     kind: VillageKind
+    version: int = Field(description="Send it back with a change (PATCH) to detect a conflict.")
 
 
 class VillageIn(InSchema):
@@ -178,6 +184,7 @@ class VillageIn(InSchema):
 class VillagePatch(InSchema):
     name: str = unset()
     kind: VillageKind = unset()
+    version: int = version_field()
 
 
 class VillageFilters(Filters):
@@ -205,12 +212,12 @@ def village_create(request: HttpRequest, payload: VillageIn) -> Village:
     return services.village_create(actor=user, cell=cell, name=payload.name, kind=payload.kind)
 
 
-@villages.patch("/{village_id}", response=VillageOut)
+@villages.patch("/{village_id}", response={200: VillageOut, 409: Conflict})
 def village_update(request: HttpRequest, village_id: int, payload: VillagePatch) -> Village:
     user = user_of(request)
     village = access.get_village_for(user, village_id, write=True)
-    current = {"name": village.name, "kind": village.kind}
-    return services.village_update(actor=user, village=village, **(current | patch_data(payload)))
+    changes, version = versioned_patch(payload)
+    return services.village_update(actor=user, village=village, version=version, **changes)
 
 
 @villages.delete("/{village_id}", response={204: None})

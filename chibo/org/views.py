@@ -21,6 +21,7 @@ from .forms import (
     UnitEditForm,
     UnitMergeForm,
     UnitMoveForm,
+    VillageEditForm,
     VillageForm,
     unit_initial,
 )
@@ -121,15 +122,11 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = UnitEditForm(
         request.POST or None, initial=unit_initial(unit), kind=unit.kind, dissolve=dissolve
     )
-    kept = {
-        "cell_type": unit.cell_type,
-        "sector": unit.sector,
-        "dissolved_on": unit.dissolved_on,
-    }
+    # Fields the form leaves out (by kind, or dissolving) keep their values (the service).
     return form_page(
         request,
         form,
-        save=lambda d: services.orgunit_update(actor=request.user, unit=unit, **(kept | d)),
+        save=lambda d: services.orgunit_update(actor=request.user, unit=unit, **d),
         template="org/unit_form.html",
         success=_to_unit,
         message=_("Changes saved."),
@@ -205,7 +202,8 @@ def village_create(request: HttpRequest, cell_pk: int) -> HttpResponse:
 @login_required
 def village_edit(request: HttpRequest, pk: int) -> HttpResponse:
     village = access.get_village_for(request.user, pk, write=True)
-    form = VillageForm(request.POST or None, initial={"name": village.name, "kind": village.kind})
+    initial = {"name": village.name, "kind": village.kind, "version": village.version}
+    form = VillageEditForm(request.POST or None, initial=initial)
     return form_page(
         request,
         form,
