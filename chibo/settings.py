@@ -81,6 +81,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Two-step login: the code step for a session opened by a password alone, enrolment
+    # first for an office that must have it (docs/deploy.md, "Second factor and API tokens").
+    "chibo.org.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -188,6 +191,15 @@ AUTH_PASSWORD_VALIDATORS = [
 # Login rate limit: this many failures per username or per address within the window.
 CHIBO_LOGIN_MAX_FAILURES = int(os.environ.get("CHIBO_LOGIN_MAX_FAILURES", "5"))
 CHIBO_LOGIN_WINDOW_MINUTES = int(os.environ.get("CHIBO_LOGIN_WINDOW_MINUTES", "15"))
+
+# API tokens expire this many days after they are issued unless asked otherwise, and never
+# later than CHIBO_TOKEN_MAX_DAYS (docs/deploy.md, "Second factor and API tokens").
+CHIBO_TOKEN_DAYS = int(os.environ.get("CHIBO_TOKEN_DAYS", "90"))
+CHIBO_TOKEN_MAX_DAYS = int(os.environ.get("CHIBO_TOKEN_MAX_DAYS", "365"))
+# Roles that a unit's second-factor requirement applies to, on the unit and below it.
+CHIBO_SECOND_FACTOR_ROLES = [
+    r.strip() for r in os.environ.get("CHIBO_SECOND_FACTOR_ROLES", "office,viewer").split(",") if r.strip()
+]
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]

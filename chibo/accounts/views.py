@@ -4,9 +4,10 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from . import services
+from . import second_factor, services
 from .forms import StyledAuthenticationForm
 
 
@@ -52,7 +53,18 @@ class LoginView(auth_views.LoginView):
         return response
 
     def form_valid(self, form):
-        services.login_succeeded(username=form.get_user().username)
+        user = form.get_user()
+        if second_factor.is_enrolled(user):
+            # The password is right; the code comes next (account_views.login_code), and
+            # nobody is logged in until it does.
+            second_factor.pending_start(
+                self.request.session,
+                user=user,
+                backend=user.backend,
+                next_url=self.get_success_url(),
+            )
+            return redirect("accounts:login_code")
+        services.login_succeeded(username=user.username)
         return super().form_valid(form)
 
 

@@ -1,0 +1,188 @@
+"""A person's own account: the account page, two-step login (setting it up, its recovery
+codes, turning it off, and the code step of the login), and their API tokens."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from chibo.core.forms import apply_validation_error
+
+from . import second_factor as sf
+from . import services, totp
+from .account_forms import DisableForm, EnrolForm, LoginCodeForm, RecoveryRenewForm, TokenForm
+from .models import ApiToken
+from .views import client_address
+
+ISSUER = "Chibo"
+# Shown once, on the page the form leads to, then forgotten (never stored in the database).
+SHOW_CODES = "chibo_2fa_show_codes"
+SHOW_TOKEN = "chibo_show_token"
+ENROL_SECRET = "chibo_2fa_enrol_secret"
+
+
+@require_GET
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    factor = sf.factor_of(request.user)
+    context = {
+        "factor": factor,
+        "recovery_left": sf.recovery_left(factor) if factor else 0,
+        "tokens": services.tokens_of(request.user).count(),
+    }
+    return render(request, "accounts/account.html", context)
+
+
+# Two-step login -------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def enrol(request: HttpRequest) -> HttpResponse:
+    """The secret as a QR code and as text; the app's first code turns it on. The secret stays
+    in the session until then: an abandoned setup leaves nothing behind."""
+    if sf.is_enrolled(request.user):
+        return redirect("accounts:account")
+    secret = request.session.get(ENROL_SECRET) or totp.new_secret()
+    request.session[ENROL_SECRET] = secret
+    form = EnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = sf.second_factor_enrol(
+                actor=request.user, secret=secret, code=form.cleaned_data["code"]
+            )
+        except ValidationError as e:
+            apply_validation_error(form, e)
+        else:
+            del request.session[ENROL_SECRET]
+            request.session[sf.VERIFIED] = True
+            request.session[SHOW_CODES] = codes
+            messages.success(request, _("Two-step login is on."))
+            return redirect("accounts:recovery_codes")
+    uri = totp.provisioning_uri(secret, account=request.user.username, issuer=ISSUER)
+    context = {
+        "form": form,
+        "secret": totp.grouped(secret),
+        "qr": totp.qr_svg(uri),
+        "required": getattr(request, "second_factor_required", False),
+    }
+    return render(request, "accounts/second_factor_enrol.html", context)
+
+
+@require_GET
+@login_required
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    codes = request.session.pop(SHOW_CODES, None)
+    if not codes:
+        return redirect("accounts:account")
+    return render(request, "accounts/recovery_codes.html", {"codes": codes})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def recovery_renew(request: HttpRequest) -> HttpResponse:
+    if not sf.is_enrolled(request.user):
+        return redirect("accounts:account")
+    form = RecoveryRenewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = sf.recovery_codes_renew(actor=request.user, code=form.cleaned_data["code"])
+        except ValidationError as e:
+            apply_validation_error(form, e)
+        else:
+            request.session[SHOW_CODES] = codes
+            return redirect("accounts:recovery_codes")
+    return render(request, "accounts/recovery_renew.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def disable(request: HttpRequest) -> HttpResponse:
+    if not sf.is_enrolled(request.user):
+        return redirect("accounts:account")
+    form = DisableForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sf.second_factor_disable(actor=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            apply_validation_error(form, e)
+        else:
+            request.session.pop(sf.VERIFIED, None)
+            messages.success(request, _("Two-step login is off."))
+            return redirect("accounts:account")
+    return render(request, "accounts/second_factor_disable.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def login_code(request: HttpRequest) -> HttpResponse:
+    """The login's second step, after the password (views.LoginView): the app's code or a
+    recovery code. Throttled like the password: failures count against the user name and the
+    address, and the same block applies."""
+    found = sf.pending_user(request.session)
+    if found is None:
+        messages.info(request, _("The time to enter the code ran out. Log in again."))
+        return redirect("accounts:login")
+    user, pending = found
+    form = LoginCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        address = client_address(request)
+        # The throttle of the password step (services.login_blocked / login_failed).
+        if services.login_blocked(username=user.username, address=address):
+            form.add_error(
+                None,
+                _("Too many failed attempts. Wait %(minutes)s minutes and try again.")
+                % {"minutes": settings.CHIBO_LOGIN_WINDOW_MINUTES},
+            )
+            status = 429
+        elif sf.second_factor_check(actor=user, code=form.cleaned_data["code"]):
+            del request.session[sf.PENDING]
+            auth_login(request, user, backend=pending["backend"])
+            request.session[sf.VERIFIED] = True
+            services.login_succeeded(username=user.username)
+            return redirect(pending["next"])
+        else:
+            services.login_failed(username=user.username, address=address)
+            form.add_error("code", _("That code is not right, or it was already used."))
+    return render(request, "accounts/login_code.html", {"form": form}, status=status)
+
+
+# API tokens ----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    """The person's own tokens, and a form for a new one (shown once, after the redirect)."""
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            raw = services.token_issue(actor=request.user, user=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            apply_validation_error(form, e)
+        else:
+            request.session[SHOW_TOKEN] = raw
+            return redirect("accounts:tokens")
+    context = {
+        "form": form,
+        "tokens": services.tokens_of(request.user),
+        "new_token": request.session.pop(SHOW_TOKEN, None),
+    }
+    return render(request, "accounts/tokens.html", context)
+
+
+@require_POST
+@login_required
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        token = services.tokens_of(request.user).select_related("user").get(pk=pk)
+    except ApiToken.DoesNotExist:
+        raise Http404 from None
+    services.token_revoke(actor=request.user, token=token)
+    messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
+    return redirect("accounts:tokens")
