@@ -26,6 +26,11 @@ SHOW_TOKEN = "chibo_show_token"
 ENROL_SECRET = "chibo_2fa_enrol_secret"
 
 
+def _status(form) -> int:
+    """422 for a form sent with errors, as chibo.core.pages.form_page answers."""
+    return 422 if form.is_bound and form.errors else 200
+
+
 @require_GET
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
@@ -60,7 +65,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
             apply_validation_error(form, e)
         else:
             del request.session[ENROL_SECRET]
-            request.session[sf.VERIFIED] = True
+            sf.state_set(request.session, sf.VERIFIED)
             request.session[SHOW_CODES] = codes
             messages.success(request, _("Two-step login is on."))
             return redirect("accounts:recovery_codes")
@@ -71,7 +76,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
         "qr": totp.qr_svg(uri),
         "required": getattr(request, "second_factor_required", False),
     }
-    return render(request, "accounts/second_factor_enrol.html", context)
+    return render(request, "accounts/second_factor_enrol.html", context, status=_status(form))
 
 
 @require_GET
@@ -97,7 +102,7 @@ def recovery_renew(request: HttpRequest) -> HttpResponse:
         else:
             request.session[SHOW_CODES] = codes
             return redirect("accounts:recovery_codes")
-    return render(request, "accounts/recovery_renew.html", {"form": form})
+    return render(request, "accounts/recovery_renew.html", {"form": form}, status=_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -112,10 +117,13 @@ def disable(request: HttpRequest) -> HttpResponse:
         except ValidationError as e:
             apply_validation_error(form, e)
         else:
-            request.session.pop(sf.VERIFIED, None)
+            # Checked again on the next request: a unit may still require it.
+            request.session.pop(sf.STATE, None)
             messages.success(request, _("Two-step login is off."))
             return redirect("accounts:account")
-    return render(request, "accounts/second_factor_disable.html", {"form": form})
+    return render(
+        request, "accounts/second_factor_disable.html", {"form": form}, status=_status(form)
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -143,7 +151,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
         elif sf.second_factor_check(actor=user, code=form.cleaned_data["code"]):
             del request.session[sf.PENDING]
             auth_login(request, user, backend=pending["backend"])
-            request.session[sf.VERIFIED] = True
+            sf.state_set(request.session, sf.VERIFIED)
             services.login_succeeded(username=user.username)
             return redirect(pending["next"])
         else:
@@ -173,7 +181,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
         "tokens": services.tokens_of(request.user),
         "new_token": request.session.pop(SHOW_TOKEN, None),
     }
-    return render(request, "accounts/tokens.html", context)
+    return render(request, "accounts/tokens.html", context, status=_status(form))
 
 
 @require_POST

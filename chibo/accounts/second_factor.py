@@ -136,8 +136,31 @@ def second_factor_check(*, actor: User, code: str, factor: SecondFactor | None =
 # the password, until when, and where they were going; nobody is logged in yet.
 PENDING = "chibo_2fa_pending"
 PENDING_MINUTES = 5
-# Set once the session passed the second step (or enrolled): the factor's id.
-VERIFIED = "chibo_2fa_verified"
+# What a logged-in session owes, noted in the session when it logs in and checked again every
+# RECHECK_MINUTES (a unit may require it meanwhile, or the person enrol on another device):
+# nothing (FREE), the code (CODE: a session opened by a password alone), an enrolment
+# (ENROL), or nothing ever again (VERIFIED: it passed the code step, or enrolled).
+# chibo.org.middleware acts on it; reading it costs no query.
+STATE = "chibo_2fa"
+FREE, CODE, ENROL, VERIFIED = "free", "code", "enrol", "verified"
+RECHECK_MINUTES = 10
+
+
+def state_set(session, state: str) -> None:
+    session[STATE] = {"state": state, "at": timezone.now().isoformat()}
+
+
+def state_of(session) -> str | None:
+    """The session's state, or None when unknown or due to be checked again."""
+    stamp = session.get(STATE)
+    if not stamp:
+        return None
+    if stamp["state"] == VERIFIED:
+        return VERIFIED
+    at = dt.datetime.fromisoformat(stamp["at"])
+    if timezone.now() - at > dt.timedelta(minutes=RECHECK_MINUTES):
+        return None
+    return stamp["state"]
 
 
 def pending_start(session, *, user: User, backend: str, next_url: str) -> None:

@@ -239,7 +239,10 @@ def second_factor_rule(request: HttpRequest, pk: int) -> HttpResponse:
     above = second_factor.rule_above(unit)
     return form_page(
         request,
-        SecondFactorRuleForm(request.POST or None, initial={"required": own}),
+        # An unticked box sends no field: a POST with nothing in it is still a POST.
+        SecondFactorRuleForm(
+            request.POST if request.method == "POST" else None, initial={"required": own}
+        ),
         save=lambda d: second_factor.second_factor_rule_set(
             actor=request.user, unit=unit, required=d["required"]
         ),

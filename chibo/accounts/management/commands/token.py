@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -37,6 +39,7 @@ class Command(BaseCommand):
             return
         if user is None or not user.is_active:
             raise CommandError(_("No active user named %(name)s.") % {"name": username})
+        not_after = None
         if expires:
             try:
                 last_day = formats.parse_date(expires)
@@ -44,6 +47,9 @@ class Command(BaseCommand):
                 raise CommandError(str(e)) from None
             # Through the whole of the last day, Vietnam time.
             days = (last_day - timezone.localdate()).days + 1
+            not_after = timezone.make_aware(
+                dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time())
+            )
         try:
             # Run from the shell by an administrator: no account does it.
             raw = token_issue(
@@ -51,6 +57,7 @@ class Command(BaseCommand):
                 user=user,
                 name=name or _("command line"),
                 days=days if days is not None else settings.CHIBO_TOKEN_DAYS,
+                not_after=not_after,
             )
         except ValidationError as e:
             raise CommandError(" ".join(e.messages)) from None
