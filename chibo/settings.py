@@ -198,7 +198,9 @@ CHIBO_TOKEN_DAYS = int(os.environ.get("CHIBO_TOKEN_DAYS", "90"))
 CHIBO_TOKEN_MAX_DAYS = int(os.environ.get("CHIBO_TOKEN_MAX_DAYS", "365"))
 # Roles that a unit's second-factor requirement applies to, on the unit and below it.
 CHIBO_SECOND_FACTOR_ROLES = [
-    r.strip() for r in os.environ.get("CHIBO_SECOND_FACTOR_ROLES", "office,viewer").split(",") if r.strip()
+    r.strip()
+    for r in os.environ.get("CHIBO_SECOND_FACTOR_ROLES", "office,viewer").split(",")
+    if r.strip()
 ]
 
 LANGUAGE_CODE = "vi"

@@ -61,7 +61,9 @@ class TokenForm(BootstrapForm):
     name = forms.CharField(
         label=_("Name"),
         max_length=100,
-        help_text=_("What the token is for, to recognise it later: e.g. the monthly report script."),
+        help_text=_(
+            "What the token is for, to recognise it later: e.g. the monthly report script."
+        ),
     )
     days = forms.IntegerField(
         label=_("Valid for (days)"),
@@ -79,4 +81,3 @@ class TokenForm(BootstrapForm):
         days.help_text = _("At most %(max)s days. The token stops working after that.") % {
             "max": settings.CHIBO_TOKEN_MAX_DAYS
         }
-

@@ -1,6 +1,8 @@
 """A person's own account: the account page, two-step login (setting it up, its recovery
 codes, turning it off, and the code step of the login), and their API tokens."""
 
+from typing import cast
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
@@ -16,7 +18,7 @@ from chibo.core.forms import apply_validation_error
 from . import second_factor as sf
 from . import services, totp
 from .account_forms import DisableForm, EnrolForm, LoginCodeForm, RecoveryRenewForm, TokenForm
-from .models import ApiToken
+from .models import ApiToken, User
 from .views import client_address
 
 ISSUER = "Chibo"
@@ -24,6 +26,11 @@ ISSUER = "Chibo"
 SHOW_CODES = "chibo_2fa_show_codes"
 SHOW_TOKEN = "chibo_show_token"
 ENROL_SECRET = "chibo_2fa_enrol_secret"
+
+
+def _me(request: HttpRequest) -> User:
+    """The logged-in person (every view here but the login's code step is login_required)."""
+    return cast(User, request.user)
 
 
 def _status(form) -> int:
@@ -34,11 +41,11 @@ def _status(form) -> int:
 @require_GET
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    factor = sf.factor_of(request.user)
+    factor = sf.factor_of(_me(request))
     context = {
         "factor": factor,
         "recovery_left": sf.recovery_left(factor) if factor else 0,
-        "tokens": services.tokens_of(request.user).count(),
+        "tokens": services.tokens_of(_me(request)).count(),
     }
     return render(request, "accounts/account.html", context)
 
@@ -51,7 +58,7 @@ def account(request: HttpRequest) -> HttpResponse:
 def enrol(request: HttpRequest) -> HttpResponse:
     """The secret as a QR code and as text; the app's first code turns it on. The secret stays
     in the session until then: an abandoned setup leaves nothing behind."""
-    if sf.is_enrolled(request.user):
+    if sf.is_enrolled(_me(request)):
         return redirect("accounts:account")
     secret = request.session.get(ENROL_SECRET) or totp.new_secret()
     request.session[ENROL_SECRET] = secret
@@ -59,7 +66,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             codes = sf.second_factor_enrol(
-                actor=request.user, secret=secret, code=form.cleaned_data["code"]
+                actor=_me(request), secret=secret, code=form.cleaned_data["code"]
             )
         except ValidationError as e:
             apply_validation_error(form, e)
@@ -69,7 +76,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
             request.session[SHOW_CODES] = codes
             messages.success(request, _("Two-step login is on."))
             return redirect("accounts:recovery_codes")
-    uri = totp.provisioning_uri(secret, account=request.user.username, issuer=ISSUER)
+    uri = totp.provisioning_uri(secret, account=_me(request).username, issuer=ISSUER)
     context = {
         "form": form,
         "secret": totp.grouped(secret),
@@ -91,12 +98,12 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def recovery_renew(request: HttpRequest) -> HttpResponse:
-    if not sf.is_enrolled(request.user):
+    if not sf.is_enrolled(_me(request)):
         return redirect("accounts:account")
     form = RecoveryRenewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            codes = sf.recovery_codes_renew(actor=request.user, code=form.cleaned_data["code"])
+            codes = sf.recovery_codes_renew(actor=_me(request), code=form.cleaned_data["code"])
         except ValidationError as e:
             apply_validation_error(form, e)
         else:
@@ -108,12 +115,12 @@ def recovery_renew(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def disable(request: HttpRequest) -> HttpResponse:
-    if not sf.is_enrolled(request.user):
+    if not sf.is_enrolled(_me(request)):
         return redirect("accounts:account")
     form = DisableForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            sf.second_factor_disable(actor=request.user, **form.cleaned_data)
+            sf.second_factor_disable(actor=_me(request), **form.cleaned_data)
         except ValidationError as e:
             apply_validation_error(form, e)
         else:
@@ -170,7 +177,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            raw = services.token_issue(actor=request.user, user=request.user, **form.cleaned_data)
+            raw = services.token_issue(actor=_me(request), user=_me(request), **form.cleaned_data)
         except ValidationError as e:
             apply_validation_error(form, e)
         else:
@@ -178,7 +185,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:tokens")
     context = {
         "form": form,
-        "tokens": services.tokens_of(request.user),
+        "tokens": services.tokens_of(_me(request)),
         "new_token": request.session.pop(SHOW_TOKEN, None),
     }
     return render(request, "accounts/tokens.html", context, status=_status(form))
@@ -188,9 +195,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        token = services.tokens_of(request.user).select_related("user").get(pk=pk)
+        token = services.tokens_of(_me(request)).select_related("user").get(pk=pk)
     except ApiToken.DoesNotExist:
         raise Http404 from None
-    services.token_revoke(actor=request.user, token=token)
+    services.token_revoke(actor=_me(request), token=token)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("accounts:tokens")

@@ -71,6 +71,8 @@ def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, dict]:
 @me.delete("/tokens/{token_id}", response={204: None})
 def token_revoke(request: HttpRequest, token_id: int) -> tuple[int, None]:
     """Only the caller's own tokens: another person's is 404, as if it did not exist."""
-    token = get_object_or_404(services.tokens_of(user_of(request)).select_related("user"), pk=token_id)
+    token = get_object_or_404(
+        services.tokens_of(user_of(request)).select_related("user"), pk=token_id
+    )
     services.token_revoke(actor=user_of(request), token=token)
     return 204, None

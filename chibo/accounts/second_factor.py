@@ -71,7 +71,9 @@ def second_factor_enrol(*, actor: User, secret: str, code: str) -> list[str]:
     code proves it; returns the recovery codes, to be shown once (only hashes are kept)."""
     step = totp.matching_step(secret, code)
     if step is None:
-        raise ValidationError({"code": _("That code is not right. Enter the code the app shows now.")})
+        raise ValidationError(
+            {"code": _("That code is not right. Enter the code the app shows now.")}
+        )
     if SecondFactor.objects.filter(user_id=actor.pk).exists():
         raise ValidationError(_("Two-step login is already on for this account."))
     factor = SecondFactor.objects.create(

@@ -125,7 +125,9 @@ def unit_initial(unit: OrgUnit) -> dict:
 
 class SecondFactorRuleForm(BootstrapForm):
     required = forms.BooleanField(
-        label=_("Require two-step login of the office accounts of this unit and of every unit below it"),
+        label=_(
+            "Require two-step login of the office accounts of this unit and of every unit below it"
+        ),
         required=False,
         help_text=_(
             "An account holding an office or viewer role here or below must set up an "

@@ -10,9 +10,9 @@ hooks.LINKS.register(
     "org.second_factor",
     hooks.Link(
         label=_("Two-step login"),
-        url=lambda unit: None
-        if unit.holds_members
-        else reverse("org:second_factor_rule", args=[unit.pk]),
+        url=lambda unit: (
+            None if unit.holds_members else reverse("org:second_factor_rule", args=[unit.pk])
+        ),
         group="actions",
         order=900,
         allowed=lambda request, unit: may_set_rule(request.user, unit),

@@ -238,4 +238,3 @@ def test_account_page(officer, en):
     assert 'id="two-step-off"' in r.text and reverse("accounts:tokens") in r.text
     assert Client().get(reverse("accounts:account")).status_code == 302  # logged out
     assert en(officer).post(reverse("accounts:account")).status_code == 405
-

@@ -49,7 +49,9 @@ def test_token_term_is_bounded(world, cast, settings):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        token_issue(actor=None, user=cast.base_officer, name="x", days=settings.CHIBO_TOKEN_MAX_DAYS + 1)
+        token_issue(
+            actor=None, user=cast.base_officer, name="x", days=settings.CHIBO_TOKEN_MAX_DAYS + 1
+        )
     with pytest.raises(ValidationError):
         token_issue(actor=None, user=cast.base_officer, name="x", days=0)
 
@@ -62,7 +64,9 @@ def test_command_names_and_dates_the_token(world, cast):
     assert round((token.expires_at - token.created_at).total_seconds() / 86400) == 7
     assert timezone.localtime(token.expires_at).strftime("%d/%m/%Y") in err.getvalue()
     last_day = timezone.localdate() + dt.timedelta(days=10)
-    call_command("token", "base", "--expires", last_day.strftime("%d/%m/%Y"), stdout=out, stderr=err)
+    call_command(
+        "token", "base", "--expires", last_day.strftime("%d/%m/%Y"), stdout=out, stderr=err
+    )
     newest = ApiToken.objects.filter(user=cast.base_officer).latest("pk")
     # Through the whole of the last day, and no longer.
     assert timezone.localtime(newest.expires_at) == timezone.make_aware(

@@ -38,7 +38,9 @@ def test_enrolling_lets_them_in(world, cast, client_for):
     c = client_for(cast.viewer)
     r = c.get(reverse("accounts:second_factor_enrol"))
     secret = r.text.split('id="totp-secret">')[1].split("<")[0].replace(" ", "")
-    r = c.post(reverse("accounts:second_factor_enrol"), {"code": totp.code_at(secret, totp.time.time())})
+    r = c.post(
+        reverse("accounts:second_factor_enrol"), {"code": totp.code_at(secret, totp.time.time())}
+    )
     assert r.status_code == 302
     assert SecondFactor.objects.filter(user=cast.viewer).exists()
     assert c.get(reverse("org:tree")).status_code == 200
