@@ -95,6 +95,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Ends idle sessions; remembers the browsers that logged in (chibo.accounts.devices).
     "chibo.accounts.middleware.LoginMiddleware",
+    # Two-step login: the code step for a session opened by a password alone, enrolment
+    # first for an office that must have it (docs/deploy.md, "Second factor and API tokens").
+    "chibo.org.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -218,6 +221,17 @@ CHIBO_PASSWORD_RESET_PER_ADDRESS = int(os.environ.get("CHIBO_PASSWORD_RESET_PER_
 CHIBO_PASSWORD_RESET_PER_EMAIL = int(os.environ.get("CHIBO_PASSWORD_RESET_PER_EMAIL", "3"))
 # A session unused this long ends (0: never); the login page says why.
 CHIBO_SESSION_IDLE_MINUTES = int(os.environ.get("CHIBO_SESSION_IDLE_MINUTES", "60"))
+
+# API tokens expire this many days after they are issued unless asked otherwise, and never
+# later than CHIBO_TOKEN_MAX_DAYS (docs/deploy.md, "Second factor and API tokens").
+CHIBO_TOKEN_DAYS = int(os.environ.get("CHIBO_TOKEN_DAYS", "90"))
+CHIBO_TOKEN_MAX_DAYS = int(os.environ.get("CHIBO_TOKEN_MAX_DAYS", "365"))
+# Roles that a unit's second-factor requirement applies to, on the unit and below it.
+CHIBO_SECOND_FACTOR_ROLES = [
+    r.strip()
+    for r in os.environ.get("CHIBO_SECOND_FACTOR_ROLES", "office,viewer").split(",")
+    if r.strip()
+]
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import AdminLoginForm
-from .models import LoginFailure, RecordRead, RoleGrant, User
+from .models import ApiToken, LoginFailure, RecordRead, RoleGrant, SecondFactor, User
 
 
 @admin.register(User)
@@ -53,4 +53,31 @@ class LoginFailureAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SecondFactor)
+class SecondFactorAdmin(admin.ModelAdmin):
+    """Who uses two-step login. Deleting a row lets a person who lost both the phone and the
+    recovery codes set it up again; the secret is never shown."""
+
+    list_display = ("user", "confirmed_at")
+    search_fields = ("user__username",)
+    fields = ("user", "confirmed_at")
+    readonly_fields = ("user", "confirmed_at")
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """API tokens (only their hashes): to see who has which, and revoke one by deleting it."""
+
+    list_display = ("user", "name", "created_at", "last_used_at", "expires_at")
+    search_fields = ("user__username", "name")
+    fields = ("user", "name", "created_at", "last_used_at", "expires_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
         return False

@@ -28,6 +28,10 @@ TOKEN_ISSUED = audit.kind(
     "accounts.token_issued", gettext_lazy("API token %(name)s issued to %(username)s")
 )
 
+TOKEN_REVOKED = audit.kind(
+    "accounts.token_revoked", gettext_lazy("API token %(name)s of %(username)s revoked")
+)
+
 # The login throttle (docs/deploy.md, "Logins"). Its bookkeeping is not a person's write: no
 # audit event (the failures are their own record). A guesser is slowed per user name and
 # address (or trusted browser), never the account as a whole: the real user, elsewhere,
@@ -163,27 +167,75 @@ def reset_requested(*, address: str | None, email: str) -> bool:
 
 
 @audit.write
-def token_issue(*, actor, user: User, name: str = "") -> str:
-    """A new API token for `user`; the raw token is returned once and never stored."""
-    token, raw = ApiToken.issue(user, name)
+def token_issue(
+    *,
+    actor,
+    user: User,
+    name: str = "",
+    days: int | None = None,
+    not_after: dt.datetime | None = None,
+) -> str:
+    """A new API token for `user`, valid `days` days (CHIBO_TOKEN_DAYS by default, at most
+    CHIBO_TOKEN_MAX_DAYS) and not after `not_after` (a token made with a token lasts no
+    longer than it); the raw token is returned once and never stored."""
+    days = settings.CHIBO_TOKEN_DAYS if days is None else days
+    if not 1 <= days <= settings.CHIBO_TOKEN_MAX_DAYS:
+        raise ValidationError(
+            {
+                "days": _("A token lasts from 1 to %(max)s days.")
+                % {"max": settings.CHIBO_TOKEN_MAX_DAYS}
+            }
+        )
+    expires_at = timezone.now() + dt.timedelta(days=days)
+    if not_after is not None:
+        expires_at = min(expires_at, not_after)
+    token, raw = ApiToken.issue(user, name.strip(), expires_at=expires_at)
     audit.record(
         TOKEN_ISSUED, actor=actor, obj=token, about=user, name=name, username=user.username
     )
     return raw
 
 
-def token_user(raw: str) -> User | None:
+@audit.write
+def token_revoke(*, actor, token: ApiToken) -> None:
+    """Whether `actor` may is the caller's check (the person's own tokens: tokens_of)."""
+    audit.record(
+        TOKEN_REVOKED,
+        actor=actor,
+        obj=token,
+        about=token.user,
+        name=token.name,
+        username=token.user.username,
+    )
+    token.delete()
+
+
+def tokens_of(user: User):
+    """A person's own tokens, newest first: the only ones they list and revoke."""
+    return ApiToken.objects.filter(user_id=user.pk).order_by("-created_at", "-pk")
+
+
+def token_lookup(raw: str) -> ApiToken | None:
+    """The token `raw` names, of an active account, expired or not (the caller tells which),
+    its use noted (at most every five minutes: a script's every call is not a write)."""
     token = (
         ApiToken.objects.select_related("user")
         .filter(digest=ApiToken.hash(raw), user__is_active=True)
         .first()
     )
-    if token is None:
-        return None
+    if token is None or token.is_expired:
+        return token
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+        token.last_used_at = now
+    return token
+
+
+def token_user(raw: str) -> User | None:
+    """The account a valid, unexpired token acts for."""
+    token = token_lookup(raw)
+    return None if token is None or token.is_expired else token.user
 
 
 # Accounts and grants --------------------------------------------------------------------------
@@ -246,3 +298,8 @@ def grant_revoke(*, actor, grant: RoleGrant) -> None:
     # Recorded before the row goes: the event keeps its id and what it granted.
     audit.record(ROLE_REVOKED, actor=actor, obj=grant, about=grant.user, **_grant_facts(grant))
     grant.delete()
+
+
+# The second factor's services live beside (second_factor.py); imported here so that their
+# audit kinds are discovered with this module's.
+from . import second_factor  # noqa: E402, F401

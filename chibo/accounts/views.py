@@ -6,11 +6,12 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from chibo.core.http import client_address
 
-from . import services
+from . import second_factor, services
 from .forms import StyledAuthenticationForm
 
 
@@ -27,6 +28,20 @@ class LoginView(auth_views.LoginView):
             response.status_code = 429
             response["Retry-After"] = str(form.refusal.seconds)
         return response
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if second_factor.is_enrolled(user):
+            # The password is right; the code comes next (account_views.login_code), and
+            # nobody is logged in until it does.
+            second_factor.pending_start(
+                self.request.session,
+                user=user,
+                backend=user.backend,
+                next_url=self.get_success_url(),
+            )
+            return redirect("accounts:login_code")
+        return super().form_valid(form)
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -127,3 +127,16 @@ def unit_initial(unit: OrgUnit) -> dict:
         "dissolved_on": unit.dissolved_on,
         "version": unit.version,
     }
+
+
+class SecondFactorRuleForm(BootstrapForm):
+    required = forms.BooleanField(
+        label=_(
+            "Require two-step login of the office accounts of this unit and of every unit below it"
+        ),
+        required=False,
+        help_text=_(
+            "An account holding an office or viewer role here or below must set up an "
+            "authenticator app before it can do anything else."
+        ),
+    )

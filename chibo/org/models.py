@@ -217,3 +217,17 @@ class Village(Versioned, SoftDeletable):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SecondFactorRule(models.Model):
+    """A unit requires two-step login (xác thực hai bước) of the people holding an office
+    role (CHIBO_SECOND_FACTOR_ROLES) on it or on any unit below it: set by a province's office
+    for the whole province, or by a lower office for its own part."""
+
+    unit = models.OneToOneField(
+        OrgUnit, on_delete=models.CASCADE, related_name="second_factor_rule"
+    )
+    set_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField(auto_now_add=True)

@@ -14,9 +14,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chibo.core.pages import HtmxHttpRequest, form_page
 
-from . import access, hooks, services
+from . import access, hooks, second_factor, services
 from .forms import (
     CountsDateForm,
+    SecondFactorRuleForm,
     UnitCreateForm,
     UnitEditForm,
     UnitMergeForm,
@@ -25,7 +26,7 @@ from .forms import (
     VillageForm,
     unit_initial,
 )
-from .models import OrgUnit, child_kinds
+from .models import OrgUnit, SecondFactorRule, child_kinds
 
 
 @require_GET
@@ -222,3 +223,34 @@ def village_delete(request: HttpRequest, pk: int) -> HttpResponse:
     services.village_delete(village=village, actor=request.user)
     messages.success(request, _("Village deleted. An office can restore it from the trash."))
     return redirect("org:unit", village.cell_id)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def second_factor_rule(request: HttpRequest, pk: int) -> HttpResponse:
+    """Whether the offices of the unit and below must use two-step login; for the offices
+    over the unit (org.second_factor.may_set_rule)."""
+    unit = access.get_unit_for(request.user, pk)
+    if not second_factor.may_set_rule(request.user, unit):
+        raise PermissionDenied
+    own = SecondFactorRule.objects.filter(unit=unit).exists()
+    above = second_factor.rule_above(unit)
+    return form_page(
+        request,
+        # An unticked box sends no field: a POST with nothing in it is still a POST.
+        SecondFactorRuleForm(
+            request.POST if request.method == "POST" else None, initial={"required": own}
+        ),
+        save=lambda d: second_factor.second_factor_rule_set(
+            actor=request.user, unit=unit, required=d["required"]
+        ),
+        template="org/second_factor_rule.html",
+        success=lambda _result: reverse("org:second_factor_rule", args=[unit.pk]),
+        message=_("Changes saved."),
+        context={
+            "unit": unit,
+            "own": own,
+            "above": above if above is not None and above.pk != unit.pk else None,
+            "missing": second_factor.offices_without(unit),
+        },
+    )
