@@ -5,7 +5,7 @@ app's `api.py`."""
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -17,8 +17,17 @@ from ninja.errors import AuthenticationError, HttpError, ValidationErrorContext
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination
 from ninja.renderers import JSONRenderer
-from pydantic import ConfigDict, field_validator
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    field_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError
+
+from chibo.core import formats
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -42,6 +51,8 @@ def _pydantic_message(error: Mapping[str, Any]) -> str:
         return _("This field is required.")
     if error.get("input", "") is None:
         return _("This field cannot be null.")
+    if kind == "date_out_of_range":
+        return error["msg"]  # already translated, with the range
     if kind.startswith("date") or kind.startswith("datetime"):
         return _("Enter a valid date.")
     if kind.startswith("int"):
@@ -145,16 +156,45 @@ def fields_as(**names: str) -> Iterator[None]:
         ) from None
 
 
-# Schemas and pagination ----------------------------------------------------------------------
+# Dates, years and schemas ----------------------------------------------------------------------
+
+
+def _in_calendar(value: dt.date) -> dt.date:
+    try:
+        return formats.check_day(value)
+    except formats.ParseError as e:
+        raise PydanticCustomError("date_out_of_range", str(e)) from None
+
+
+# A date or a year the API accepts: FIRST_DAY..LAST_DAY (1900-2100). Every date of an input
+# schema (InSchema, Filters) is checked the same way by _NoNulls below; a date or year taken
+# as a parameter of the view function is typed with these.
+Day = Annotated[dt.date, AfterValidator(_in_calendar)]
+Year = Annotated[int, Field(ge=formats.FIRST_YEAR, le=formats.LAST_YEAR)]
+
+
+def _check_value(value: Any) -> None:
+    # PostgreSQL refuses NUL in text: without this, a stray \x00 would be a 500.
+    if isinstance(value, str) and "\x00" in value:
+        raise PydanticCustomError("null_characters", _("Null characters are not allowed."))
+    if isinstance(value, dt.date):
+        _in_calendar(value)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            _check_value(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_value(key)
+            _check_value(item)
 
 
 class _NoNulls(Schema):
     @field_validator("*", mode="after")
     @classmethod
     def no_null_characters(cls, value: Any) -> Any:
-        # PostgreSQL refuses NUL in text: without this, a stray \x00 would be a 500.
-        if isinstance(value, str) and "\x00" in value:
-            raise PydanticCustomError("null_characters", _("Null characters are not allowed."))
+        """No NUL in text, no date outside 1900-2100 (date arithmetic near year 9999
+        overflows), at any depth of a field's value."""
+        _check_value(value)
         return value
 
 
@@ -166,6 +206,34 @@ class InSchema(_NoNulls):
 
 class Filters(_NoNulls):
     """Query parameters of a list."""
+
+
+class SchemaName:
+    """`Annotated[Kind, SchemaName("UnitKind")]`: the OpenAPI component of a type under
+    another name. ninja names a component after the class alone, so two apps' `Kind`
+    (a unit's, a meeting's) would share one entry and one of them would be documented with
+    the other's values. For our own schemas the class is simply named uniquely; this is for
+    the models' choices, whose names are fine inside their app.
+    (chibo/site/tests/test_api_schema.py holds every component name to one type.)"""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        schema = handler(source)
+        if schema.get("type") == "definition-ref":
+            schema = handler.resolve_ref_schema(schema)
+        # pydantic names a definition after the last dotted part of its ref (before ":").
+        return {**schema, "ref": f"chibo.api.{self.name}:{id(source)}"}  # type: ignore[return-value]
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        handler.resolve_ref_schema(json_schema)["title"] = self.name
+        return json_schema
 
 
 def unset() -> Any:
@@ -180,6 +248,9 @@ def patch_data(payload: Schema) -> dict[str, Any]:
 
 
 PAGE_MAX = 500
+# Far beyond any list (a country has a few million members), far below the databases' 2^63:
+# a larger offset is refused (422), not sent to SQL where it overflows (500).
+OFFSET_MAX = 1_000_000_000
 
 
 class Page(LimitOffsetPagination):
@@ -187,7 +258,7 @@ class Page(LimitOffsetPagination):
 
     class Input(Schema):
         limit: int = Field(50, ge=1, le=PAGE_MAX)
-        offset: int = Field(0, ge=0)
+        offset: int = Field(0, ge=0, le=OFFSET_MAX)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_limit=PAGE_MAX, **kwargs)
