@@ -5,6 +5,7 @@ app's `api.py`."""
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from http.client import responses as http_responses
 from typing import Annotated, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
@@ -15,10 +16,15 @@ from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationErrorContext
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import REF_TEMPLATE, OpenAPISchema
+from ninja.operation import Operation
 from ninja.pagination import LimitOffsetPagination
 from ninja.renderers import JSONRenderer
+from ninja.schema import NinjaGenerateJsonSchema
+from ninja.types import DictStrAny
 from pydantic import (
     AfterValidator,
+    BaseModel,
     ConfigDict,
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
@@ -77,7 +83,15 @@ def _pydantic_message(error: Mapping[str, Any]) -> str:
 
 
 class ChiboAPI(NinjaAPI):
-    """NinjaAPI whose schema errors look like the service errors (see below)."""
+    """NinjaAPI whose schema errors look like the service errors (see below), and whose
+    OpenAPI schema documents the error answers too."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: DictStrAny | None = None
+    ) -> OpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return _Described(self, path_prefix)
 
     def validation_error_from_error_contexts(
         self, error_contexts: list[ValidationErrorContext]
@@ -94,6 +108,92 @@ class ChiboAPI(NinjaAPI):
                     loc = loc[1:]
                 errors.append(_error([source, *map(str, loc)], _pydantic_message(e), e["type"]))
         return NinjaValidationError(errors)
+
+
+class Error(Schema):
+    """401, 403, 404, 409: one message for a person."""
+
+    detail: str
+
+
+class Problem(Schema):
+    type: str = Field(description='What kind of problem: "missing", "invalid", ...')
+    loc: list[str] = Field(description='Where: ["body", field], ["query", parameter], ...')
+    msg: str = Field(description="The reason, for a person (Accept-Language).")
+
+
+class Invalid(Schema):
+    """422: every problem found in the input."""
+
+    detail: list[Problem]
+
+
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def error_responses(*, methods: Any, path: str, authenticated: bool, versioned: bool) -> dict:
+    """The error answers an operation can give, by the rules of docs/api.md: 401 without a
+    login or token, 403 for what the account may not do (reads too: a member asking for an
+    office's list), 404 for an id that does not exist or is out of scope, 409 for a stale
+    `version`, 422 for bad input (a query parameter included)."""
+    out: dict[int, type[Schema]] = {403: Error, 422: Invalid}
+    if authenticated:
+        out[401] = Error
+    if "{" in path:
+        out[404] = Error
+    if versioned and WRITES & set(methods):
+        out[409] = Error
+    return out
+
+
+def _body_fields(operation: Operation) -> set[str]:
+    """The names of the JSON body's fields (ninja wraps the body schema in a model of its
+    own, one field per body parameter)."""
+    names: set[str] = set()
+    for model in operation.models:
+        if model.__ninja_param_source__ != "body":
+            continue
+        for field in model.model_fields.values():
+            if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
+                names |= set(field.annotation.model_fields)
+    return names
+
+
+class _Described(OpenAPISchema):
+    """ninja's OpenAPI schema, with every operation's error answers (error_responses). They
+    are added to the description only: the views return their success, and the errors are
+    made by the handlers below, so ninja's per-operation `response=` stays as it is (an
+    operation with a single status answers it without saying so)."""
+
+    def responses(self, operation: Operation) -> dict[int, DictStrAny]:
+        result = super().responses(operation)
+        errors = error_responses(
+            methods=operation.methods,
+            path=operation.path,
+            authenticated=bool(operation.auth_callbacks),
+            versioned="version" in _body_fields(operation),
+        )
+        media = self.api.renderer.media_type
+        for status, model in errors.items():
+            if status not in result:
+                result[status] = {
+                    "description": http_responses[status],
+                    "content": {media: {"schema": self._ref(model)}},
+                }
+            elif status == 422 and "content" in result[status]:
+                # An operation's own 422 (a statement's bad rows) or a bad parameter.
+                content = result[status]["content"][media]
+                content["schema"] = {"anyOf": [content["schema"], self._ref(model)]}
+        return dict(sorted(result.items()))
+
+    def _ref(self, model: type[Schema]) -> DictStrAny:
+        schema = model.model_json_schema(
+            ref_template=REF_TEMPLATE,
+            schema_generator=NinjaGenerateJsonSchema,
+            mode="serialization",
+        )
+        self.add_schema_definitions({**schema.pop("$defs", {}), model.__name__: schema})
+        return {"$ref": REF_TEMPLATE.format(model=model.__name__)}
 
 
 def install_error_handlers(api: NinjaAPI) -> None:

@@ -72,3 +72,42 @@ def test_a_unit_is_created_with_a_unit_kind():
     assert kind == "UnitKind"
     assert "cell" in schema["components"]["schemas"][kind]["enum"]
     assert "regular" in schema["components"]["schemas"]["MeetingKind"]["enum"]
+
+
+def _operations():
+    schema = api.get_openapi_schema()
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            yield path, method.upper(), operation, schema
+
+
+def test_every_operation_documents_its_error_answers():
+    missing = []
+    for path, method, operation, _schema in _operations():
+        expected = {"401", "403", "422"}
+        if "{" in path:
+            expected.add("404")
+        documented = {str(status) for status in operation["responses"]}
+        if not expected <= documented:
+            missing.append((method, path, sorted(expected - documented)))
+    assert missing == []
+
+
+def test_error_answers_have_their_shape():
+    for _path, _method, operation, schema in _operations():
+        responses = {str(k): v for k, v in operation["responses"].items()}
+        shape = responses["422"]["content"]["application/json"]["schema"]
+        # Invalid, or one of the shapes when the operation has its own 422 (bad rows).
+        refs = [s["$ref"] for s in shape.get("anyOf", [shape])]
+        assert "#/components/schemas/Invalid" in refs
+        assert responses["401"]["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
+    problem = schema["components"]["schemas"]["Problem"]
+    assert set(problem["properties"]) == {"type", "loc", "msg"}
+
+
+def test_a_write_with_a_version_documents_the_conflict():
+    conflicts = {(m, p) for p, m, op, _ in _operations() if "409" in map(str, op["responses"])}
+    assert ("POST", "/api/v1/meetings/{meeting_id}/move") in conflicts
+    assert ("PUT", "/api/v1/meetings/{meeting_id}/quality") in conflicts
+    assert ("GET", "/api/v1/meetings/{meeting_id}") not in conflicts
+    assert all(method != "GET" for method, _ in conflicts)
