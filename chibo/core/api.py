@@ -131,15 +131,18 @@ class Invalid(Schema):
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def error_responses(*, methods: Any, path: str, authenticated: bool, versioned: bool) -> dict:
+def error_responses(
+    *, methods: Any, takes_input: bool, authenticated: bool, versioned: bool
+) -> dict:
     """The error answers an operation can give, by the rules of docs/api.md: 401 without a
     login or token, 403 for what the account may not do (reads too: a member asking for an
-    office's list), 404 for an id that does not exist or is out of scope, 409 for a stale
+    office's list), 404 for an id that does not exist or is out of scope (in the path, a
+    query parameter such as `unit`, or the body: `parent`, `member`), 409 for a stale
     `version`, 422 for bad input (a query parameter included)."""
     out: dict[int, type[Schema]] = {403: Error, 422: Invalid}
     if authenticated:
         out[401] = Error
-    if "{" in path:
+    if takes_input:
         out[404] = Error
     if versioned and WRITES & set(methods):
         out[409] = Error
@@ -169,7 +172,7 @@ class _Described(OpenAPISchema):
         result = super().responses(operation)
         errors = error_responses(
             methods=operation.methods,
-            path=operation.path,
+            takes_input=bool(operation.models),
             authenticated=bool(operation.auth_callbacks),
             versioned="version" in _body_fields(operation),
         )
