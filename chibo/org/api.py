@@ -2,7 +2,7 @@
 service, schema."""
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -16,6 +16,7 @@ from chibo.core.api import (
     Filters,
     InSchema,
     Page,
+    SchemaName,
     today,
     unset,
     version_field,
@@ -28,6 +29,9 @@ from .models import CellType, Kind, OrgUnit, Sector, Village, VillageKind
 units = Router(tags=["units"])
 villages = Router(tags=["villages"])
 
+# The component is "UnitKind": a meeting has its `Kind` too.
+UnitKind = Annotated[Kind, SchemaName("UnitKind")]
+
 
 # Units ----------------------------------------------------------------------------------------
 
@@ -36,7 +40,7 @@ class UnitOut(Schema):
     id: int
     code: str
     name: str
-    kind: Kind
+    kind: UnitKind
     cell_type: CellType | Literal[""]
     sector: Sector | Literal[""]
     parent: int | None = Field(validation_alias="parent_id")
@@ -49,7 +53,7 @@ class UnitOut(Schema):
 class UnitIn(InSchema):
     code: str
     name: str
-    kind: Kind
+    kind: UnitKind
     parent: int | None = None
     cell_type: CellType | Literal[""] = ""
     sector: Sector | Literal[""] = Field(
@@ -68,12 +72,12 @@ class UnitPatch(InSchema):
 
 
 class UnitFilters(Filters):
-    kind: Kind | None = None
+    kind: UnitKind | None = None
     parent: int | None = Field(None, description="Only the direct sub-units of this unit id.")
     within: str | None = Field(None, description="Only this unit (by code) and its subtree.")
 
 
-class MoveIn(InSchema):
+class UnitMoveIn(InSchema):
     parent: int
     on: dt.date | None = Field(None, description="The day the move takes effect; today if unset.")
 
@@ -155,7 +159,7 @@ def unit_children(request: HttpRequest, unit_id: int) -> QuerySet[OrgUnit]:
 
 
 @units.post("/{unit_id}/move", response=UnitOut)
-def unit_move(request: HttpRequest, unit_id: int, payload: MoveIn) -> OrgUnit:
+def unit_move(request: HttpRequest, unit_id: int, payload: UnitMoveIn) -> OrgUnit:
     """Put the unit, with its subtree, under another parent from a date; reports on earlier
     dates still see it where it was."""
     user = user_of(request)

@@ -103,7 +103,7 @@ class MemberFilters(Filters):
     on: dt.date | None = Field(None, description="Date for the status filter; today if unset.")
 
 
-class TransferIn(InSchema):
+class MemberTransferIn(InSchema):
     to_unit: int
     left_on: dt.date
     arrived_on: dt.date | None = Field(None, description="Defaults to left_on.")
@@ -182,7 +182,7 @@ def member_delete(request: HttpRequest, member_id: int) -> None:
 
 
 @members.post("/{member_id}/transfer", response={201: PlacementOut})
-def member_transfer(request: HttpRequest, member_id: int, payload: TransferIn) -> Placement:
+def member_transfer(request: HttpRequest, member_id: int, payload: MemberTransferIn) -> Placement:
     """Official transfer: the current placement ends on left_on, a new one starts on
     arrived_on in to_unit. Answers the new placement."""
     user = user_of(request)
