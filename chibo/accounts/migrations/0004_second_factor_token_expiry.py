@@ -18,7 +18,7 @@ def expire_existing(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0002_initial"),
+        ("accounts", "0003_login_throttle"),
     ]
 
     operations = [

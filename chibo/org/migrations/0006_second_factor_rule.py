@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("org", "0004_orgunit_sector_of_base_organisations"),
+        ("org", "0005_versions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
