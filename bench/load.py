@@ -305,6 +305,55 @@ def verify(database_url: str, manifest: dict, since: float, posted: set[str], do
     return lines, ok
 
 
+# CPU spent, from /proc: what a request costs, whatever else the machine runs --------------
+
+
+def _cpu(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def cpu_snapshot(server: subprocess.Popen | None, database_url: str) -> dict[str, dict[int, float]]:
+    """CPU seconds so far of the web server's processes and of the database's backends."""
+    app: list[int] = []
+    if server is not None:
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == server.pid:
+                    app.append(int(stat.parent.name))
+            except (OSError, ValueError, IndexError):
+                continue
+        app.append(server.pid)
+    with connect(database_url) as db:
+        backends = [
+            r[0]
+            for r in db.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()"
+            )
+        ]
+    return {"app": {p: _cpu(p) for p in app}, "db": {p: _cpu(p) for p in backends}}
+
+
+def cpu_lines(before: dict, after: dict, requests: int, client: float) -> list[str]:
+    spent = {
+        part: sum(cpu - before[part].get(pid, 0.0) for pid, cpu in after[part].items())
+        for part in ("app", "db")
+    }
+    per = (spent["app"] + spent["db"]) / max(requests, 1) * 1000
+    cores = os.cpu_count() or 1
+    return [
+        f"  CPU: web server {spent['app']:.1f} s, PostgreSQL {spent['db']:.1f} s, this client "
+        f"{client:.1f} s for {requests:,} requests: {per:.0f} ms of CPU a request, so "
+        f"{cores} idle cores would serve about {cores * 1000 / per:.0f} requests a second"
+        if spent["app"]
+        else f"  CPU: PostgreSQL {spent['db']:.1f} s (the server's processes are not ours)"
+    ]
+
+
 # Scenarios ------------------------------------------------------------------------------------
 
 
@@ -319,7 +368,7 @@ class Pool:
             return self.members.pop() if self.members else None
 
 
-def scenario_a(args, base: str, manifest: dict, pool: Pool, posted: set, done: set) -> Stats:
+def scenario_a(args, base: str, manifest: dict, pool: Pool, posted: set, done: set, snap) -> Stats:
     stats, setup = Stats(), Stats()
     meetings = {m["pk"]: m for m in manifest["meetings"]}
     password = manifest["password"]
@@ -374,17 +423,19 @@ def scenario_a(args, base: str, manifest: dict, pool: Pool, posted: set, done: s
                 phone.close()
             time.sleep(rng.uniform(*args.think))
 
+    cpu = [snap(), time.process_time()]
     started = time.perf_counter()
     threads = [threading.Thread(target=user, args=p) for p in people]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    stats.cpu = [*cpu, snap(), time.process_time()]  # type: ignore[attr-defined]
     stats.elapsed = time.perf_counter() - started  # type: ignore[attr-defined]
     return stats
 
 
-def scenario_b(args, base: str, manifest: dict, pool: Pool, posted: set, done: set) -> Stats:
+def scenario_b(args, base: str, manifest: dict, pool: Pool, posted: set, done: set, snap) -> Stats:
     stats = Stats()
     meetings = {m["pk"]: m for m in manifest["meetings"]}
     rate = args.peak_members / 3600 * args.peak_factor
@@ -403,6 +454,7 @@ def scenario_b(args, base: str, manifest: dict, pool: Pool, posted: set, done: s
         error = "failed" if failed else None
         stats.add("whole check-in, from arrival", time.perf_counter() - at, error)
 
+    cpu = [snap(), time.process_time()]
     started = time.perf_counter()
     with ThreadPoolExecutor(args.peak_threads) as ex:
         for i in range(count):
@@ -415,6 +467,7 @@ def scenario_b(args, base: str, manifest: dict, pool: Pool, posted: set, done: s
             due.append(at)
             ex.submit(arrive, member, at)
         stats.elapsed_arrivals = time.perf_counter() - started  # type: ignore[attr-defined]
+    stats.cpu = [*cpu, snap(), time.process_time()]  # type: ignore[attr-defined]
     stats.elapsed = time.perf_counter() - started  # type: ignore[attr-defined]
     stats.rate = rate  # type: ignore[attr-defined]
     return stats
@@ -458,6 +511,15 @@ def main() -> None:
         key = manifest["secret_key"]
         server, base = start_server(args.database_url, key, args.workers, args.threads)
         print(f"chibo serve at {base}: {args.workers} processes × {args.threads} threads")
+
+    def snap() -> dict:
+        return cpu_snapshot(server, args.database_url)
+
+    def cpu_of(stats: Stats) -> list[str]:
+        before, client_before, after, client_after = stats.cpu  # type: ignore[attr-defined]
+        requests = sum(len(t) for p, t in stats.times.items() if not p.startswith("whole"))
+        return cpu_lines(before, after, requests, client_after - client_before)
+
     since = time.time()
     posted: set[str] = set()
     done: set[str] = set()
@@ -465,7 +527,7 @@ def main() -> None:
     ok = True
     try:
         if args.only in (None, "A"):
-            a = scenario_a(args, base, manifest, pool, posted, done)
+            a = scenario_a(args, base, manifest, pool, posted, done, snap)
             lines = table(
                 f"Scenario A: {args.users} users, think {args.think[0]:g}-{args.think[1]:g} s",
                 a, a.elapsed,  # type: ignore[attr-defined]
@@ -477,10 +539,11 @@ def main() -> None:
                 f"{'met' if worst < TARGET_P95_MS and not errors else 'MISSED'}"
             )
             ok &= worst < TARGET_P95_MS and not errors
+            lines += cpu_of(a)
             print("\n".join(lines))
             report += lines
         if args.only in (None, "B"):
-            b = scenario_b(args, base, manifest, pool, posted, done)
+            b = scenario_b(args, base, manifest, pool, posted, done, snap)
             lines = table(
                 f"Scenario B: check-in peak, {b.rate:.1f} members a second "  # type: ignore[attr-defined]
                 f"({args.peak_members:,} in an hour × {args.peak_factor:g})",
@@ -497,6 +560,7 @@ def main() -> None:
                 f"the last arrival: the peak {'held' if not errors and pace else 'NOT held'}"
             )
             ok &= not errors and pace
+            lines += cpu_of(b)
             print("\n".join(lines))
             report += lines
     finally:
