@@ -5,6 +5,7 @@ driven from loopback for a bounded time, against a 100,000-member demo on Postgr
     .venv/bin/python bench/load_accounts.py postgres://postgres@127.0.0.1:5432/h_load
     .venv/bin/python bench/load.py postgres://postgres@127.0.0.1:5432/h_load [--workers 5]
     .venv/bin/python bench/load.py URL --url http://127.0.0.1:8000   # a server already running
+                                   # (with CHIBO_SECRET_KEY from the manifest: the sessions)
 
 bench/load_accounts.py makes the logins in the copy (secretaries, offices, 12,000 members
 already signed in) and the manifest this script reads. Then:
@@ -226,6 +227,7 @@ def start_server(
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "collectstatic", "--noinput", "-v", "0"], env=env, check=True)
+    # --max-requests 0: no process is replaced during the run, so /proc accounts for all CPU.
     server = subprocess.Popen(
         [*manage, "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
          "--threads", str(threads), "--access-log", "", "--max-requests", "0"],
