@@ -144,7 +144,7 @@ def _previewed(job: ImportJob, report: Report) -> None:
 
 
 @audit.write
-def _job_previewed(*, job: ImportJob, report: Report) -> None:
+def _job_previewed(*, actor, job: ImportJob, report: Report) -> None:
     _previewed(job, report)
 
 
@@ -158,7 +158,7 @@ def job_preview(*, job_id: int) -> ImportJob | None:
         report = import_preview(
             actor=job.user, files=[(job.filename, bytes(job.content))], progress=progress
         )
-    _job_previewed(job=job, report=report)
+    _job_previewed(actor=job.user, job=job, report=report)
     counts_ = {k: number(v) for k, v in report.counts().items()}
     _tell(job, IMPORT_CHECKED, **counts_)
     return job
@@ -193,8 +193,8 @@ def _commit(job: ImportJob, actor, progress: Progress | None = None) -> Report:
 
 
 @audit.write
-def _job_commit_now(*, job: ImportJob, progress: Progress) -> Report:
-    return _commit(job, job.user, progress)
+def _job_commit_now(*, actor, job: ImportJob, progress: Progress) -> Report:
+    return _commit(job, actor, progress)
 
 
 def job_commit_queue(*, job: ImportJob) -> bool:
@@ -215,7 +215,7 @@ def job_commit_run(*, job_id: int) -> Report | None:
         return None
     try:
         with _progress_of(job) as progress:
-            report = _job_commit_now(job=job, progress=progress)
+            report = _job_commit_now(actor=job.user, job=job, progress=progress)
     except Exception:
         logger.exception("import %s could not be committed", job.pk)
         _job_failed(job)
