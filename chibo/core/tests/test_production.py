@@ -21,6 +21,8 @@ BASE = Path(settings.BASE_DIR)
 def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CHIBO_", "DATABASE_"))}
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    # Set by the browser tests' fixtures in the same test process; a server never has it.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env.update(
         PYTHONPATH=str(BASE),  # this checkout, whatever the virtualenv's install points at
         CHIBO_ENV="production",
