@@ -55,14 +55,15 @@ PLAIN = (
 )
 
 
-def _converter(field: models.Field) -> Callable[[Any], Any]:
+def _converter(field: models.Field) -> Callable[[Any], Any] | None:
+    """How a value of `field` goes to the driver; None: as it is."""
     ops = connection.ops
     if isinstance(field, models.DateTimeField):
         return ops.adapt_datetimefield_value
     if isinstance(field, models.DateField):
         return ops.adapt_datefield_value
     if isinstance(field, PLAIN):
-        return lambda value: value
+        return None
     return lambda value: field.get_db_prep_save(value, connection)
 
 
@@ -73,8 +74,13 @@ def _insert(model: type[models.Model], fields: list[models.Field], rows: Iterabl
     qn = connection.ops.quote_name
     table = qn(model._meta.db_table)
     columns = ", ".join(qn(f.column) for f in fields)
-    convert = [_converter(f) for f in fields]
-    batch = [tuple(c(v) for c, v in zip(convert, row, strict=True)) for row in rows]
+    convert = [(i, c) for i, f in enumerate(fields) if (c := _converter(f)) is not None]
+    batch = []
+    for row in rows:
+        values = list(row)
+        for i, c in convert:
+            values[i] = c(values[i])
+        batch.append(values)
     with connection.cursor() as cursor:
         for i in range(0, len(batch), BATCH):
             part = batch[i : i + BATCH]
