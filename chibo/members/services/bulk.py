@@ -73,7 +73,7 @@ def _insert(model: type[models.Model], fields: list[models.Field], rows: Iterabl
     some 100 µs a row building SQL; this some 10 µs. The ids are the database's."""
     qn = connection.ops.quote_name
     table = qn(model._meta.db_table)
-    columns = ", ".join(qn(f.column) for f in fields)
+    columns = ", ".join(qn(str(f.column)) for f in fields)
     convert = [(i, c) for i, f in enumerate(fields) if (c := _converter(f)) is not None]
     batch = []
     for row in rows:
@@ -160,13 +160,13 @@ def member_create_many(*, actor, new: Sequence[NewMember]) -> list[Member]:
         # The facts as member_refresh reads them once all is saved: the placement, then the
         # admission before the official recognition (ids only order them).
         placement = derive.PlacementFact(0, n.unit.pk, PlacementKind.OFFICIAL, n.placed_since)
-        events = [derive.EventFact(0, EventKind.ADMITTED, n.admitted_on)]
+        facts = [derive.EventFact(0, EventKind.ADMITTED, n.admitted_on)]
         if n.official_on:
-            events.append(derive.EventFact(1, EventKind.OFFICIAL, n.official_on))
-        copies = derive.copies([placement], events, _probation_months)
+            facts.append(derive.EventFact(1, EventKind.OFFICIAL, n.official_on))
+        copies = derive.copies([placement], facts, _probation_months)
         for field, value in copies._asdict().items():
             setattr(n.member, field, value)
-        periods.append(derive.status_periods(events))
+        periods.append(derive.status_periods(facts))
     now = timezone.now()
     members = [n.member for n in new]
     _write(Member, members, now)
