@@ -81,7 +81,9 @@ def _insert(model: type[models.Model], fields: list[models.Field], rows: Iterabl
         for i, c in convert:
             values[i] = c(values[i])
         batch.append(values)
-    with connection.cursor() as cursor:
+    # The COPY goes through psycopg's own cursor: its errors are made Django's here, so
+    # that a refused batch is an IntegrityError as on SQLite (see imports.services._batch).
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         for i in range(0, len(batch), BATCH):
             part = batch[i : i + BATCH]
             if connection.vendor == "postgresql":

@@ -242,3 +242,26 @@ def test_a_refused_batch_goes_one_by_one(world, cast, monkeypatch):
     assert Member.objects.get(code="N0001").official_on is None and Member.objects.get(
         code="N0001"
     ).admitted_on == dt.date(2010, 5, 19)
+
+
+def test_a_batch_the_database_refuses_goes_one_by_one(world, cast, monkeypatch, caplog):
+    """A record code taken after the batch checked it (here inside the batch, so it is
+    undone with it): the database refuses the insert (PostgreSQL's COPY too, as an
+    IntegrityError), the batch is rolled back and its rows are imported one by one."""
+    from chibo.members.services import bulk as services_bulk
+    from chibo.testing import factories as f
+
+    real = services_bulk._write
+
+    def racing(model, objs, now):
+        if model is Member:
+            f.member(world.cell2, code="N0002")
+        real(model, objs, now)
+
+    monkeypatch.setattr(services_bulk, "_write", racing)
+    report = import_commit(
+        actor=cast.base_officer, files=[("b.xlsx", clean_workbook(4))], bulk=True
+    )
+    assert "refused" in caplog.text
+    assert report.committed and report.counts()[CREATE] == 4
+    assert Member.objects.filter(code__startswith="N").count() == 4
