@@ -3,13 +3,16 @@
 DATABASE_URL   database (default: SQLite file data/chibo.sqlite3); PostgreSQL in production
 DATABASE_REPLICA_URL, CHIBO_CONN_MAX_AGE, CHIBO_DB_POOLER: docs/deploy.md.
 CHIBO_SECRET_KEY, CHIBO_DEBUG, CHIBO_ALLOWED_HOSTS, CHIBO_EMAIL_URL-like settings below.
+CHIBO_ENV=production: HTTPS only, secure cookies, HSTS, hashed static files (docs/deploy.md).
 """
 
+import ipaddress
 import os
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("CHIBO_DATA_DIR", BASE_DIR / "data"))
@@ -22,10 +25,15 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+PRODUCTION = os.environ.get("CHIBO_ENV") == "production"
 DEBUG = env_bool("CHIBO_DEBUG", False)
 SECRET_KEY = os.environ.get("CHIBO_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and os.environ.get("CHIBO_ENV") == "production":
+    if not DEBUG and PRODUCTION:
         raise RuntimeError("CHIBO_SECRET_KEY must be set in production")
     # Fine for a demo or a test run; production sets CHIBO_ENV=production and a real key.
     SECRET_KEY = "chibo-insecure-development-key-change-me-0123456789abcdef"
@@ -67,7 +75,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the client's address and scheme from a trusted reverse proxy's X-Forwarded-For
+    # and X-Forwarded-Proto; the headers are dropped when anyone else sends them.
+    "chibo.core.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages gzipped for phones on slow networks (static files come compressed from WhiteNoise
     # above). Django's GZip pads each response at random against BREACH, and CSRF tokens are
@@ -81,6 +93,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends idle sessions; remembers the browsers that logged in (chibo.accounts.devices).
+    "chibo.accounts.middleware.LoginMiddleware",
+    # Two-step login: the code step for a session opened by a password alone, enrolment
+    # first for an office that must have it (docs/deploy.md, "Second factor and API tokens").
+    "chibo.org.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -187,9 +204,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Login rate limit: this many failures per username or per address within the window.
-CHIBO_LOGIN_MAX_FAILURES = int(os.environ.get("CHIBO_LOGIN_MAX_FAILURES", "5"))
-CHIBO_LOGIN_WINDOW_MINUTES = int(os.environ.get("CHIBO_LOGIN_WINDOW_MINUTES", "15"))
+# Logins (docs/deploy.md, "Logins"). Failures count for CHIBO_LOGIN_WINDOW_MINUTES. One
+# user name from one address (or one browser that logged in as it before) gets
+# CHIBO_LOGIN_FREE_FAILURES tries, then waits 1, 2, 4... seconds between tries, at most
+# CHIBO_LOGIN_LOCK_MINUTES; other addresses are not slowed. An address with
+# CHIBO_LOGIN_ADDRESS_MAX_FAILURES failures over all user names is refused, except to the
+# browsers that logged in from it before. CHIBO_LOGIN_ALERT_FAILURES failures on one account
+# (from anywhere) tell its holder and the office above it, once per window.
+CHIBO_LOGIN_WINDOW_MINUTES = int(os.environ.get("CHIBO_LOGIN_WINDOW_MINUTES", "60"))
+CHIBO_LOGIN_FREE_FAILURES = int(os.environ.get("CHIBO_LOGIN_FREE_FAILURES", "3"))
+CHIBO_LOGIN_LOCK_MINUTES = int(os.environ.get("CHIBO_LOGIN_LOCK_MINUTES", "15"))
+CHIBO_LOGIN_ADDRESS_MAX_FAILURES = int(os.environ.get("CHIBO_LOGIN_ADDRESS_MAX_FAILURES", "100"))
+CHIBO_LOGIN_ALERT_FAILURES = int(os.environ.get("CHIBO_LOGIN_ALERT_FAILURES", "10"))
+# Password-reset e-mails per hour, from one address and to one e-mail address.
+CHIBO_PASSWORD_RESET_PER_ADDRESS = int(os.environ.get("CHIBO_PASSWORD_RESET_PER_ADDRESS", "10"))
+CHIBO_PASSWORD_RESET_PER_EMAIL = int(os.environ.get("CHIBO_PASSWORD_RESET_PER_EMAIL", "3"))
+# A session unused this long ends (0: never); the login page says why.
+CHIBO_SESSION_IDLE_MINUTES = int(os.environ.get("CHIBO_SESSION_IDLE_MINUTES", "60"))
+
+# API tokens expire this many days after they are issued unless asked otherwise, and never
+# later than CHIBO_TOKEN_MAX_DAYS (docs/deploy.md, "Second factor and API tokens").
+CHIBO_TOKEN_DAYS = int(os.environ.get("CHIBO_TOKEN_DAYS", "90"))
+CHIBO_TOKEN_MAX_DAYS = int(os.environ.get("CHIBO_TOKEN_MAX_DAYS", "365"))
+# Roles that a unit's second-factor requirement applies to, on the unit and below it.
+CHIBO_SECOND_FACTOR_ROLES = [
+    r.strip()
+    for r in os.environ.get("CHIBO_SECOND_FACTOR_ROLES", "office,viewer").split(",")
+    if r.strip()
+]
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
@@ -200,7 +242,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "chibo" / "static"]
-STATIC_ROOT = DATA_DIR / "static"  # collectstatic target in production
+# collectstatic target in production (a container image keeps it outside the data volume)
+STATIC_ROOT = Path(os.environ.get("CHIBO_STATIC_ROOT", DATA_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # In production (CHIBO_ENV=production, or CHIBO_STATIC_MANIFEST=1) `chibo collectstatic`
 # writes each file under a name with its content's hash, with a gzip copy beside it, and
@@ -208,7 +251,7 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # the first visit a page fetches no CSS or JavaScript again, and a new release changes the
 # names. Elsewhere (the demo, development, tests) the files are served from the source
 # folders as they are, with no collectstatic step.
-STATIC_MANIFEST = env_bool("CHIBO_STATIC_MANIFEST", os.environ.get("CHIBO_ENV") == "production")
+STATIC_MANIFEST = env_bool("CHIBO_STATIC_MANIFEST", PRODUCTION)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -220,15 +263,62 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# HTTPS (docs/deploy.md, "Security settings"). CHIBO_ENV=production turns everything on; a
+# deployment that terminates TLS some other way turns a part off with its variable.
+SECURE_SSL_REDIRECT = env_bool("CHIBO_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = int(os.environ.get("CHIBO_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("CHIBO_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading is decided for a whole registrable domain (the province's), not by one of its
+# hosts: off unless asked for, and Django's reminder about it (W021) silenced.
+SECURE_HSTS_PRELOAD = env_bool("CHIBO_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("CHIBO_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("CHIBO_SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Reverse proxies trusted to say who the client is (chibo.core.proxy): addresses or networks.
+# The default trusts a proxy on the same machine only.
+CHIBO_TRUSTED_PROXIES = env_list("CHIBO_TRUSTED_PROXIES", "127.0.0.1/32,::1/128")
+for _proxy in CHIBO_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy)
+    except ValueError as error:
+        raise RuntimeError(f"CHIBO_TRUSTED_PROXIES: {error}") from None
+# The scheme the client used, as a trusted proxy tells it (its X-Forwarded-Proto: nginx's
+# $scheme); the middleware above removes the header from any other peer.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Security headers on every response, also in development and tests so that a page that
+# needs more than the policy allows fails in the browser tests, not in production.
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (Django's ContentSecurityPolicyMiddleware): scripts and styles only
+# from Chibo's own static files, no inline script, no inline style attribute (templates use
+# classes of chibo.css; chibo.js sets a progress bar's width through the DOM, which the
+# policy allows), no eval (htmx's eval features are unused and turned off in base.html).
+# Images may be data: URIs, which Bootstrap's CSS uses for its icons. Nothing from a CDN:
+# Chibo works offline.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 MAILERS = {
     "default": {
+        # An SMTP server once CHIBO_EMAIL_HOST names one; printed to the console before.
         "BACKEND": os.environ.get(
-            "CHIBO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+            "CHIBO_EMAIL_BACKEND",
+            "django.core.mail.backends.smtp.EmailBackend"
+            if os.environ.get("CHIBO_EMAIL_HOST")
+            else "django.core.mail.backends.console.EmailBackend",
         ),
         "OPTIONS": {
             k: v
@@ -237,6 +327,9 @@ MAILERS = {
                 "port": os.environ.get("CHIBO_EMAIL_PORT"),
                 "username": os.environ.get("CHIBO_EMAIL_USER"),
                 "password": os.environ.get("CHIBO_EMAIL_PASSWORD"),
+                # STARTTLS (port 587); CHIBO_EMAIL_SSL for implicit TLS (port 465).
+                "use_tls": env_bool("CHIBO_EMAIL_TLS", False),
+                "use_ssl": env_bool("CHIBO_EMAIL_SSL", False),
             }.items()
             if v
         },

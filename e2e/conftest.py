@@ -36,8 +36,25 @@ def browser():
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
+        yield CspBypassingBrowser(b)
         b.close()
+
+
+class CspBypassingBrowser:
+    """The browser, whose contexts bypass the pages' Content-Security-Policy unless asked not
+    to: Playwright's own helpers (wait_for_function with an expression, add_script_tag for
+    axe) evaluate strings in the page, which the policy refuses. The policy itself is tested
+    with it on (e2e/test_csp.py: new_context(bypass_csp=False))."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **options):
+        options.setdefault("bypass_csp", True)
+        return self._browser.new_context(**options)
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
 
 
 @pytest.fixture

@@ -2,13 +2,16 @@
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from chibo.core import formats
+
 from .models import User
-from .services import token_user
+from .services import token_lookup
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
@@ -17,10 +20,22 @@ class BearerAuth(HttpBearer):
     """`Authorization: Bearer <token>` with a token from `chibo token USERNAME`."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User:
-        user = token_user(token.strip())
-        if user is None:
+        found = token_lookup(token.strip())
+        if found is None:
             # A wrong token is an error, not a reason to fall back to the session.
             raise AuthenticationError(401, _("The API token is not valid."))
+        if found.is_expired:
+            raise AuthenticationError(
+                401,
+                _(
+                    "The API token expired on %(date)s. Create a new one on your account "
+                    "page (API tokens)."
+                )
+                % {"date": formats.date(timezone.localtime(found.expires_at))},
+            )
+        user = found.user
+        # Which token called: a token made through the API lasts no longer than it.
+        request.api_token = found  # type: ignore[attr-defined]
         # simple_history reads request.user to record who made each change.
         request.user = user
         return user

@@ -1,11 +1,13 @@
 """People who log in, the roles they hold on units, API tokens, and the audit of reads."""
 
+import datetime as dt
 import hashlib
 import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -73,10 +75,12 @@ class ApiToken(models.Model):
     """A bearer token for the API. Only a hash is stored; the token is shown once."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=100, blank=True)
+    name = models.CharField(_("name"), max_length=100, blank=True)
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # Refused by the API from this moment (CHIBO_TOKEN_DAYS after issue unless asked otherwise).
+    expires_at = models.DateTimeField(_("expires at"))
 
     PREFIX = "chibo_"
 
@@ -85,18 +89,69 @@ class ApiToken(models.Model):
         return hashlib.sha256(raw.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user: User, name: str = "") -> tuple["ApiToken", str]:
+    def issue(
+        cls, user: User, name: str = "", *, expires_at: dt.datetime | None = None
+    ) -> tuple["ApiToken", str]:
         raw = cls.PREFIX + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, digest=cls.hash(raw))
+        if expires_at is None:
+            expires_at = timezone.now() + dt.timedelta(days=settings.CHIBO_TOKEN_DAYS)
+        token = cls.objects.create(
+            user=user, name=name, digest=cls.hash(raw), expires_at=expires_at
+        )
         return token, raw
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+
+class LoginPage(models.TextChoices):
+    CHIBO = "chibo", _("Chibo")
+    ADMIN = "admin", _("Administration site")
 
 
 class LoginFailure(models.Model):
-    """A failed login, counted per username and per address to throttle guessing."""
+    """A wrong password (đăng nhập sai), kept for the throttle (accounts.services) and as the
+    record of who tried what from where. The delay before the next try grows with the
+    failures of one user name from one address, or from one trusted browser (`device`); a
+    success clears that pair's failures (`cleared`) but keeps them on record."""
 
-    username = models.CharField(max_length=150, db_index=True)
-    address = models.GenericIPAddressField(null=True, db_index=True)
+    username = models.CharField(max_length=150)
+    address = models.GenericIPAddressField(null=True)
+    # The browser's id when it carried a device cookie for this user name (it logged in as
+    # them before): its failures count apart from its address's.
+    device = models.CharField(max_length=32, blank=True)
+    page = models.CharField(max_length=10, choices=LoginPage.choices, default=LoginPage.CHIBO)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+    cleared = models.BooleanField(default=False)  # the pair logged in since
+    refused = models.PositiveIntegerField(default=0)  # tries refused unchecked after this one
+    alerted = models.BooleanField(default=False)  # this failure crossed the alert threshold
+
+    class Meta:
+        verbose_name = _("failed login")
+        verbose_name_plural = _("failed logins")
+        indexes = [
+            models.Index(fields=["username", "at"], name="loginfailure_user_at"),
+            models.Index(fields=["address", "at"], name="loginfailure_address_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.address}"
+
+
+class ResetRequest(models.Model):
+    """A password-reset e-mail asked for, counted per address and per e-mail address so
+    that the form cannot be used to flood an inbox."""
+
+    address = models.GenericIPAddressField(null=True)
+    email = models.CharField(max_length=254)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["address", "at"], name="resetrequest_address_at"),
+            models.Index(fields=["email", "at"], name="resetrequest_email_at"),
+        ]
 
 
 class RecordRead(models.Model):
@@ -109,3 +164,28 @@ class RecordRead(models.Model):
 
     class Meta:
         ordering = ["-at"]
+
+
+class SecondFactor(models.Model):
+    """A person's authenticator app (xác thực hai bước): the TOTP secret it shares with Chibo
+    (accounts.totp). The secret must be read to check a code, so it is kept as it is, like
+    the session keys: the database and its backups are secrets (docs/deploy.md)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="second_factor")
+    secret = models.CharField(max_length=64)
+    confirmed_at = models.DateTimeField()
+    # The time step of the last code accepted: a code, once used, is refused (RFC 6238 5.2).
+    last_step = models.BigIntegerField(default=0)
+
+
+class RecoveryCode(models.Model):
+    """A single-use code that stands in for the app (a lost phone); only its hash is kept."""
+
+    factor = models.ForeignKey(SecondFactor, on_delete=models.CASCADE, related_name="recovery")
+    digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["factor", "digest"], name="recovery_code_unique")
+        ]

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import account_views, views
 from .forms import StyledPasswordChangeForm, StyledPasswordResetForm, StyledSetPasswordForm
 
 app_name = "accounts"
@@ -56,4 +56,13 @@ urlpatterns = [
         ),
         name="password_reset_complete",
     ),
+    # A person's own account: two-step login and API tokens (account_views.py).
+    path("", account_views.account, name="account"),
+    path("login/code/", account_views.login_code, name="login_code"),
+    path("two-step/", account_views.enrol, name="second_factor_enrol"),
+    path("two-step/codes/", account_views.recovery_codes, name="recovery_codes"),
+    path("two-step/codes/new/", account_views.recovery_renew, name="recovery_renew"),
+    path("two-step/off/", account_views.disable, name="second_factor_disable"),
+    path("tokens/", account_views.tokens, name="tokens"),
+    path("tokens/<int:pk>/revoke/", account_views.token_revoke, name="token_revoke"),
 ]

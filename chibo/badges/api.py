@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 
 from chibo import rules
 from chibo.accounts.authentication import user_of
-from chibo.core.api import InSchema, Page, today
+from chibo.core.api import Day, InSchema, Page, Year, today
 from chibo.members import access as member_access
 from chibo.org import access as org_access
 from chibo.org.models import Kind, OrgUnit
@@ -48,7 +48,7 @@ class CountOut(Schema):
     count: int
 
 
-class DueOut(Schema):
+class BadgesDueOut(Schema):
     unit: int
     occasion: dt.date
     occasion_name: str
@@ -99,8 +99,8 @@ class OccasionIn(InSchema):
     province: int | None = Field(None, description="Empty: nationwide (central level only).")
 
 
-@badges.get("/due", response=DueOut)
-def due(request: HttpRequest, unit: int, occasion: dt.date | None = None) -> dict:
+@badges.get("/due", response=BadgesDueOut)
+def due(request: HttpRequest, unit: int, occasion: Day | None = None) -> dict:
     """Members of the unit's subtree due a badge on `occasion` (default: the next occasion
     from today on), with early, posthumous and held-back cases."""
     u = access.get_unit_for(user_of(request), unit)
@@ -135,7 +135,7 @@ def award_list(
     request: HttpRequest,
     unit: int | None = None,
     member: int | None = None,
-    occasion: dt.date | None = None,
+    occasion: Day | None = None,
 ) -> QuerySet[BadgeAward]:
     """Awards of the member records in scope; `unit` keeps those of its subtree."""
     user = user_of(request)
@@ -174,7 +174,7 @@ def award_create(request: HttpRequest, payload: AwardsIn) -> tuple[int, list[Bad
 
 @badges.get("/occasions", response=list[OccasionOut])
 def occasion_list(
-    request: HttpRequest, year: int | None = None, unit: int | None = None
+    request: HttpRequest, year: Year | None = None, unit: int | None = None
 ) -> list[queries.Occasion]:
     """The occasions of `year` (default: this year): nationwide, or those of the unit's
     province with `unit`."""

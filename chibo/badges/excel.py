@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from chibo.core import formats
+from chibo.core import formats, formulas
 from chibo.org.models import OrgUnit
 
 from .queries.due import DueList, DueRow, Reason
@@ -76,13 +76,16 @@ class _Sheet:
     ) -> int:
         self.row += 1
         for col, value in enumerate(values, start=1):
-            cell = self.ws.cell(row=self.row, column=col, value=value)
-            if font is not None:
-                cell.font = font
+            cell = self.ws.cell(row=self.row, column=col)
             if styles is not None:
                 # A named style: setting a border and a format on each of 30,000 cells spent
                 # seconds hashing style objects.
                 cell.style = styles[col - 1]
+            if font is not None:
+                cell.font = font
+            # After the style (which would drop the quote prefix): a name imported as
+            # "=HYPERLINK(…)" stays text.
+            formulas.set_value(cell, value)
         if merge:
             self.ws.merge_cells(
                 start_row=self.row, start_column=1, end_row=self.row, end_column=len(HEADERS)

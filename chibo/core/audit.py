@@ -95,13 +95,15 @@ def record(
     if key not in KINDS:
         raise ValueError(f"unknown audit event kind {key!r}")
     about = about if about is not None else obj
-    types = ContentType.objects.get_for_models(type(obj), type(about), for_concrete_models=False)
+    # The models by `_meta`, not `type()`: a view's request.user is a lazy proxy of its user.
+    obj_model, about_model = obj._meta.model, about._meta.model
+    types = ContentType.objects.get_for_models(obj_model, about_model, for_concrete_models=False)
     return AuditEvent.objects.create(
         kind=key,
         actor=actor if getattr(actor, "pk", None) else None,
-        object_type=types[type(obj)],
+        object_type=types[obj_model],
         object_id=obj.pk,
-        about_type=types[type(about)],
+        about_type=types[about_model],
         about_id=about.pk,
         facts={name: _fact(value) for name, value in facts.items()},
     )

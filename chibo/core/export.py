@@ -5,7 +5,8 @@ The page builds a `Table` (columns with their Vietnamese headers, rows of plain 
 the same query and filters as the page; this module only writes it. Dates are real dates in
 Excel, shown dd/mm/yyyy; in CSV they are written dd/mm/yyyy. The workbook is written in
 openpyxl's write-only mode, row by row, so a province's member list stays fast and small in
-memory. (badges/excel.py keeps its own layout: a committee's form with sections.)
+memory. (badges/excel.py keeps its own layout: a committee's form with sections.) Text that a
+spreadsheet would run as a formula stays text, in both formats (chibo.core.formulas).
 
 The headers are the document's own Vietnamese text, not interface messages, like the badge
 list's: the file goes to the committee in Vietnamese whatever language the user reads."""
@@ -25,7 +26,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from . import formats
+from . import formats, formulas
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
@@ -55,6 +56,12 @@ class Table:
 
 
 def _cell(ws, value: Any, number_format: str = "") -> Any:
+    if isinstance(value, str):
+        return (
+            formulas.set_value(WriteOnlyCell(ws), value)
+            if formulas.runs_as_formula(value)
+            else value
+        )
     # A datetime is a date too: test it first.
     if isinstance(value, dt.datetime):
         cell = WriteOnlyCell(ws, value=value.replace(tzinfo=None))
@@ -81,14 +88,14 @@ def xlsx(*tables: Table) -> bytes:
         header_row = len(table.heading) + (2 if table.heading else 1)
         ws.freeze_panes = f"A{header_row + 1}"
         for line in table.heading:
-            cell = WriteOnlyCell(ws, value=line)
+            cell = formulas.set_value(WriteOnlyCell(ws), line)
             cell.font = BOLD
             ws.append([cell])
         if table.heading:
             ws.append([])
         headers = []
         for column in table.columns:
-            cell = WriteOnlyCell(ws, value=column.header)
+            cell = formulas.set_value(WriteOnlyCell(ws), column.header)
             cell.font = BOLD
             cell.alignment = Alignment(wrap_text=True, vertical="center")
             headers.append(cell)
@@ -116,13 +123,16 @@ def _text(value: Any, number_format: str = "") -> str:
 
 def csv_text(table: Table) -> str:
     """The table as CSV: the header row, then the rows (the heading lines are left out, so
-    that a program reads it as a table). Dates dd/mm/yyyy."""
+    that a program reads it as a table). Dates dd/mm/yyyy; text that a spreadsheet would run
+    starts with an apostrophe."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([c.header for c in table.columns])
+    writer.writerow([formulas.csv_text(c.header, c.header) for c in table.columns])
     number_formats = [c.number_format for c in table.columns]
     for row in table.rows:
-        writer.writerow([_text(v, f) for v, f in zip(row, number_formats, strict=True)])
+        writer.writerow(
+            [formulas.csv_text(v, _text(v, f)) for v, f in zip(row, number_formats, strict=True)]
+        )
     return out.getvalue()
 
 

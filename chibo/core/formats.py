@@ -70,8 +70,12 @@ class ParseError(ValueError):
         self.code = code
 
 
-# Years outside this range are typing slips (01/01/0198, 06/12/20026 cut short, ...).
-FIRST_YEAR, LAST_YEAR = 1900, 2099
+# Years outside this range are typing slips (01/01/0198, 06/12/20026 cut short, ...), and
+# nothing Chibo computes reaches beyond them: the pages, the API (chibo.core.api.Day, Year)
+# and the imports refuse other dates rather than carry them into date arithmetic that would
+# overflow (9999-12-31 + a few days is a server error, not an answer).
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+FIRST_DAY, LAST_DAY = dt.date(FIRST_YEAR, 1, 1), dt.date(LAST_YEAR, 12, 31)
 # A two-digit year is read in the hundred years that end this many years after the current
 # one: in 2026, 00-36 are 2000-2036 and 37-99 are 1937-1999. Plans reach a few years ahead;
 # people born or admitted before 1937 are rare, and a four-digit year is always possible.
@@ -83,6 +87,31 @@ _SEP = r"\s*[/.\-]\s*"
 _DMY = re.compile(rf"(\d{{1,2}}){_SEP}(\d{{1,2}}){_SEP}(\d{{4}}|\d{{2}})")
 _YMD = re.compile(rf"(\d{{4}}){_SEP}(\d{{1,2}}){_SEP}(\d{{1,2}})")
 _DIGITS = re.compile(r"(\d{2})(\d{2})(\d{4}|\d{2})")  # ddmmyyyy, ddmmyy
+
+
+def range_hint() -> str:
+    return _("Choose a date from %(first)s to %(last)s.") % {
+        "first": date(FIRST_DAY),
+        "last": date(LAST_DAY),
+    }
+
+
+def check_day(day: dt.date) -> dt.date:
+    """`day` if it is inside FIRST_DAY..LAST_DAY; raises ParseError (code "year") if not."""
+    value = day.date() if isinstance(day, dt.datetime) else day
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ParseError(range_hint(), "year")
+    return day
+
+
+def parse_year(text: str | None) -> int | None:
+    """A year asked for in a page's address (?year=2026): None when it is not a whole number
+    in FIRST_YEAR..LAST_YEAR, for the page to fall back on its default."""
+    try:
+        year = int((text or "").strip())
+    except ValueError:
+        return None
+    return year if FIRST_YEAR <= year <= LAST_YEAR else None
 
 
 def date_hint(today: dt.date | None = None) -> str:

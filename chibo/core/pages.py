@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django_htmx.middleware import HtmxDetails
 
 from chibo.core.forms import apply_validation_error
+from chibo.core.versions import Stale, is_stale, shown_stale
 
 # The context of the page shown: given, or built by a function only when something is shown
 # (never before a redirect). The function gets the form to show again with its errors, or
@@ -27,12 +28,6 @@ class HtmxHttpRequest(HttpRequest):
     """A request that went through django-htmx's middleware (for type checking)."""
 
     htmx: HtmxDetails
-
-
-def is_stale(error: ValidationError) -> bool:
-    """A service refused a change made on an old version (optimistic locking): the error
-    carries the code "stale"."""
-    return any(e.code == "stale" for e in getattr(error, "error_list", []))
 
 
 def form_page(
@@ -49,7 +44,8 @@ def form_page(
 ) -> HttpResponse:
     """`partial`: the template partial (its name after `#`) an HTMX request gets back instead
     of the page: after saving, status 200 with `message` as `saved`; with the errors, 422.
-    `stale`: the answer to a change refused as stale; without it, a form error like others."""
+    `stale`: the answer to a change refused as stale; without it, the form again with the
+    person's input, the message and the record's current values (core.versions)."""
     htmx = partial is not None and bool(getattr(request, "htmx", False))
     shown = f"{template}#{partial}" if htmx else template
     if request.method == "POST" and form.is_valid():
@@ -58,7 +54,10 @@ def form_page(
         except ValidationError as e:
             if stale is not None and is_stale(e):
                 return stale(e)
-            apply_validation_error(form, e)
+            if isinstance(e, Stale):
+                shown_stale(form, e)
+            else:
+                apply_validation_error(form, e)
         else:
             if not htmx:
                 messages.success(request, message)

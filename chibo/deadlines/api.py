@@ -13,7 +13,7 @@ from ninja import Field, Router, Schema
 from pydantic import create_model
 
 from chibo.accounts.authentication import user_of
-from chibo.core.api import today
+from chibo.core.api import Day, today
 from chibo.core.deadlines import BOARD, DUE, Part, ordered
 from chibo.members import access as member_access
 from chibo.members.models import Status
@@ -29,8 +29,8 @@ def _fields(parts: list[Part]) -> dict[str, Any]:
     return {p.key: (p.schema, Field(description=p.description or None)) for p in parts}
 
 
-BoardOut = create_model(
-    "BoardOut",
+DeadlineBoardOut = create_model(
+    "DeadlineBoardOut",
     __base__=Schema,
     unit=(int, ...),
     on=(dt.date, ...),
@@ -71,8 +71,8 @@ def _unit(request: HttpRequest, unit: int):
     return org_access.get_unit_for(user, unit)
 
 
-@deadlines.get("", response=BoardOut)
-def board(request: HttpRequest, unit: int, on: dt.date | None = None) -> dict:
+@deadlines.get("", response=DeadlineBoardOut)
+def board(request: HttpRequest, unit: int, on: Day | None = None) -> dict:
     """Every deadline list of the unit's subtree on `on` (default today), every row."""
     scope = _unit(request, unit)
     on = on or today()
@@ -87,7 +87,7 @@ def board(request: HttpRequest, unit: int, on: dt.date | None = None) -> dict:
 
 
 @deadlines.get("/timeline/{member_id}", response=TimelineOut)
-def timeline(request: HttpRequest, member_id: int, on: dt.date | None = None) -> dict:
+def timeline(request: HttpRequest, member_id: int, on: Day | None = None) -> dict:
     """A member's life in the Party in date order, status and party age on `on` (default
     today), what is due. Read like the full record: a read from outside the member's cell is
     audited."""

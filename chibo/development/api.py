@@ -2,6 +2,7 @@
 the end of probation, scoped like the pages (chibo.development.access)."""
 
 import datetime as dt
+from typing import Annotated
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
@@ -11,7 +12,17 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from chibo.accounts.authentication import user_of
-from chibo.core.api import Filters, InSchema, Page, UnitRef, patch_data, unset
+from chibo.core.api import (
+    Conflict,
+    Filters,
+    InSchema,
+    Page,
+    SchemaName,
+    UnitRef,
+    patch_data,
+    unset,
+    version_field,
+)
 from chibo.core.search import terms
 from chibo.members.models import Gender, Member
 from chibo.org import access as org_access
@@ -19,6 +30,9 @@ from chibo.org import access as org_access
 from . import access, queries, services
 from .access import Level
 from .models import Candidate, OfficialReview, Outcome, Stage
+
+# The component is "ReviewOutcome": a meeting's task review has its `Outcome` too.
+ReviewOutcome = Annotated[Outcome, SchemaName("ReviewOutcome")]
 
 candidates = Router(tags=["candidates"])
 reviews = Router(tags=["official reviews"])
@@ -35,6 +49,7 @@ class CandidateOut(Schema):
     birth_date: dt.date
     ethnicity: str
     stage: Stage = Field(validation_alias="stage_sql")
+    version: int = Field(description="Send it back with a change (PATCH) to detect a conflict.")
     proposed_on: dt.date
     class_completed_on: dt.date | None
     class_certificate: str
@@ -93,6 +108,7 @@ class CandidatePatch(InSchema):
     birth_date: dt.date = unset()
     ethnicity: str = unset()
     proposed_on: dt.date = unset()
+    version: int = version_field()
 
 
 class ClassIn(InSchema):
@@ -109,14 +125,14 @@ class IntroducersIn(InSchema):
     union_introduction: str = Field("", max_length=80)
 
 
-class VoteIn(InSchema):
+class CandidateVoteIn(InSchema):
     vote_on: dt.date
     votes_for: int = Field(ge=0)
     votes_eligible: int = Field(ge=1)
     over_age_approval: str = Field("", max_length=80)
 
 
-class DecisionIn(InSchema):
+class AdmissionDecisionIn(InSchema):
     decision_number: str = Field(max_length=40)
     decision_on: dt.date
     code: str = Field(max_length=32, description="The record code of the new member.")
@@ -165,7 +181,7 @@ def candidate_create(request: HttpRequest, payload: CandidateIn) -> tuple[int, C
     return 201, _out(services.candidate_create(cell=cell, **data, actor=user))
 
 
-@candidates.patch("/{candidate_id}", response=CandidateOut)
+@candidates.patch("/{candidate_id}", response={200: CandidateOut, 409: Conflict})
 def candidate_update(request: HttpRequest, candidate_id: int, payload: CandidatePatch) -> Candidate:
     user = user_of(request)
     candidate = access.get_candidate_for(user, candidate_id, Level.CELL)
@@ -205,14 +221,16 @@ def candidate_introducers(
 
 
 @candidates.post("/{candidate_id}/vote", response=CandidateOut)
-def candidate_vote(request: HttpRequest, candidate_id: int, payload: VoteIn) -> Candidate:
+def candidate_vote(request: HttpRequest, candidate_id: int, payload: CandidateVoteIn) -> Candidate:
     user = user_of(request)
     candidate = access.get_candidate_for(user, candidate_id, Level.CELL)
     return _out(services.candidate_vote(candidate=candidate, **payload.model_dump(), actor=user))
 
 
 @candidates.post("/{candidate_id}/decision", response=CandidateOut)
-def candidate_decision(request: HttpRequest, candidate_id: int, payload: DecisionIn) -> Candidate:
+def candidate_decision(
+    request: HttpRequest, candidate_id: int, payload: AdmissionDecisionIn
+) -> Candidate:
     user = user_of(request)
     candidate = access.get_candidate_for(user, candidate_id, Level.ABOVE)
     return _out(services.candidate_decide(candidate=candidate, **payload.model_dump(), actor=user))
@@ -236,7 +254,7 @@ def candidate_drop(request: HttpRequest, candidate_id: int, payload: DropIn) -> 
 # Official reviews -----------------------------------------------------------------------------
 
 
-class ReviewOut(Schema):
+class OfficialReviewOut(Schema):
     id: int
     member: int = Field(validation_alias="member_id")
     probation_ended_on: dt.date
@@ -247,7 +265,7 @@ class ReviewOut(Schema):
     vote_on: dt.date
     votes_for: int
     votes_eligible: int
-    outcome: Outcome
+    outcome: ReviewOutcome
     decision_number: str
     decision_on: dt.date | None
     event: int | None = Field(validation_alias="event_id")
@@ -259,12 +277,12 @@ class ReviewFilters(Filters):
     open: bool | None = Field(None, description="true: only those awaiting the decision.")
 
 
-class ReviewIn(InSchema):
+class OfficialReviewIn(InSchema):
     member: int
     vote_on: dt.date
     votes_for: int = Field(ge=0, description="Votes for recognition.")
     votes_eligible: int = Field(ge=1)
-    outcome: Outcome
+    outcome: ReviewOutcome
 
 
 class ReviewDecisionIn(InSchema):
@@ -272,7 +290,7 @@ class ReviewDecisionIn(InSchema):
     decision_on: dt.date
 
 
-class DueOut(Schema):
+class ReviewDueOut(Schema):
     member: int
     full_name: str
     cell: UnitRef | None
@@ -285,7 +303,7 @@ class DueOut(Schema):
     review: int | None = Field(description="The vote awaiting the decision.")
 
 
-@reviews.get("", response=list[ReviewOut])
+@reviews.get("", response=list[OfficialReviewOut])
 @paginate(Page)
 def review_list(request: HttpRequest, filters: Query[ReviewFilters]) -> QuerySet[OfficialReview]:
     user = user_of(request)
@@ -304,7 +322,7 @@ def _review_out(review: OfficialReview) -> OfficialReview:
     return queries.reviews(OfficialReview.objects.filter(pk=review.pk)).get()
 
 
-@reviews.get("/due", response=list[DueOut])
+@reviews.get("/due", response=list[ReviewDueOut])
 def review_due(request: HttpRequest, unit: int) -> list[dict]:
     """The unit's probationary members the cell must consider: probation ending within 30
     days, ended and awaiting the vote (overdue past the deadline), voted and awaiting the
@@ -335,13 +353,13 @@ def review_due(request: HttpRequest, unit: int) -> list[dict]:
     return out
 
 
-@reviews.get("/{review_id}", response=ReviewOut)
+@reviews.get("/{review_id}", response=OfficialReviewOut)
 def review_read(request: HttpRequest, review_id: int) -> OfficialReview:
     return _review_out(access.get_review_for(user_of(request), review_id))
 
 
-@reviews.post("", response={201: ReviewOut})
-def review_create(request: HttpRequest, payload: ReviewIn) -> tuple[int, OfficialReview]:
+@reviews.post("", response={201: OfficialReviewOut})
+def review_create(request: HttpRequest, payload: OfficialReviewIn) -> tuple[int, OfficialReview]:
     user = user_of(request)
     member = access.get_review_member_for(user, payload.member, Level.CELL)
     review = services.review_vote(
@@ -350,7 +368,7 @@ def review_create(request: HttpRequest, payload: ReviewIn) -> tuple[int, Officia
     return 201, _review_out(review)
 
 
-@reviews.post("/{review_id}/decision", response=ReviewOut)
+@reviews.post("/{review_id}/decision", response=OfficialReviewOut)
 def review_decision(
     request: HttpRequest, review_id: int, payload: ReviewDecisionIn
 ) -> OfficialReview:

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.forms import BootstrapForm, DateField
+from chibo.core.versions import VersionForm
 from chibo.members.models import Gender
 
 from .models import Outcome
@@ -15,6 +16,10 @@ class CandidateForm(BootstrapForm):
     birth_date = DateField(label=_("Birth date"), past=True)
     ethnicity = forms.CharField(label=_("Ethnicity"), max_length=40, initial="Kinh")
     proposed_on = DateField(label=_("Proposed by the cell on"))
+
+
+class CandidateEditForm(CandidateForm, VersionForm):
+    pass
 
 
 class CandidateCreateForm(CandidateForm):

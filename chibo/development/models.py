@@ -11,6 +11,7 @@ from django.db.models import Case, CharField, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from chibo.core.versions import Versioned
 from chibo.members.models import Gender, Member, MemberEvent
 from chibo.org.models import OrgUnit
 
@@ -46,7 +47,7 @@ class CandidateQuerySet(QuerySet):
         return self.annotate(stage_sql=STAGE_SQL)
 
 
-class Candidate(models.Model):
+class Candidate(Versioned):
     """A candidate for admission (quần chúng ưu tú)."""
 
     cell = models.ForeignKey(
@@ -114,7 +115,7 @@ class Candidate(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CandidateQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_name", "created_at"])
+    history = HistoricalRecords(excluded_fields=["search_name", "created_at", "version"])
 
     class Meta:
         verbose_name = _("candidate")

@@ -31,6 +31,7 @@ from .exports import candidates_table
 from .forms import (
     BoardFilterForm,
     CandidateCreateForm,
+    CandidateEditForm,
     CandidateForm,
     CeremonyForm,
     ClassForm,
@@ -129,7 +130,8 @@ def candidate_create(request: HttpRequest) -> HttpResponse:
 def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = access.get_candidate_for(request.user, pk, Level.CELL)
     initial = {f: getattr(candidate, f) for f in CandidateForm.base_fields}
-    form = CandidateForm(request.POST or None, initial=initial)
+    initial["version"] = candidate.version
+    form = CandidateEditForm(request.POST or None, initial=initial)
     return form_page(
         request,
         form,

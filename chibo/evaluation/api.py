@@ -13,7 +13,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from chibo.accounts.authentication import user_of
-from chibo.core.api import InSchema, Page
+from chibo.core.api import InSchema, Page, Year
 from chibo.members import access as member_access
 from chibo.org import access as org_access
 
@@ -46,7 +46,7 @@ class CampaignOut(Schema):
 
 class CampaignIn(InSchema):
     unit: int
-    year: int
+    year: Year
     self_due: dt.date
     cell_due: dt.date
     decision_due: dt.date
@@ -109,7 +109,7 @@ class MissingOut(Schema):
     names: list[str]
 
 
-class BoardOut(Schema):
+class CampaignBoardOut(Schema):
     campaign: CampaignOut
     counts: dict[str, int]
     missing: list[MissingOut] = Field(description="Who has not submitted, per cell.")
@@ -134,14 +134,14 @@ class EvaluationOut(Schema):
     decided_on: dt.date | None
 
 
-class ProposalIn(InSchema):
+class RatingProposalIn(InSchema):
     level: Level
     votes: int = Field(ge=0, le=10_000)
     voters: int = Field(ge=0, le=10_000)
     on: dt.date
 
 
-class DecisionIn(InSchema):
+class RatingDecisionIn(InSchema):
     level: Level
     score: int | None = Field(None, ge=0, le=1_000)
     on: dt.date
@@ -213,7 +213,7 @@ class HistoryOut(Schema):
 @evaluation.get("/campaigns", response=list[CampaignOut])
 @paginate(Page)
 def campaign_list(
-    request: HttpRequest, unit: int | None = None, year: int | None = None
+    request: HttpRequest, unit: int | None = None, year: Year | None = None
 ) -> QuerySet[Campaign]:
     """The campaigns the user reads; `unit`: those on it, above it and below it."""
     user = user_of(request)
@@ -258,7 +258,7 @@ def _board(user, campaign: Campaign) -> dict[str, Any]:
     }
 
 
-@evaluation.get("/campaigns/{campaign_id}", response=BoardOut)
+@evaluation.get("/campaigns/{campaign_id}", response=CampaignBoardOut)
 def campaign_get(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
     """The campaign's board: the rows the user reads, the counts per stage, who has not
     submitted their self-assessment, and the checks."""
@@ -266,7 +266,7 @@ def campaign_get(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
     return _board(user, access.get_campaign_for(user, campaign_id))
 
 
-@evaluation.post("/campaigns/{campaign_id}/refresh", response=BoardOut)
+@evaluation.post("/campaigns/{campaign_id}/refresh", response=CampaignBoardOut)
 def campaign_refresh(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
     user = user_of(request)
     campaign = access.get_campaign_for(user, campaign_id, write=True)
@@ -302,7 +302,9 @@ def evaluation_get(request: HttpRequest, evaluation_id: int) -> Evaluation:
 
 
 @evaluation.put("/evaluations/{evaluation_id}/proposal", response=EvaluationOut)
-def evaluation_propose(request: HttpRequest, evaluation_id: int, payload: ProposalIn) -> Evaluation:
+def evaluation_propose(
+    request: HttpRequest, evaluation_id: int, payload: RatingProposalIn
+) -> Evaluation:
     """The cell's proposal and its vote (the cell's secretary, or an office above it)."""
     user = user_of(request)
     row = access.get_evaluation_for(user, evaluation_id, write="propose")
@@ -317,7 +319,9 @@ def evaluation_propose(request: HttpRequest, evaluation_id: int, payload: Propos
 
 
 @evaluation.put("/evaluations/{evaluation_id}/decision", response=EvaluationOut)
-def evaluation_decide(request: HttpRequest, evaluation_id: int, payload: DecisionIn) -> Evaluation:
+def evaluation_decide(
+    request: HttpRequest, evaluation_id: int, payload: RatingDecisionIn
+) -> Evaluation:
     """The committee's decision (an office on the campaign's unit or above)."""
     user = user_of(request)
     row = access.get_evaluation_for(user, evaluation_id, write="decide")
@@ -369,7 +373,7 @@ def _own_campaign(user, year: int) -> tuple[Any, Campaign]:
 
 
 @evaluation.get("/self/{year}", response=SelfOut)
-def self_get(request: HttpRequest, year: int) -> dict[str, Any]:
+def self_get(request: HttpRequest, year: Year) -> dict[str, Any]:
     """The user's own self-assessment of `year` (the empty form when none is saved): 404
     when no campaign lists them that year."""
     member, campaign = _own_campaign(user_of(request), year)
@@ -377,7 +381,7 @@ def self_get(request: HttpRequest, year: int) -> dict[str, Any]:
 
 
 @evaluation.put("/self/{year}", response=SelfOut)
-def self_put(request: HttpRequest, year: int, payload: SelfIn) -> dict[str, Any]:
+def self_put(request: HttpRequest, year: Year, payload: SelfIn) -> dict[str, Any]:
     """Save (or, with `submit`, hand in) the user's own self-assessment of `year`."""
     user = user_of(request)
     member, campaign = _own_campaign(user, year)

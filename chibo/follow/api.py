@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 
 from chibo.accounts.authentication import user_of
 from chibo.accounts.models import User
-from chibo.core.api import InSchema, Page
+from chibo.core.api import Day, InSchema, Page
 from chibo.org import access as org_access
 
 from . import access, services
@@ -46,7 +46,7 @@ class FinishIn(InSchema):
 @follow.get("", response=list[AssignmentOut])
 @paginate(Page)
 def assignment_list(
-    request: HttpRequest, cell: int | None = None, on: dt.date | None = None
+    request: HttpRequest, cell: int | None = None, on: Day | None = None
 ) -> QuerySet[FollowAssignment]:
     """Assignments of cells in scope; `on` keeps those in force that day."""
     rows = FollowAssignment.objects.filter(

@@ -45,6 +45,7 @@ class Row:
     record: str = ""  # key and name, for people
     changes: list[Change] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # not errors: the row is imported
 
 
 @dataclass
@@ -101,16 +102,27 @@ class Report:
                 for p in row.problems:
                     yield sheet.source, row.number, p.column, p.message
 
+    def warnings(self) -> Iterator[tuple[str, int, str, str]]:
+        """Every warning as (sheet, row number, column, message), in file order."""
+        for sheet in self.sheets:
+            for row in sheet.rows:
+                for p in row.warnings:
+                    yield sheet.source, row.number, p.column, p.message
+
     def to_dict(self, *, shown: int = SHOWN_ROWS) -> dict[str, Any]:
         """Plain JSON for ImportJob.summary; the preview template reads this form. A sheet
-        lists at most `shown` rows, those with errors first (a province's 100,000 rows
-        would make a page nobody reads, and megabytes of JSON); its counts count them all."""
+        lists at most `shown` rows, those with errors first, then those with warnings (a
+        province's 100,000 rows would make a page nobody reads, and megabytes of JSON); its
+        counts count them all."""
         data = asdict(replace(self, sheets=[]))
         data["sheets"] = []
         for result in self.sheets:
             errors = [r for r in result.rows if r.status == ERROR][:shown]
-            others = [r for r in result.rows if r.status != ERROR][: shown - len(errors)]
-            rows = sorted(errors + others, key=lambda r: r.number)
+            warned = [r for r in result.rows if r.status != ERROR and r.warnings]
+            warned = warned[: shown - len(errors)]
+            others = [r for r in result.rows if r.status != ERROR and not r.warnings]
+            others = others[: shown - len(errors) - len(warned)]
+            rows = sorted(errors + warned + others, key=lambda r: r.number)
             sheet = asdict(replace(result, rows=rows))
             sheet["counts"] = result.counts()
             sheet["hidden"] = len(result.rows) - len(rows)
@@ -118,4 +130,5 @@ class Report:
         data["counts"] = self.counts()
         data["has_errors"] = self.has_errors
         data["has_changes"] = self.has_changes
+        data["warning_count"] = sum(1 for _w in self.warnings())
         return data

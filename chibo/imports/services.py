@@ -43,6 +43,7 @@ from chibo.core.sheets import (
     Parsed,
     RowError,
     Sheet,
+    cell_warning,
     handlers,
     match_headers,
     read_cell,
@@ -151,7 +152,7 @@ def _previewed(job: ImportJob, report: Report) -> None:
 
 
 @audit.write
-def _job_previewed(*, job: ImportJob, report: Report) -> None:
+def _job_previewed(*, actor, job: ImportJob, report: Report) -> None:
     _previewed(job, report)
 
 
@@ -165,7 +166,7 @@ def job_preview(*, job_id: int) -> ImportJob | None:
         report = import_preview(
             actor=job.user, files=[(job.filename, bytes(job.content))], progress=progress
         )
-    _job_previewed(job=job, report=report)
+    _job_previewed(actor=job.user, job=job, report=report)
     counts_ = {k: number(v) for k, v in report.counts().items()}
     _tell(job, IMPORT_CHECKED, **counts_)
     return job
@@ -200,8 +201,8 @@ def _commit(job: ImportJob, actor, progress: Progress | None = None) -> Report:
 
 
 @audit.write
-def _job_commit_now(*, job: ImportJob, progress: Progress) -> Report:
-    return _commit(job, job.user, progress)
+def _job_commit_now(*, actor, job: ImportJob, progress: Progress) -> Report:
+    return _commit(job, actor, progress)
 
 
 def job_commit_queue(*, job: ImportJob) -> bool:
@@ -222,7 +223,7 @@ def job_commit_run(*, job_id: int) -> Report | None:
         return None
     try:
         with _progress_of(job) as progress:
-            report = _job_commit_now(job=job, progress=progress)
+            report = _job_commit_now(actor=job.user, job=job, progress=progress)
     except Exception:
         logger.exception("import %s could not be committed", job.pk)
         _job_failed(job)
@@ -440,6 +441,8 @@ def _parse(
             item.values[column.key] = text(value)
             item.problems.append((str(e), column.key))
             continue
+        if warning := cell_warning(column, item.values[column.key]):
+            item.warnings.append((warning, column.key))
         if column.required and item.values[column.key] in ("", None):
             item.problems.append((_("This cell is required."), column.key))
     return item
@@ -495,6 +498,7 @@ def _applied(sheet: Sheet, item: Parsed, outcome: Outcome, shown: dict[str, str]
 
 def _apply(ctx: Context, handler: Handler, item: Parsed, shown: dict[str, str]) -> Row:
     row = Row(number=item.number, record=_describe(item.values))
+    row.warnings = [Problem(message, shown.get(key, "")) for message, key in item.warnings]
     problems = list(item.problems)
     if not problems:
         try:

@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from chibo.core.formulas import put
 from chibo.core.sheets import DATE, NUMBER, TIME, Column, Sheet, sheets
 
 from .reader import INSTRUCTIONS_TITLE
@@ -53,7 +54,7 @@ def allowed(column: Column) -> str:
 def _write_sheet(ws: Worksheet, sheet: Sheet) -> None:
     for i, column in enumerate(sheet.columns, start=1):
         letter = get_column_letter(i)
-        cell = ws.cell(row=1, column=i, value=column.label)
+        cell = put(ws, 1, i, column.label)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         note = f"{column.help}\n{allowed(column)}"
         if column.required:
@@ -74,9 +75,25 @@ def _write_sheet(ws: Worksheet, sheet: Sheet) -> None:
     ws.freeze_panes = "A2"
 
 
+class _Lines:
+    """Writes rows one after another, like `ws.append`, with text kept as text
+    (chibo.core.formulas)."""
+
+    def __init__(self, ws: Worksheet) -> None:
+        self.ws = ws
+        self.row = 0
+
+    def append(self, values: list, font: Font | None = None) -> None:
+        self.row += 1
+        for column, value in enumerate(values, start=1):
+            cell = put(self.ws, self.row, column, value)
+            if font is not None:
+                cell.font = font
+
+
 def _write_guide(ws: Worksheet, in_order: list[Sheet]) -> None:
-    ws.append([_("Chibo import template")])
-    ws["A1"].font = Font(bold=True, size=14)
+    lines = _Lines(ws)
+    lines.append([_("Chibo import template")], Font(bold=True, size=14))
     for line in (
         _("Fill in the sheets you need and leave the others empty. Keep the header row."),
         _("Data starts on row 2. Headers may also be written without accents, or as the keys."),
@@ -99,18 +116,15 @@ def _write_guide(ws: Worksheet, in_order: list[Sheet]) -> None:
         _("CSV instead of Excel: one file per sheet, named %(files)s, saved as CSV UTF-8.")
         % {"files": ", ".join(f"{s.key}.csv" for s in in_order)},
     ):
-        ws.append([line])
+        lines.append([line])
     heading = [_("Column"), _("Key"), _("Required"), _("Allowed values"), _("Description")]
     for sheet in in_order:
-        ws.append([])
-        ws.append([f"{sheet.title} ({sheet.key})"])
-        ws.cell(row=ws.max_row, column=1).font = Font(bold=True, size=12)
-        ws.append([_("Rows are matched by %(keys)s.") % {"keys": sheet.match}])
-        ws.append(heading)
-        for cell in ws[ws.max_row]:
-            cell.font = Font(bold=True)
+        lines.append([])
+        lines.append([f"{sheet.title} ({sheet.key})"], Font(bold=True, size=12))
+        lines.append([_("Rows are matched by %(keys)s.") % {"keys": sheet.match}])
+        lines.append(heading, Font(bold=True))
         for column in sheet.columns:
-            ws.append(
+            lines.append(
                 [
                     column.label,
                     column.key,

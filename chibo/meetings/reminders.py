@@ -174,7 +174,7 @@ REMINDERS.register("meetings.tomorrow", meeting_reminders)
 # The deadline board and the member's timeline (chibo.core.deadlines) ----------------------------
 
 
-class TaskOut(Schema):
+class OpenTaskOut(Schema):
     id: int = Field(validation_alias="task_id")
     text: str
     member: int | None = Field(validation_alias="member_id")
@@ -188,7 +188,7 @@ class TaskOut(Schema):
 
 class TaskListOut(Schema):
     count: int
-    items: list[TaskOut]
+    items: list[OpenTaskOut]
 
 
 class MissedOut(Schema):
@@ -363,7 +363,7 @@ DUE.register(
     "meetings",
     DueSource(
         parts=(
-            Part("tasks", list[TaskOut]),
+            Part("tasks", list[OpenTaskOut]),
             Part("absences", int, "Monthly meetings missed without a valid reason."),
             Part("removal_threshold", int | None),
         ),

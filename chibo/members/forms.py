@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.accounts.models import Role
 from chibo.core.forms import BootstrapForm, DateField
+from chibo.core.versions import VersionForm
 from chibo.org.forms import UnitCodeField
 
 from .models import EventKind, ExemptionReason, Gender, Member, PlacementKind, PositionKind, Status
@@ -65,6 +66,10 @@ class MemberCreateForm(ProfileForm):
         self.fields["unit"].queryset = scope
 
 
+class ProfileEditForm(ProfileForm, VersionForm):
+    """The profile as edited: with the version it was read at (core.versions)."""
+
+
 def profile_initial(member: Member) -> dict:
     return {f: getattr(member, f) for f in ProfileForm.base_fields}
 
@@ -109,6 +114,18 @@ class PlacementForm(BootstrapForm):
     def __init__(self, *args, scope=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = scope
+
+
+class EventEditForm(EventForm, VersionForm):
+    pass
+
+
+class PositionEditForm(PositionForm, VersionForm):
+    pass
+
+
+class PlacementEditForm(PlacementForm, VersionForm):
+    pass
 
 
 class TransferForm(BootstrapForm):
@@ -164,11 +181,11 @@ class TransferSendForm(BootstrapForm):
         self.fields["to_unit"].queryset = targets
 
 
-class TransferAcceptForm(BootstrapForm):
+class TransferAcceptForm(BootstrapForm, VersionForm):
     received_on = DateField(label=_("Received on"))
 
 
-class TemporaryEndForm(BootstrapForm):
+class TemporaryEndForm(BootstrapForm, VersionForm):
     on = DateField(label=_("Ends on (not included)"))
 
 

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from chibo.core.models import ActiveManager, ActiveQuerySet, SoftDeletable
 from chibo.core.search import terms
 from chibo.core.sql import RowExists
+from chibo.core.versions import Versioned
 from chibo.org.models import OrgUnit, Village
 
 
@@ -135,7 +136,7 @@ class MemberQuerySet(ActiveQuerySet):
 MemberManager = ActiveManager.from_queryset(MemberQuerySet)
 
 
-class Member(SoftDeletable):
+class Member(Versioned, SoftDeletable):
     """A party member (đảng viên)."""
 
     code = models.CharField(
@@ -195,6 +196,7 @@ class Member(SoftDeletable):
             "last_admitted_on",
             "ceremony_on",
             "probation_ends_on",
+            "version",
         ],
         # History rows are read by record (and member) id only: no index on the rest, which
         # every change would write (docs/growth.md).
@@ -231,7 +233,7 @@ class PlacementQuerySet(ActiveQuerySet):
 PlacementManager = ActiveManager.from_queryset(PlacementQuerySet)
 
 
-class Placement(SoftDeletable):
+class Placement(Versioned, SoftDeletable):
     """Where a member is active (sinh hoạt) from `start` until the day before `end`.
 
     An official placement holds the member's record; a temporary one (chuyển sinh hoạt tạm
@@ -259,7 +261,10 @@ class Placement(SoftDeletable):
 
     objects = PlacementManager()
     all_objects = PlacementQuerySet.as_manager()
-    history = HistoricalRecords(no_db_index=["unit", "party_group", "deleted_at", "deleted_by"])
+    history = HistoricalRecords(
+        excluded_fields=["version"],
+        no_db_index=["unit", "party_group", "deleted_at", "deleted_by"],
+    )
 
     class Meta:
         verbose_name = _("placement")
@@ -319,7 +324,7 @@ class PositionQuerySet(ActiveQuerySet):
 PositionManager = ActiveManager.from_queryset(PositionQuerySet)
 
 
-class Position(SoftDeletable):
+class Position(Versioned, SoftDeletable):
     """A post held for a time: party posts in a unit, civic posts in a village."""
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="positions")
@@ -346,7 +351,9 @@ class Position(SoftDeletable):
 
     objects = PositionManager()
     all_objects = PositionQuerySet.as_manager()
-    history = HistoricalRecords(no_db_index=["unit", "village", "deleted_at", "deleted_by"])
+    history = HistoricalRecords(
+        excluded_fields=["version"], no_db_index=["unit", "village", "deleted_at", "deleted_by"]
+    )
 
     class Meta:
         verbose_name = _("position")
@@ -375,7 +382,7 @@ class MemberEventQuerySet(ActiveQuerySet):
 MemberEventManager = ActiveManager.from_queryset(MemberEventQuerySet)
 
 
-class MemberEvent(SoftDeletable):
+class MemberEvent(Versioned, SoftDeletable):
     """A dated step in a member's life in the Party, with the decision behind it."""
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="events")
@@ -390,7 +397,9 @@ class MemberEvent(SoftDeletable):
 
     objects = MemberEventManager()
     all_objects = MemberEventQuerySet.as_manager()
-    history = HistoricalRecords(no_db_index=["deleted_at", "deleted_by"])
+    history = HistoricalRecords(
+        excluded_fields=["version"], no_db_index=["deleted_at", "deleted_by"]
+    )
 
     class Meta:
         verbose_name = _("member event")
@@ -439,7 +448,7 @@ class TransferState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class Transfer(models.Model):
+class Transfer(Versioned):
     """A move of a member's activities (chuyển sinh hoạt đảng) to another cell.
 
     Official: the record moves; the member leaves the sending cell on `sent_on` and belongs to
@@ -469,7 +478,7 @@ class Transfer(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords(excluded_fields=["created_at"])
+    history = HistoricalRecords(excluded_fields=["created_at", "version"])
 
     class Meta:
         verbose_name = _("transfer")

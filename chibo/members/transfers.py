@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chibo.core import audit, formats
+from chibo.core.versions import check_version
 from chibo.org.models import OrgUnit
 
 from . import services
@@ -195,7 +196,10 @@ def transfer_send(
     return transfer
 
 
-def _pending(transfer: Transfer, message: str) -> Transfer:
+def _pending(transfer: Transfer, message: str, version: int | None) -> Transfer:
+    # Claimed first (core.versions): a step taken from a page read before another person's
+    # step is refused as stale, and the row is locked until the end of the transaction.
+    check_version(transfer, version)
     locked = Transfer.objects.select_for_update().select_related("member").get(pk=transfer.pk)
     if locked.state != TransferState.PENDING:
         raise ValidationError(message)
@@ -203,9 +207,12 @@ def _pending(transfer: Transfer, message: str) -> Transfer:
 
 
 @audit.write
-def transfer_accept(*, actor, transfer: Transfer, received_on: dt.date) -> Transfer:
-    """The receiving cell takes the member in from `received_on`."""
-    t = _pending(transfer, _("Only a transfer waiting to be received can be accepted."))
+def transfer_accept(
+    *, actor, transfer: Transfer, received_on: dt.date, version: int | None = None
+) -> Transfer:
+    """The receiving cell takes the member in from `received_on`. `version`: the one the
+    person read (core.versions), here and in the other steps."""
+    t = _pending(transfer, _("Only a transfer waiting to be received can be accepted."), version)
     _not_future(received_on, "received_on")
     if received_on < t.sent_on:
         raise ValidationError({"received_on": _("The receiving date is before the sending date.")})
@@ -301,10 +308,10 @@ def member_transfer(
 
 
 @audit.write
-def transfer_cancel(*, actor, transfer: Transfer) -> Transfer:
+def transfer_cancel(*, actor, transfer: Transfer, version: int | None = None) -> Transfer:
     """The letter is withdrawn before it was received. Official: the member is back in the
     sending cell as if never sent (the placement ended on sending day runs on)."""
-    t = _pending(transfer, _("Only a transfer waiting to be received can be cancelled."))
+    t = _pending(transfer, _("Only a transfer waiting to be received can be cancelled."), version)
     if t.kind == PlacementKind.OFFICIAL:
         sending = (
             Placement.objects.select_for_update()
@@ -327,9 +334,12 @@ def transfer_cancel(*, actor, transfer: Transfer) -> Transfer:
 
 
 @audit.write
-def temporary_end(*, actor, transfer: Transfer, on: dt.date) -> Transfer:
+def temporary_end(
+    *, actor, transfer: Transfer, on: dt.date, version: int | None = None
+) -> Transfer:
     """A received temporary transfer ends early: the member stops taking part in the
     receiving cell on `on`."""
+    check_version(transfer, version)
     t = Transfer.objects.select_for_update().select_related("member").get(pk=transfer.pk)
     placement = (
         Placement.all_objects.select_for_update().filter(pk=t.placement_id).first()

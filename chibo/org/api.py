@@ -2,7 +2,7 @@
 service, schema."""
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -11,13 +11,26 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from chibo.accounts.authentication import user_of
-from chibo.core.api import Filters, InSchema, Page, patch_data, today, unset
+from chibo.core.api import (
+    Conflict,
+    Filters,
+    InSchema,
+    Page,
+    SchemaName,
+    today,
+    unset,
+    version_field,
+    versioned_patch,
+)
 
 from . import access, services
 from .models import CellType, Kind, OrgUnit, Sector, Village, VillageKind
 
 units = Router(tags=["units"])
 villages = Router(tags=["villages"])
+
+# The component is "UnitKind": a meeting has its `Kind` too.
+UnitKind = Annotated[Kind, SchemaName("UnitKind")]
 
 
 # Units ----------------------------------------------------------------------------------------
@@ -27,19 +40,20 @@ class UnitOut(Schema):
     id: int
     code: str
     name: str
-    kind: Kind
+    kind: UnitKind
     cell_type: CellType | Literal[""]
     sector: Sector | Literal[""]
     parent: int | None = Field(validation_alias="parent_id")
     depth: int
     founded_on: dt.date | None
     dissolved_on: dt.date | None
+    version: int = Field(description="Send it back with a change (PATCH) to detect a conflict.")
 
 
 class UnitIn(InSchema):
     code: str
     name: str
-    kind: Kind
+    kind: UnitKind
     parent: int | None = None
     cell_type: CellType | Literal[""] = ""
     sector: Sector | Literal[""] = Field(
@@ -54,15 +68,16 @@ class UnitPatch(InSchema):
     sector: Sector | Literal[""] = unset()
     founded_on: dt.date | None = unset()
     dissolved_on: dt.date | None = unset()
+    version: int = version_field()
 
 
 class UnitFilters(Filters):
-    kind: Kind | None = None
+    kind: UnitKind | None = None
     parent: int | None = Field(None, description="Only the direct sub-units of this unit id.")
     within: str | None = Field(None, description="Only this unit (by code) and its subtree.")
 
 
-class MoveIn(InSchema):
+class UnitMoveIn(InSchema):
     parent: int
     on: dt.date | None = Field(None, description="The day the move takes effect; today if unset.")
 
@@ -113,25 +128,19 @@ def unit_create(request: HttpRequest, payload: UnitIn) -> OrgUnit:
     )
 
 
-@units.patch("/{unit_id}", response=UnitOut)
+@units.patch("/{unit_id}", response={200: UnitOut, 409: Conflict})
 def unit_update(request: HttpRequest, unit_id: int, payload: UnitPatch) -> OrgUnit:
     user = user_of(request)
     unit = access.get_unit_for(user, unit_id, write=True)
-    current = {
-        "name": unit.name,
-        "cell_type": unit.cell_type,
-        "sector": unit.sector,
-        "founded_on": unit.founded_on,
-        "dissolved_on": unit.dissolved_on,
-    }
-    changes = patch_data(payload)
+    changes, version = versioned_patch(payload)
     if (
         "dissolved_on" in changes
         and changes["dissolved_on"] != unit.dissolved_on
         and not access.can_restructure(user, unit)
     ):
         raise PermissionDenied  # dissolving changes the tree (as the edit page, access.py)
-    return services.orgunit_update(actor=user, unit=unit, **(current | changes))
+    # Only the fields sent: the service applies them to the unit as it is now.
+    return services.orgunit_update(actor=user, unit=unit, version=version, **changes)
 
 
 @units.delete("/{unit_id}", response={204: None})
@@ -150,7 +159,7 @@ def unit_children(request: HttpRequest, unit_id: int) -> QuerySet[OrgUnit]:
 
 
 @units.post("/{unit_id}/move", response=UnitOut)
-def unit_move(request: HttpRequest, unit_id: int, payload: MoveIn) -> OrgUnit:
+def unit_move(request: HttpRequest, unit_id: int, payload: UnitMoveIn) -> OrgUnit:
     """Put the unit, with its subtree, under another parent from a date; reports on earlier
     dates still see it where it was."""
     user = user_of(request)
@@ -167,6 +176,7 @@ class VillageOut(Schema):
     cell: int = Field(validation_alias="cell_id")
     name: str
     kind: VillageKind
+    version: int = Field(description="Send it back with a change (PATCH) to detect a conflict.")
 
 
 class VillageIn(InSchema):
@@ -178,6 +188,7 @@ class VillageIn(InSchema):
 class VillagePatch(InSchema):
     name: str = unset()
     kind: VillageKind = unset()
+    version: int = version_field()
 
 
 class VillageFilters(Filters):
@@ -205,12 +216,12 @@ def village_create(request: HttpRequest, payload: VillageIn) -> Village:
     return services.village_create(actor=user, cell=cell, name=payload.name, kind=payload.kind)
 
 
-@villages.patch("/{village_id}", response=VillageOut)
+@villages.patch("/{village_id}", response={200: VillageOut, 409: Conflict})
 def village_update(request: HttpRequest, village_id: int, payload: VillagePatch) -> Village:
     user = user_of(request)
     village = access.get_village_for(user, village_id, write=True)
-    current = {"name": village.name, "kind": village.kind}
-    return services.village_update(actor=user, village=village, **(current | patch_data(payload)))
+    changes, version = versioned_patch(payload)
+    return services.village_update(actor=user, village=village, version=version, **changes)
 
 
 @villages.delete("/{village_id}", response={204: None})

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.forms import BootstrapForm, DateField
+from chibo.core.versions import VersionForm
 
 from .models import (
     BASE_KINDS,
@@ -67,7 +68,7 @@ class UnitCreateForm(BootstrapForm):
             del self.fields["sector"]
 
 
-class UnitEditForm(BootstrapForm):
+class UnitEditForm(BootstrapForm, VersionForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     cell_type = forms.ChoiceField(
         label=_("Cell type"), choices=[("", "—"), *CellType.choices], required=False
@@ -109,6 +110,10 @@ class VillageForm(BootstrapForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=VillageKind.choices)
 
 
+class VillageEditForm(VillageForm, VersionForm):
+    pass
+
+
 class CountsDateForm(forms.Form):
     on = DateField(label=_("Counts on"), required=False)
 
@@ -120,4 +125,18 @@ def unit_initial(unit: OrgUnit) -> dict:
         "sector": unit.sector,
         "founded_on": unit.founded_on,
         "dissolved_on": unit.dissolved_on,
+        "version": unit.version,
     }
+
+
+class SecondFactorRuleForm(BootstrapForm):
+    required = forms.BooleanField(
+        label=_(
+            "Require two-step login of the office accounts of this unit and of every unit below it"
+        ),
+        required=False,
+        help_text=_(
+            "An account holding an office or viewer role here or below must set up an "
+            "authenticator app before it can do anything else."
+        ),
+    )

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from chibo.core.models import ActiveManager, ActiveQuerySet, SoftDeletable
 from chibo.core.search import sort_key
+from chibo.core.versions import Versioned
 
 # The day the Party was founded: ancestry rows with no known start begin here, so that
 # "valid on date D" is a plain range test with no NULL cases.
@@ -90,7 +91,7 @@ class OrgUnitQuerySet(ActiveQuerySet):
 OrgUnitManager = ActiveManager.from_queryset(OrgUnitQuerySet)
 
 
-class OrgUnit(SoftDeletable):
+class OrgUnit(Versioned, SoftDeletable):
     """A party organisation (tổ chức đảng): province committee down to party group (tổ đảng)."""
 
     code = models.CharField(_("code"), max_length=32, unique=True)
@@ -119,7 +120,7 @@ class OrgUnit(SoftDeletable):
 
     objects = OrgUnitManager()
     all_objects = OrgUnitQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["depth", "sort_name", "created_at"])
+    history = HistoricalRecords(excluded_fields=["depth", "sort_name", "created_at", "version"])
 
     class Meta:
         verbose_name = _("party unit")
@@ -189,7 +190,7 @@ class VillageQuerySet(ActiveQuerySet):
 VillageManager = ActiveManager.from_queryset(VillageQuerySet)
 
 
-class Village(SoftDeletable):
+class Village(Versioned, SoftDeletable):
     """A village or urban quarter (thôn, khu phố): not a party unit, but reports count its
     head, so it is attached to the cell that covers it."""
 
@@ -203,7 +204,7 @@ class Village(SoftDeletable):
 
     objects = VillageManager()
     all_objects = VillageQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("village")
@@ -216,3 +217,17 @@ class Village(SoftDeletable):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SecondFactorRule(models.Model):
+    """A unit requires two-step login (xác thực hai bước) of the people holding an office
+    role (CHIBO_SECOND_FACTOR_ROLES) on it or on any unit below it: set by a province's office
+    for the whole province, or by a lower office for its own part."""
+
+    unit = models.OneToOneField(
+        OrgUnit, on_delete=models.CASCADE, related_name="second_factor_rule"
+    )
+    set_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField(auto_now_add=True)

@@ -14,17 +14,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chibo.core.pages import HtmxHttpRequest, form_page
 
-from . import access, hooks, services
+from . import access, hooks, second_factor, services
 from .forms import (
     CountsDateForm,
+    SecondFactorRuleForm,
     UnitCreateForm,
     UnitEditForm,
     UnitMergeForm,
     UnitMoveForm,
+    VillageEditForm,
     VillageForm,
     unit_initial,
 )
-from .models import OrgUnit, child_kinds
+from .models import OrgUnit, SecondFactorRule, child_kinds
 
 
 @require_GET
@@ -121,15 +123,11 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = UnitEditForm(
         request.POST or None, initial=unit_initial(unit), kind=unit.kind, dissolve=dissolve
     )
-    kept = {
-        "cell_type": unit.cell_type,
-        "sector": unit.sector,
-        "dissolved_on": unit.dissolved_on,
-    }
+    # Fields the form leaves out (by kind, or dissolving) keep their values (the service).
     return form_page(
         request,
         form,
-        save=lambda d: services.orgunit_update(actor=request.user, unit=unit, **(kept | d)),
+        save=lambda d: services.orgunit_update(actor=request.user, unit=unit, **d),
         template="org/unit_form.html",
         success=_to_unit,
         message=_("Changes saved."),
@@ -205,7 +203,8 @@ def village_create(request: HttpRequest, cell_pk: int) -> HttpResponse:
 @login_required
 def village_edit(request: HttpRequest, pk: int) -> HttpResponse:
     village = access.get_village_for(request.user, pk, write=True)
-    form = VillageForm(request.POST or None, initial={"name": village.name, "kind": village.kind})
+    initial = {"name": village.name, "kind": village.kind, "version": village.version}
+    form = VillageEditForm(request.POST or None, initial=initial)
     return form_page(
         request,
         form,
@@ -224,3 +223,34 @@ def village_delete(request: HttpRequest, pk: int) -> HttpResponse:
     services.village_delete(village=village, actor=request.user)
     messages.success(request, _("Village deleted. An office can restore it from the trash."))
     return redirect("org:unit", village.cell_id)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def second_factor_rule(request: HttpRequest, pk: int) -> HttpResponse:
+    """Whether the offices of the unit and below must use two-step login; for the offices
+    over the unit (org.second_factor.may_set_rule)."""
+    unit = access.get_unit_for(request.user, pk)
+    if not second_factor.may_set_rule(request.user, unit):
+        raise PermissionDenied
+    own = SecondFactorRule.objects.filter(unit=unit).exists()
+    above = second_factor.rule_above(unit)
+    return form_page(
+        request,
+        # An unticked box sends no field: a POST with nothing in it is still a POST.
+        SecondFactorRuleForm(
+            request.POST if request.method == "POST" else None, initial={"required": own}
+        ),
+        save=lambda d: second_factor.second_factor_rule_set(
+            actor=request.user, unit=unit, required=d["required"]
+        ),
+        template="org/second_factor_rule.html",
+        success=lambda _result: reverse("org:second_factor_rule", args=[unit.pk]),
+        message=_("Changes saved."),
+        context={
+            "unit": unit,
+            "own": own,
+            "above": above if above is not None and above.pk != unit.pk else None,
+            "missing": second_factor.offices_without(unit),
+        },
+    )

@@ -1,12 +1,12 @@
 """/api/v1/reports: a unit's figures for a period, the contract of docs/reports.md."""
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router
 
 from chibo.accounts.authentication import user_of
+from chibo.core.api import Day, Year
 
 from . import access, queries
 from .periods import period_from
@@ -18,11 +18,11 @@ reports = Router(tags=["reports"])
 def summary(
     request: HttpRequest,
     org: str,
-    year: int | None = None,
+    year: Year | None = None,
     quarter: int | None = None,
     month: int | None = None,
-    start: dt.date | None = Query(None, alias="from"),  # noqa: B008
-    end: dt.date | None = Query(None, alias="to"),  # noqa: B008
+    start: Day | None = Query(None, alias="from"),  # noqa: B008
+    end: Day | None = Query(None, alias="to"),  # noqa: B008
 ) -> dict[str, Any]:
     """The figures of the unit `org` (its code) for a year (`year`, optionally with
     `quarter` or `month`) or a range (`from`, `to`: YYYY-MM-DD), counted as the tree and the

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from chibo.accounts.authentication import user_of
-from chibo.core.api import InSchema
+from chibo.core.api import Day, InSchema, Year
 from chibo.org.models import Kind, OrgUnit
 
 from . import calendar, services
@@ -85,7 +85,7 @@ def _reader(request: HttpRequest):
 
 @rules_router.get("", response=InForce)
 def rules_in_force(
-    request: HttpRequest, on: dt.date | None = None, province: int | None = None
+    request: HttpRequest, on: Day | None = None, province: int | None = None
 ) -> dict:
     """Each rule's value on `on` (default today) and the version that set it."""
     _reader(request)
@@ -146,7 +146,7 @@ def version_create(request: HttpRequest, payload: VersionIn) -> tuple[int, RuleV
 
 
 @rules_router.get("/working-days", response=YearOut)
-def working_days(request: HttpRequest, year: int | None = None) -> dict:
+def working_days(request: HttpRequest, year: Year | None = None) -> dict:
     """The year's holidays, weekend days worked and recorded changes, and its working days."""
     _reader(request)
     year = year or timezone.localdate().year
@@ -195,7 +195,7 @@ def day_delete(request: HttpRequest, change_id: int) -> tuple[int, None]:
 
 
 @rules_router.get("/working-days/after", response=dict[str, dt.date])
-def day_after(request: HttpRequest, start: dt.date, days: int) -> dict:
+def day_after(request: HttpRequest, start: Day, days: int) -> dict:
     """The `days`-th working day after `start` (a deadline such as the ceremony's)."""
     _reader(request)
     if not 1 <= days <= 366:

@@ -3,6 +3,7 @@ values); and one rule's value over time, for lists that compute a deadline for m
 in SQL (each row's count must be the one in force on that row's own starting day, so the
 list needs the days the value changed, not the value of a single day)."""
 
+import bisect
 import datetime as dt
 from typing import Any
 
@@ -106,10 +107,14 @@ class RuleBook:
 
     def __init__(self) -> None:
         self._versions = _versions()
-        self._cache: dict[tuple[dt.date, int | None], Rules] = {}
+        self._starts = [effective_from for effective_from, _, _ in self._versions]
+        self._cache: dict[tuple[int, int | None], Rules] = {}
 
     def at(self, on: dt.date, province_id: int | None) -> Rules:
-        key = (on, province_id)
+        # The versions are ordered by their first day, so those in force on `on` are the
+        # first `n`: every day between two versions' starts has the same rules, built once
+        # (a compliance page asks for each of a year's meeting days, a report for thousands).
+        key = (bisect.bisect_right(self._starts, on), province_id)
         if key not in self._cache:
             self._cache[key] = _build(self._versions, on, province_id)
         return self._cache[key]

@@ -4,6 +4,7 @@ interactive docs at /api/v1/docs."""
 
 from django.urls import path
 
+from chibo.accounts.api import me
 from chibo.accounts.authentication import AUTH
 from chibo.badges.api import badges
 from chibo.core.api import ChiboAPI, Utf8JSONRenderer, install_error_handlers
@@ -57,5 +58,6 @@ api.add_router("/dues", dues)
 api.add_router("/rules", rules_router)
 api.add_router("/reports", reports)
 api.add_router("/reports/snapshots", snapshots)
+api.add_router("/me", me)
 
 urlpatterns = [path("", api.urls)]

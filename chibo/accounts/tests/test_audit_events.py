@@ -93,5 +93,6 @@ def test_a_token_issued_is_one_event_without_the_token(cast):
 
 def test_the_login_throttle_records_no_event(db):
     with no_event():
-        services.login_failed(username="someone", address="10.0.0.1")
-        services.login_succeeded(username="someone")
+        attempt = services.Attempt(username="someone", address="10.0.0.1")
+        services.login_failed(attempt)
+        services.login_succeeded(attempt)

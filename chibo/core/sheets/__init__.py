@@ -4,7 +4,18 @@ keep its own sheets in its `importing.py`, as an app keeps its `admin.py` on top
 django.contrib.admin; the hub (chibo.imports: the engine, the reader, the template, the
 pages and the command) reads the registry and names no domain."""
 
-from .cells import BOOL, CHOICE, DATE, NUMBER, TEXT, TIME, CellError, read_cell, text
+from .cells import (
+    BOOL,
+    CHOICE,
+    DATE,
+    NUMBER,
+    TEXT,
+    TIME,
+    CellError,
+    cell_warning,
+    read_cell,
+    text,
+)
 from .columns import (
     DATE_HELP,
     NO,
@@ -69,6 +80,7 @@ __all__ = [
     "Sheet",
     "Spellings",
     "Values",
+    "cell_warning",
     "changes",
     "day_of",
     "fail",

@@ -14,6 +14,17 @@ from chibo.core.search import fold
 TEXT, DATE, CHOICE = "text", "date", "choice"
 TIME, NUMBER, BOOL = "time", "number", "bool"
 
+# Text that a spreadsheet would run as a formula (chibo.core.formulas; a leading tab or
+# carriage return is tidied away before this is checked). No name, code, address, note or
+# task of a Party record starts with "=" or "@", and Excel itself refuses such text typed
+# without a leading apostrophe: a cell holding it was made so on purpose, the attack's
+# `=HYPERLINK(…)` or `=cmd|…`, and it is an error. "+" and "-" do start real text ("- đã
+# nộp", "+84 912 345 678"): a warning, and Chibo's files keep it as text.
+REFUSED_STARTS = ("=", "@")
+WARNED_STARTS = ("+", "-")
+SIGNED_NUMBER = re.compile(r"[+-][-+0-9 .,]*")  # "-", "-5", "+84 912 345 678": harmless
+SHOWN_LENGTH = 40  # of a refused text, in its message
+
 
 class Readable(Protocol):
     """What reading a cell needs of its column (chibo.core.sheets.columns.Column)."""
@@ -84,7 +95,32 @@ def read_cell(column: Readable, value: Any) -> Any:
             _("Too long: %(length)d characters, at most %(limit)d.")
             % {"length": len(shown), "limit": column.max_length}
         )
+    if shown.startswith(REFUSED_STARTS):
+        raise CellError(
+            _(
+                "“%(value)s” starts with “%(char)s”: a spreadsheet would run it as a formula. "
+                "Remove the “%(char)s” or correct the cell."
+            )
+            % {"value": _shortened(shown), "char": shown[0]}
+        )
     return shown
+
+
+def cell_warning(column: Readable, value: Any) -> str:
+    """What a person should check in a cell read as `value` that is still imported: a text
+    starting with "+" or "-" that a spreadsheet may read as a formula; "" when nothing."""
+    if column.type != TEXT or not isinstance(value, str) or not value.startswith(WARNED_STARTS):
+        return ""
+    if SIGNED_NUMBER.fullmatch(value):
+        return ""
+    return _(
+        "“%(value)s” starts with “%(char)s”: a spreadsheet may read it as a formula. Chibo "
+        "keeps it as text; check that it is what you meant."
+    ) % {"value": _shortened(value), "char": value[0]}
+
+
+def _shortened(value: str) -> str:
+    return value if len(value) <= SHOWN_LENGTH else value[: SHOWN_LENGTH - 1] + "…"
 
 
 def _date(value: Any, *, past: bool = False) -> dt.date | None:

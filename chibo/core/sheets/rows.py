@@ -51,6 +51,8 @@ class Parsed:
     number: int
     values: Values
     problems: list[tuple[str, str]] = field(default_factory=list)
+    # (message, column key): cells imported all the same (chibo.core.sheets.cell_warning).
+    warnings: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass

@@ -126,13 +126,12 @@ def test_compliance_and_the_deadline_board_read_the_replica(world, cast, client_
     with Captured() as seen:
         assert c.get(f"/compliance/{world.base.pk}/").status_code == 200
     _report_queries_on_replica(seen, "meetings_")
-    # The first board of a fresh database fills the working-day calendar: that write goes to
-    # the primary, and the rest of that request reads the primary.
+    # A board may fill the working-day calendar the first time a list needs it: that write
+    # goes to the primary, never to the replica (and pins the browser for 5 seconds).
     with Captured() as seen:
         assert c.get(f"/deadlines/unit/{world.base.pk}/").status_code == 200
-    assert "INSERT INTO" in " ".join(seen.on(DEFAULT_DB_ALIAS))
     assert not any("INSERT" in q for q in seen.on(db.REPLICA))
-    del c.cookies[db.PIN_COOKIE]  # that write pinned the browser for 5 seconds
+    c.cookies.pop(db.PIN_COOKIE, None)
     with Captured() as seen:
         assert c.get(f"/deadlines/unit/{world.base.pk}/").status_code == 200
     _report_queries_on_replica(seen, "members_")

@@ -111,10 +111,12 @@ def candidate_create(
 
 
 @audit.write
-def candidate_update(*, candidate: Candidate, actor, **fields: Any) -> Candidate:
+def candidate_update(
+    *, candidate: Candidate, actor, version: int | None = None, **fields: Any
+) -> Candidate:
     """Correct the profile or the proposal date, until the admission decision (from then on
-    the member record is the one to correct)."""
-    candidate = lock(candidate)
+    the member record is the one to correct). `version`: the one the person read."""
+    candidate = lock(candidate, version)
     if candidate.decision_on:
         raise ValidationError(_("The candidate has been admitted: correct the member record."))
     before = {key: getattr(candidate, key) for key in PROFILE_FIELDS}

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from chibo import rules
 from chibo.core import formats
+from chibo.core.versions import check_version
 
 from ..models import Candidate, Stage
 
@@ -38,9 +39,12 @@ def one_line(value: str) -> str:
     return " ".join((value or "").split())
 
 
-def lock(candidate: Candidate) -> Candidate:
+def lock(candidate: Candidate, version: int | None = None) -> Candidate:
     """The row re-read under a lock: two offices recording the same step at once would
-    otherwise both pass the stage check. (`of`: PostgreSQL locks no outer-joined row.)"""
+    otherwise both pass the stage check. (`of`: PostgreSQL locks no outer-joined row.)
+    Every change bumps the version (core.versions), so that a correction made from a page
+    opened before a step is refused as stale; `version`: the one the person read."""
+    check_version(candidate, version)
     return (
         Candidate.objects.select_for_update(of=("self",))
         .select_related("cell", "member")

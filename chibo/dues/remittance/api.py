@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from chibo.accounts.authentication import user_of
-from chibo.core.api import InSchema, today
+from chibo.core.api import InSchema, Year, today
 from chibo.dues.models import Remittance
 
 from . import access, queries, services
@@ -114,7 +114,7 @@ def _flow(f: Flow) -> dict:
 
 
 @remittances.get("/report", response=ReportOut)
-def report(request: HttpRequest, unit: int, year: int | None = None) -> dict:
+def report(request: HttpRequest, unit: int, year: Year | None = None) -> dict:
     """The unit's months of `year` (default this year; the months begun so far), each with the
     units directly below it."""
     u = access.get_unit_for(user_of(request), unit)

@@ -159,11 +159,12 @@ def test_a_commit_that_fails_midway_writes_nothing(
     assert commit_import.call(job.pk) == ""
     assert snapshot() == before  # nothing half-written
     job.refresh_from_db()
-    assert job.state == ImportJob.State.FAILED and "nothing was written" in job.error
+    assert job.state == ImportJob.State.FAILED
+    assert "chưa có dữ liệu nào được ghi" in job.error  # said in the default language
     notice = Notice.objects.get(user=cast.base_officer, kind=IMPORT_FAILED)
     assert notice.params == {"file": "tinh.xlsx"}
     page = office.get(reverse("imports:preview", args=[job.pk])).text
-    assert "nothing was written" in page and "every 1s" not in page
+    assert "chưa có dữ liệu nào được ghi" in page and "every 1s" not in page
 
 
 def test_a_preview_that_fails_is_said(world, cast, office, background, monkeypatch):

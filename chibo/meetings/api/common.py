@@ -17,7 +17,7 @@ from pydantic import BeforeValidator, PlainSerializer, field_serializer
 from pydantic_core import PydanticCustomError
 
 from chibo.accounts.authentication import user_of
-from chibo.core.api import InSchema
+from chibo.core.api import InSchema, SchemaName
 from chibo.meetings import access
 
 from ..models import (
@@ -30,6 +30,9 @@ from ..models import (
     VoteKind,
     VoteMethod,
 )
+
+# Components named apart from the unit kinds and the official reviews' outcomes.
+MeetingKind = Annotated[Kind, SchemaName("MeetingKind")]
 
 
 @contextmanager
@@ -122,7 +125,7 @@ def get_record_for(request: HttpRequest, meeting_id: int) -> Meeting:
 class MeetingOut(Schema):
     id: int
     cell: int = Field(validation_alias="cell_id")
-    kind: Kind
+    kind: MeetingKind
     topic: str
     combined: bool
     prepares: int | None = Field(validation_alias="prepares_id")

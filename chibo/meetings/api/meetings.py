@@ -39,6 +39,7 @@ from .common import (
     AttendanceChanged,
     AttendanceOut,
     MeetingDetail,
+    MeetingKind,
     MeetingOut,
     Versioned,
     VoteOut,
@@ -68,7 +69,7 @@ class MeetingFilters(Filters):
 
 class MeetingIn(InSchema):
     cell: int
-    kind: Kind = Kind.REGULAR
+    kind: MeetingKind = Kind.REGULAR
     planned_at: dt.datetime
     place: str = Field("", max_length=200)
     topic: str = Field("", max_length=300)
@@ -76,7 +77,7 @@ class MeetingIn(InSchema):
     prepares: int | None = None
 
 
-class MoveIn(Versioned):
+class MeetingMoveIn(Versioned):
     planned_at: dt.datetime
     reason: str = Field(max_length=300)
 
@@ -92,7 +93,7 @@ class AttendancePatch(Versioned):
     left_early: bool = unset()
 
 
-class VoteIn(Versioned):
+class MeetingVoteIn(Versioned):
     subject: str = Field(max_length=300)
     kind: VoteKind
     method: VoteMethod
@@ -187,7 +188,7 @@ def meeting_create(request: HttpRequest, payload: MeetingIn) -> tuple[int, Meeti
 
 
 @meetings.post("/{meeting_id}/move", response=MeetingDetail)
-def meeting_move(request: HttpRequest, meeting_id: int, payload: MoveIn) -> Meeting:
+def meeting_move(request: HttpRequest, meeting_id: int, payload: MeetingMoveIn) -> Meeting:
     meeting = writable(request, meeting_id)
     with versioned():
         services.meeting_move(
@@ -246,7 +247,7 @@ def attendance_mark(
 
 
 @meetings.post("/{meeting_id}/votes", response={201: VoteRecorded})
-def vote_record(request: HttpRequest, meeting_id: int, payload: VoteIn) -> tuple[int, Vote]:
+def vote_record(request: HttpRequest, meeting_id: int, payload: MeetingVoteIn) -> tuple[int, Vote]:
     meeting = writable(request, meeting_id)
     with versioned():
         vote = services.vote_record(

@@ -5,6 +5,7 @@ meeting's version (except the answer to a proposal and bringing tasks onto the r
 which the services take without one)."""
 
 import datetime as dt
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -15,7 +16,7 @@ from ninja.pagination import paginate
 from pydantic import StrictInt
 
 from chibo.accounts.authentication import user_of
-from chibo.core.api import InSchema, Page
+from chibo.core.api import InSchema, Page, SchemaName
 from chibo.members.models import Member
 from chibo.org.models import OrgUnit
 
@@ -32,6 +33,9 @@ from ..models import (
 from ..services import record
 from .common import Month, get_record_for, versioned, with_version, writable
 
+# The component is "TaskOutcome": an official review has its `Outcome` too.
+TaskOutcome = Annotated[Outcome, SchemaName("TaskOutcome")]
+
 # Input ----------------------------------------------------------------------------------------
 
 
@@ -43,10 +47,10 @@ class TaskIn(InSchema):
     group: int | None = Field(None, description="A party group (tổ đảng) of the cell.")
 
 
-class ReviewIn(InSchema):
+class TaskReviewIn(InSchema):
     version: int
     task: int = Field(description="A task given at an earlier meeting of the cell.")
-    outcome: Outcome
+    outcome: TaskOutcome
     note: str = Field("", max_length=500, description="Needed when the task is dropped.")
 
 
@@ -66,7 +70,7 @@ class DuesIn(InSchema):
     collected: bool = Field(True, description="False records that it was not collected.")
 
 
-class ProposalIn(InSchema):
+class MeetingProposalIn(InSchema):
     version: int
     text: str
     addressed_to: str = Field(max_length=200)
@@ -81,7 +85,7 @@ class AnswerIn(InSchema):
 # Output ---------------------------------------------------------------------------------------
 
 
-class TaskOut(Schema):
+class MeetingTaskOut(Schema):
     id: int
     text: str
     member: int | None = Field(validation_alias="member_id")
@@ -90,25 +94,25 @@ class TaskOut(Schema):
     status: TaskStatus
 
 
-class TaskCreated(TaskOut):
+class TaskCreated(MeetingTaskOut):
     meeting_version: int
 
 
-class ReviewOut(Schema):
+class TaskReviewOut(Schema):
     task: int = Field(validation_alias="task_id")
     given_at: int = Field(validation_alias="task.meeting_id", description="The meeting id.")
     text: str = Field(validation_alias="task.text")
     member: int | None = Field(validation_alias="task.member_id")
     group: int | None = Field(validation_alias="task.group_id")
     due_on: dt.date = Field(validation_alias="task.due_on")
-    outcome: Outcome
+    outcome: TaskOutcome
     note: str
     status: TaskStatus = Field(
         validation_alias="task.status", description="The task's status after its last review."
     )
 
 
-class ReviewRecorded(ReviewOut):
+class ReviewRecorded(TaskReviewOut):
     meeting_version: int
 
 
@@ -188,7 +192,7 @@ def _reviews(meeting: Meeting) -> QuerySet[TaskReview]:
 def add_record_routes(router: Router) -> None:
     # Tasks given at the meeting -------------------------------------------------------------
 
-    @router.get("/{meeting_id}/tasks", response=list[TaskOut])
+    @router.get("/{meeting_id}/tasks", response=list[MeetingTaskOut])
     @paginate(Page)
     def task_list(request: HttpRequest, meeting_id: int) -> QuerySet[Task]:
         """Tasks given at the meeting, by due date."""
@@ -213,13 +217,13 @@ def add_record_routes(router: Router) -> None:
 
     # The review of earlier tasks --------------------------------------------------------------
 
-    @router.get("/{meeting_id}/reviews", response=list[ReviewOut])
+    @router.get("/{meeting_id}/reviews", response=list[TaskReviewOut])
     @paginate(Page)
     def review_list(request: HttpRequest, meeting_id: int) -> QuerySet[TaskReview]:
         """This meeting's review of tasks given at earlier meetings, by due date."""
         return _reviews(get_record_for(request, meeting_id))
 
-    @router.post("/{meeting_id}/reviews/carry", response=list[ReviewOut])
+    @router.post("/{meeting_id}/reviews/carry", response=list[TaskReviewOut])
     def tasks_carry(request: HttpRequest, meeting_id: int) -> list[TaskReview]:
         """Bring the cell's open tasks from earlier meetings onto this meeting's review, each
         "carried" until another outcome is recorded. No version: it only adds rows nobody has
@@ -229,7 +233,7 @@ def add_record_routes(router: Router) -> None:
         return list(_reviews(meeting))
 
     @router.post("/{meeting_id}/reviews", response=ReviewRecorded)
-    def task_review(request: HttpRequest, meeting_id: int, payload: ReviewIn) -> TaskReview:
+    def task_review(request: HttpRequest, meeting_id: int, payload: TaskReviewIn) -> TaskReview:
         """Record (or correct) this meeting's review of a task; its status follows."""
         meeting = writable(request, meeting_id)
         with versioned():
@@ -304,7 +308,7 @@ def add_record_routes(router: Router) -> None:
 
     @router.post("/{meeting_id}/proposals", response={201: ProposalAdded})
     def proposal_add(
-        request: HttpRequest, meeting_id: int, payload: ProposalIn
+        request: HttpRequest, meeting_id: int, payload: MeetingProposalIn
     ) -> tuple[int, Proposal]:
         meeting = writable(request, meeting_id)
         with versioned():

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Router
 
 from chibo.accounts.authentication import user_of
-from chibo.core.api import today
+from chibo.core.api import Year, today
 from chibo.org import access as org_access
 from chibo.rules.calendar import FIRST
 
@@ -18,7 +18,7 @@ removal_router = Router(tags=["deadlines"])
 
 
 @removal_router.get("/removal-review", response=RemovalOut)
-def removal(request: HttpRequest, unit: int, year: int | None = None) -> dict:
+def removal(request: HttpRequest, unit: int, year: Year | None = None) -> dict:
     """Members of the subtree who missed the rule's number of monthly meetings without a valid
     reason in `year` (default this year), with those meetings."""
     user = user_of(request)

@@ -7,7 +7,18 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from chibo.accounts.authentication import user_of
-from chibo.core.api import Filters, InSchema, Page, UnitRef, fields_as, patch_data, today, unset
+from chibo.core.api import (
+    Conflict,
+    Filters,
+    InSchema,
+    Page,
+    UnitRef,
+    fields_as,
+    today,
+    unset,
+    version_field,
+    versioned_patch,
+)
 from chibo.members import access
 from chibo.org import access as org_access
 
@@ -50,6 +61,7 @@ class MemberOut(MemberSummary):
     email: str
     national_id: str | None
     card_number: str | None
+    version: int = Field(description="Send it back with a change (PATCH) to detect a conflict.")
 
 
 class MemberIn(InSchema):
@@ -80,6 +92,7 @@ class MemberPatch(InSchema):
     email: str = unset()
     national_id: str | None = unset()
     card_number: str | None = unset()
+    version: int = version_field()
 
 
 class MemberFilters(Filters):
@@ -90,7 +103,7 @@ class MemberFilters(Filters):
     on: dt.date | None = Field(None, description="Date for the status filter; today if unset.")
 
 
-class TransferIn(InSchema):
+class MemberTransferIn(InSchema):
     to_unit: int
     left_on: dt.date
     arrived_on: dt.date | None = Field(None, description="Defaults to left_on.")
@@ -150,12 +163,15 @@ def member_create(request: HttpRequest, payload: MemberIn) -> Member:
     return _member_out(member)
 
 
-@members.patch("/{member_id}", response=MemberOut)
+@members.patch("/{member_id}", response={200: MemberOut, 409: Conflict})
 def member_update(request: HttpRequest, member_id: int, payload: MemberPatch) -> Member:
     user = user_of(request)
     member = access.get_member_for(user, member_id, write=True)
+    # Only the fields sent, applied to the record as it is now (two PATCHes of different
+    # fields both stay); with `version`, a PATCH made from an older read is refused (409).
+    profile, version = versioned_patch(payload)
     return _member_out(
-        services.member_update(actor=user, member=member, profile=patch_data(payload))
+        services.member_update(actor=user, member=member, profile=profile, version=version)
     )
 
 
@@ -166,7 +182,7 @@ def member_delete(request: HttpRequest, member_id: int) -> None:
 
 
 @members.post("/{member_id}/transfer", response={201: PlacementOut})
-def member_transfer(request: HttpRequest, member_id: int, payload: TransferIn) -> Placement:
+def member_transfer(request: HttpRequest, member_id: int, payload: MemberTransferIn) -> Placement:
     """Official transfer: the current placement ends on left_on, a new one starts on
     arrived_on in to_unit. Answers the new placement."""
     user = user_of(request)

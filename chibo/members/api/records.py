@@ -11,7 +11,16 @@ from ninja.pagination import paginate
 
 from chibo.accounts.authentication import user_of
 from chibo.accounts.models import User
-from chibo.core.api import Filters, InSchema, Page, patch_data, today, unset
+from chibo.core.api import (
+    Conflict,
+    Filters,
+    InSchema,
+    Page,
+    patch_data,
+    today,
+    unset,
+    version_field,
+)
 from chibo.members import access
 from chibo.org import access as org_access
 from chibo.org.models import OrgUnit, Village
@@ -53,6 +62,7 @@ class PlacementOut(Schema):
     end: dt.date | None
     letter_number: str
     note: str
+    version: int = Field(description="Send it back with a change (PATCH) to detect a conflict.")
 
 
 class PlacementIn(InSchema):
@@ -74,6 +84,7 @@ class PlacementPatch(InSchema):
     end: dt.date | None = unset()
     letter_number: str = unset()
     note: str = unset()
+    version: int = version_field()
 
 
 class PlacementFilters(Filters):
@@ -120,7 +131,7 @@ def placement_create(request: HttpRequest, payload: PlacementIn) -> Placement:
     )
 
 
-@placements.patch("/{placement_id}", response=PlacementOut)
+@placements.patch("/{placement_id}", response={200: PlacementOut, 409: Conflict})
 def placement_update(request: HttpRequest, placement_id: int, payload: PlacementPatch) -> Placement:
     user = user_of(request)
     placement = access.get_placement_for(user, placement_id, write=True)
@@ -150,6 +161,7 @@ class EventOut(Schema):
     reason: ExemptionReason | Literal[""]
     decision_number: str
     note: str
+    version: int = Field(description="Send it back with a change (PATCH) to detect a conflict.")
 
 
 class EventIn(InSchema):
@@ -169,6 +181,7 @@ class EventPatch(InSchema):
     reason: ExemptionReason | Literal[""] = unset()
     decision_number: str = unset()
     note: str = unset()
+    version: int = version_field()
 
 
 class EventFilters(Filters):
@@ -202,7 +215,7 @@ def event_create(request: HttpRequest, payload: EventIn) -> MemberEvent:
     )
 
 
-@events.patch("/{event_id}", response=EventOut)
+@events.patch("/{event_id}", response={200: EventOut, 409: Conflict})
 def event_update(request: HttpRequest, event_id: int, payload: EventPatch) -> MemberEvent:
     user = user_of(request)
     event = access.get_event_for(user, event_id, write=True)
@@ -231,6 +244,7 @@ class PositionOut(Schema):
     start: dt.date
     end: dt.date | None
     decision_number: str
+    version: int = Field(description="Send it back with a change (PATCH) to detect a conflict.")
 
 
 class PositionIn(InSchema):
@@ -250,6 +264,7 @@ class PositionPatch(InSchema):
     start: dt.date = unset()
     end: dt.date | None = unset()
     decision_number: str = unset()
+    version: int = version_field()
 
 
 class PositionFilters(Filters):
@@ -295,7 +310,7 @@ def position_create(request: HttpRequest, payload: PositionIn) -> Position:
     )
 
 
-@positions.patch("/{position_id}", response=PositionOut)
+@positions.patch("/{position_id}", response={200: PositionOut, 409: Conflict})
 def position_update(request: HttpRequest, position_id: int, payload: PositionPatch) -> Position:
     user = user_of(request)
     position = access.get_position_for(user, position_id, write=True)

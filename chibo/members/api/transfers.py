@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from chibo.accounts.authentication import user_of
-from chibo.core.api import Filters, InSchema, Page, UnitRef, today
+from chibo.core.api import Conflict, Filters, InSchema, Page, UnitRef, today, version_field
 from chibo.members import access
 from chibo.org import access as org_access
 
@@ -45,6 +45,7 @@ class TransferOut(Schema):
     until: dt.date | None = Field(description="Temporary: the first day the member is back.")
     state: TransferState = Field(description="As of now.")
     note: str
+    version: int = Field(description="Send it back with the next step to detect a conflict.")
     placement: int | None = Field(
         validation_alias="placement_id", description="The placement made on receiving."
     )
@@ -90,10 +91,12 @@ class TransferIn(InSchema):
 
 class AcceptIn(InSchema):
     received_on: dt.date
+    version: int = version_field()
 
 
 class EndIn(InSchema):
     on: dt.date = Field(description="The first day the member no longer takes part there.")
+    version: int = version_field()
 
 
 @transfers.get("", response=list[TransferListItem])
@@ -142,25 +145,28 @@ def transfer_send(request: HttpRequest, payload: TransferIn) -> Transfer:
     )
 
 
-@transfers.post("/{transfer_id}/accept", response=TransferOut)
+@transfers.post("/{transfer_id}/accept", response={200: TransferOut, 409: Conflict})
 def transfer_accept(request: HttpRequest, transfer_id: int, payload: AcceptIn) -> Transfer:
     """By the receiving side."""
     user = user_of(request)
     t = access.get_transfer_for(user, transfer_id, side="receiving")
-    return services.transfer_accept(actor=user, transfer=t, received_on=payload.received_on)
+    return services.transfer_accept(
+        actor=user, transfer=t, received_on=payload.received_on, version=payload.version
+    )
 
 
-@transfers.post("/{transfer_id}/cancel", response=TransferOut)
-def transfer_cancel(request: HttpRequest, transfer_id: int) -> Transfer:
-    """By the sending side, while the transfer waits to be received."""
+@transfers.post("/{transfer_id}/cancel", response={200: TransferOut, 409: Conflict})
+def transfer_cancel(request: HttpRequest, transfer_id: int, version: int | None = None) -> Transfer:
+    """By the sending side, while the transfer waits to be received. No body; `?version=`
+    the transfer was read at (409 if it changed since)."""
     user = user_of(request)
     t = access.get_transfer_for(user, transfer_id, side="sending")
-    return services.transfer_cancel(actor=user, transfer=t)
+    return services.transfer_cancel(actor=user, transfer=t, version=version)
 
 
-@transfers.post("/{transfer_id}/end", response=TransferOut)
+@transfers.post("/{transfer_id}/end", response={200: TransferOut, 409: Conflict})
 def transfer_end(request: HttpRequest, transfer_id: int, payload: EndIn) -> Transfer:
     """A received temporary transfer ends early; either side may record it."""
     user = user_of(request)
     t = access.get_transfer_for(user, transfer_id, write=True)
-    return services.temporary_end(actor=user, transfer=t, on=payload.on)
+    return services.temporary_end(actor=user, transfer=t, on=payload.on, version=payload.version)

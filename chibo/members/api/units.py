@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from chibo.accounts.authentication import user_of
-from chibo.core.api import today
+from chibo.core.api import Day, today
 from chibo.org import access as org_access
 
 from ..queries import unit_counts
@@ -26,7 +26,7 @@ class CountsOut(Schema):
 
 
 @unit_counts_router.get("/{unit_id}/counts", response=CountsOut)
-def unit_counts_read(request: HttpRequest, unit_id: int, on: dt.date | None = None) -> dict:
+def unit_counts_read(request: HttpRequest, unit_id: int, on: Day | None = None) -> dict:
     """Members placed in the unit's subtree on `on` (today if unset), by status then."""
     unit = org_access.get_unit_for(user_of(request), unit_id)
     on = on or today()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chibo.core import audit
+from chibo.core.versions import check_version
 
 from ..models import (
     PERIOD_EVENTS,
@@ -97,7 +98,8 @@ def event_create(
 
 
 @audit.write
-def event_update(*, actor, event: MemberEvent, **fields) -> MemberEvent:
+def event_update(*, actor, event: MemberEvent, version: int | None = None, **fields) -> MemberEvent:
+    check_version(event, version)  # stale: refused; else the fields on the row as it is now
     for key, value in fields.items():
         setattr(event, key, value)
     _check_event(event)

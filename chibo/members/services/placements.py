@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chibo.core import audit
+from chibo.core.versions import check_version
 from chibo.org.models import Kind, OrgUnit
 
 from ..models import (
@@ -103,7 +104,10 @@ def placement_create(
 
 
 @audit.write
-def placement_update(*, actor, placement: Placement, **fields) -> Placement:
+def placement_update(
+    *, actor, placement: Placement, version: int | None = None, **fields
+) -> Placement:
+    check_version(placement, version)  # stale: refused; else the fields on the row as it is now
     left = placement.unit_id  # moved to another cell: the one it leaves is recounted too
     for key, value in fields.items():
         setattr(placement, key, value)

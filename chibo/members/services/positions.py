@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chibo.core import audit
+from chibo.core.versions import check_version
 from chibo.org.models import OrgUnit, Village
 
 from ..models import (
@@ -83,7 +84,8 @@ def position_create(
 
 
 @audit.write
-def position_update(*, actor, position: Position, **fields) -> Position:
+def position_update(*, actor, position: Position, version: int | None = None, **fields) -> Position:
+    check_version(position, version)  # stale: refused; else the fields on the row as it is now
     for key, value in fields.items():
         setattr(position, key, value)
     _check_position(position)

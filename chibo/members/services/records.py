@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from chibo.core import audit
 from chibo.core.search import fold
+from chibo.core.versions import check_version
 from chibo.org.models import OrgUnit
 
 from .. import counts
@@ -122,7 +123,10 @@ def member_create(
 
 
 @audit.write
-def member_update(*, actor, member: Member, profile: dict) -> Member:
+def member_update(*, actor, member: Member, profile: dict, version: int | None = None) -> Member:
+    """Change the profile fields in `profile`, and only those, on the record as it is now;
+    `version`: the one the person read (core.versions), refused as stale if it moved on."""
+    check_version(member, version)
     changed = set()
     for key, value in _clean_profile(profile).items():
         if key not in PROFILE_FIELDS:

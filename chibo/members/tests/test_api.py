@@ -269,6 +269,7 @@ def test_member_create(world, cast, client_for):
         "email": "sau@example.vn",
         "national_id": "012345678901",
         "card_number": None,
+        "version": 1,
     }
     placement = Placement.objects.get(member=m)
     assert (placement.unit, placement.start, placement.kind) == (
@@ -404,6 +405,7 @@ def test_member_transfer(world, cast, client_for):
         "end": None,
         "letter_number": "7-GGT",
         "note": "",
+        "version": 1,
     }
     old = Placement.objects.get(member=world.member, unit=world.cell)
     assert old.end == dt.date(2025, 6, 1)
@@ -500,6 +502,7 @@ def test_events(world, cast, client_for):
         "reason": "",
         "decision_number": "3-QĐ",
         "note": "",
+        "version": 1,
     }
     assert call(client, "GET", f"/members/{world.member2.pk}").json()["exempt"] is True
     r = call(client, "PATCH", f"/events/{event.pk}", {"end_date": "2024-06-30", "note": "ốm"})
@@ -590,7 +593,7 @@ def test_placements(world, cast, client_for):
     r = call(client, "POST", "/placements", body)
     assert r.status_code == 201, r.content
     temporary = Placement.objects.get(kind="temporary")
-    assert r.json() == {**body, "id": temporary.pk, "end": None, "note": ""}
+    assert r.json() == {**body, "id": temporary.pk, "end": None, "note": "", "version": 1}
     assert (
         call(client, "GET", f"/members/{world.member.pk}").json()["home_unit"]["id"]
         == world.cell.pk
@@ -680,6 +683,7 @@ def test_positions(world, cast, client_for):
         "village": None,
         "end": None,
         "decision_number": "",
+        "version": 1,
     }
     r = call(
         client,

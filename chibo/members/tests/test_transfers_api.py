@@ -60,6 +60,7 @@ def test_send_and_read(world, cast, client_for):
         "note": "theo gia đình",
         "placement": None,
         "days_in_transit": (timezone.localdate() - D(2025, 6, 10)).days,
+        "version": 1,
     }
     assert r.json() == expected
     # Both sides read it; the receiving side sees who comes, not the full record yet.

@@ -18,11 +18,15 @@ from chibo.org import access as org_access
 from .. import access, hooks, queries, services, transfers
 from ..exports import member_table
 from ..forms import (
+    EventEditForm,
     EventForm,
     MemberCreateForm,
     MemberFilterForm,
+    PlacementEditForm,
     PlacementForm,
+    PositionEditForm,
     PositionForm,
+    ProfileEditForm,
     ProfileForm,
     TransferForm,
     profile_initial,
@@ -173,11 +177,19 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = access.get_member_for(request.user, pk, write=True)
     if request.method == "GET":  # the form shows the whole profile: a read like the page
         access.record_read(request.user, member, "page")
-    form = ProfileForm(request.POST or None, initial=profile_initial(member))
+    # The initial values are the record's as it is now: a save refused as stale (someone else
+    # saved since the form was opened) shows the ones that differ from the person's input.
+    initial = {**profile_initial(member), "version": member.version}
+    form = ProfileEditForm(request.POST or None, initial=initial)
     return form_page(
         request,
         form,
-        save=lambda data: services.member_update(actor=request.user, member=member, profile=data),
+        save=lambda data: services.member_update(
+            actor=request.user,
+            member=member,
+            profile={k: data[k] for k in ProfileForm.base_fields},
+            version=data["version"],
+        ),
         template="members/member_form.html",
         success=_detail,
         message=_("Changes saved."),
@@ -247,7 +259,7 @@ def event_create(request: HttpRequest, pk: int) -> HttpResponse:
 def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     event = access.get_event_for(request.user, pk, write=True)
     initial = {f: getattr(event, f) for f in EventForm.base_fields}
-    form = EventForm(request.POST or None, initial=initial)
+    form = EventEditForm(request.POST or None, initial={**initial, "version": event.version})
     return _child_page(
         request,
         form,
@@ -266,8 +278,8 @@ def event_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return _delete_child(request, event, lambda o, u: services.event_delete(event=o, actor=u))
 
 
-def _position_form(request, initial=None):
-    return PositionForm(
+def _position_form(request, initial=None, form_class=PositionForm):
+    return form_class(
         request.POST or None,
         initial=initial,
         units=org_access.units_for(request.user, write=True),
@@ -296,9 +308,10 @@ def position_edit(request: HttpRequest, pk: int) -> HttpResponse:
     position = access.get_position_for(request.user, pk, write=True)
     initial = {f: getattr(position, f) for f in PositionForm.base_fields}
     initial["unit"] = position.unit.code if position.unit else ""
+    initial["version"] = position.version
     return _child_page(
         request,
-        _position_form(request, initial),
+        _position_form(request, initial, PositionEditForm),
         member=position.member,
         title=_("Edit position"),
         message=_("Changes saved."),
@@ -340,7 +353,8 @@ def placement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     placement = access.get_placement_for(request.user, pk, write=True)
     initial = {f: getattr(placement, f) for f in PlacementForm.base_fields}
     initial["unit"] = placement.unit.code
-    form = PlacementForm(request.POST or None, scope=_cells(request), initial=initial)
+    initial["version"] = placement.version
+    form = PlacementEditForm(request.POST or None, scope=_cells(request), initial=initial)
     return _child_page(
         request,
         form,

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chibo.core import export
 from chibo.core.forms import apply_validation_error
-from chibo.core.pages import HtmxHttpRequest, form_page
+from chibo.core.pages import HtmxHttpRequest, form_page, is_stale
 from chibo.org import access as org_access
 
 from .. import access, queries, transfers
@@ -87,8 +87,8 @@ def _detail_page(
         "days": queries.days_in_transit(t),
         "today": today,
         "member_readable": access.members_for(request.user).filter(pk=t.member_id).exists(),
-        "accept_form": TransferAcceptForm(initial={"received_on": today}),
-        "end_form": TemporaryEndForm(initial={"on": today}),
+        "accept_form": TransferAcceptForm(initial={"received_on": today, "version": t.version}),
+        "end_form": TemporaryEndForm(initial={"on": today, "version": t.version}),
         "next": _next(request),
         **_actions(request, t),
         **forms_and_errors,
@@ -102,6 +102,19 @@ def _next(request: HttpRequest) -> str:
     if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
         return url
     return ""
+
+
+def _stale(request: HttpRequest, t: Transfer, error: ValidationError) -> HttpResponse:
+    """Someone else took a step since the page was read: the page as it is now, with the
+    message (the form of the step may be gone)."""
+    t.refresh_from_db()
+    return _detail_page(request, t, status=422, errors=error.messages)
+
+
+def _version(request: HttpRequest) -> int | None:
+    """The version the cancel button was shown at (core.versions); None if absent."""
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
 
 
 def _done(request: HttpRequest, t: Transfer, message: str) -> HttpResponse:
@@ -123,9 +136,14 @@ def transfer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             transfers.transfer_accept(
-                actor=request.user, transfer=t, received_on=form.cleaned_data["received_on"]
+                actor=request.user,
+                transfer=t,
+                received_on=form.cleaned_data["received_on"],
+                version=form.cleaned_data["version"],
             )
         except ValidationError as e:
+            if is_stale(e):
+                return _stale(request, t, e)
             apply_validation_error(form, e)
         else:
             return _done(request, t, _("Transfer received: the member now counts in this cell."))
@@ -137,7 +155,7 @@ def transfer_accept(request: HttpRequest, pk: int) -> HttpResponse:
 def transfer_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     t = access.get_transfer_for(request.user, pk, side="sending")
     try:
-        transfers.transfer_cancel(actor=request.user, transfer=t)
+        transfers.transfer_cancel(actor=request.user, transfer=t, version=_version(request))
     except ValidationError as e:
         return _detail_page(request, t, status=422, errors=e.messages)
     return _done(request, t, _("Transfer cancelled."))
@@ -150,8 +168,15 @@ def transfer_end(request: HttpRequest, pk: int) -> HttpResponse:
     form = TemporaryEndForm(request.POST)
     if form.is_valid():
         try:
-            transfers.temporary_end(actor=request.user, transfer=t, on=form.cleaned_data["on"])
+            transfers.temporary_end(
+                actor=request.user,
+                transfer=t,
+                on=form.cleaned_data["on"],
+                version=form.cleaned_data["version"],
+            )
         except ValidationError as e:
+            if is_stale(e):
+                return _stale(request, t, e)
             apply_validation_error(form, e)
         else:
             return _done(request, t, _("The temporary transfer ends on the date given."))

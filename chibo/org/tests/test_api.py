@@ -91,6 +91,7 @@ def test_unit_read(world, cast, client_for):
         "depth": 2,
         "founded_on": "2019-09-02",
         "dissolved_on": None,
+        "version": 1,
     }
     assert call(client_for(cast.member), "GET", f"/units/{world.cell.pk}").status_code == 404
     assert call(client_for(cast.viewer), "GET", "/units/999999").status_code == 404
@@ -108,7 +109,14 @@ def test_unit_create(world, cast, client_for):
     r = call(client_for(cast.base_officer), "POST", "/units", body)
     assert r.status_code == 201
     unit = OrgUnit.objects.get(code="X01-CB03")
-    assert r.json() == {**body, "id": unit.pk, "depth": 2, "sector": "", "dissolved_on": None}
+    assert r.json() == {
+        **body,
+        "id": unit.pk,
+        "depth": 2,
+        "sector": "",
+        "dissolved_on": None,
+        "version": 1,
+    }
     assert unit.pk in subtree(world.base)
     # The closure table knows it too: it is in the subtree lists at once.
     assert unit.pk in ids(all_pages(client_for(cast.viewer), "/units?within=X01"))
@@ -372,6 +380,7 @@ def test_village_lifecycle(world, cast, client_for):
         "cell": world.cell.pk,
         "name": "Thôn Đông",
         "kind": "village",
+        "version": 1,
     }
     other = f.unit(Kind.CELL, world.other_base, code="X02-CB02")
     org_services.village_create(actor=None, cell=other, name="Khu phố 2", kind="quarter")
@@ -386,6 +395,7 @@ def test_village_lifecycle(world, cast, client_for):
         "cell": world.cell.pk,
         "name": "Thôn Đông",
         "kind": "quarter",
+        "version": 2,
     }
     assert call(secretary, "DELETE", f"/villages/{village.pk}").status_code == 204
     assert call(secretary, "GET", f"/villages/{village.pk}").status_code == 404

@@ -6,7 +6,8 @@ thousands separator (#,##0: Excel in Vietnamese shows 1.234), percentages stored
 shown 0.00% (23,08%). The fraction is the published percentage (rounded half-up to two
 decimals, as in the JSON) over 100, so the sheet shows exactly the figure of the report.
 The texts are the document's own Vietnamese, whatever language the person reads: the
-sections' labels are translated into Vietnamese here."""
+sections' labels are translated into Vietnamese here. Every cell is written through
+chibo.core.formulas.put: a unit's name that starts with "=" is text, not a formula."""
 
 import io
 from typing import Any
@@ -19,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from chibo.core.export import FORBIDDEN_IN_TITLE, SHEET_TITLE_LENGTH
 from chibo.core.formats import date as vn_date
+from chibo.core.formulas import put
 from chibo.core.reporting import Period, is_share, lookup
 from chibo.documents.issuers import body_name
 from chibo.org.models import OrgUnit
@@ -49,7 +51,7 @@ def workbook(unit: OrgUnit, period: Period, *, report: Report | None = None) -> 
             sentence = section.sentence(figures) if figures else ""
             if sentence:
                 row += 2
-                ws.cell(row=row, column=2, value=f"{sentence}.").alignment = WRAP
+                put(ws, row, 2, f"{sentence}.").alignment = WRAP
             for table in tables(report, section):
                 row = _breakdown(ws, row + 2, table)
         ws = wb.create_sheet(_sheet_title(SUBUNITS_TITLE, taken))
@@ -81,9 +83,9 @@ def heading(report: Report) -> list[str]:
 
 def _heading(ws: Worksheet, report: Report, title: str) -> int:
     """Write the title and heading lines; return the next free row."""
-    ws.cell(row=1, column=1, value=title.upper()).font = TITLE
+    put(ws, 1, 1, title.upper()).font = TITLE
     for i, text in enumerate(heading(report), start=2):
-        ws.cell(row=i, column=1, value=text).font = BOLD
+        put(ws, i, 1, text).font = BOLD
     return len(heading(report)) + 3  # a blank row before the table
 
 
@@ -91,13 +93,13 @@ def _number(ws: Worksheet, row: int, column: int, value: Any, fmt: str = COUNT) 
     """A number stored as a number, with its display format; text as text; None blank."""
     if value is None:
         return
-    cell = ws.cell(row=row, column=column, value=value)
     if isinstance(value, bool):
-        cell.value = int(value)
+        value = int(value)
     if isinstance(value, int | float):
+        cell = put(ws, row, column, value)
         cell.number_format = fmt if isinstance(value, int) or fmt == PERCENT else DECIMAL
     else:
-        cell.value = str(value)
+        put(ws, row, column, str(value))
 
 
 def _fraction(share: dict[str, Any]) -> float | None:
@@ -106,7 +108,7 @@ def _fraction(share: dict[str, Any]) -> float | None:
 
 def _header(ws: Worksheet, row: int, texts: list[str]) -> None:
     for column, text in enumerate(texts, start=1):
-        cell = ws.cell(row=row, column=column, value=text)
+        cell = put(ws, row, column, text)
         cell.font, cell.alignment = BOLD, CENTER
 
 
@@ -120,8 +122,8 @@ def _section_sheet(ws: Worksheet, report: Report, title: str, rows: list) -> int
         row += 1
         if line.depth == 0:
             number += 1
-            ws.cell(row=row, column=1, value=number).alignment = CENTER
-        label = ws.cell(row=row, column=2, value=("    – " if line.depth else "") + line.label)
+            put(ws, row, 1, number).alignment = CENTER
+        label = put(ws, row, 2, ("    – " if line.depth else "") + line.label)
         label.alignment = WRAP
         if is_share(line.value):
             _number(ws, row, 3, line.value["count"])
@@ -137,23 +139,23 @@ def _section_sheet(ws: Worksheet, report: Report, title: str, rows: list) -> int
 def _breakdown(ws: Worksheet, row: int, table: Table) -> int:
     """A breakdown under the section's figures from `row`: its title, a header row (a share
     takes two columns, its count and its percentage), a row per part. Returns the last row."""
-    ws.cell(row=row, column=2, value=table.title).font = BOLD
+    put(ws, row, 2, table.title).font = BOLD
     row += 1
     shares = [
         any(is_share(values[i]) for _label, values in table.rows) for i in range(len(table.columns))
     ]
-    ws.cell(row=row, column=2, value=table.heading).font = BOLD
+    put(ws, row, 2, table.heading).font = BOLD
     at = 3
     for label, share in zip(table.columns, shares, strict=True):
-        cell = ws.cell(row=row, column=at, value=label)
+        cell = put(ws, row, at, label)
         cell.font, cell.alignment = BOLD, CENTER
         if share:
-            rate = ws.cell(row=row, column=at + 1, value="Tỷ lệ")
+            rate = put(ws, row, at + 1, "Tỷ lệ")
             rate.font, rate.alignment = BOLD, CENTER
         at += 2 if share else 1
     for label, values in table.rows:
         row += 1
-        ws.cell(row=row, column=2, value=label).alignment = WRAP
+        put(ws, row, 2, label).alignment = WRAP
         at = 3
         for value, share in zip(values, shares, strict=True):
             if share and is_share(value):
@@ -174,17 +176,17 @@ def _subunit_sheet(ws: Worksheet, report: Report) -> None:
     cols = columns(report)
     top, sub = row, row + 1
     for column, text in ((1, "TT"), (2, "Đơn vị")):
-        cell = ws.cell(row=top, column=column, value=text)
+        cell = put(ws, top, column, text)
         cell.font, cell.alignment = BOLD, CENTER
         ws.merge_cells(start_row=top, start_column=column, end_row=sub, end_column=column)
     at = 3
     for col in cols:
-        cell = ws.cell(row=top, column=at, value=col.label)
+        cell = put(ws, top, at, col.label)
         cell.font, cell.alignment = BOLD, CENTER
         if col.share:
             ws.merge_cells(start_row=top, start_column=at, end_row=top, end_column=at + 1)
             for offset, text in enumerate(("Số lượng", "Tỷ lệ")):
-                small = ws.cell(row=sub, column=at + offset, value=text)
+                small = put(ws, sub, at + offset, text)
                 small.font, small.alignment = BOLD, CENTER
             at += 2
         else:
@@ -196,13 +198,13 @@ def _subunit_sheet(ws: Worksheet, report: Report) -> None:
     units = [(i, u) for i, u in enumerate(report.subunits, start=1)]
     if not units:
         row += 1
-        ws.cell(row=row, column=2, value="(Không có đơn vị trực thuộc)")
+        put(ws, row, 2, "(Không có đơn vị trực thuộc)")
     for number, unit in [*units, (None, report.unit)]:
         row += 1
         if number is not None:
-            ws.cell(row=row, column=1, value=number).alignment = CENTER
+            put(ws, row, 1, number).alignment = CENTER
         text = body_name(unit) if number is not None else f"Toàn {body_name(unit)}"
-        name = ws.cell(row=row, column=2, value=text)
+        name = put(ws, row, 2, text)
         name.alignment = WRAP
         if number is None:
             name.font = BOLD

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from chibo import rules
+from chibo.rules import queries
 from chibo.rules.catalogue import ENTRIES, rule
 from chibo.rules.models import RuleVersion
 
@@ -60,6 +61,28 @@ def test_the_book_reads_what_at_reads(world):
     ]:
         assert book.at(day, world.province.pk) == rules.at(day, world.cell)
         assert book.at(day, None) == rules.at(day)
+
+
+def test_the_book_builds_the_rules_once_between_two_versions(world, monkeypatch):
+    """A compliance page asks the book for each of a year's meeting days: days on which the
+    same versions are in force share one build; a version's first day starts a new one."""
+    RuleVersion.objects.create(
+        effective_from=dt.date(2026, 6, 1),
+        source="Quy định mới (thử)",
+        values={"meeting_min_minutes": 100},
+    )
+    built = []
+    real_build = queries._build
+    monkeypatch.setattr(queries, "_build", lambda *a: built.append(a[1]) or real_build(*a))
+    book = rules.RuleBook()
+    may = [book.at(dt.date(2026, 5, day), world.province.pk) for day in range(1, 32)]
+    june = [book.at(dt.date(2026, 6, day), world.province.pk) for day in range(1, 31)]
+    assert built == [dt.date(2026, 5, 1), dt.date(2026, 6, 1)]
+    assert {r.meeting_min_minutes for r in may} == {
+        rules.at(dt.date(2026, 5, 31)).meeting_min_minutes
+    }
+    assert {r.meeting_min_minutes for r in june} == {100}
+    assert book.at(dt.date(2026, 5, 31), None) == rules.at(dt.date(2026, 5, 31))
 
 
 def test_every_rule_is_declared_once_by_the_app_that_reads_it(db):

@@ -93,6 +93,11 @@ class Command(BaseCommand):
                 part for part in (sheet, _("row %(n)d") % {"n": row} if row else "", column) if part
             )
             self.stderr.write(f"{where}: {message}" if where else message)
+        for sheet, row, column, message in report.warnings():
+            where = ", ".join(part for part in (sheet, _("row %(n)d") % {"n": row}, column) if part)
+            self.stderr.write(
+                _("Warning: %(where)s: %(message)s") % {"where": where, "message": message}
+            )
         for note in [*report.notes, *(n for s in report.sheets for n in s.notes)]:
             self.stdout.write(note)
         counts = {k: number(v) for k, v in report.counts().items()}
