@@ -489,6 +489,7 @@ def _batch(ctx: Context, handler: Handler, chunk: list[Parsed]) -> dict[int, Out
 
 def _applied(sheet: Sheet, item: Parsed, outcome: Outcome, shown: dict[str, str]) -> Row:
     row = Row(number=item.number, record=outcome.record, status=outcome.status)
+    row.warnings = [Problem(message, shown.get(key, "")) for message, key in item.warnings]
     row.changes = [
         Change(shown[key], show(sheet, key, old), show(sheet, key, new))
         for key, old, new in outcome.changes
