@@ -6,6 +6,7 @@ peak memory.
     .venv/bin/python bench/import_roster.py --members 10000        # a smaller province
     .venv/bin/python bench/import_roster.py \\
         --postgres postgres://postgres@127.0.0.1:5432/h_bigimport_bench
+    .venv/bin/python bench/import_roster.py --members 300 --one-by-one   # the old way
 
 Each run starts from an empty, migrated database (a fresh SQLite file, or a PostgreSQL
 database created and dropped by the script): the roster is imported into a province that
@@ -91,7 +92,7 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def measure(members: int, url: str) -> None:
+def measure(members: int, url: str, *, bulk: bool = True) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -111,8 +112,9 @@ def measure(members: int, url: str) -> None:
     del content
     actor = Operator()
     for name, run in (("preview", import_preview), ("commit", import_commit)):
+        print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
         started = time.perf_counter()
-        report = run(actor=actor, files=files)
+        report = run(actor=actor, files=files, bulk=bulk)
         took = time.perf_counter() - started
         rows = sum(len(s.rows) for s in report.sheets)
         counts = report.counts()
@@ -128,6 +130,11 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--db", type=Path, default=Path("/tmp/chibo-bench-import.sqlite3"))
     parser.add_argument("--postgres", metavar="URL", help="A database to create and drop.")
+    parser.add_argument(
+        "--one-by-one",
+        action="store_true",
+        help="Every row through the services, none in batches (the way before issue 14).",
+    )
     args = parser.parse_args()
     if args.postgres:
         from urllib.parse import urlsplit
@@ -138,7 +145,7 @@ def main() -> None:
         postgres_admin(args.postgres, f'CREATE DATABASE "{name}"')
         try:
             use_url(args.postgres)
-            measure(args.members, args.postgres)
+            measure(args.members, args.postgres, bulk=not args.one_by_one)
         finally:
             from django.db import connections
 
@@ -147,7 +154,7 @@ def main() -> None:
         return
     remove_database(args.db)
     use_url(f"sqlite:///{args.db}")
-    measure(args.members, str(args.db))
+    measure(args.members, str(args.db), bulk=not args.one_by_one)
 
 
 if __name__ == "__main__":

@@ -84,6 +84,11 @@ class Handler:
     # Run once every sheet is done (what a row leaves for later, e.g. adopting the minutes
     # of a meeting whose attendance comes in a later sheet): problems by the row's key.
     finish: Callable[[Context], dict[Key, list[tuple[str, str]]]] | None = None
+    # Many rows at once, for a sheet whose files are large (a province's roster): writes
+    # the rows it is sure of in bulk, leaving the database as `apply` row by row would
+    # have, and returns their outcomes by row number; a row it leaves out (an update, a
+    # row that may fail, one that depends on another) is then applied by `apply`.
+    batch: Callable[[Context, list[Parsed]], dict[int, Outcome]] | None = None
 
 
 def merged(values: Values, current: dict[str, Any]) -> dict[str, Any]:

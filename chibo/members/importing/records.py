@@ -1,6 +1,5 @@
 """Rows of the members, events and positions sheets."""
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chibo.core.sheets import (
@@ -30,7 +29,6 @@ from ..models import (
     Transfer,
 )
 from ..services import (
-    PROFILE_FIELDS,
     event_create,
     event_update,
     member_create,
@@ -39,25 +37,12 @@ from ..services import (
     position_create,
     position_update,
 )
+from .bulk import batch_members
+from .checks import PROFILE, check_dates
 from .lookups import writable_member, writable_members
 from .sheets import EVENTS, MEMBERS, POSITIONS
 
-# The profile columns an import sets (the record code is the key, not a changeable field).
-PROFILE = tuple(f for f in PROFILE_FIELDS if f != "code")
-
 # Members ----------------------------------------------------------------------------------------
-
-
-def _check_dates(dates: Values) -> None:
-    """The checks the services make too, but tied to the right column of the sheet."""
-    today = timezone.localdate()
-    for key in ("birth_date", "admission_date", "official_date", "placed_since"):
-        if dates.get(key) and dates[key] > today:
-            fail(_("The date cannot be in the future."), key)
-    if dates["admission_date"] < dates["birth_date"]:
-        fail(_("The admission date is before the birth date."), "admission_date")
-    if dates.get("official_date") and dates["official_date"] < dates["admission_date"]:
-        fail(_("Official membership cannot come before admission."), "official_date")
 
 
 def _apply_member(ctx: Context, v: Values) -> Outcome:
@@ -66,7 +51,7 @@ def _apply_member(ctx: Context, v: Values) -> Outcome:
     if existing is not None:
         return _update_member(ctx, v, existing, label)
     unit = writable_unit(ctx, v["unit_code"], "unit_code")
-    _check_dates(v)
+    check_dates(v)
     profile = {key: v[key] for key in PROFILE if v[key] not in ("", None)}
     member_create(
         actor=ctx.actor,
@@ -116,7 +101,7 @@ def _update_member(ctx: Context, v: Values, member: Member, label: str) -> Outco
     diff = changes(current, wanted) + changes(current_dates, wanted_dates)
     if not diff:
         return Outcome(UNCHANGED, label)
-    _check_dates({**wanted_dates, "birth_date": wanted["birth_date"]})
+    check_dates({**wanted_dates, "birth_date": wanted["birth_date"]})
     profile = {key: wanted[key] for key in PROFILE if wanted[key] != current[key]}
     if profile:
         member_update(actor=ctx.actor, member=member, profile=profile)
@@ -154,6 +139,7 @@ MEMBER_HANDLER = Handler(
     sheet=MEMBERS,
     key=lambda v: (v["code"],),
     apply=_apply_member,
+    batch=batch_members,
     fields={
         **{key: key for key in ("code", *PROFILE)},
         "admitted_on": "admission_date",

@@ -63,6 +63,13 @@ def _check_unique(member: Member) -> None:
             raise ValidationError({field: message % {"value": value}})
 
 
+def member_build(profile: dict) -> Member:
+    """The unsaved member of `profile`, as `member_create` builds it (not yet checked)."""
+    member = Member(**_clean_profile(profile))
+    member.search_name = fold(member.full_name)
+    return member
+
+
 @audit.write
 def member_create(
     *,
@@ -77,8 +84,7 @@ def member_create(
 ) -> Member:
     """A new member record: profile, official placement in `unit`, admission (and official
     recognition) events."""
-    member = Member(**_clean_profile(profile))
-    member.search_name = fold(member.full_name)
+    member = member_build(profile)
     if admitted_on < member.birth_date:
         raise ValidationError({"admitted_on": _("The admission date is before the birth date.")})
     if official_on and official_on < admitted_on:
