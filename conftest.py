@@ -35,6 +35,34 @@ def pytest_configure(config):
             db["TEST"]["NAME"] = str(KEPT_DBS / "chibo")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _serialized_rollback_after_a_flush():
+    """A test with serialized_rollback=True puts back the rows the migrations wrote (the rule
+    versions, the working-day calendar) from a copy taken when the test database was made.
+    A transactional test without it ends with a flush that lets Django create the content
+    types and permissions again, under new ids: putting back the copy's own rows then broke
+    their unique (app_label, model), depending on which test ran before. At that moment the
+    database holds nothing else (it was just flushed), so those rows are dropped first and
+    come back, ids and all, from the copy."""
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.backends.base.creation import BaseDatabaseCreation
+
+    original = BaseDatabaseCreation.deserialize_db_from_string
+
+    def deserialize(self, data):
+        alias = self.connection.alias
+        Permission.objects.using(alias).all()._raw_delete(alias)
+        ContentType.objects.using(alias).all()._raw_delete(alias)
+        ContentType.objects.clear_cache()
+        original(self, data)
+        ContentType.objects.clear_cache()
+
+    BaseDatabaseCreation.deserialize_db_from_string = deserialize
+    yield
+    BaseDatabaseCreation.deserialize_db_from_string = original
+
+
 DELETION = os.path.join("django", "db", "models", "deletion.py")
 
 
