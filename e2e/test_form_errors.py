@@ -59,7 +59,8 @@ def test_a_refused_form_focuses_its_first_error(live_server, page, meeting):
     page.wait_for_selector("#move_date[aria-invalid=true]", state="attached")
     page.wait_for_function("document.activeElement && document.activeElement.id === 'move_date'")
     assert page.evaluate("document.getElementById('move_date').closest('details').open")
-    assert page.evaluate(IN_VIEW, "move_date")
+    # In view once the page has settled (on a loaded machine the layout may still move).
+    page.wait_for_function(IN_VIEW, arg="move_date", timeout=10_000)
     assert page.inner_text("#move_date_error") == f"Ngày dạng dd/mm/yyyy, ví dụ {today}"
     assert page.get_attribute("#move_time", "aria-invalid") is None  # 1930 was understood
     assert page.input_value("#move_time") == "1930"  # what was typed is kept
@@ -75,7 +76,7 @@ def test_a_refused_form_focuses_its_first_error(live_server, page, meeting):
     page.click("#task-form button[type=submit]")
     page.wait_for_selector("#task_due_on[aria-invalid=true]")
     page.wait_for_function("document.activeElement && document.activeElement.id === 'task_due_on'")
-    assert page.evaluate(IN_VIEW, "task_due_on")
+    page.wait_for_function(IN_VIEW, arg="task_due_on", timeout=10_000)
     assert page.inner_text("#task_due_on_error") == f"Ngày dạng dd/mm/yyyy, ví dụ {today}"
     assert page.url == url  # swapped in place, not a new page
 
