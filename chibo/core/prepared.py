@@ -19,6 +19,7 @@ rule, a date) belongs in the key. The cache holds the last KEPT shapes of each p
 from __future__ import annotations
 
 import json
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
@@ -87,6 +88,9 @@ class _Shape:
 
 
 _SHAPES: OrderedDict[tuple[str, Hashable], _Shape] = OrderedDict()
+# The web server runs threads: the kept shapes are looked up and trimmed under a lock (a shape
+# is built outside it; two threads building the same one keep either).
+_LOCK = threading.Lock()
 
 
 def _encode(vendor: str, ids: Iterable[int]) -> Any:
@@ -134,14 +138,16 @@ def prepared(
     alias = router.db_for_read(model) or "default"
     connection = connections[alias]
     cache_key = (f"{alias}:{connection.vendor}", key)
-    shape = _SHAPES.get(cache_key)
+    with _LOCK:
+        shape = _SHAPES.get(cache_key)
+        if shape is not None:
+            _SHAPES.move_to_end(cache_key)
     if shape is None:
         shape = _shape(alias, build)
-        _SHAPES[cache_key] = shape
-        if len(_SHAPES) > KEPT:
-            _SHAPES.popitem(last=False)
-    else:
-        _SHAPES.move_to_end(cache_key)
+        with _LOCK:
+            _SHAPES[cache_key] = shape
+            while len(_SHAPES) > KEPT:
+                _SHAPES.popitem(last=False)
     if shape.sql is None:
         return []
     params = list(shape.params)
