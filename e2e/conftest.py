@@ -1,7 +1,9 @@
 import os
 import shutil
+import threading
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
 
 CHROMIUM = os.environ.get("CHIBO_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
@@ -21,6 +23,37 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.get_closest_marker("e2e"):
             item.add_marker(pytest.mark.slow)
+
+
+class _OneRequestAtATime(ThreadedWSGIServer):
+    """The live server, answering one request at a time when it shares the tests' in-memory
+    SQLite connection. Django's live server answers each connection in a thread, and with an
+    in-memory database every thread uses the same connection: two requests at once (an htmx
+    update still running when the form is sent) read each other's rows, and the page fails
+    with an IndexError deep in the ORM. On PostgreSQL every thread has its own connection and
+    the requests stay concurrent. The lock is taken per request, not per connection, so a
+    browser's idle keep-alive connection does not hold up the next request."""
+
+    def set_app(self, application):
+        if not self.connections_override:
+            return super().set_app(application)
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                return application(environ, start_response)
+
+        return super().set_app(one_at_a_time)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_one_request_at_a_time():
+    from django.test.testcases import LiveServerThread
+
+    original = LiveServerThread.server_class
+    LiveServerThread.server_class = _OneRequestAtATime
+    yield
+    LiveServerThread.server_class = original
 
 
 @pytest.fixture(scope="session")
