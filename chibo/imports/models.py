@@ -33,3 +33,10 @@ class ImportJob(models.Model):
     @property
     def running(self) -> bool:
         return self.state in (self.State.QUEUED, self.State.COMMITTING)
+
+    @property
+    def committable(self) -> bool:
+        """Previewed and not imported: waiting for its commit, or its commit failed (nothing
+        was written) and may be tried again."""
+        previewed = bool(self.summary.get("sheets")) if isinstance(self.summary, dict) else False
+        return self.state == self.State.PREVIEWED or (self.state == self.State.FAILED and previewed)

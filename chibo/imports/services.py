@@ -178,7 +178,7 @@ def job_commit(*, job: ImportJob, actor) -> Report | None:
     None when it was committed already, so a double click never writes twice. A commit
     refused for errors imports nothing and records no event; the job keeps the new report."""
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
-    if job.state != ImportJob.State.PREVIEWED:
+    if not job.committable:
         return None
     return _commit(job, actor)
 
@@ -206,10 +206,14 @@ def _job_commit_now(*, actor, job: ImportJob, progress: Progress) -> Report:
 
 
 def job_commit_queue(*, job: ImportJob) -> bool:
-    """Mark a previewed job for the worker's commit; False when it is committing or
-    committed already (a double click queues one commit). The caller enqueues
+    """Mark a previewed job (or one whose commit failed) for the worker's commit; False when
+    it is committing or committed already (a double click queues one commit). The caller enqueues
     `tasks.commit_import` when True."""
-    queued = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.PREVIEWED).update(
+    current = ImportJob.objects.filter(pk=job.pk).only("state", "summary").first()
+    if current is None or not current.committable:
+        return False
+    # Compare and set: of two clicks at once, one moves the state on.
+    queued = ImportJob.objects.filter(pk=job.pk, state=current.state).update(
         state=ImportJob.State.COMMITTING, progress=0, error=""
     )
     return bool(queued)
@@ -236,15 +240,16 @@ def job_commit_run(*, job_id: int) -> Report | None:
     return report
 
 
-def job_failed(*, job_id: int) -> None:
-    """A preview the worker could not finish (an unexpected error)."""
+def job_failed(*, job_id: int, error: str = "") -> None:
+    """A preview or commit the worker could not finish (an unexpected error, or the worker
+    stopped: `error` says so)."""
     job = ImportJob.objects.filter(pk=job_id).first()
     if job is not None and job.running:
-        _job_failed(job)
+        _job_failed(job, error)
 
 
-def _job_failed(job: ImportJob) -> None:
-    error = _(
+def _job_failed(job: ImportJob, error: str = "") -> None:
+    error = error or _(
         "An unexpected error stopped the work; nothing was written. Try again, or tell the "
         "administrator."
     )

@@ -1,13 +1,12 @@
 """`chibo worker`: run the background tasks (e-mails, the daily reminders job)."""
 
 import logging
-import os
-import socket
 import time
 
 from django.core.management.base import BaseCommand
 from django_tasks_db.management.commands.db_worker import Worker
 
+from chibo.site.recovery import recover, worker_id
 from chibo.site.scheduler import due
 
 
@@ -36,10 +35,12 @@ class Command(BaseCommand):
             backend_name="default",
             startup_delay=False,
             max_tasks=None,
-            worker_id=f"{socket.gethostname()[:40]}-{os.getpid()}",
+            worker_id=worker_id(),
             excluded_queue_names=[],
         )
         worker.configure_signals()
+        for task in recover():  # what a stopped worker of this host left running
+            self.stdout.write(f"failed task {task}: its worker had stopped")
         while worker.running:
             for name in due():
                 self.stdout.write(f"enqueued {name}")
