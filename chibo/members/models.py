@@ -436,6 +436,9 @@ class StatusPeriod(models.Model):
         indexes = [
             models.Index(fields=["member", "valid_from"]),
             models.Index(fields=["status", "valid_from", "valid_to"]),
+            # "Whose status is X today": (valid_to IS NULL OR valid_to > day) as two index
+            # ranges, the periods still open, not every period of that status since 1930.
+            models.Index(fields=["status", "valid_to"], name="statusperiod_status_to_idx"),
         ]
 
     def __str__(self) -> str:
