@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from chibo.core.versions import Versioned
 from chibo.members.models import Member
 from chibo.org.models import OrgUnit
 
@@ -89,7 +90,7 @@ class Campaign(models.Model):
         return self.published_at is not None
 
 
-class Evaluation(models.Model):
+class Evaluation(Versioned):
     """The rating of one member, or of one party organisation, for a year, as it moves through
     the stages: the cell's proposal (with its vote), then the committee's decision. A member or
     unit the rules leave out is kept with `not_rated` (the rule's code) so that the board says
@@ -141,7 +142,7 @@ class Evaluation(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
 
     class Meta:
         verbose_name = _("evaluation")
