@@ -184,6 +184,9 @@ class SelfOut(Schema):
     remedies: str
     proposed_level: str
     submitted_at: dt.datetime | None
+    version: int = Field(
+        description="Send it back with the next save (PUT); 0 while none is saved."
+    )
 
 
 class SelfIn(InSchema):
@@ -197,6 +200,13 @@ class SelfIn(InSchema):
     remedies: str = Field("", max_length=services.TEXT_MAX)
     proposed_level: Level | None = None
     submit: bool = False
+    version: int | None = Field(
+        None,
+        ge=0,
+        description="The version read (GET), 0 when none was saved: if it was saved since "
+        "(another device), 409 and nothing is written. Without it the save replaces what is "
+        "saved.",
+    )
 
 
 class HistoryOut(Schema):
@@ -377,6 +387,7 @@ def self_out(campaign: Campaign, mine: SelfAssessment | None) -> dict[str, Any]:
         "remedies": mine.remedies if mine else "",
         "proposed_level": mine.proposed_level if mine else "",
         "submitted_at": mine.submitted_at if mine else None,
+        "version": mine.version if mine else 0,
     }
 
 
@@ -396,9 +407,10 @@ def self_get(request: HttpRequest, year: Year) -> dict[str, Any]:
     return self_out(campaign, SelfAssessment.objects.filter(member=member, year=year).first())
 
 
-@evaluation.put("/self/{year}", response=SelfOut)
+@evaluation.put("/self/{year}", response={200: SelfOut, 409: Conflict})
 def self_put(request: HttpRequest, year: Year, payload: SelfIn) -> dict[str, Any]:
-    """Save (or, with `submit`, hand in) the user's own self-assessment of `year`."""
+    """Save (or, with `submit`, hand in) the user's own self-assessment of `year`. With the
+    `version` read, one saved since (from another device) is not replaced: 409."""
     user = user_of(request)
     member, campaign = _own_campaign(user, year)
     saved = services.self_assessment_save(
@@ -414,6 +426,7 @@ def self_put(request: HttpRequest, year: Year, payload: SelfIn) -> dict[str, Any
         remedies=payload.remedies,
         proposed_level=payload.proposed_level or "",
         submit=payload.submit,
+        version=payload.version,
         actor=user,
     )
     return self_out(campaign, saved)

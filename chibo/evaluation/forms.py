@@ -233,6 +233,9 @@ class SelfAssessmentForm(BootstrapForm):
     proposed_level = forms.ChoiceField(
         label=_("Level I propose"), choices=LEVEL_CHOICES, required=False
     )
+    # The version read (core.versions); 0: none was saved yet, so that a first save from two
+    # devices at once does not overwrite the other.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 
     SCORE_FIELDS = ("general_score", "results_score", "tasks_all_done", "exceeded_share")
 

@@ -174,7 +174,7 @@ class Evaluation(Versioned):
         return f"{self.member or self.unit} {self.year}: {self.level or '-'}"
 
 
-class SelfAssessment(models.Model):
+class SelfAssessment(Versioned):
     """A member's own review of the year (bản kiểm điểm cá nhân), filled in on the phone:
     the criteria of the year's form, the score under 366-QĐ/TW, strengths, shortcomings and
     the level the member proposes. A draft until submitted; the Word file is built from it."""
@@ -204,7 +204,7 @@ class SelfAssessment(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
 
     class Meta:
         verbose_name = _("self-assessment")

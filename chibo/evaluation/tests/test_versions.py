@@ -2,7 +2,8 @@
 the committee's decision are made from the version read, so that a secretary and an office,
 or two offices, saving the same row at once lose nothing. A save from an old version is
 refused (the board: the group's form again, the person's input kept, the row saying what it
-is now; the API: 409) and nothing is written."""
+is now; the API: 409) and nothing is written. So is a self-assessment, which its member may
+have open on two devices (version 0: none saved yet)."""
 
 import pytest
 from django.urls import reverse
@@ -10,14 +11,25 @@ from django.urls import reverse
 from chibo.core.models import AuditEvent
 from chibo.core.versions import Stale
 from chibo.evaluation import services
-from chibo.evaluation.models import Campaign, Evaluation, Level
+from chibo.evaluation.models import Campaign, Evaluation, Level, SelfAssessment
 from chibo.testing.api import call
 from chibo.testing.versions import postgres_only, race
 
-from .test_views import DEC, JAN, day, open_campaign, propose_all, row, secretary_member
+from .test_views import (
+    DEC,
+    JAN,
+    YEAR,
+    day,
+    open_campaign,
+    propose_all,
+    row,
+    secretary_member,
+    self_data,
+)
 
 STALE_EN = "Someone else changed this record since you opened it"
 STALE_ROW_EN = "Someone else changed this row since you opened the board"
+STALE_SELF_EN = "This self-assessment was saved elsewhere (another device or window)"
 
 
 @pytest.fixture
@@ -25,9 +37,27 @@ def campaign(world, cast) -> Campaign:
     return open_campaign(world.base, cast.base_officer)
 
 
-def written() -> tuple[int, int]:
-    """Every proposal or decision leaves a history row and an audit event."""
-    return Evaluation.history.model.objects.count(), AuditEvent.objects.count()  # type: ignore[attr-defined]
+def written() -> tuple[int, int, int]:
+    """Every proposal, decision or self-assessment saved leaves a history row and an audit
+    event."""
+    return (
+        Evaluation.history.model.objects.count(),  # type: ignore[attr-defined]
+        SelfAssessment.history.model.objects.count(),  # type: ignore[attr-defined]
+        AuditEvent.objects.count(),
+    )
+
+
+def save_self(campaign, member, version, **changes):
+    values = {
+        "answers": {"qualities": "Giữ vững lập trường.", "duties": "Hoàn thành các nhiệm vụ."},
+        "general_score": 25,
+        "results_score": 60,
+        "tasks_all_done": True,
+        "strengths": "Nhiệt tình.",
+    } | changes
+    return services.self_assessment_save(
+        campaign=campaign, member=member, version=version, actor=None, **values
+    )
 
 
 def test_api_proposal_and_decision_name_the_version(world, cast, campaign, client_for):
@@ -145,6 +175,81 @@ def test_stale_proposal_on_the_board(world, cast, campaign, en):
     assert written() == before
     a.refresh_from_db()
     assert (a.proposed_level, a.version) == (Level.EXCELLENT, 2)
+
+
+# The self-assessment --------------------------------------------------------------------------
+
+
+def test_self_put_names_the_version(world, cast, campaign, client_for):
+    c = client_for(cast.member)
+    path = f"/evaluation/self/{YEAR}"
+    assert call(c, "GET", path).json()["version"] == 0  # none saved yet
+    body = {"answers": {"duties": "Hoàn thành các nhiệm vụ."}, "strengths": "Nhiệt tình."}
+    r = call(c, "PUT", path, {**body, "version": 0})
+    assert r.status_code == 200 and r.json()["version"] == 1
+    # The other device, opened before that save: refused, nothing written.
+    before = written()
+    r = call(c, "PUT", path, {**body, "strengths": "Gương mẫu.", "version": 0})
+    assert r.status_code == 409 and STALE_EN in r.json()["detail"]
+    assert written() == before
+    r = call(c, "PUT", path, {**body, "strengths": "Gương mẫu.", "version": 1})
+    assert r.status_code == 200 and r.json()["version"] == 2
+    r = call(c, "PUT", path, {**body, "version": 1})
+    assert r.status_code == 409
+    # Without a version: the save replaces what is saved (an older client).
+    r = call(c, "PUT", path, body)
+    assert r.status_code == 200 and (r.json()["strengths"], r.json()["version"]) == (
+        "Nhiệt tình.",
+        3,
+    )
+
+
+def test_two_self_saves_from_the_same_version_the_second_refused(world, campaign):
+    first = save_self(campaign, world.member, 0)
+    save_self(campaign, world.member, first.version, strengths="Gương mẫu.")
+    before = written()
+    with pytest.raises(Stale):
+        save_self(campaign, world.member, first.version, strengths="Chậm.")
+    with pytest.raises(Stale):
+        save_self(campaign, world.member, 0, strengths="Chậm.")  # a first save, too late
+    assert written() == before
+    saved = SelfAssessment.objects.get(member=world.member)
+    assert (saved.strengths, saved.version) == ("Gương mẫu.", 2)
+
+
+def test_stale_self_assessment_page(world, cast, campaign, en):
+    c = en(cast.member)
+    url = reverse("evaluation:me")
+    assert 'name="version" value="0"' in c.get(url).text
+    save_self(campaign, world.member, 0)  # from the phone, meanwhile
+    before = written()
+    data = self_data(proposed_level="", strengths="Viết trên máy tính.", version="0")
+    r = c.post(url, data)
+    assert r.status_code == 422
+    assert STALE_SELF_EN in r.text
+    assert "Viết trên máy tính." in r.text and 'name="version" value="1"' in r.text
+    assert written() == before
+    assert SelfAssessment.objects.get(member=world.member).strengths == "Nhiệt tình."
+    # Saving again replaces it, deliberately.
+    r = c.post(url, {**data, "version": "1"})
+    assert r.status_code == 302
+    saved = SelfAssessment.objects.get(member=world.member)
+    assert (saved.strengths, saved.version) == ("Viết trên máy tính.", 2)
+
+
+# Two connections (PostgreSQL) ------------------------------------------------------------------
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_first_self_saves_at_once(world, cast, campaign):
+    def save(strengths):
+        return lambda: save_self(campaign, world.member, 0, strengths=strengths)
+
+    first, second = race(save("Trên điện thoại."), save("Trên máy tính."))
+    assert isinstance(first, SelfAssessment) and isinstance(second, Stale), (first, second)
+    saved = SelfAssessment.objects.get(member=world.member)
+    assert (saved.strengths, saved.version) == ("Trên điện thoại.", 1)
 
 
 @postgres_only
