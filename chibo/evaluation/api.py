@@ -13,7 +13,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from chibo.accounts.authentication import user_of
-from chibo.core.api import InSchema, Page, Year
+from chibo.core.api import Conflict, InSchema, Page, Year, version_field
 from chibo.members import access as member_access
 from chibo.org import access as org_access
 
@@ -84,6 +84,7 @@ class RowOut(Schema):
     level: str
     score: int | None
     decided_on: dt.date | None
+    version: int = Field(description="Send it back with the proposal or decision (PUT).")
 
 
 class OverrideOut(Schema):
@@ -132,6 +133,7 @@ class EvaluationOut(Schema):
     level: str
     score: int | None
     decided_on: dt.date | None
+    version: int = Field(description="Send it back with the proposal or decision (PUT).")
 
 
 class RatingProposalIn(InSchema):
@@ -139,12 +141,14 @@ class RatingProposalIn(InSchema):
     votes: int = Field(ge=0, le=10_000)
     voters: int = Field(ge=0, le=10_000)
     on: dt.date
+    version: int = version_field()
 
 
 class RatingDecisionIn(InSchema):
     level: Level
     score: int | None = Field(None, ge=0, le=1_000)
     on: dt.date
+    version: int = version_field()
 
 
 class OverrideIn(InSchema):
@@ -180,6 +184,9 @@ class SelfOut(Schema):
     remedies: str
     proposed_level: str
     submitted_at: dt.datetime | None
+    version: int = Field(
+        description="Send it back with the next save (PUT); 0 while none is saved."
+    )
 
 
 class SelfIn(InSchema):
@@ -193,6 +200,13 @@ class SelfIn(InSchema):
     remedies: str = Field("", max_length=services.TEXT_MAX)
     proposed_level: Level | None = None
     submit: bool = False
+    version: int | None = Field(
+        None,
+        ge=0,
+        description="The version read (GET), 0 when none was saved: if it was saved since "
+        "(another device), 409 and nothing is written. Without it the save replaces what is "
+        "saved.",
+    )
 
 
 class HistoryOut(Schema):
@@ -301,11 +315,14 @@ def evaluation_get(request: HttpRequest, evaluation_id: int) -> Evaluation:
     return access.get_evaluation_for(user_of(request), evaluation_id)
 
 
-@evaluation.put("/evaluations/{evaluation_id}/proposal", response=EvaluationOut)
+@evaluation.put(
+    "/evaluations/{evaluation_id}/proposal", response={200: EvaluationOut, 409: Conflict}
+)
 def evaluation_propose(
     request: HttpRequest, evaluation_id: int, payload: RatingProposalIn
 ) -> Evaluation:
-    """The cell's proposal and its vote (the cell's secretary, or an office above it)."""
+    """The cell's proposal and its vote (the cell's secretary, or an office above it). With
+    the `version` read, a row changed since is not overwritten: 409."""
     user = user_of(request)
     row = access.get_evaluation_for(user, evaluation_id, write="propose")
     return services.evaluation_propose(
@@ -314,19 +331,28 @@ def evaluation_propose(
         votes=payload.votes,
         voters=payload.voters,
         on=payload.on,
+        version=payload.version,
         actor=user,
     )
 
 
-@evaluation.put("/evaluations/{evaluation_id}/decision", response=EvaluationOut)
+@evaluation.put(
+    "/evaluations/{evaluation_id}/decision", response={200: EvaluationOut, 409: Conflict}
+)
 def evaluation_decide(
     request: HttpRequest, evaluation_id: int, payload: RatingDecisionIn
 ) -> Evaluation:
-    """The committee's decision (an office on the campaign's unit or above)."""
+    """The committee's decision (an office on the campaign's unit or above). With the
+    `version` read, a row changed since is not overwritten: 409."""
     user = user_of(request)
     row = access.get_evaluation_for(user, evaluation_id, write="decide")
     return services.evaluation_decide(
-        evaluation=row, level=payload.level, score=payload.score, on=payload.on, actor=user
+        evaluation=row,
+        level=payload.level,
+        score=payload.score,
+        on=payload.on,
+        version=payload.version,
+        actor=user,
     )
 
 
@@ -361,6 +387,7 @@ def self_out(campaign: Campaign, mine: SelfAssessment | None) -> dict[str, Any]:
         "remedies": mine.remedies if mine else "",
         "proposed_level": mine.proposed_level if mine else "",
         "submitted_at": mine.submitted_at if mine else None,
+        "version": mine.version if mine else 0,
     }
 
 
@@ -380,9 +407,10 @@ def self_get(request: HttpRequest, year: Year) -> dict[str, Any]:
     return self_out(campaign, SelfAssessment.objects.filter(member=member, year=year).first())
 
 
-@evaluation.put("/self/{year}", response=SelfOut)
+@evaluation.put("/self/{year}", response={200: SelfOut, 409: Conflict})
 def self_put(request: HttpRequest, year: Year, payload: SelfIn) -> dict[str, Any]:
-    """Save (or, with `submit`, hand in) the user's own self-assessment of `year`."""
+    """Save (or, with `submit`, hand in) the user's own self-assessment of `year`. With the
+    `version` read, one saved since (from another device) is not replaced: 409."""
     user = user_of(request)
     member, campaign = _own_campaign(user, year)
     saved = services.self_assessment_save(
@@ -398,6 +426,7 @@ def self_put(request: HttpRequest, year: Year, payload: SelfIn) -> dict[str, Any
         remedies=payload.remedies,
         proposed_level=payload.proposed_level or "",
         submit=payload.submit,
+        version=payload.version,
         actor=user,
     )
     return self_out(campaign, saved)

@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.validators import MaxValueValidator
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.forms import BootstrapForm, DateField
@@ -55,22 +56,31 @@ class CampaignOpenForm(BootstrapForm):
 class RowsForm(BootstrapForm):
     """A form with a few fields per row, named `<name>_<id>`. A row is an Evaluation, or a
     board row (chibo.evaluation.queries.BoardRow) with the same fields: `id` and the levels,
-    votes and dates already recorded, which the fields start from."""
+    votes and dates already recorded, which the fields start from, and the row's `version`
+    (hidden: each row is saved from the version read, core.versions)."""
 
     row_fields: Sequence[str] = ()
+    shown_level = "level"  # what a stale row says it is now
 
     def __init__(self, *args: Any, rows: Iterable[Any], **kwargs: Any) -> None:
         self.row_list = list(rows)
         super().__init__(*args, **kwargs)
         for row in self.row_list:
             self.add_row_fields(row)
+            self.fields[f"version_{row.id}"] = forms.IntegerField(
+                widget=forms.HiddenInput, min_value=1, required=False
+            )
+            self.initial.setdefault(f"version_{row.id}", row.version)
 
     def add_row_fields(self, row: Any) -> None:
         raise NotImplementedError
 
+    def names(self) -> tuple[str, ...]:
+        return (*self.row_fields, "version")
+
     def rows(self) -> list[tuple[Any, dict[str, forms.BoundField]]]:
         return [
-            (row, {name: self[f"{name}_{row.id}"] for name in self.row_fields})
+            (row, {name: self[f"{name}_{row.id}"] for name in self.names()})
             for row in self.row_list
         ]
 
@@ -80,9 +90,31 @@ class RowsForm(BootstrapForm):
     def row_values(self) -> list[tuple[Any, dict[str, Any]]]:
         data = self.cleaned_data
         return [
-            (row, {name: data.get(f"{name}_{row.id}") for name in self.row_fields})
+            (row, {name: data.get(f"{name}_{row.id}") for name in self.names()})
             for row in self.row_list
         ]
+
+    def stale(self, row_id: int, current: Any) -> None:
+        """A row someone else changed since the form was read (core.versions): say so on the
+        row with what it is now, and take its current version, so that saving again (after
+        reading it) is a deliberate change. The person's input is kept."""
+        if current is None:
+            self.add_error(f"level_{row_id}", _("Someone else removed this row meanwhile."))
+            return
+        level = getattr(current, self.shown_level)
+        now = Level(level).label if level else _("(empty)")
+        self.add_error(
+            f"level_{row_id}",
+            _(
+                "Someone else changed this row since you opened the board (now: %(level)s), so"
+                " nothing was saved. Your input is kept: save again to make your change."
+            )
+            % {"level": now},
+        )
+        data = QueryDict(mutable=True)
+        data.update(self.data)  # a QueryDict keeps every value of a field
+        data[self.add_prefix(f"version_{row_id}")] = str(current.version)
+        self.data = data
 
 
 def _small(field: forms.Field, number: bool = False) -> forms.Field:
@@ -99,6 +131,7 @@ class ProposalForm(RowsForm):
     level is not proposed yet."""
 
     row_fields = ("level", "votes")
+    shown_level = "proposed_level"
 
     on = DateField(label=_("Meeting date"))
     voters = forms.IntegerField(label=_("Members voting"), min_value=1, max_value=10000)
@@ -200,6 +233,9 @@ class SelfAssessmentForm(BootstrapForm):
     proposed_level = forms.ChoiceField(
         label=_("Level I propose"), choices=LEVEL_CHOICES, required=False
     )
+    # The version read (core.versions); 0: none was saved yet, so that a first save from two
+    # devices at once does not overwrite the other.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 
     SCORE_FIELDS = ("general_score", "results_score", "tasks_all_done", "exceeded_share")
 

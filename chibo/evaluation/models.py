@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from chibo.core.versions import Versioned
 from chibo.members.models import Member
 from chibo.org.models import OrgUnit
 
@@ -89,7 +90,7 @@ class Campaign(models.Model):
         return self.published_at is not None
 
 
-class Evaluation(models.Model):
+class Evaluation(Versioned):
     """The rating of one member, or of one party organisation, for a year, as it moves through
     the stages: the cell's proposal (with its vote), then the committee's decision. A member or
     unit the rules leave out is kept with `not_rated` (the rule's code) so that the board says
@@ -141,7 +142,7 @@ class Evaluation(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
 
     class Meta:
         verbose_name = _("evaluation")
@@ -173,7 +174,7 @@ class Evaluation(models.Model):
         return f"{self.member or self.unit} {self.year}: {self.level or '-'}"
 
 
-class SelfAssessment(models.Model):
+class SelfAssessment(Versioned):
     """A member's own review of the year (bản kiểm điểm cá nhân), filled in on the phone:
     the criteria of the year's form, the score under 366-QĐ/TW, strengths, shortcomings and
     the level the member proposes. A draft until submitted; the Word file is built from it."""
@@ -203,7 +204,7 @@ class SelfAssessment(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
 
     class Meta:
         verbose_name = _("self-assessment")

@@ -43,6 +43,7 @@ class BoardRow:
     level: str
     score: int | None
     decided_on: dt.date | None
+    version: int  # of the Evaluation, for the board's forms (core.versions)
 
 
 @dataclass
@@ -153,6 +154,7 @@ def board(campaign: Campaign, rows: QuerySet[Evaluation] | None = None) -> Board
                 level=row.level,
                 score=row.score,
                 decided_on=row.decided_on,
+                version=row.version,
             )
         )
     keys = [*WAITS, "done", "not_rated"]

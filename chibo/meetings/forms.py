@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chibo.core.forms import BootstrapForm, DateField, TimeField
+from chibo.core.versions import VersionForm
 from chibo.members.models import Member
 from chibo.org.models import OrgUnit
 
@@ -39,7 +40,9 @@ class VersionedForm(PageForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-class ScheduleForm(PageForm):
+class ScheduleForm(PageForm, VersionForm):
+    """The version: of the schedule the person read (none before the first)."""
+
     id_prefix = "schedule"
     day = forms.IntegerField(label=_("Day of the month"), min_value=1, max_value=28)
     time = TimeField(label=_("Time"))

@@ -11,11 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from chibo.core.models import ActiveManager, ActiveQuerySet, SoftDeletable
+from chibo.core.versions import Versioned
 from chibo.members.models import Member
 from chibo.org.models import OrgUnit
 
 
-class Schedule(models.Model):
+class Schedule(Versioned):
     """A cell's usual meeting day (lịch sinh hoạt), from which meetings are planned."""
 
     cell = models.OneToOneField(OrgUnit, on_delete=models.CASCADE, related_name="meeting_schedule")
@@ -23,7 +24,7 @@ class Schedule(models.Model):
     time = models.TimeField(_("time"))
     place = models.CharField(_("place"), max_length=200)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     def __str__(self) -> str:
         return f"{self.cell}: {self.day} {self.time:%H:%M}"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chibo.core import audit, formats
+from chibo.core.versions import check_version
 from chibo.members.models import Placement, PlacementKind, Status, StatusPeriod
 from chibo.members.models import period_valid_on as status_valid_on
 from chibo.org.models import OrgUnit
@@ -46,10 +47,20 @@ def voters_allowed(evaluation: Evaluation, on: dt.date) -> int:
 
 @audit.write
 def evaluation_propose(
-    *, evaluation: Evaluation, level: str, votes: int, voters: int, on: dt.date, actor
+    *,
+    evaluation: Evaluation,
+    level: str,
+    votes: int,
+    voters: int,
+    on: dt.date,
+    version: int | None = None,
+    actor,
 ) -> Evaluation:
     """The cell's proposal, adopted by a vote: more than half of the members voting, who are
-    at most the cell's official members; not above the best level the rules allow."""
+    at most the cell's official members; not above the best level the rules allow.
+    `version`: the one of the row the person read (core.versions); the checks below read the
+    row as it is now."""
+    check_version(evaluation, version)
     check_open(evaluation.campaign)
     check_rated(evaluation)
     chosen = check_level(level)
@@ -108,11 +119,19 @@ def evaluation_propose(
 
 @audit.write
 def evaluation_decide(
-    *, evaluation: Evaluation, level: str, score: int | None = None, on: dt.date, actor
+    *,
+    evaluation: Evaluation,
+    level: str,
+    score: int | None = None,
+    on: dt.date,
+    version: int | None = None,
+    actor,
 ) -> Evaluation:
     """The committee's decision on the cell's proposal (a level above what the rules allow is
     left to the checks, which refuse publication until fixed or overridden). Under 366-QĐ/TW
-    the score may be recorded: within the points, and the level not above what it gives."""
+    the score may be recorded: within the points, and the level not above what it gives.
+    `version`: the one of the row the person read (core.versions)."""
+    check_version(evaluation, version)
     campaign = evaluation.campaign
     check_open(campaign)
     check_rated(evaluation)

@@ -3,11 +3,13 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chibo.core import audit, formats
+from chibo.core.versions import Stale, check_version
 from chibo.members.models import Member
 
 from .. import criteria as criteria_
@@ -40,16 +42,22 @@ def self_assessment_save(
     remedies: str = "",
     proposed_level: str = "",
     submit: bool = False,
+    version: int | None = None,
     actor,
 ) -> SelfAssessment:
     """Save the member's self-assessment of the campaign's year; `submit` hands it in (a
     draft otherwise). Under 366-QĐ/TW the scores are within the points of each part and the
-    level proposed is the one the score gives."""
+    level proposed is the one the score gives. `version`: the one read (core.versions), 0
+    when none was saved yet: the member may have it open on the phone and on a computer,
+    and a save from one must not silently replace what the other saved since."""
     if campaign.published:
         raise ValidationError(
             _("The evaluation of %(year)s is published: self-assessments are closed.")
             % {"year": campaign.year}
         )
+    assessment = SelfAssessment.objects.filter(member=member, year=campaign.year).first()
+    if assessment is not None:
+        check_version(assessment, version)
     row = Evaluation.objects.filter(campaign=campaign, member=member).first()
     if row is None:
         raise ValidationError(
@@ -134,7 +142,6 @@ def self_assessment_save(
             }
     if errors:
         raise ValidationError(errors)
-    assessment = SelfAssessment.objects.filter(member=member, year=campaign.year).first()
     if assessment is None:
         assessment = SelfAssessment(member=member, year=campaign.year)
     assessment.campaign = campaign
@@ -150,7 +157,16 @@ def self_assessment_save(
     assessment.proposed_level = proposed_level
     assessment.submitted_at = timezone.now() if submit else None
     assessment._history_user = actor  # type: ignore[attr-defined]
-    assessment.save()
+    if assessment.pk is None:
+        try:
+            with transaction.atomic():
+                assessment.save()
+        except IntegrityError:
+            # The first save from another device, at the same moment: that one stays.
+            now = SelfAssessment.objects.filter(member=member, year=campaign.year).first()
+            raise Stale(now) from None
+    else:
+        assessment.save()
     # An exempt member may be rated only with a self-assessment (evaluation_exempt).
     if row.not_rated in ("", ratable.EXEMPT_NO_SELF) and not row.level:
         verdict = ratable.member_verdict(member, campaign.year)

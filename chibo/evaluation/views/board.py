@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from chibo.core import formats
 from chibo.core.forms import apply_validation_error
 from chibo.core.pages import HtmxHttpRequest
+from chibo.core.versions import Stale
 
 from .. import access, criteria, ratable, services
 from ..forms import DecisionForm, OverrideForm, ProposalForm
@@ -146,6 +147,9 @@ SHARED = {"on", "voters"}
 
 
 def _row_error(form: Any, row_id: int, error: ValidationError) -> None:
+    if isinstance(error, Stale):
+        form.stale(row_id, error.current)
+        return
     if not hasattr(error, "error_dict"):
         form.add_error(f"level_{row_id}", error)
         return
@@ -216,6 +220,7 @@ def cell_propose(request: HtmxHttpRequest, pk: int, cell_pk: int) -> HttpRespons
                         votes=values["votes"],
                         voters=voters,
                         on=on,
+                        version=values["version"],
                         actor=request.user,
                     )
                 except ValidationError as e:
@@ -255,6 +260,7 @@ def _decide(
                         level=values["level"],
                         score=score(evaluation, values),
                         on=on,
+                        version=values["version"],
                         actor=request.user,
                     )
                 except ValidationError as e:

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from chibo.core.forms import apply_validation_error
 from chibo.core.pages import HtmxHttpRequest
+from chibo.core.versions import Stale
 from chibo.members import access as member_access
 from chibo.org import access as org_access
 
@@ -28,8 +29,9 @@ TEMPLATE = "evaluation/self.html"
 
 def _initial(assessment: SelfAssessment | None) -> dict[str, Any]:
     if assessment is None:
-        return {}
+        return {"version": 0}  # none saved yet (core.versions)
     data: dict[str, Any] = {f"answer_{k}": v for k, v in (assessment.answers or {}).items()}
+    data["version"] = assessment.version
     for name in (
         "general_score",
         "results_score",
@@ -43,6 +45,25 @@ def _initial(assessment: SelfAssessment | None) -> dict[str, Any]:
     if assessment.tasks_all_done is not None:
         data["tasks_all_done"] = "yes" if assessment.tasks_all_done else "no"
     return data
+
+
+def _stale(form: SelfAssessmentForm, error: Stale) -> None:
+    """Saved elsewhere since this page was read (the member's other device, most often): the
+    input kept, the current version taken, so that saving again is a deliberate replacement.
+    Not the current values, as core.versions.shown_stale gives them: the texts are long."""
+    form.add_error(
+        None,
+        _(
+            "This self-assessment was saved elsewhere (another device or window) since you"
+            " opened it, so your changes were not saved. Your input is kept below: save again"
+            " to replace what was saved, or open the page again to see it."
+        ),
+    )
+    if error.current is not None:
+        data = QueryDict(mutable=True)
+        data.update(form.data)
+        data["version"] = str(getattr(error.current, "version", ""))
+        form.data = data
 
 
 def _score_level(form: SelfAssessmentForm, r) -> dict[str, Any]:
@@ -117,7 +138,7 @@ def self_assessment(request: HtmxHttpRequest) -> HttpResponse:
             )
         form = _form(campaign, initial=_initial(assessment))
         return render(request, TEMPLATE, _context(campaign, member, form, assessment))
-    form = _form(campaign, data=request.POST)
+    form = _form(campaign, data=request.POST, initial=_initial(assessment))
     submit = "submit" in request.POST
     if form.is_valid():
         data = form.cleaned_data
@@ -135,8 +156,11 @@ def self_assessment(request: HtmxHttpRequest) -> HttpResponse:
                 remedies=data["remedies"],
                 proposed_level=data["proposed_level"],
                 submit=submit,
+                version=data.get("version"),
                 actor=request.user,
             )
+        except Stale as e:
+            _stale(form, e)
         except ValidationError as e:
             if hasattr(e, "error_dict") and "answers" in e.error_dict:
                 # The answers are one field of the service, a textarea each here.

@@ -14,7 +14,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 
 from chibo.accounts.authentication import user_of
-from chibo.core.api import Filters, InSchema, Page
+from chibo.core.api import Conflict, Filters, InSchema, Page, version_field
 from chibo.meetings import access
 from chibo.org import access as org_access
 from chibo.org.models import OrgUnit
@@ -44,6 +44,7 @@ class ScheduleIn(InSchema):
     day: int = Field(description="Day of the month, 1-28 (every month has it).")
     time: TimeOfDay = Field(description='"HH:MM", Vietnam\'s time.')
     place: str = Field(max_length=200)
+    version: int = version_field()
 
 
 class ScheduleOut(Schema):
@@ -51,6 +52,7 @@ class ScheduleOut(Schema):
     day: int
     time: TimeOfDay
     place: str
+    version: int = Field(description="Send it back with a change (PUT) to detect a conflict.")
 
 
 class YearRatingFilters(Filters):
@@ -89,9 +91,10 @@ def add_cell_routes(router: Router) -> None:
             raise HttpError(404, _("This cell has no usual meeting day yet."))
         return schedule
 
-    @router.put("/cells/{cell_id}/schedule", response=ScheduleOut)
+    @router.put("/cells/{cell_id}/schedule", response={200: ScheduleOut, 409: Conflict})
     def schedule_set(request: HttpRequest, cell_id: int, payload: ScheduleIn) -> Schedule:
-        """Set the cell's usual meeting day, time and place (replaces the previous one)."""
+        """Set the cell's usual meeting day, time and place (replaces the previous one).
+        With the `version` read, a schedule changed since is not overwritten: 409."""
         cell = cell_for(request, cell_id, write=True)
         if not payload.place.strip():
             raise ValidationError({"place": _("This field is required.")})
@@ -100,6 +103,7 @@ def add_cell_routes(router: Router) -> None:
             day=payload.day,
             time=payload.time,
             place=payload.place,
+            version=payload.version,
             actor=user_of(request),
         )
 

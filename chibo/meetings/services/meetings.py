@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from chibo import rules
 from chibo.core import audit
 from chibo.core.formats import datetime as vn_datetime
+from chibo.core.versions import check_version
 from chibo.members.models import IN_PARTY, Member, Placement, PlacementKind, Status
 from chibo.org.models import OrgUnit
 
@@ -114,13 +115,21 @@ def check_not_locked(meeting: Meeting) -> None:
 
 
 @audit.write
-def schedule_set(*, cell: OrgUnit, day: int, time: dt.time, place: str, actor) -> Schedule:
+def schedule_set(
+    *, cell: OrgUnit, day: int, time: dt.time, place: str, version: int | None = None, actor
+) -> Schedule:
+    """Set the cell's usual meeting day, time and place (replacing the previous ones).
+    `version`: the one of the schedule the person read (core.versions); None sets it as it
+    is now (the first schedule of a cell has none)."""
     if not cell.holds_members:
         raise ValidationError({"cell": _("Only a cell has a meeting schedule.")})
     if not 1 <= day <= 28:
         raise ValidationError({"day": _("Choose a day from 1 to 28, so that every month has it.")})
     if not place.strip():
         raise ValidationError({"place": _("Say where the cell meets.")})
+    current = Schedule.objects.filter(cell=cell).first()
+    if current is not None:
+        check_version(current, version)
     schedule, _created = Schedule.objects.update_or_create(
         cell=cell, defaults={"day": day, "time": time, "place": place.strip()}
     )

@@ -70,7 +70,13 @@ def test_schedule_read_and_set(world, cast, client_for):
 
     r = call(c, "PUT", path, body)
     assert r.status_code == 200, r.content
-    assert r.json() == {"cell": world.cell.pk, "day": 5, "time": "19:30", "place": body["place"]}
+    assert r.json() == {
+        "cell": world.cell.pk,
+        "day": 5,
+        "time": "19:30",
+        "place": body["place"],
+        "version": 1,
+    }
     r = call(client_for(cast.base_officer), "PUT", path, {**body, "day": 12, "time": "07:00:00"})
     assert r.status_code == 200
     row = Schedule.objects.get()  # replaced, not added

@@ -49,9 +49,6 @@ def _cell_for(request: HttpRequest, pk: int, *, write: bool = False):
 
 def _cell_context(request: HttpRequest, cell, **forms: BaseForm) -> dict[str, Any]:
     schedule = Schedule.objects.filter(cell=cell).first()
-    initial = {}
-    if schedule is not None:
-        initial = {"day": schedule.day, "time": schedule.time, "place": schedule.place}
     now = timezone.now()
     meetings = list(
         Meeting.objects.filter(cell=cell).prefetch_related("roster").order_by("planned_at", "pk")
@@ -67,10 +64,22 @@ def _cell_context(request: HttpRequest, cell, **forms: BaseForm) -> dict[str, An
         "past": past,
         "turnouts": turnouts,
         "can_write": org_access.can_write_unit(request.user, cell),
-        "schedule_form": forms.get("schedule_form") or ScheduleForm(initial=initial),
+        "schedule_form": forms.get("schedule_form") or ScheduleForm(initial=_initial(schedule)),
         "create_form": forms.get("create_form")
         or MeetingCreateForm(cell=cell, initial={"place": schedule.place if schedule else ""}),
         "year_ratings": _year_ratings(cell),
+    }
+
+
+def _initial(schedule: Schedule | None) -> dict[str, Any]:
+    """The schedule as it is, with its version (the form of a cell without one is empty)."""
+    if schedule is None:
+        return {}
+    return {
+        "day": schedule.day,
+        "time": schedule.time,
+        "place": schedule.place,
+        "version": schedule.version,
     }
 
 
@@ -101,7 +110,9 @@ def cell_meetings(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def schedule_set(request: HttpRequest, pk: int) -> HttpResponse:
     cell = _cell_for(request, pk, write=True)
-    form = ScheduleForm(request.POST)
+    # Read before the save: a stale save shows what the schedule is now (core.versions).
+    initial = _initial(Schedule.objects.filter(cell=cell).first())
+    form = ScheduleForm(request.POST, initial=initial)
     return form_page(
         request,
         form,
