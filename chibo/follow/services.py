@@ -68,7 +68,10 @@ def assign(
 
 @audit.write
 def finish(*, assignment: FollowAssignment, end: dt.date, actor) -> FollowAssignment:
-    """The follower stops following the cell from `end` on (not included)."""
+    """The follower stops following the cell from `end` on (not included). The assignment is
+    read again under a lock: of two finishes at once (or one made from a page opened before
+    another person's), the second finds it ended and is refused."""
+    assignment = FollowAssignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.end is not None:
         raise ValidationError(_("This assignment has already ended."))
     if end <= assignment.start:

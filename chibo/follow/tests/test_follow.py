@@ -50,7 +50,11 @@ def test_assign_rules(world, cast):
             )
         with pytest.raises(ValidationError, match="after the start"):
             services.finish(assignment=a, end=D, actor=cast.base_officer)
+    stale = FollowAssignment.objects.get(pk=a.pk)  # another office's page, opened before
     services.finish(assignment=a, end=dt.date(2026, 7, 1), actor=cast.base_officer)
+    with translation.override("en"), pytest.raises(ValidationError, match="already ended"):
+        services.finish(assignment=stale, end=dt.date(2026, 8, 1), actor=cast.province_officer)
+    assert FollowAssignment.objects.get(pk=a.pk).end == dt.date(2026, 7, 1)  # the first stays
     # After it ended, the same person may be assigned again.
     services.assign(
         cell=world.cell, follower=cast.follower, start=dt.date(2026, 9, 1), actor=cast.base_officer
