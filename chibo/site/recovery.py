@@ -87,6 +87,7 @@ def recover(host: str | None = None) -> list[str]:
             owner = ABANDONED.get(stopped.task_path)
             if owner is not None:
                 owner(stopped.args_kwargs.get("args", []), stopped.args_kwargs.get("kwargs", {}))
-        logger.warning("task %s (%s) left running by %s: failed", result.pk, owner, last)
+        path = stopped.task_path
+        logger.warning("task %s (%s) left running by %s: failed", result.pk, path, last)
         recovered.append(str(result.pk))
     return recovered

@@ -107,6 +107,9 @@ def test_tasks_of_live_workers_and_of_other_hosts_are_left_alone(
     assert job.state == ImportJob.State.COMMITTING
 
 
+# Transactional: the worker closes its old connections between runs (close_old_connections),
+# which on PostgreSQL would end a test's own transaction.
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_command_recovers_when_it_starts(
     world, cast, office, django_capture_on_commit_callbacks, capsys
 ):
