@@ -150,16 +150,19 @@ def error_responses(
     return out
 
 
-def _body_fields(operation: Operation) -> set[str]:
-    """The names of the JSON body's fields (ninja wraps the body schema in a model of its
-    own, one field per body parameter)."""
+def _input_fields(operation: Operation) -> set[str]:
+    """The names of the JSON body's fields and of the query parameters given as a schema
+    (ninja wraps each in a model of its own, one field per parameter): a DELETE carries its
+    `version` in the query."""
     names: set[str] = set()
     for model in operation.models:
-        if model.__ninja_param_source__ != "body":
+        if model.__ninja_param_source__ not in ("body", "query"):
             continue
-        for field in model.model_fields.values():
+        for name, field in model.model_fields.items():
             if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
                 names |= set(field.annotation.model_fields)
+            else:  # a parameter of its own (`version: int`)
+                names.add(name)
     return names
 
 
@@ -175,7 +178,7 @@ class _Described(OpenAPISchema):
             methods=operation.methods,
             takes_input=bool(operation.models),
             authenticated=bool(operation.auth_callbacks),
-            versioned="version" in _body_fields(operation),
+            versioned="version" in _input_fields(operation),
         )
         media = self.api.renderer.media_type
         for status, model in errors.items():

@@ -111,3 +111,29 @@ def test_a_write_with_a_version_documents_the_conflict():
     assert ("PUT", "/api/v1/meetings/{meeting_id}/quality") in conflicts
     assert ("GET", "/api/v1/meetings/{meeting_id}") not in conflicts
     assert all(method != "GET" for method, _ in conflicts)
+
+
+def _takes_a_version(operation: dict, schema: dict) -> bool:
+    """Read off the published schema itself: a `version` query parameter, or a `version`
+    property of the JSON body."""
+    if any(p["name"] == "version" for p in operation.get("parameters", [])):
+        return True
+    body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+    if body is None or "$ref" not in body["schema"]:
+        return False
+    name = body["schema"]["$ref"].rsplit("/", 1)[1]
+    return "version" in schema["components"]["schemas"][name].get("properties", {})
+
+
+def test_every_write_that_takes_a_version_documents_the_conflict():
+    """CI's fuzzer met an undocumented 409 on a DELETE whose version is in the query."""
+    undocumented = [
+        (method, path)
+        for path, method, operation, schema in _operations()
+        if method != "GET"
+        and _takes_a_version(operation, schema)
+        and "409" not in map(str, operation["responses"])
+    ]
+    assert undocumented == []
+    takers = {(m, p) for p, m, op, schema in _operations() if _takes_a_version(op, schema)}
+    assert ("DELETE", "/api/v1/meetings/{meeting_id}/guests/{guest_id}") in takers
