@@ -221,6 +221,11 @@ CHIBO_PASSWORD_RESET_PER_ADDRESS = int(os.environ.get("CHIBO_PASSWORD_RESET_PER_
 CHIBO_PASSWORD_RESET_PER_EMAIL = int(os.environ.get("CHIBO_PASSWORD_RESET_PER_EMAIL", "3"))
 # A session unused this long ends (0: never); the login page says why.
 CHIBO_SESSION_IDLE_MINUTES = int(os.environ.get("CHIBO_SESSION_IDLE_MINUTES", "60"))
+# An account that holds only the member role (its own record, its cell's meetings and the
+# check-in) stays signed in this many days without use instead (0: as every account): its
+# holder checks in at the monthly meeting, and a whole province at the login form in one
+# evening hour would cost the server 0.3 s of CPU a member (docs/deploy.md, "Logins").
+CHIBO_MEMBER_SESSION_DAYS = int(os.environ.get("CHIBO_MEMBER_SESSION_DAYS", "35"))
 
 # API tokens expire this many days after they are issued unless asked otherwise, and never
 # later than CHIBO_TOKEN_MAX_DAYS (docs/deploy.md, "Second factor and API tokens").

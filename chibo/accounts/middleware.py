@@ -1,5 +1,11 @@
 """Logins, on every request: a session left idle ends, and a browser that just logged in is
-remembered (chibo.accounts.devices)."""
+remembered (chibo.accounts.devices).
+
+An account that holds only the member role keeps its session CHIBO_MEMBER_SESSION_DAYS
+without use, from one monthly meeting to the next; every other account ends after
+CHIBO_SESSION_IDLE_MINUTES. Whether the account is still member-only is read again whenever
+the last use is written (at most once a minute): a member made secretary since gets the
+short limit from then on."""
 
 import time
 
@@ -10,10 +16,33 @@ from django.utils.translation import ngettext
 from django_htmx.http import HttpResponseClientRedirect
 
 from .devices import set_cookie
+from .models import Role
 
 SEEN = "_chibo_seen"  # the session's last use, in seconds since the epoch
 # The last use is written at most this often: not a session write on every page.
 SEEN_STEP = 60
+# Set in a member-only account's session: the long idle limit applies.
+MEMBER_ONLY = "_chibo_member_only"
+
+
+def member_only(user) -> bool:
+    """Holds the member role and no other (and is not staff): its own record, its cell's
+    meetings and the check-in."""
+    if not user.is_authenticated or user.is_staff or user.is_superuser:
+        return False
+    roles = set(user.grants.values_list("role", flat=True))
+    return roles == {Role.MEMBER}
+
+
+def _set_kind(session, user) -> None:
+    days = settings.CHIBO_MEMBER_SESSION_DAYS
+    if days and member_only(user):
+        session[MEMBER_ONLY] = True
+        # Also the cookie's and the stored session's age, renewed with every write.
+        session.set_expiry(days * 24 * 3600)
+    elif session.get(MEMBER_ONLY):
+        del session[MEMBER_ONLY]
+        session.set_expiry(None)  # SESSION_COOKIE_AGE again
 
 
 def note_login(sender, request, user, **kwargs) -> None:
@@ -21,6 +50,29 @@ def note_login(sender, request, user, **kwargs) -> None:
     the login itself, so the first page after it writes nothing more."""
     if request is not None and hasattr(request, "session"):
         request.session[SEEN] = int(time.time())
+        _set_kind(request.session, user)
+
+
+def _idle_seconds(session) -> int:
+    if session.get(MEMBER_ONLY) and settings.CHIBO_MEMBER_SESSION_DAYS:
+        return settings.CHIBO_MEMBER_SESSION_DAYS * 24 * 3600
+    return settings.CHIBO_SESSION_IDLE_MINUTES * 60
+
+
+def _logged_out_message(session) -> str:
+    if session.get(MEMBER_ONLY) and settings.CHIBO_MEMBER_SESSION_DAYS:
+        days = settings.CHIBO_MEMBER_SESSION_DAYS
+        return ngettext(
+            "You were logged out after %(count)s day without activity. Log in again.",
+            "You were logged out after %(count)s days without activity. Log in again.",
+            days,
+        ) % {"count": days}
+    minutes = settings.CHIBO_SESSION_IDLE_MINUTES
+    return ngettext(
+        "You were logged out after %(count)s minute without activity. Log in again.",
+        "You were logged out after %(count)s minutes without activity. Log in again.",
+        minutes,
+    ) % {"count": minutes}
 
 
 class LoginMiddleware:
@@ -28,31 +80,22 @@ class LoginMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        idle = settings.CHIBO_SESSION_IDLE_MINUTES * 60
         session = request.session
+        idle = _idle_seconds(session)
         expired = False
         if idle and SESSION_KEY in session:
             now = int(time.time())
             seen = session.get(SEEN)
             if seen is not None and now - seen > idle:
+                message = _logged_out_message(session)
                 logout(request)
                 expired = True
-                minutes = settings.CHIBO_SESSION_IDLE_MINUTES
                 # The view now sees an anonymous user: a page sends them to the login
                 # page, which shows this.
-                messages.warning(
-                    request,
-                    ngettext(
-                        "You were logged out after %(count)s minute without activity. "
-                        "Log in again.",
-                        "You were logged out after %(count)s minutes without activity. "
-                        "Log in again.",
-                        minutes,
-                    )
-                    % {"count": minutes},
-                )
+                messages.warning(request, message)
             elif seen is None or now - seen >= SEEN_STEP:
                 session[SEEN] = now
+                _set_kind(session, request.user)
         response = self.get_response(request)
         if expired and getattr(request, "htmx", False) and response.status_code == 302:
             # A part of a page asked for: the whole browser goes to the login page, not

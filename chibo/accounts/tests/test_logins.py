@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from chibo.accounts import services
 from chibo.accounts.middleware import SEEN
-from chibo.accounts.models import LoginFailure, LoginPage, ResetRequest
+from chibo.accounts.models import LoginFailure, LoginPage, ResetRequest, Role, RoleGrant
 from chibo.notices.kinds import text_of
 from chibo.notices.models import Notice
 from chibo.notices.reminders import LOGIN_FAILURES
@@ -254,6 +254,61 @@ def test_no_idle_limit_when_set_to_zero(world, cast, settings):
     c.post(LOGIN, {"username": "base", "password": PASSWORD})
     idle_for(c, 365 * 24 * 3600)
     assert c.get(reverse("site:home")).status_code == 200
+
+
+def test_a_member_only_account_stays_signed_in_from_one_monthly_meeting_to_the_next(
+    world, cast, settings
+):
+    settings.CHIBO_SESSION_IDLE_MINUTES = 60
+    settings.CHIBO_MEMBER_SESSION_DAYS = 35
+    c = client_from(HOME)
+    assert c.post(LOGIN, {"username": "member", "password": PASSWORD}).status_code == 302
+    # The cookie and the stored session last as long as the idle limit, not 14 days.
+    assert c.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 35 * 24 * 3600
+    idle_for(c, 34 * 24 * 3600)  # a month and a few days: the next meeting
+    assert c.get(reverse("site:home")).status_code == 200
+    assert logged_in(c)
+    idle_for(c, 36 * 24 * 3600)
+    r = c.get(reverse("site:home"), follow=True)
+    assert r.redirect_chain[-1][0].startswith(LOGIN)
+    assert "logged out after 35 days without activity" in r.text
+    assert not logged_in(c)
+
+
+def test_any_other_role_keeps_the_short_limit(world, cast, settings):
+    settings.CHIBO_SESSION_IDLE_MINUTES = 60
+    settings.CHIBO_MEMBER_SESSION_DAYS = 35
+    # A member who is also the cell's secretary: not member-only.
+    RoleGrant.objects.create(user=cast.member, unit=world.cell, role=Role.SECRETARY)
+    c = client_from(HOME)
+    c.post(LOGIN, {"username": "member", "password": PASSWORD})
+    idle_for(c, 61 * 60)
+    assert c.get(reverse("site:home")).status_code == 302
+    assert not logged_in(c)
+
+
+def test_a_member_given_an_office_role_gets_the_short_limit_at_the_next_use(world, cast, settings):
+    settings.CHIBO_SESSION_IDLE_MINUTES = 60
+    settings.CHIBO_MEMBER_SESSION_DAYS = 35
+    c = client_from(HOME)
+    c.post(LOGIN, {"username": "member", "password": PASSWORD})
+    RoleGrant.objects.create(user=cast.member, unit=world.cell, role=Role.SECRETARY)
+    idle_for(c, 2 * 60)  # the last use is written again: the roles are read again
+    assert c.get(reverse("site:home")).status_code == 200
+    idle_for(c, 61 * 60)
+    assert c.get(reverse("site:home")).status_code == 302
+    assert not logged_in(c)
+
+
+def test_member_sessions_as_every_session_when_set_to_zero(world, cast, settings):
+    settings.CHIBO_SESSION_IDLE_MINUTES = 60
+    settings.CHIBO_MEMBER_SESSION_DAYS = 0
+    c = client_from(HOME)
+    c.post(LOGIN, {"username": "member", "password": PASSWORD})
+    idle_for(c, 61 * 60)
+    r = c.get(reverse("site:home"), follow=True)
+    assert "logged out after 60 minutes without activity" in r.text
+    assert not logged_in(c)
 
 
 # Password reset limits --------------------------------------------------------------------
