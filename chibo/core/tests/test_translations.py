@@ -71,6 +71,22 @@ def test_placeholders_match(entries):
     assert wrong == []
 
 
+def test_plural_entries_have_the_catalogues_number_of_forms(entries):
+    """Vietnamese has one plural form (the header's nplurals=1): a second msgstr[1] is an
+    error for `msgfmt -c`, the check translators' tools run."""
+    header = PO.read_text(encoding="utf-8")
+    nplurals = int(re.search(r"nplurals=(\d+)", header).group(1))  # type: ignore[union-attr]
+    assert nplurals == 1
+    wrong = [
+        e["msgid"]
+        for e in entries
+        if "msgid_plural" in e
+        and sorted(k for k in e if k.startswith("msgstr["))
+        != [f"msgstr[{i}]" for i in range(nplurals)]
+    ]
+    assert wrong == []
+
+
 def test_compiled_catalogue_is_current(entries):
     with MO.open("rb") as fh:
         catalog = gettext.GNUTranslations(fh)._catalog  # type: ignore[attr-defined]
