@@ -41,9 +41,11 @@ class VersionedForm(PageForm):
 
 
 class ScheduleForm(PageForm, VersionForm):
-    """The version: of the schedule the person read (none before the first)."""
+    """The version: of the schedule the person read, 0 before the first (a first save from
+    two devices at once does not overwrite the other)."""
 
     id_prefix = "schedule"
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
     day = forms.IntegerField(label=_("Day of the month"), min_value=1, max_value=28)
     time = TimeField(label=_("Time"))
     place = forms.CharField(label=_("Place"), max_length=200)

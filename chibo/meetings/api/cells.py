@@ -14,7 +14,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 
 from chibo.accounts.authentication import user_of
-from chibo.core.api import Conflict, Filters, InSchema, Page, version_field
+from chibo.core.api import Conflict, Filters, InSchema, Page
 from chibo.meetings import access
 from chibo.org import access as org_access
 from chibo.org.models import OrgUnit
@@ -44,7 +44,12 @@ class ScheduleIn(InSchema):
     day: int = Field(description="Day of the month, 1-28 (every month has it).")
     time: TimeOfDay = Field(description='"HH:MM", Vietnam\'s time.')
     place: str = Field(max_length=200)
-    version: int = version_field()
+    version: int | None = Field(
+        None,
+        ge=0,
+        description="The version read (GET), 0 when the cell had no schedule: if it was set "
+        "since, 409 and nothing is written. Without it the schedule is set as it is now.",
+    )
 
 
 class ScheduleOut(Schema):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from chibo import rules
 from chibo.core import audit
 from chibo.core.formats import datetime as vn_datetime
-from chibo.core.versions import check_version
+from chibo.core.versions import Stale, check_version
 from chibo.members.models import IN_PARTY, Member, Placement, PlacementKind, Status
 from chibo.org.models import OrgUnit
 
@@ -119,8 +119,9 @@ def schedule_set(
     *, cell: OrgUnit, day: int, time: dt.time, place: str, version: int | None = None, actor
 ) -> Schedule:
     """Set the cell's usual meeting day, time and place (replacing the previous ones).
-    `version`: the one of the schedule the person read (core.versions); None sets it as it
-    is now (the first schedule of a cell has none)."""
+    `version`: the one of the schedule the person read (core.versions), 0 when the cell had
+    none yet, so that two first saves (the secretary on a phone and the commune office) do
+    not overwrite each other; None sets it as it is now."""
     if not cell.holds_members:
         raise ValidationError({"cell": _("Only a cell has a meeting schedule.")})
     if not 1 <= day <= 28:
@@ -128,11 +129,21 @@ def schedule_set(
     if not place.strip():
         raise ValidationError({"place": _("Say where the cell meets.")})
     current = Schedule.objects.filter(cell=cell).first()
+    values = {"day": day, "time": time, "place": place.strip()}
     if current is not None:
-        check_version(current, version)
-    schedule, _created = Schedule.objects.update_or_create(
-        cell=cell, defaults={"day": day, "time": time, "place": place.strip()}
-    )
+        schedule = check_version(current, version)
+        for name, value in values.items():
+            setattr(schedule, name, value)
+        schedule.save()
+    else:
+        try:
+            with transaction.atomic():
+                schedule = Schedule.objects.create(cell=cell, **values)
+        except IntegrityError:
+            if version is None:  # as it is now: the other first save is replaced
+                return schedule_set(cell=cell, day=day, time=time, place=place, actor=actor)
+            # The first save from another device, at the same moment: that one stays.
+            raise Stale(Schedule.objects.filter(cell=cell).first()) from None
     audit.record(
         SCHEDULE_SET,
         actor=actor,

@@ -94,3 +94,51 @@ def test_two_connections_at_once(world):
     assert isinstance(first, Schedule) and isinstance(second, Stale), (first, second)
     row = Schedule.objects.get(cell=world.cell)
     assert (row.day, row.place, row.version) == (12, "Nhà văn hóa thôn Đông", 2)
+
+
+def test_two_first_saves_the_second_refused(world, cast, en, client_for):
+    """Before the first schedule there is version 0: the secretary's phone and the commune
+    office both opening an empty form do not overwrite each other."""
+    c = en(cast.secretary)
+    page = reverse("meetings:cell", args=[world.cell.pk])
+    assert 'name="version" value="0"' in c.get(page).text
+    url = reverse("meetings:schedule_set", args=[world.cell.pk])
+    form = {"day": "5", "time": "19:30", "place": "Hội trường", "version": "0"}
+    office = client_for(cast.base_officer)
+    assert office.post(url, {**form, "day": "12", "place": "Nhà văn hóa"}).status_code == 302
+    before = written()
+    r = c.post(url, form)
+    assert r.status_code == 422
+    assert STALE_EN in r.text and "Now: Day of the month: 12" in r.text
+    assert 'name="version" value="1"' in r.text
+    assert written() == before
+    row = Schedule.objects.get(cell=world.cell)
+    assert (row.day, row.place, row.version) == (12, "Nhà văn hóa", 1)
+    # The API says the same: 409 for version 0 once a schedule exists.
+    path = f"/meetings/cells/{world.cell.pk}/schedule"
+    body = {"day": 5, "time": "19:30", "place": "Hội trường", "version": 0}
+    r = call(client_for(cast.secretary), "PUT", path, body)
+    assert r.status_code == 409 and STALE_EN in r.json()["detail"]
+    assert written() == before
+
+
+def test_a_first_save_with_version_0_on_an_empty_cell_creates_it(world, cast, client_for):
+    path = f"/meetings/cells/{world.cell.pk}/schedule"
+    body = {"day": 5, "time": "19:30", "place": "Hội trường", "version": 0}
+    r = call(client_for(cast.secretary), "PUT", path, body)
+    assert r.status_code == 200 and r.json()["version"] == 1
+    assert Schedule.objects.get(cell=world.cell).place == "Hội trường"
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_first_saves_on_two_connections_at_once(world):
+    def save(**change):
+        return lambda: _set(world.cell, version=0, **change)
+
+    first, second = race(save(day=12), save(place="Hội trường"))
+    outcomes = sorted(type(x).__name__ for x in (first, second))
+    assert outcomes == ["Schedule", "Stale"], (first, second)
+    row = Schedule.objects.get(cell=world.cell)
+    assert row.version == 1
+    assert (row.day, row.place) in {(12, "Nhà văn hóa thôn Đông"), (5, "Hội trường")}

@@ -72,9 +72,10 @@ def _cell_context(request: HttpRequest, cell, **forms: BaseForm) -> dict[str, An
 
 
 def _initial(schedule: Schedule | None) -> dict[str, Any]:
-    """The schedule as it is, with its version (the form of a cell without one is empty)."""
+    """The schedule as it is, with its version (the form of a cell without one is empty,
+    with version 0: none read)."""
     if schedule is None:
-        return {}
+        return {"version": 0}
     return {
         "day": schedule.day,
         "time": schedule.time,
