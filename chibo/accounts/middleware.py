@@ -38,8 +38,9 @@ def _set_kind(session, user) -> None:
     days = settings.CHIBO_MEMBER_SESSION_DAYS
     if days and member_only(user):
         session[MEMBER_ONLY] = True
-        # Also the cookie's and the stored session's age, renewed with every write.
-        session.set_expiry(days * 24 * 3600)
+        # Also the cookie's and the stored session's age, renewed with every write: a day
+        # longer than the idle limit, so that the limit (and its message) comes first.
+        session.set_expiry((days + 1) * 24 * 3600)
     elif session.get(MEMBER_ONLY):
         del session[MEMBER_ONLY]
         session.set_expiry(None)  # SESSION_COOKIE_AGE again
@@ -53,10 +54,17 @@ def note_login(sender, request, user, **kwargs) -> None:
         _set_kind(request.session, user)
 
 
-def _idle_seconds(session) -> int:
-    if session.get(MEMBER_ONLY) and settings.CHIBO_MEMBER_SESSION_DAYS:
-        return settings.CHIBO_MEMBER_SESSION_DAYS * 24 * 3600
+def _short_seconds() -> int:
     return settings.CHIBO_SESSION_IDLE_MINUTES * 60
+
+
+def _idle_seconds(session) -> int:
+    """The idle limit of this session (0: none). Members never get less time than others:
+    with no limit for anyone (0), none for them either."""
+    short = _short_seconds()
+    if short and session.get(MEMBER_ONLY) and settings.CHIBO_MEMBER_SESSION_DAYS:
+        return max(short, settings.CHIBO_MEMBER_SESSION_DAYS * 24 * 3600)
+    return short
 
 
 def _logged_out_message(session) -> str:
@@ -86,6 +94,16 @@ class LoginMiddleware:
         if idle and SESSION_KEY in session:
             now = int(time.time())
             seen = session.get(SEEN)
+            if (
+                seen is not None
+                and now - seen > _short_seconds()
+                and session.get(MEMBER_ONLY)
+                and not member_only(request.user)
+            ):
+                # Given another role since the session was last used: the long limit no
+                # longer applies, and it is read again before the session is let in.
+                session.pop(MEMBER_ONLY)
+                idle = _short_seconds()
             if seen is not None and now - seen > idle:
                 message = _logged_out_message(session)
                 logout(request)

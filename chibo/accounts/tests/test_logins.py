@@ -7,6 +7,7 @@ import time
 
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -263,8 +264,12 @@ def test_a_member_only_account_stays_signed_in_from_one_monthly_meeting_to_the_n
     settings.CHIBO_MEMBER_SESSION_DAYS = 35
     c = client_from(HOME)
     assert c.post(LOGIN, {"username": "member", "password": PASSWORD}).status_code == 302
-    # The cookie and the stored session last as long as the idle limit, not 14 days.
-    assert c.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 35 * 24 * 3600
+    # The cookie and the stored session outlast the idle limit by a day (not 14 days): the
+    # limit, with its message, comes first.
+    assert c.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 36 * 24 * 3600
+    stored = Session.objects.get(session_key=c.session.session_key).expire_date
+    left = (stored - dt.datetime.now(dt.UTC)).total_seconds()
+    assert 36 * 24 * 3600 - 60 < left <= 36 * 24 * 3600
     idle_for(c, 34 * 24 * 3600)  # a month and a few days: the next meeting
     assert c.get(reverse("site:home")).status_code == 200
     assert logged_in(c)
@@ -298,6 +303,30 @@ def test_a_member_given_an_office_role_gets_the_short_limit_at_the_next_use(worl
     idle_for(c, 61 * 60)
     assert c.get(reverse("site:home")).status_code == 302
     assert not logged_in(c)
+
+
+def test_a_member_given_an_office_role_while_away_is_not_let_back_in(world, cast, settings):
+    """The roles are read again before an idle member-only session is let in: the phone of
+    a member made secretary meanwhile does not open with the secretary's rights."""
+    settings.CHIBO_SESSION_IDLE_MINUTES = 60
+    settings.CHIBO_MEMBER_SESSION_DAYS = 35
+    c = client_from(HOME)
+    c.post(LOGIN, {"username": "member", "password": PASSWORD})
+    RoleGrant.objects.create(user=cast.member, unit=world.cell, role=Role.SECRETARY)
+    idle_for(c, 61 * 60)
+    r = c.get(reverse("site:home"), follow=True)
+    assert r.redirect_chain[-1][0].startswith(LOGIN)
+    assert "logged out after 60 minutes without activity" in r.text
+    assert not logged_in(c)
+
+
+def test_no_limit_for_anyone_means_none_for_members_either(world, cast, settings):
+    settings.CHIBO_SESSION_IDLE_MINUTES = 0
+    settings.CHIBO_MEMBER_SESSION_DAYS = 35
+    c = client_from(HOME)
+    c.post(LOGIN, {"username": "member", "password": PASSWORD})
+    idle_for(c, 40 * 24 * 3600)
+    assert c.get(reverse("site:home")).status_code == 200
 
 
 def test_member_sessions_as_every_session_when_set_to_zero(world, cast, settings):

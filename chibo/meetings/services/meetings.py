@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from chibo import rules
 from chibo.core import audit
 from chibo.core.formats import datetime as vn_datetime
-from chibo.core.versions import Stale, check_version
+from chibo.core.versions import check_version
 from chibo.members.models import IN_PARTY, Member, Placement, PlacementKind, Status
 from chibo.org.models import OrgUnit
 
@@ -130,20 +130,23 @@ def schedule_set(
         raise ValidationError({"place": _("Say where the cell meets.")})
     current = Schedule.objects.filter(cell=cell).first()
     values = {"day": day, "time": time, "place": place.strip()}
-    if current is not None:
-        schedule = check_version(current, version)
-        for name, value in values.items():
-            setattr(schedule, name, value)
-        schedule.save()
-    else:
+    schedule = None
+    if current is None:
         try:
             with transaction.atomic():
                 schedule = Schedule.objects.create(cell=cell, **values)
         except IntegrityError:
-            if version is None:  # as it is now: the other first save is replaced
-                return schedule_set(cell=cell, day=day, time=time, place=place, actor=actor)
-            # The first save from another device, at the same moment: that one stays.
-            raise Stale(Schedule.objects.filter(cell=cell).first()) from None
+            # The first save from another device, at the same moment: with the version 0
+            # read, that one stays (check_version refuses); without one, this replaces it.
+            current = Schedule.objects.filter(cell=cell).first()
+            if current is None:
+                raise
+    if schedule is None:
+        assert current is not None
+        schedule = check_version(current, version)
+        for name, value in values.items():
+            setattr(schedule, name, value)
+        schedule.save()
     audit.record(
         SCHEDULE_SET,
         actor=actor,

@@ -142,3 +142,20 @@ def test_two_first_saves_on_two_connections_at_once(world):
     row = Schedule.objects.get(cell=world.cell)
     assert row.version == 1
     assert (row.day, row.place) in {(12, "Nhà văn hóa thôn Đông"), (5, "Hội trường")}
+    assert written() == (1, 1)  # one history row, one audit event: the save that stayed
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_first_saves_without_versions_both_recorded(world):
+    """Without a version (an older client) the later save replaces the first, as it would
+    one after the other: both are in the history and the audit log."""
+
+    def save(**change):
+        return lambda: _set(world.cell, **change)
+
+    first, second = race(save(day=12), save(place="Hội trường"))
+    assert isinstance(first, Schedule) and isinstance(second, Schedule), (first, second)
+    row = Schedule.objects.get(cell=world.cell)
+    assert row.version == 2
+    assert written() == (2, 2)
