@@ -406,7 +406,16 @@ class MemberEvent(Versioned, SoftDeletable):
         verbose_name_plural = _("member events")
         ordering = ["date", "pk"]
         base_manager_name = "all_objects"
-        indexes = [models.Index(fields=["member", "kind", "date"])]
+        indexes = [
+            models.Index(fields=["member", "kind", "date"]),
+            # Who is exempt on a day, across a subtree (the badge list's early cases for
+            # illness): the few exemptions of the database, without their heap rows.
+            models.Index(
+                fields=["date", "member", "end_date", "reason"],
+                condition=Q(kind="exempted", deleted_at__isnull=True),
+                name="memberevent_exempted_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("date")),
