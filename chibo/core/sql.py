@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Iterator
 
-from django.db.models import Exists
+from django.db.models import BooleanField, Exists, F, Func, QuerySet, Subquery
 
 
 def chunks(ids: Iterable[int], size: int = 500) -> Iterator[list[int]]:
@@ -23,3 +23,31 @@ class RowExists(Exists):
     asked about."""
 
     template = "(%(subquery)s) IS NOT NULL"
+
+
+class InFirst(Func):
+    """`field IN (subquery)`, with the subquery read first on PostgreSQL:
+    `field = ANY(ARRAY(subquery))`, an InitPlan run once before the rest.
+
+    For a subtree's members (the placements in its units), PostgreSQL otherwise plans the
+    IN as a semi join it may apply last: in the 1,000,000-member demo the badge list joined
+    every member admitted 30 years ago to their status period, 460,000 rows, and kept the
+    province's 46,000 at the end (1.6 s). Read first, the list of ids drives index lookups,
+    and the cost follows the subtree (0.35 s, as in the 100,000-member demo). SQLite plans
+    an IN from its subquery already."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, field: str, subquery: QuerySet) -> None:
+        super().__init__(F(field), Subquery(subquery))
+
+    def as_sql(self, compiler, connection, **extra):  # type: ignore[override]
+        field, field_params = compiler.compile(self.source_expressions[0])
+        rows, rows_params = compiler.compile(self.source_expressions[1])
+        return f"{field} IN {rows}", [*field_params, *rows_params]
+
+    def as_postgresql(self, compiler, connection, **extra):  # type: ignore[override]
+        field, field_params = compiler.compile(self.source_expressions[0])
+        rows, rows_params = compiler.compile(self.source_expressions[1])
+        return f"{field} = ANY(ARRAY{rows})", [*field_params, *rows_params]

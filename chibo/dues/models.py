@@ -116,6 +116,13 @@ class DuesCharge(models.Model):
                 condition=Q(paid__lt=models.F("amount")),
                 name="dues_charge_unpaid",
             ),
+            # A subtree's members' unpaid months (the removal review on the deadline
+            # boards): each member's own few, found from the member.
+            models.Index(
+                fields=["member", "month"],
+                condition=Q(paid__lt=models.F("amount")),
+                name="dues_charge_unpaid_member",
+            ),
         ]
 
     def __str__(self) -> str:

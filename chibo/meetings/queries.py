@@ -27,7 +27,7 @@ from django.utils.translation import gettext
 
 from chibo import rules
 from chibo.core.prepared import Marks, prepared
-from chibo.core.sql import chunks
+from chibo.core.sql import InFirst, chunks
 from chibo.dues.queries import unpaid_in_year
 from chibo.members.models import (
     IN_PARTY,
@@ -242,16 +242,27 @@ def removal_review(
     if as_of < dt.date(year, 1, 1) or (threshold is None and unpaid_threshold is None):
         return RemovalReview(year, as_of, threshold, [], unpaid_threshold)
 
-    def over(counted: QuerySet, at_least: int, within: Subtree | None) -> QuerySet:
+    def over(
+        counted: QuerySet, at_least: int, within: Subtree | None, first: bool = False
+    ) -> QuerySet:
         if member is not None:
             counted = counted.filter(member_id=member)
         if within is not None:
             # Members officially placed in the subtree that day (Member.placed_in), read
             # from the placements alone: the counts need only their ids.
-            placed = Placement.objects.active_on(as_of).filter(
-                within.q("unit_id"), kind=PlacementKind.OFFICIAL
+            placed = (
+                Placement.objects.active_on(as_of)
+                .filter(within.q("unit_id"), kind=PlacementKind.OFFICIAL)
+                .values("member_id")
             )
-            counted = counted.filter(member_id__in=placed.values("member_id"))
+            if first and counted.model is Attendance:
+                # Read first (chibo.core.sql.InFirst; Subtree.small): each member's
+                # unexcused rows through their own index, not every unexcused row of the
+                # year in the database. (Unpaid charges are found from the member by their
+                # own index already: a plain IN.)
+                counted = counted.filter(InFirst("member_id", placed))
+            else:
+                counted = counted.filter(member_id__in=placed)
         return (
             counted.values("member_id")
             .annotate(n=Count("pk"))
@@ -275,11 +286,21 @@ def removal_review(
         if unit is not None and member is None:
             assert units is not None
 
-            def build(marks: Marks, c: Callable[[], QuerySet] = counted, n: int = at_least):
-                return over(c(), n, marked(marks.ids("units")))
+            first = units.small
+
+            def build(
+                marks: Marks,
+                c: Callable[[], QuerySet] = counted,
+                n: int = at_least,
+                first: bool = first,
+            ):
+                return over(c(), n, marked(marks.ids("units")), first)
 
             found = prepared(
-                model, (f"meetings.removal.{name}", year, as_of, at_least), build, units=units.ids
+                model,
+                (f"meetings.removal.{name}", year, as_of, at_least, first),
+                build,
+                units=units.ids,
             )
         else:
             found = list(over(counted(), at_least, units if unit is not None else None))

@@ -8,6 +8,7 @@ guesses (PostgreSQL put a province at 12 units instead of 2,889) and may read th
 table to filter it at the end, so that a cell's list cost what the country holds."""
 
 import datetime as dt
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -44,6 +45,23 @@ def unit_ids(roots: Roots, on: dt.date | None = None) -> list[int]:
     return sorted(set(links(roots, on).values_list("descendant_id", flat=True)))
 
 
+# The number of units, read at most this often: it only chooses between two plans of the
+# same query (Subtree.small), so a figure a few minutes old does no harm.
+UNIT_TOTAL_SECONDS = 600
+_unit_total: dict[str, tuple[float, int]] = {}
+
+
+def unit_total() -> int:
+    """How many units the database holds (closed ones included), read at most every
+    UNIT_TOTAL_SECONDS per database."""
+    now = time.monotonic()
+    seen = _unit_total.get(connection.alias)
+    if seen is None or now - seen[0] > UNIT_TOTAL_SECONDS:
+        seen = (now, OrgUnit.all_objects.count())
+        _unit_total[connection.alias] = seen
+    return seen[1]
+
+
 @dataclass(frozen=True)
 class Subtree:
     """The units at or under `roots` on `on`, read once (`ids`), to filter rows by."""
@@ -58,6 +76,14 @@ class Subtree:
     @cached_property
     def _set(self) -> frozenset[int]:
         return frozenset(self.ids)
+
+    @property
+    def small(self) -> bool:
+        """Whether the subtree holds less than half of the database's units. Then its
+        members are best read first and looked up one by one (chibo.core.sql.InFirst): a
+        province among ten. A subtree that is most of the database (a province on its own
+        server) is best joined to whole tables, which it nearly is (bench/README.md)."""
+        return 2 * len(self.ids) < unit_total()
 
     def q(self, column: str) -> Q:
         """Rows whose `column` (a unit id) is in the subtree: by the list of ids, or, when
@@ -76,6 +102,10 @@ class MarkedSubtree(Subtree):
 
     def __contains__(self, unit_id: object) -> bool:
         raise TypeError("a marked subtree's units are not known while its query is built")
+
+    @property
+    def small(self) -> bool:
+        raise TypeError("a marked subtree's size is not known while its query is built")
 
     def q(self, column: str) -> Q:
         assert self.mark is not None

@@ -42,6 +42,7 @@ from django.utils.translation import gettext_lazy as _
 from chibo import rules as party_rules
 from chibo.core.prepared import Mark, in_list, prepared
 from chibo.core.search import sort_key
+from chibo.core.sql import InFirst
 from chibo.members.age import (
     age_between,
     latest_start,
@@ -214,29 +215,41 @@ class Milestone(Func):
         return f"CASE {' '.join(whens)} ELSE NULL END", out
 
 
-def placed(units: Subtree, on: dt.date) -> QuerySet:
+def placed(units: Subtree, on: dt.date, first: bool) -> QuerySet:
     """Members officially placed on `on` in the subtree's units (as Member.placed_in), from
-    the list of its units: the database starts from their placements."""
-    placements = Placement.objects.active_on(on).filter(
-        units.q("unit_id"), kind=PlacementKind.OFFICIAL
+    the list of its units: the database starts from their placements. `first`: read them
+    first (chibo.core.sql.InFirst; Subtree.small), so that they drive the lookups of their
+    status periods and awards rather than being kept at the end of whole-table joins."""
+    placements = (
+        Placement.objects.active_on(on)
+        .filter(units.q("unit_id"), kind=PlacementKind.OFFICIAL)
+        .values("member_id")
     )
-    return Member.objects.filter(pk__in=placements.values("member_id"))
+    if first:
+        return Member.objects.filter(InFirst("pk", placements))
+    return Member.objects.filter(pk__in=placements)
 
 
 def living(
-    unit: OrgUnit, on: dt.date, r: party_rules.Rules, units: Subtree | None = None
+    unit: OrgUnit,
+    on: dt.date,
+    r: party_rules.Rules,
+    units: Subtree | None = None,
+    first: bool | None = None,
 ) -> QuerySet:
     """Members in the Party on `on`, placed in the subtree, due (or early for illness),
     annotated `years` and `reason`; discipline as aliases (see _with_discipline). `units`:
-    the subtree on `on`, when the caller has read it already."""
+    the subtree on `on`, when the caller has read it already; `first`: see `placed` (by
+    default, whether the subtree is small)."""
     years = r.badge_years or []
     ahead = r.badge_early_ill_months or {}
-    members = placed(units if units is not None else subtree_of(unit, on), on)
+    units = units if units is not None else subtree_of(unit, on)
+    members = placed(units, on, units.small if first is None else first)
     if years:
         # Party age never counts from before the first admission (a member's copy): younger
         # members are left out before their status period is looked up.
-        first = max(latest_start(add_months(on, ahead.get(n, 0)), 12 * n) for n in years)
-        members = members.filter(Q(admitted_on__isnull=True) | Q(admitted_on__lte=first))
+        cut = max(latest_start(add_months(on, ahead.get(n, 0)), 12 * n) for n in years)
+        members = members.filter(Q(admitted_on__isnull=True) | Q(admitted_on__lte=cut))
     qs = with_party_age_from(members, on)
     qs = qs.alias(
         milestone=Milestone("party_age_from", on, dict.fromkeys(years, 0)),
@@ -439,12 +452,13 @@ def due_counts(
     subtree on `on`, when the caller has read it already."""
     r = r if r is not None else party_rules.at(on, unit)
     units = units if units is not None else subtree_of(unit, on)
+    first = units.small
     counts: Counts = Counter()
     grouped = prepared(
         Member,
-        ("badges.due_counts", on, _rules_key(r)),
+        ("badges.due_counts", on, _rules_key(r), first),
         lambda marks: (
-            living(unit, on, r, units=marked(marks.ids("units")))
+            living(unit, on, r, units=marked(marks.ids("units")), first=first)
             .order_by()
             .values("years", "reason", is_held=F("held"))
             .annotate(n=Count("*"))
