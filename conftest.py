@@ -82,6 +82,19 @@ DELETION = os.path.join("django", "db", "models", "deletion.py")
 
 
 @pytest.fixture(autouse=True)
+def _every_subtree_small(monkeypatch):
+    """The number of units (chibo.org.subtree.unit_total) is read at most every ten minutes
+    per process: whichever test asked first would count one query more, and the query-count
+    tests would depend on the order. A test database is tiny, so every subtree is taken as a
+    small part of a large one: on PostgreSQL the suite runs the plans a national database
+    uses (chibo.core.sql.InFirst). The other plan, and the count itself, are tested apart
+    (chibo/org/tests/test_subtree_small.py, and the lists that take both)."""
+    from chibo.org import subtree
+
+    monkeypatch.setattr(subtree, "unit_total", lambda: 10**9)
+
+
+@pytest.fixture(autouse=True)
 def _no_silent_update_of_history(monkeypatch):
     """A bulk `update()` writes no history row: on a model that keeps history it may only
     touch the fields its history leaves out (a counter, a lock version). Every test runs

@@ -226,3 +226,31 @@ def test_admitted_on_29_february_is_due_on_28_february(world):
     (row,) = listing(world.cell, D(2025, 2, 28)).early
     assert row.qualifies_on == D(2026, 2, 28)
     assert listing(world.cell, D(2025, 2, 27)).rows == []
+
+
+@pytest.mark.parametrize("total", [1, 10**9], ids=["most-of-the-database", "small-part"])
+def test_both_plans_list_the_same_members(world, monkeypatch, total):
+    """The subtree's members joined whole, or read first (chibo.core.sql.InFirst): the same
+    hand counts either way; on PostgreSQL the second form is what is sent."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from chibo.org import subtree
+
+    monkeypatch.setattr(subtree, "unit_total", lambda: total)
+    for i in range(2):
+        veteran(world.cell, D(1996, 1, 1 + i), f"Ba Mươi {i}")
+    veteran(world.cell2, D(1986, 1, 1), "Bốn Mươi")
+    veteran(world.other_cell, D(1986, 1, 1), "Đơn Vị Khác")
+    ill(veteran(world.cell, D(1996, 12, 1), "Ốm"), D(2025, 1, 1))
+    with CaptureQueriesContext(connection) as ctx:
+        result = listing(world.base)
+    assert names(result.due) == {"Ba Mươi 0", "Ba Mươi 1", "Bốn Mươi"}
+    assert names(result.early) == {"Ốm"}
+    assert dict(due_counts(world.base, FEB3)) == {
+        (30, Reason.DUE, False): 2,
+        (40, Reason.DUE, False): 1,
+        (30, Reason.ILLNESS, False): 1,
+    }
+    read_first = any("= ANY(ARRAY(" in q["sql"] for q in ctx.captured_queries)
+    assert read_first == (connection.vendor == "postgresql" and total > 1)

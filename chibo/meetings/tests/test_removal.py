@@ -63,6 +63,23 @@ def test_three_unexcused_absences_in_the_year(world, year):
     assert removal_review(world.other_base, 2025, D(2026, 3, 1)).rows == []
 
 
+@pytest.mark.parametrize("total", [1, 10**9], ids=["most-of-the-database", "small-part"])
+def test_both_plans_count_the_same_absences(world, year, monkeypatch, total):
+    """The subtree's members joined whole, or read first (chibo.core.sql.InFirst, on
+    PostgreSQL when the subtree is a small part of the database): the same list."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from chibo.org import subtree
+
+    monkeypatch.setattr(subtree, "unit_total", lambda: total)
+    with CaptureQueriesContext(connection) as ctx:
+        result = removal_review(world.base, 2025, D(2026, 3, 1))
+    assert listed(result) == {"Ba Lần": [D(2025, 3, 5), D(2025, 6, 5), D(2025, 12, 31)]}
+    read_first = any("= ANY(ARRAY(" in q["sql"] for q in ctx.captured_queries)
+    assert read_first == (connection.vendor == "postgresql" and total > 1)
+
+
 def test_year_boundary_and_a_new_rule(world, year):
     # 2026 so far: Hai Lần 01/01 and 05/02 (2), Qua Năm 01/01 (1): none reaches 3.
     assert listed(removal_review(world.cell, 2026, D(2026, 3, 1))) == {}
