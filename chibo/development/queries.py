@@ -256,15 +256,20 @@ def probationary(
     cell = placements.filter(member=OuterRef("pk")).order_by("-start", "-pk").values("unit_id")[:1]
     if among is not None:
         return Member.objects.filter(in_list("pk", among)).annotate(cell_id=Subquery(cell))
-    in_probation = StatusPeriod.objects.filter(
-        period_valid_on(on), member=OuterRef("pk"), status=Status.PROBATIONARY
-    )
     if unit is not None:
         # Scope first: the members placed in the subtree's units, then those of them on
         # probation; its cost follows the subtree, not the country's probationary members.
+        # The placements are matched to the periods open on probation that day (a few
+        # thousand in a province, read by `statusperiod_status_to_idx`), before the members
+        # are read: asked of each member (EXISTS), PostgreSQL read every member of the
+        # database (400 ms in the 1,000,000-member demo, 200 ms this way; 65 ms instead of
+        # 235 ms in the 100,000-member one).
         units = units if units is not None else subtree_of(unit, on)
-        placed = placements.filter(units.q("unit_id"))
-        qs = Member.objects.filter(pk__in=placed.values("member_id")).filter(Exists(in_probation))
+        on_probation = StatusPeriod.objects.filter(
+            period_valid_on(on), status=Status.PROBATIONARY
+        ).values("member_id")
+        placed = placements.filter(units.q("unit_id"), member_id__in=on_probation)
+        qs = Member.objects.filter(pk__in=placed.values("member_id"))
     else:
         periods = StatusPeriod.objects.filter(period_valid_on(on), status=Status.PROBATIONARY)
         qs = Member.objects.filter(pk__in=periods.values("member_id"))
