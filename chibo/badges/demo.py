@@ -16,11 +16,12 @@ from bisect import bisect_left
 from collections import defaultdict
 
 from chibo.badges.models import BadgeAward
+from chibo.badges.services import keep_badge_years
 from chibo.core.demo import Ids, Plan, between, planner
 from chibo.core.formats import number
 from chibo.members.demo import DAY, DISCIPLINES, LIFE, PEOPLE, ROWS, Person, Stories, Timeline
 from chibo.members.demo.timeline import FIRST_DAY
-from chibo.members.models import IN_PARTY, EventKind
+from chibo.members.models import IN_PARTY, EventKind, Member
 from chibo.rules.calendar import add_months, add_years
 
 
@@ -157,4 +158,8 @@ def plan_awards(
 def plan_badges(plan: Plan) -> None:
     awards = plan_awards(plan.rng("badges"), plan[LIFE], plan[PEOPLE], plan[ROWS].periods, plan.ids)
     plan.writer.insert(BadgeAward, awards)
+    if awards:  # the kept copy of the members just awarded (their ids are one range)
+        ids = [row["member_id"] for row in awards]
+        awarded = BadgeAward.objects.filter(member__gte=min(ids), member__lte=max(ids))
+        keep_badge_years(Member.all_objects.filter(pk__in=awarded.values("member_id")))
     plan.report(f"{number(len(awards))} badges")

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.db.models import Max, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -37,6 +39,20 @@ OCCASION_ADDED = audit.kind(
 OCCASION_DELETED = audit.kind(
     "badges.occasion_deleted", gettext_lazy("Special award occasion deleted: %(name)s, %(date)s")
 )
+
+
+def keep_badge_years(members: QuerySet[Member]) -> int:
+    """Write the kept copy `Member.badge_years` of `members` again: the highest badge
+    recorded for each (0: none). Every write of awards calls it in its transaction (the demo
+    for a province's members at once); returns the number of members written."""
+    top = (
+        BadgeAward.objects.filter(member=OuterRef("pk"))
+        .order_by()
+        .values("member")
+        .annotate(top=Max("years"))
+        .values("top")
+    )
+    return members.order_by().update(badge_years=Coalesce(Subquery(top), Value(0)))
 
 
 @audit.write
@@ -142,6 +158,7 @@ def award_record(
         raise ValidationError(
             {"awards": _("One of these badges was recorded meanwhile: reload the list.")}
         ) from None
+    keep_badge_years(Member.all_objects.filter(pk__in={a.member_id for a in made}))
     # One event per member: a decision gives each member a badge, and each member's record
     # says which badge, by which decision (a page lists the events about one member).
     members = {member.pk: member for member, _years in awards}

@@ -180,6 +180,10 @@ class Member(Versioned, SoftDeletable):
     last_admitted_on = models.DateField(null=True, editable=False)
     ceremony_on = models.DateField(_("admission ceremony"), null=True, editable=False)
     probation_ends_on = models.DateField(_("probation ends"), null=True, editable=False)
+    # Kept by chibo.badges.services (keep_badge_years) whenever a badge is recorded: the
+    # highest Party badge recorded (years of party age; 0: none). The badge lists' first cut
+    # reads it beside `admitted_on`, before any status period or award is looked up.
+    badge_years = models.PositiveSmallIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MemberManager()
@@ -196,6 +200,7 @@ class Member(Versioned, SoftDeletable):
             "last_admitted_on",
             "ceremony_on",
             "probation_ends_on",
+            "badge_years",
             "version",
         ],
         # History rows are read by record (and member) id only: no index on the rest, which

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from chibo.badges.models import BadgeAward
+from chibo.badges.services import keep_badge_years
 from chibo.members import services as ms
 from chibo.members.models import EventKind, ExemptionReason, Member
 from chibo.org.models import OrgUnit
@@ -33,6 +34,8 @@ def event(member: Member, kind: str, date: dt.date):
 
 def awarded(member: Member, years: int, on: dt.date) -> BadgeAward:
     """An award from the past, written directly: the record the lists start from."""
-    return BadgeAward.objects.create(
+    award = BadgeAward.objects.create(
         member=member, years=years, occasion_date=on, decision_number=f"{years}-QĐ/TU"
     )
+    keep_badge_years(Member.all_objects.filter(pk=member.pk))
+    return award

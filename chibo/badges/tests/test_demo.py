@@ -72,6 +72,9 @@ def test_badges_on_the_occasions_they_fell_due(demo):
         decisions[on].add((a.decision_number, a.decision_on))
         assert a.decision_on < on and a.decision_number
     assert all(len(d) == 1 for d in decisions.values())  # one decision per occasion
+    # The kept copy of each member's highest badge (what the lists' first cut reads).
+    kept = dict(Member.all_objects.values_list("pk", "badge_years"))
+    assert {pk: y for pk, y in kept.items() if y} == best
     # Nobody due on the last occasion was left out, unless held back.
     due_next, held_next = 0, 0
     for member in Member.objects.all():

@@ -6,7 +6,7 @@ from django.utils import translation
 
 from chibo.badges import queries, services
 from chibo.badges.models import BadgeAward, BadgeOccasion, Early
-from chibo.members.models import EventKind
+from chibo.members.models import EventKind, Member
 from chibo.org.models import Kind
 from chibo.rules.models import RuleVersion
 from chibo.testing import factories as f
@@ -126,6 +126,31 @@ def test_award_record_removes_members_from_the_list(world, cast):
     assert BadgeAward.history.count() == 4
     assert queries.due_list(world.base, FEB3).rows == []
     assert queries.due_list(world.base, D(2026, 5, 19)).rows == []
+    kept = dict(Member.all_objects.filter(badge_years__gt=0).values_list("pk", "badge_years"))
+    assert kept == {a.pk: 30, b.pk: 40, sick.pk: 30, dead.pk: 30}
+
+
+def test_the_kept_highest_badge_is_the_highest_recorded(world, cast):
+    """An older badge entered afterwards (a past decision) leaves the copy at the higher one;
+    a refused decision leaves it as it was."""
+    b = veteran(world.cell, D(1986, 1, 1), "Bốn Mươi")
+    kw = {"unit": world.base, "decision_on": D(2026, 1, 20), "actor": cast.base_officer}
+    services.award_record(occasion=FEB3, awards=[(b, 40)], decision_number="1-QĐ/TU", **kw)
+    services.award_record(
+        occasion=D(2016, 2, 3),
+        awards=[(b, 30)],
+        decision_number="2-QĐ/TU",
+        as_recorded=True,
+        **kw,
+    )
+    assert set(BadgeAward.objects.values_list("member_id", "years")) == {(b.pk, 40), (b.pk, 30)}
+    b.refresh_from_db()
+    assert b.badge_years == 40
+    a = veteran(world.cell, D(1996, 2, 3), "Đúng Ngày")
+    with pytest.raises(ValidationError):
+        services.award_record(occasion=FEB3, awards=[(a, 30), (b, 40)], decision_number="3", **kw)
+    a.refresh_from_db()
+    assert a.badge_years == 0 and BadgeAward.objects.count() == 2
 
 
 def test_award_record_all_or_nothing(world, cast):
