@@ -248,9 +248,9 @@ def living(
     # one possible; a member whose recorded badges (`badge_years`, a kept copy) already reach
     # it is left out before any status period is looked up. (Most long-standing members hold
     # their badges: in the demo this leaves 10,602 of a province's 49,625.)
-    members = members.alias(
-        first_milestone=Milestone("admitted_on", on, early_years)
-    ).filter(Q(admitted_on__isnull=True) | Q(first_milestone__gt=F("badge_years")))
+    members = members.alias(first_milestone=Milestone("admitted_on", on, early_years)).filter(
+        Q(admitted_on__isnull=True) | Q(first_milestone__gt=F("badge_years"))
+    )
     qs = with_party_age_from(members, on)
     qs = qs.alias(
         milestone=Milestone("party_age_from", on, dict.fromkeys(years, 0)),
