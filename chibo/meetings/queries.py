@@ -102,16 +102,24 @@ def open_tasks(
             Task.objects.filter(meeting__deleted_at__isnull=True)
             .alias(given=Coalesce("meeting__started_at", "meeting__planned_at"))
             .filter(given__lt=end)
-            .filter(Q(status=TaskStatus.OPEN) | Exists(closed_later))
             .filter(where)
         )
         if overdue_only:
             qs = qs.filter(due_on__lt=on)
-        return (
-            qs.annotate(given_at=Coalesce("meeting__started_at", "meeting__planned_at"))
-            .order_by("due_on", "pk")
+        # The open ones and those closed after `on`, as two parts: with an OR between them
+        # the database read every task of the subtree (a province: 57,726 for 1,968 open)
+        # instead of the open ones through the (cell, status) index.
+        parts = [
+            qs.filter(status=TaskStatus.OPEN),
+            qs.exclude(status=TaskStatus.OPEN).filter(Exists(closed_later)),
+        ]
+        shown = [
+            part.annotate(given_at=Coalesce("meeting__started_at", "meeting__planned_at"))
+            .order_by()
             .values(*fields, "meeting_id", "given_at", "due_on")
-        )
+            for part in parts
+        ]
+        return shown[0].union(shown[1], all=True).order_by("due_on", "pk")
 
     if unit is not None and member is None:
         # The subtree's cells as a list: the database starts from their tasks. Built once
