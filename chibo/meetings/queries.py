@@ -271,8 +271,11 @@ def removal_review(
                 counted = counted.filter(InFirst("member_id", placed))
             else:
                 counted = counted.filter(member_id__in=placed)
+        # No ordering: Attendance's (by the member's name) left a join to every member
+        # counted in the query, though the rows are grouped.
         return (
-            counted.values("member_id")
+            counted.order_by()
+            .values("member_id")
             .annotate(n=Count("pk"))
             .filter(n__gte=at_least)
             .values("member_id")
