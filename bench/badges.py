@@ -61,6 +61,7 @@ def fill(seed: int = 1) -> None:
     from chibo import rules
     from chibo.badges.models import BadgeAward
     from chibo.badges.queries.occasions import next_occasion, occasions
+    from chibo.badges.services import keep_badge_years
     from chibo.core.demo.writer import BulkWriter, Ids, analyze
     from chibo.members import derive
     from chibo.members.models import (
@@ -244,6 +245,8 @@ def fill(seed: int = 1) -> None:
         w.insert(MemberEvent, events, history=[])
         w.insert(StatusPeriod, periods)
         w.insert(BadgeAward, awards, history=[])
+        # The kept copy of each member's highest badge, as chibo.badges.services keeps it.
+        keep_badge_years(Member.all_objects.filter(pk__in=BadgeAward.objects.values("member")))
         w.finish()
     analyze([OrgUnit, Ancestry, Member, Placement, MemberEvent, StatusPeriod, BadgeAward])
     print(f"filled: {w.written}")

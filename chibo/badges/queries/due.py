@@ -212,6 +212,31 @@ class Milestone(Func):
         return f"CASE {' '.join(whens)} ELSE NULL END", out
 
 
+class LatestAdmission(Func):
+    """SQL: the latest first-admission day from which party age reaches, by `on` + years[N]
+    months, a badge N above the highest recorded (the column `field`, 0: none); NULL when no
+    badge is left above it. `admitted_on <= LatestAdmission(...)` is `Milestone("admitted_on",
+    ...) > badge_years` with one date comparison per member instead of a dozen."""
+
+    output_field = models.DateField()
+
+    def __init__(self, field: str, on: dt.date, years: dict[int, int]) -> None:
+        super().__init__(F(field))
+        cuts = {int(n): latest_start(add_months(on, ahead), 12 * n) for n, ahead in years.items()}
+        # Above a recorded badge below n: any badge of n or more will do, the latest cut wins.
+        self.cuts = [(n, max(c for m, c in cuts.items() if m >= n)) for n in sorted(cuts)]
+
+    def as_sql(self, compiler, connection, **extra):  # type: ignore[override]
+        column, params = compiler.compile(self.source_expressions[0])
+        if not self.cuts:
+            return "NULL", []
+        whens, out = [], []
+        for n, cut in self.cuts:
+            whens.append(f"WHEN {column} < {n} THEN %s")
+            out += [*params, connection.ops.adapt_datefield_value(cut)]
+        return f"CASE {' '.join(whens)} ELSE NULL END", out
+
+
 def placed(units: Subtree, on: dt.date, first: bool) -> QuerySet:
     """Members officially placed on `on` in the subtree's units (as Member.placed_in), from
     the list of its units: the database starts from their placements. `first`: read them
@@ -248,8 +273,9 @@ def living(
     # one possible; a member whose recorded badges (`badge_years`, a kept copy) already reach
     # it is left out before any status period is looked up. (Most long-standing members hold
     # their badges: in the demo this leaves 10,602 of a province's 49,625.)
-    members = members.alias(first_milestone=Milestone("admitted_on", on, early_years)).filter(
-        Q(admitted_on__isnull=True) | Q(first_milestone__gt=F("badge_years"))
+    members = members.filter(
+        Q(admitted_on__isnull=True)
+        | Q(admitted_on__lte=LatestAdmission("badge_years", on, early_years))
     )
     qs = with_party_age_from(members, on)
     qs = qs.alias(
