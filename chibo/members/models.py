@@ -420,6 +420,12 @@ class MemberEvent(Versioned, SoftDeletable):
                 condition=Q(kind="exempted", deleted_at__isnull=True),
                 name="memberevent_exempted_idx",
             ),
+            # The deaths of a window across the database (a province's posthumous badges).
+            models.Index(
+                fields=["date", "member"],
+                condition=Q(kind="deceased", deleted_at__isnull=True),
+                name="memberevent_deceased_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

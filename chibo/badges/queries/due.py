@@ -61,6 +61,7 @@ from chibo.members.models import (
     PlacementKind,
     StatusPeriod,
 )
+from chibo.org import subtree as org_tree
 from chibo.org.models import Ancestry, OrgUnit
 from chibo.org.subtree import Subtree, marked, subtree_of
 from chibo.rules.calendar import add_months
@@ -300,7 +301,16 @@ def living(
     return qs if years else qs.none()  # no badge rule in force that day
 
 
-def deceased(unit: OrgUnit, on: dt.date, r: party_rules.Rules) -> list[dict]:
+# A subtree holding more than 1/DEATHS_FIRST of the database's units starts the posthumous
+# list from the deaths of the window in the whole database (a few per thousand members, found
+# by their own index) rather than from its own members: for a province among ten, 1,246
+# deaths against 100,000 placements (bench/README.md, issue 13).
+DEATHS_FIRST = 50
+
+
+def deceased(
+    unit: OrgUnit, on: dt.date, r: party_rules.Rules, units: Subtree | None = None
+) -> list[dict]:
     """The in-Party status periods that a death in the window before `on` ended, of members
     placed in the subtree when they died, with a posthumous badge not yet recorded: one row
     per member, as due_list reads them (`badge`, `why`, `cell_key`, `last_<discipline>`...).
@@ -308,16 +318,19 @@ def deceased(unit: OrgUnit, on: dt.date, r: party_rules.Rules) -> list[dict]:
     The periods of the window are few (a few hundred in 100,000 members): the database picks
     them with the highest badge recorded, and the milestone, whose reference day differs per
     member, is counted here (chibo.members.age.age_between, as WholeMonths counts it in SQL):
-    written out in SQL it was 50,000 characters to compile and plan, for a cell's board too."""
+    written out in SQL it was 50,000 characters to compile and plan, for a cell's board too.
+    `units`: the subtree on `on`, when the caller has read it already."""
     years = r.badge_years or []
     months = r.badge_posthumous_months or 0
     if not years or r.badge_posthumous_months is None:
         return []
     waits = _waits(r, on)
+    units = units if units is not None else subtree_of(unit, on)
+    deaths_first = DEATHS_FIRST * len(units.ids) > org_tree.unit_total()
     rows = prepared(
         StatusPeriod,
-        ("badges.deceased", on, _rules_key(r), months),
-        lambda marks: _deceased_rows(marks.ids("root"), on, months, waits),
+        ("badges.deceased", on, _rules_key(r), months, deaths_first),
+        lambda marks: _deceased_rows(marks.ids("root"), on, months, waits, deaths_first),
         root=[unit.pk],
     )
     out = []
@@ -332,8 +345,11 @@ def deceased(unit: OrgUnit, on: dt.date, r: party_rules.Rules) -> list[dict]:
     return out
 
 
-def _deceased_rows(root: Mark, on: dt.date, months: int, waits: dict) -> QuerySet:
-    """The query of `deceased`, for the subtree of the unit `root` stands for."""
+def _deceased_rows(
+    root: Mark, on: dt.date, months: int, waits: dict, deaths_first: bool
+) -> QuerySet:
+    """The query of `deceased`, for the subtree of the unit `root` stands for; starting from
+    the window's deaths, or (not `deaths_first`) from the subtree's members."""
     died = MemberEvent.objects.filter(
         member=OuterRef("member_id"), kind=EventKind.DECEASED, date=OuterRef("valid_to")
     )
@@ -353,22 +369,29 @@ def _deceased_rows(root: Mark, on: dt.date, months: int, waits: dict) -> QuerySe
         .filter(Exists(tree))
         .order_by("-start", "-pk")
     )
-    # Scope first, at every level: the members placed in the window in a unit that lay under
-    # `unit` at some time in it (a superset: the exact test is `placed`), then their in-Party
-    # periods ended in the window, a few in each subtree. (A province's board read every
-    # period of the window in the database.)
     since = add_months(on, -months)
-    ever = Ancestry.objects.filter(in_list("ancestor_id", root), valid_from__lte=on).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gt=since)
-    )
-    nearby = Placement.objects.filter(
-        kind=PlacementKind.OFFICIAL, unit__in=ever.values("descendant_id"), start__lte=on
-    ).filter(Q(end__isnull=True) | Q(end__gte=since))
+    if deaths_first:
+        # The deaths of the window (memberevent_deceased_idx), then each one's periods.
+        nearby = MemberEvent.objects.filter(
+            kind=EventKind.DECEASED, date__gte=since, date__lte=on
+        ).values("member_id")
+    else:
+        # Scope first: the members placed in the window in a unit that lay under `unit` at
+        # some time in it (a superset: the exact test is `placed`), then their in-Party
+        # periods ended in the window, a few in each subtree. (A commune's board read every
+        # period of the window in the database.)
+        ever = Ancestry.objects.filter(in_list("ancestor_id", root), valid_from__lte=on).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=since)
+        )
+        nearby = (
+            Placement.objects.filter(
+                kind=PlacementKind.OFFICIAL, unit__in=ever.values("descendant_id"), start__lte=on
+            )
+            .filter(Q(end__isnull=True) | Q(end__gte=since))
+            .values("member_id")
+        )
     window = StatusPeriod.objects.filter(
-        status__in=IN_PARTY,
-        valid_to__gte=since,
-        valid_to__lte=on,
-        member_id__in=nearby.values("member_id"),
+        status__in=IN_PARTY, valid_to__gte=since, valid_to__lte=on, member_id__in=nearby
     )
     qs = (
         StatusPeriod.objects.filter(pk__in=window.values("pk"), member__deleted_at__isnull=True)
@@ -398,11 +421,12 @@ def due_list(unit: OrgUnit, on: dt.date, r: party_rules.Rules | None = None) -> 
     `on` for the unit)."""
     r = r if r is not None else party_rules.at(on, unit)
     waits = _waits(r, on)
+    units = subtree_of(unit, on)
     cell_on = Placement.objects.active_on(on).filter(
         member=OuterRef("pk"), kind=PlacementKind.OFFICIAL
     )
     raw = list(
-        living(unit, on, r)
+        living(unit, on, r, units=units)
         .order_by()
         .values(
             member_key=F("pk"),
@@ -418,7 +442,7 @@ def due_list(unit: OrgUnit, on: dt.date, r: party_rules.Rules | None = None) -> 
             **{f"last_{kind}": F(f"held_{kind}") for kind in waits},
         )
     )
-    raw += deceased(unit, on, r)
+    raw += deceased(unit, on, r, units=units)
     cells = {
         pk: (name, code)
         for pk, name, code in OrgUnit.all_objects.filter(
@@ -495,7 +519,7 @@ def due_counts(
     for row in grouped:
         counts[(row["years"], row["reason"], bool(row["is_held"]))] += row["n"]
     waits = _waits(r, on)
-    for x in deceased(unit, on, r):
+    for x in deceased(unit, on, r, units=units):
         held = any(x[f"last_{kind}"] is not None for kind in waits)
         counts[(x["badge"], x["why"], held)] += 1
     return counts

@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from chibo.badges.models import BadgeAward
 from chibo.badges.queries.due import Reason, due_counts, due_list
@@ -99,7 +101,14 @@ def test_early_for_serious_illness_within_and_just_outside(world):
     assert len(result.rows) == 4
 
 
-def test_posthumous(world):
+@pytest.mark.parametrize("total", [1, 10**9], ids=["deaths-first", "members-first"])
+def test_posthumous(world, monkeypatch, total):
+    """The same hand counts whether the list starts from the window's deaths (a subtree that
+    is a large part of the database) or from the subtree's members."""
+    from chibo.org import subtree
+
+    monkeypatch.setattr(subtree, "unit_total", lambda: total)
+
     # The window: died from 3/2/2025 to 3/2/2026; the badge falls at most 12 months after death.
     def died(name, admitted, on, cell=world.cell):
         m = veteran(cell, admitted, name)
@@ -117,7 +126,11 @@ def test_posthumous(world):
     # counts from 1/6/1994 + 732 days = 2/6/1996: 30 years on 2/6/2026, a day too late.
     event(after_gap, EventKind.REMOVED, D(2000, 1, 1))
     event(after_gap, EventKind.READMITTED, D(2002, 1, 2))
-    result = listing(world.base)
+    with CaptureQueriesContext(connection) as ctx:
+        result = listing(world.base)
+    # The posthumous query: the window's deaths by day (`date >= ...`), or the placements.
+    (window,) = [q["sql"] for q in ctx.captured_queries if 'AS "death"' in q["sql"]]
+    assert ('"date" >= ' in window) == (total == 1), window
     assert {(r.full_name, r.years, r.death_on) for r in result.posthumous} == {
         ("Mất Đã Đủ", 30, D(2025, 3, 1)),
         ("Mất Đủ Đúng Mười Hai Tháng", 30, D(2025, 3, 1)),
