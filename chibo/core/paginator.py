@@ -20,17 +20,48 @@ class BoundedPaginator(Paginator):
     """Django's Paginator counting at most `bound` rows of a queryset: `count` is then the
     bound, `more` says there were more, and the pages stop at the bound's."""
 
-    def __init__(self, object_list: Any, per_page: int, *, bound: int = BOUND, **kwargs: Any):
+    def __init__(
+        self,
+        object_list: Any,
+        per_page: int,
+        *,
+        bound: int = BOUND,
+        listed: bool = False,
+        **kwargs: Any,
+    ):
+        """`listed`: the rows are few and costly to find (a search by name): their ids are
+        read once, in order, and the count and the page come from that list, rather than
+        finding every match twice (once to count, once for the page)."""
         super().__init__(object_list, per_page, **kwargs)
         self.bound = bound
+        self.listed = listed
+
+    @cached_property
+    def _ids(self) -> list:
+        rows: Any = self.object_list
+        return list(rows.values_list("pk", flat=True)[: self.bound + 1])
 
     @cached_property
     def _counted(self) -> int:
+        if self.listed:
+            return len(self._ids)
         # `qs[:n].count()` is SELECT COUNT(*) FROM (SELECT ... LIMIT n): the database may
         # stop once it has found n rows.
         # Only the ids, in no order: the count needs neither the page's columns nor its sort.
         rows: Any = self.object_list  # a queryset (Paginator's type allows any sequence)
         return rows.order_by().values("pk")[: self.bound + 1].count()
+
+    def page(self, number: Any) -> Any:
+        if not self.listed:
+            return super().page(number)
+        number = self.validate_number(number)
+        start = (number - 1) * self.per_page
+        ids = self._ids[: self.count][start : start + self.per_page]
+        # The page's rows by id: the database looks up these few, not the matches again.
+        at = {pk: i for i, pk in enumerate(ids)}
+        rows: Any = self.object_list
+        found = sorted(rows.filter(pk__in=ids), key=lambda row: at[row.pk])
+        return self._get_page(found, number, self)
 
     @cached_property
     def count(self) -> int:  # type: ignore[override]

@@ -90,6 +90,12 @@ def member_list(
 TRIGRAM = 3
 
 
+def searched(q: str | None) -> bool:
+    """Whether `q` has a word long enough for the trigram index: its matches are then few
+    and found through that index (chibo.core.paginator.BoundedPaginator `listed`)."""
+    return any(len(t) >= TRIGRAM for t in terms(q))
+
+
 def _name_order(q: str | None) -> tuple:
     """Name order, and on PostgreSQL, for a search with a word the trigram index can find,
     name order the name index cannot give: the database then fetches the matches through the
@@ -98,7 +104,7 @@ def _name_order(q: str | None) -> tuple:
     through the alphabet ("nguyen van hung" sits in the Ns: it read 100,000 names for 25).
     Shorter words alone (every word under 3 characters) keep the walk: trigrams cannot find
     them, and what they match is common, so the first 25 come soon."""
-    if connection.vendor == "postgresql" and any(len(t) >= TRIGRAM for t in terms(q)):
+    if connection.vendor == "postgresql" and searched(q):
         # The same strings in the same collation, so the same order; an expression, so no index.
         return (Concat("search_name", Value("")), "pk")
     return ("search_name", "pk")

@@ -131,6 +131,33 @@ def test_bounded_paginator_counts_up_to_the_bound(units):
     assert capped.num_pages == -(-(total - 3) // 5)
 
 
+def test_a_listed_paginator_gives_the_same_pages_from_one_list_of_ids(units):
+    """Listed (a search): the ids once, in order; every page and the count as the plain
+    paginator gives them, the last page short, and the bound kept."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    qs = Member.objects.order_by("-full_name", "pk")
+    total = Member.objects.count()
+    assert total > 7
+    expected = [m.pk for m in qs]
+    plain, listed = BoundedPaginator(qs, 3), BoundedPaginator(qs, 3, listed=True)
+    assert (listed.count, listed.num_pages, listed.more) == (total, -(-total // 3), False)
+    for number in plain.page_range:
+        assert [m.pk for m in listed.page(number)] == [m.pk for m in plain.page(number)]
+        assert [m.pk for m in listed.page(number)] == expected[3 * (number - 1) : 3 * number]
+    assert listed.get_page(99).number == listed.num_pages  # past the end: the last page
+    capped = BoundedPaginator(qs, 3, bound=total - 2, listed=True)
+    assert (capped.count, capped.more) == (total - 2, True)
+    assert [m.pk for m in capped.page(capped.num_pages)] == expected[
+        3 * (capped.num_pages - 1) : total - 2
+    ]
+    again = BoundedPaginator(qs, 3, listed=True)
+    with CaptureQueriesContext(connection) as ctx:
+        again.count, list(again.page(2))
+    assert len(ctx.captured_queries) == 2  # the ids, then the page's rows by id
+
+
 def test_row_exists_keeps_the_truth_of_exists(units, world):
     on = dt.date(2026, 6, 1)
     some = list(Member.objects.order_by("pk")[:5])

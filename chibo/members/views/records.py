@@ -70,7 +70,8 @@ def _member_query(request: HttpRequest):
 @login_required
 def member_list(request: HtmxHttpRequest) -> HttpResponse:
     form, qs, unit, today = _member_query(request)
-    page = BoundedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    listed = queries.searched(form.cleaned_data.get("q") if form.is_valid() else None)
+    page = BoundedPaginator(qs, PAGE_SIZE, listed=listed).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
