@@ -61,7 +61,7 @@ class BoundedPaginator(Paginator):
         at = {pk: i for i, pk in enumerate(ids)}
         rows: Any = self.object_list
         found = sorted(rows.filter(pk__in=ids), key=lambda row: at[row.pk])
-        return self._get_page(found, number, self)
+        return self._get_page(found, number, self)  # type: ignore[attr-defined]
 
     @cached_property
     def count(self) -> int:  # type: ignore[override]

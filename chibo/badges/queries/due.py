@@ -370,6 +370,7 @@ def _deceased_rows(
         .order_by("-start", "-pk")
     )
     since = add_months(on, -months)
+    nearby: QuerySet  # of member ids
     if deaths_first:
         # The deaths of the window (memberevent_deceased_idx), then each one's periods.
         nearby = MemberEvent.objects.filter(
@@ -391,7 +392,7 @@ def _deceased_rows(
             .values("member_id")
         )
     window = StatusPeriod.objects.filter(
-        status__in=IN_PARTY, valid_to__gte=since, valid_to__lte=on, member_id__in=nearby
+        status__in=IN_PARTY, valid_to__gte=since, valid_to__lte=on, member_id__in=Subquery(nearby)
     )
     qs = (
         StatusPeriod.objects.filter(pk__in=window.values("pk"), member__deleted_at__isnull=True)
