@@ -209,3 +209,34 @@ def test_occasion_delete(world, cast):
     services.occasion_delete(occasion=spare, actor=None)
     assert list(BadgeOccasion.objects.values_list("pk", flat=True)) == [occ.pk]
     assert BadgeOccasion.history.filter(history_type="-").count() == 1
+
+
+def test_rebuild_badge_years_repairs_the_kept_copy(world, cast):
+    """Awards written around the services (by SQL, say) leave the copy behind; the command
+    writes it again from the awards, in chunks, and a second run changes nothing."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    forty = veteran(world.cell, D(1986, 1, 1), "Bốn Mươi")
+    thirty = veteran(world.cell, D(1996, 1, 1), "Ba Mươi")
+    none = veteran(world.cell, D(2000, 1, 1), "Chưa Có")
+    for member, years in [(forty, 30), (forty, 40), (thirty, 30)]:
+        BadgeAward.objects.create(
+            member=member, years=years, occasion_date=FEB3, decision_number="1-QĐ/TU"
+        )
+    Member.all_objects.filter(pk=none.pk).update(badge_years=60)  # a wrong copy
+    stale = queries.due_list(world.cell, FEB3).due
+    assert {r.full_name for r in stale} == {"Bốn Mươi", "Ba Mươi"}
+    out = StringIO()
+    call_command("rebuild-badge-years", chunk=2, stdout=out)
+    kept = dict(Member.all_objects.values_list("pk", "badge_years"))
+    expected = {m.pk: 0 for m in Member.all_objects.all()} | {forty.pk: 40, thirty.pk: 30}
+    assert kept == expected
+    assert "Done: " in out.getvalue() and out.getvalue().count("last id") >= 2
+    assert queries.due_list(world.cell, FEB3).rows == []
+    call_command("rebuild-badge-years", stdout=StringIO())
+    assert dict(Member.all_objects.values_list("pk", "badge_years")) == expected
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("rebuild-badge-years", chunk=0, stdout=StringIO())
