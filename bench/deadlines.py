@@ -109,6 +109,7 @@ def fill() -> dict[str, int]:
     from chibo import rules
     from chibo.accounts.models import Role, RoleGrant, User
     from chibo.badges.models import BadgeAward
+    from chibo.badges.services import keep_badge_years
     from chibo.development.models import OfficialReview, Outcome
     from chibo.meetings.models import Attendance, Meeting, Presence, State, Task, TaskStatus
     from chibo.meetings.models import Kind as MeetingKind
@@ -283,6 +284,8 @@ def fill() -> dict[str, int]:
                     }
                 )
         put(BadgeAward, awards)
+        # The kept copy of each member's highest badge, as chibo.badges.services keeps it.
+        keep_badge_years(Member.all_objects.filter(pk__in=BadgeAward.objects.values("member")))
 
         # Twelve monthly meetings per cell up to the reference day, on the 5th at 19:30.
         months = []

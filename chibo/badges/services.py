@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.db.models import Max, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, Max, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -41,10 +41,16 @@ OCCASION_DELETED = audit.kind(
 )
 
 
-def keep_badge_years(members: QuerySet[Member]) -> int:
+def keep_badge_years(members: QuerySet[Member], *, repair: bool = False) -> int:
     """Write the kept copy `Member.badge_years` of `members` again: the highest badge
     recorded for each (0: none). Every write of awards calls it in its transaction (the demo
-    for a province's members at once); returns the number of members written."""
+    for a province's members at once); returns the number of members written.
+
+    Awards are never removed, so the copy only rises: it keeps the higher of what it holds and
+    what this transaction sees. Two decisions for one member at once (a 40-year badge and an
+    older 30-year one entered from the archive) then leave 40 whichever commits last: the
+    second UPDATE waits for the first's row and compares with the row as the first left it.
+    `repair`: the maximum alone, lowering a copy that is wrong (chibo rebuild-badge-years)."""
     top = (
         BadgeAward.objects.filter(member=OuterRef("pk"))
         .order_by()
@@ -52,7 +58,9 @@ def keep_badge_years(members: QuerySet[Member]) -> int:
         .annotate(top=Max("years"))
         .values("top")
     )
-    return members.order_by().update(badge_years=Coalesce(Subquery(top), Value(0)))
+    recorded = Coalesce(Subquery(top), Value(0))
+    kept = recorded if repair else Greatest(F("badge_years"), recorded)
+    return members.order_by().update(badge_years=kept)
 
 
 @audit.write

@@ -34,7 +34,7 @@ class Command(BaseCommand):
                 break
             with transaction.atomic():
                 written += keep_badge_years(
-                    Member.all_objects.filter(pk__gte=ids[0], pk__lte=ids[-1])
+                    Member.all_objects.filter(pk__gte=ids[0], pk__lte=ids[-1]), repair=True
                 )
             last = ids[-1]
             self.stdout.write(f"{written} members, last id {last}")
