@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chibo.core import audit
+from chibo.core import audit, formats
 from chibo.core.versions import check_version
 
 from ..models import (
@@ -61,6 +61,31 @@ def _check_event(e: MemberEvent) -> None:
             raise ValidationError(
                 {"date": _("Official recognition needs an admission on or before that date.")}
             )
+    if e.kind == EventKind.READMITTED:
+        earlier = MemberEvent.objects.filter(
+            member_id=e.member_id, kind=EventKind.ADMITTED, date__lte=e.date
+        ).exclude(pk=e.pk)
+        if not earlier.exists():
+            raise ValidationError(
+                {"date": _("A readmission needs an admission on or before that date.")}
+            )
+    if e.kind in (EventKind.ADMITTED, EventKind.READMITTED) and e.pk is not None:
+        # Moved later: each official recognition still needs an admission on or before it
+        # (party age counts from the admission; the badge lists rely on it).
+        entries = MemberEvent.objects.filter(
+            member_id=e.member_id, kind__in=[EventKind.ADMITTED, EventKind.READMITTED]
+        ).exclude(pk=e.pk)
+        for official in MemberEvent.objects.filter(member_id=e.member_id, kind=EventKind.OFFICIAL):
+            if e.date > official.date and not entries.filter(date__lte=official.date).exists():
+                raise ValidationError(
+                    {
+                        "date": _(
+                            "The official recognition of %(date)s needs an admission on or "
+                            "before it."
+                        )
+                        % {"date": formats.date(official.date)}
+                    }
+                )
     duplicate = MemberEvent.objects.filter(member_id=e.member_id, kind=e.kind, date=e.date).exclude(
         pk=e.pk
     )

@@ -542,6 +542,11 @@ def test_events(world, cast, client_for):
             "Official recognition needs an admission on or before that date.",
         ),
         (
+            {"kind": "readmitted", "date": "2014-01-01"},
+            "date",
+            "A readmission needs an admission on or before that date.",
+        ),
+        (
             {"kind": "promoted", "date": "2020-01-01"},
             "kind",
             "Select a valid choice. promoted is not one of the available choices.",
