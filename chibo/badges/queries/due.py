@@ -187,6 +187,20 @@ def _with_discipline(qs: QuerySet, member: str, on: dt.date, waits) -> QuerySet:
     return qs.alias(held=flag)
 
 
+def _case(compiler, connection, node, when: str) -> tuple[str, list]:
+    """`CASE <when>... ELSE NULL END` over `node.cuts`, (cut-off date, badge years) pairs:
+    each `when` names the column `{column}` and the years `{n}`, the date is its `%s`
+    (NULL when there is no cut)."""
+    column, params = compiler.compile(node.source_expressions[0])
+    if not node.cuts:
+        return "NULL", []
+    whens, out = [], []
+    for cut, n in node.cuts:
+        whens.append(when.format(column=column, n=n))
+        out += [*params, connection.ops.adapt_datefield_value(cut)]
+    return f"CASE {' '.join(whens)} ELSE NULL END", out
+
+
 class Milestone(Func):
     """SQL: the highest N of `years` reached by `on` + years[N] months by a party age counted
     from `field` (NULL when none), as chibo.members.age.milestone_case, compiled as one node
@@ -203,14 +217,7 @@ class Milestone(Func):
         ]
 
     def as_sql(self, compiler, connection, **extra):  # type: ignore[override]
-        column, params = compiler.compile(self.source_expressions[0])
-        if not self.cuts:
-            return "NULL", []
-        whens, out = [], []
-        for cut, n in self.cuts:
-            whens.append(f"WHEN {column} <= %s THEN {n}")
-            out += [*params, connection.ops.adapt_datefield_value(cut)]
-        return f"CASE {' '.join(whens)} ELSE NULL END", out
+        return _case(compiler, connection, self, "WHEN {column} <= %s THEN {n}")
 
 
 class LatestAdmission(Func):
@@ -225,17 +232,10 @@ class LatestAdmission(Func):
         super().__init__(F(field))
         cuts = {int(n): latest_start(add_months(on, ahead), 12 * n) for n, ahead in years.items()}
         # Above a recorded badge below n: any badge of n or more will do, the latest cut wins.
-        self.cuts = [(n, max(c for m, c in cuts.items() if m >= n)) for n in sorted(cuts)]
+        self.cuts = [(max(c for m, c in cuts.items() if m >= n), n) for n in sorted(cuts)]
 
     def as_sql(self, compiler, connection, **extra):  # type: ignore[override]
-        column, params = compiler.compile(self.source_expressions[0])
-        if not self.cuts:
-            return "NULL", []
-        whens, out = [], []
-        for n, cut in self.cuts:
-            whens.append(f"WHEN {column} < {n} THEN %s")
-            out += [*params, connection.ops.adapt_datefield_value(cut)]
-        return f"CASE {' '.join(whens)} ELSE NULL END", out
+        return _case(compiler, connection, self, "WHEN {column} < {n} THEN %s")
 
 
 def placed(units: Subtree, on: dt.date, first: bool) -> QuerySet:
