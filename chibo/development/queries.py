@@ -23,6 +23,7 @@ from chibo import rules
 from chibo.core import audit
 from chibo.core.models import AuditEvent
 from chibo.core.prepared import Mark, in_list, prepared
+from chibo.core.sql import InFirst
 from chibo.members.models import (
     Member,
     MemberQuerySet,
@@ -264,12 +265,18 @@ def probationary(
         # are read: asked of each member (EXISTS), PostgreSQL read every member of the
         # database (400 ms in the 1,000,000-member demo, 200 ms this way; 65 ms instead of
         # 235 ms in the 100,000-member one).
+        # The periods open on probation that day as two parts, still open (a partial index
+        # the database reads alone, statusperiod_on_probation_idx) or ending later: as one
+        # OR it read every such period's row, 15,000 pages in the 1,000,000-member demo.
+        # The members are then read first (InFirst): a few thousand, whatever the subtree.
         units = units if units is not None else subtree_of(unit, on)
-        on_probation = StatusPeriod.objects.filter(
-            period_valid_on(on), status=Status.PROBATIONARY
-        ).values("member_id")
-        placed = placements.filter(units.q("unit_id"), member_id__in=on_probation)
-        qs = Member.objects.filter(pk__in=placed.values("member_id"))
+        probation = StatusPeriod.objects.filter(valid_from__lte=on, status=Status.PROBATIONARY)
+        still_open = probation.filter(valid_to__isnull=True).values("member_id")
+        ending_later = probation.filter(valid_to__gt=on).values("member_id")
+        placed = placements.filter(units.q("unit_id")).filter(
+            Q(member_id__in=still_open) | Q(member_id__in=ending_later)
+        )
+        qs = Member.objects.filter(InFirst("pk", placed.values("member_id")))
     else:
         periods = StatusPeriod.objects.filter(period_valid_on(on), status=Status.PROBATIONARY)
         qs = Member.objects.filter(pk__in=periods.values("member_id"))

@@ -459,6 +459,12 @@ class StatusPeriod(models.Model):
             # "Whose status is X today": (valid_to IS NULL OR valid_to > day) as two index
             # ranges, the periods still open, not every period of that status since 1930.
             models.Index(fields=["status", "valid_to"], name="statusperiod_status_to_idx"),
+            # Who is on probation today, without the rows: the development lists.
+            models.Index(
+                fields=["member", "valid_from"],
+                condition=Q(status="probationary", valid_to__isnull=True),
+                name="statusperiod_on_probation_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -163,3 +163,16 @@ def test_a_province_setting_its_own_count(world):
     assert rows(reviews_due(other, on)[0]) == {there.pk: (D(2026, 4, 13), False)}
     assert [r.deadline for r in member_due(here, on).reviews] == [D(2026, 3, 16)]
     assert [r.deadline for r in member_due(there, on).reviews] == [D(2026, 4, 13)]
+
+
+def test_a_past_day_lists_who_was_on_probation_that_day(world):
+    """A probation since ended (the period closed by the official recognition) still counts
+    on a day inside it: the lists read the periods open then, not only those open today."""
+    m = probationary(world.cell, D(2025, 1, 6))
+    event_create(actor=None, member=m, kind=EventKind.OFFICIAL, date=D(2026, 1, 6))
+    # 30 working days after Mon 06/01/2025, Tết 2025 (Mon 27/01 - Fri 31/01) off:
+    # Jan 7-10 (4), 13-17 (9), 20-24 (14), [27-31 Tết], Feb 3-7 (19), 10-14 (24),
+    # 17-21 (29), Mon 24/02 (30).
+    assert rows(ceremonies_due(world.base, D(2025, 3, 1))) == {m.pk: (D(2025, 2, 24), True)}
+    assert rows(ceremonies_due(world.base, D(2026, 1, 5))) == {m.pk: (D(2025, 2, 24), True)}
+    assert ceremonies_due(world.base, D(2026, 1, 6)) == []  # official from that day
