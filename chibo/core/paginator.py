@@ -33,6 +33,8 @@ class BoundedPaginator(Paginator):
         read once, in order, and the count and the page come from that list, rather than
         finding every match twice (once to count, once for the page)."""
         super().__init__(object_list, per_page, **kwargs)
+        if listed and self.orphans:
+            raise ValueError("a listed paginator cuts its pages by `per_page` alone (no orphans)")
         self.bound = bound
         self.listed = listed
 

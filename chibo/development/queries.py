@@ -258,17 +258,12 @@ def probationary(
     if among is not None:
         return Member.objects.filter(in_list("pk", among)).annotate(cell_id=Subquery(cell))
     if unit is not None:
-        # Scope first: the members placed in the subtree's units, then those of them on
-        # probation; its cost follows the subtree, not the country's probationary members.
-        # The placements are matched to the periods open on probation that day (a few
-        # thousand in a province, read by `statusperiod_status_to_idx`), before the members
-        # are read: asked of each member (EXISTS), PostgreSQL read every member of the
-        # database (400 ms in the 1,000,000-member demo, 200 ms this way; 65 ms instead of
-        # 235 ms in the 100,000-member one).
-        # The periods open on probation that day as two parts, still open (a partial index
-        # the database reads alone, statusperiod_on_probation_idx) or ending later: as one
-        # OR it read every such period's row, 15,000 pages in the 1,000,000-member demo.
-        # The members are then read first (InFirst): a few thousand, whatever the subtree.
+        # Scope first: the subtree's placements matched to the periods open on probation
+        # that day, then the members, read first (InFirst): a few thousand, whatever the
+        # subtree. (Asked of each member with EXISTS, PostgreSQL read every member of the
+        # database.) The periods come as two parts, still open (a partial index read
+        # alone, statusperiod_on_probation_idx) or ending later: as one OR the database
+        # read each such period's row, 15,000 pages in the 1,000,000-member demo.
         units = units if units is not None else subtree_of(unit, on)
         probation = StatusPeriod.objects.filter(valid_from__lte=on, status=Status.PROBATIONARY)
         still_open = probation.filter(valid_to__isnull=True).values("member_id")

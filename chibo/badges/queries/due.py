@@ -242,7 +242,7 @@ def placed(units: Subtree, on: dt.date, first: bool) -> QuerySet:
     """Members officially placed on `on` in the subtree's units (as Member.placed_in), from
     the list of its units: the database starts from their placements. `first`: read them
     first (chibo.core.sql.InFirst; Subtree.small), so that they drive the lookups of their
-    status periods and awards rather than being kept at the end of whole-table joins."""
+    status periods rather than being kept at the end of whole-table joins."""
     placements = (
         Placement.objects.active_on(on)
         .filter(units.q("unit_id"), kind=PlacementKind.OFFICIAL)

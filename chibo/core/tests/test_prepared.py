@@ -156,6 +156,8 @@ def test_a_listed_paginator_gives_the_same_pages_from_one_list_of_ids(units):
     with CaptureQueriesContext(connection) as ctx:
         again.count, list(again.page(2))
     assert len(ctx.captured_queries) == 2  # the ids, then the page's rows by id
+    with pytest.raises(ValueError, match="orphans"):
+        BoundedPaginator(qs, 3, listed=True, orphans=1)
 
 
 def test_row_exists_keeps_the_truth_of_exists(units, world):
