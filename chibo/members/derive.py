@@ -22,6 +22,7 @@ class PlacementFact(NamedTuple):
     unit_id: int
     kind: str
     start: dt.date
+    end: dt.date | None = None
 
 
 class EventFact(NamedTuple):
@@ -71,11 +72,15 @@ def copies(
 
 
 def home_unit(placements: Iterable[PlacementFact]) -> int | None:
-    """The cell holding the record: the official placement latest by (start, id)."""
+    """The cell holding the record: the official placement latest by (start, id), one that
+    holds a day before one that ends the day it starts. So the placement a member is in
+    today, an open one, is always the record's: official placements never overlap
+    (members.services.placements), and only one ending on its first day can start with
+    it. The badge lists find a subtree's members by it (chibo.badges.queries.due)."""
     official = [p for p in placements if p.kind == PlacementKind.OFFICIAL]
     if not official:
         return None
-    return max(official, key=lambda p: (p.start, p.pk)).unit_id
+    return max(official, key=lambda p: (p.start, p.end != p.start, p.pk)).unit_id
 
 
 def first_date(events: Iterable[EventFact], kind: str) -> dt.date | None:

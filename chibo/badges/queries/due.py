@@ -238,19 +238,37 @@ class LatestAdmission(Func):
         return _case(compiler, connection, self, "WHEN {column} < {n} THEN %s")
 
 
-def placed(units: Subtree, on: dt.date, first: bool) -> QuerySet:
-    """Members officially placed on `on` in the subtree's units (as Member.placed_in), from
-    the list of its units: the database starts from their placements. `first`: read them
-    first (chibo.core.sql.InFirst; Subtree.small), so that they drive the lookups of their
-    status periods rather than being kept at the end of whole-table joins."""
+def placed(units: Subtree, on: dt.date, first: bool, where: Q) -> QuerySet:
+    """Members officially placed on `on` in the subtree's units (as Member.placed_in) whose
+    own row passes `where`, a condition on the columns of members.member_badge_cut_idx
+    (`home_unit`, `admitted_on`, `badge_years`) that most of them fail.
+
+    `first` (Subtree.small; a province among ten): they are read first (chibo.core.sql.
+    InFirst), so that they drive the lookups of their status periods rather than being kept
+    at the end of whole-table joins. They are found from the records the subtree holds
+    (`home_unit`), `where` read in that index alone, and from the placements in the subtree
+    on `on` that have ended since; and kept if placed there on `on`. These are all: a
+    member is in one official placement at a time, and an open one is the record's
+    (members.derive.home_unit). From the placements alone, a province's 100,000 members
+    were looked up one by one, by id, to keep 10,000 (bench/README.md, issue 13).
+
+    Otherwise (the subtree is most of the database) from the placements, joined whole."""
     placements = (
         Placement.objects.active_on(on)
         .filter(units.q("unit_id"), kind=PlacementKind.OFFICIAL)
         .values("member_id")
     )
-    if first:
-        return Member.objects.filter(InFirst("pk", placements))
-    return Member.objects.filter(pk__in=placements)
+    if not first:
+        return Member.objects.filter(pk__in=placements).filter(where)
+    # Unordered parts: each kept its model's order, a sort of its rows.
+    held = Member.objects.filter(units.q("home_unit_id")).filter(where).order_by().values("pk")
+    ended = placements.filter(end__isnull=False).order_by()
+    there = placements.filter(member=OuterRef("pk"))
+    return (
+        Member.objects.filter(InFirst("pk", held.union(ended, all=True)))
+        .filter(Exists(there))
+        .filter(where)
+    )
 
 
 def living(
@@ -267,17 +285,16 @@ def living(
     years = r.badge_years or []
     ahead = r.badge_early_ill_months or {}
     units = units if units is not None else subtree_of(unit, on)
-    members = placed(units, on, units.small if first is None else first)
     early_years = {n: ahead.get(n, 0) for n in years}
     # The first cut, from the member's own row: party age never counts from before the first
     # admission (`admitted_on`), so the badge it reaches counted from that day is the highest
     # one possible; a member whose recorded badges (`badge_years`, a kept copy) already reach
     # it is left out before any status period is looked up. (Most long-standing members hold
-    # their badges: in the demo this leaves 10,602 of a province's 49,625.)
-    members = members.filter(
-        Q(admitted_on__isnull=True)
-        | Q(admitted_on__lte=LatestAdmission("badge_years", on, early_years))
+    # their badges: in the demo this leaves 10,602 of a province's 100,000 members.)
+    cut = Q(admitted_on__isnull=True) | Q(
+        admitted_on__lte=LatestAdmission("badge_years", on, early_years)
     )
+    members = placed(units, on, units.small if first is None else first, where=cut)
     qs = with_party_age_from(members, on)
     qs = qs.alias(
         milestone=Milestone("party_age_from", on, dict.fromkeys(years, 0)),

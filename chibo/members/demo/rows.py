@@ -135,7 +135,7 @@ def derived_rows(
     facts_p: dict[int, list[derive.PlacementFact]] = {}
     for pl in placements:
         facts_p.setdefault(pl["member_id"], []).append(
-            derive.PlacementFact(pl["id"], pl["unit_id"], pl["kind"], pl["start"])
+            derive.PlacementFact(pl["id"], pl["unit_id"], pl["kind"], pl["start"], pl["end"])
         )
     facts_e: dict[int, list[derive.EventFact]] = {}
     for e in events:

@@ -27,7 +27,7 @@ def member_refresh(member: Member, *, left_cells: Iterable[int] = ()) -> None:
     placements = [
         derive.PlacementFact(*row)
         for row in Placement.objects.filter(member=member).values_list(
-            "pk", "unit_id", "kind", "start"
+            "pk", "unit_id", "kind", "start", "end"
         )
     ]
     events = [
