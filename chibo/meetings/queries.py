@@ -37,6 +37,7 @@ from chibo.members.models import (
     StatusPeriod,
     period_valid_on,
 )
+from chibo.members.queries import placed_or_held
 from chibo.org.models import OrgUnit
 from chibo.org.queries import name_cells
 from chibo.org.subtree import Subtree, marked, subtree_of
@@ -266,9 +267,11 @@ def removal_review(
             if first and counted.model is Attendance:
                 # Read first (chibo.core.sql.InFirst; Subtree.small): each member's
                 # unexcused rows through their own index, not every unexcused row of the
-                # year in the database. (Unpaid charges are found from the member by their
-                # own index already: a plain IN.)
-                counted = counted.filter(InFirst("member_id", placed))
+                # year in the database. The members from the records the subtree holds, in
+                # an index (a few more than those placed there that day: they are kept
+                # below). (Unpaid charges are found from the member by their own index
+                # already: a plain IN.)
+                counted = counted.filter(InFirst("member_id", placed_or_held(within, as_of)))
             else:
                 counted = counted.filter(member_id__in=placed)
         # No ordering: Attendance's (by the member's name) left a join to every member
@@ -319,6 +322,16 @@ def removal_review(
     in_party = StatusPeriod.objects.filter(
         period_valid_on(as_of), member=OuterRef("pk"), status__in=[s.value for s in IN_PARTY]
     )
+    kept = Member.objects.filter(Exists(in_party))
+    if units is not None and unit is not None:
+        # Placed in the subtree that day: the absences were counted for a few more.
+        kept = kept.filter(
+            Exists(
+                Placement.objects.active_on(as_of).filter(
+                    units.q("unit_id"), member=OuterRef("pk"), kind=PlacementKind.OFFICIAL
+                )
+            )
+        )
     cell = (
         Placement.objects.active_on(as_of)
         .filter(member=OuterRef("pk"), kind=PlacementKind.OFFICIAL)
@@ -332,8 +345,7 @@ def removal_review(
     tz = timezone.get_current_timezone()
     for part in chunks(ids):
         for pk, name, code, cell_id, folded in (
-            Member.objects.filter(pk__in=part)
-            .filter(Exists(in_party))
+            kept.filter(pk__in=part)
             .annotate(cell_id=Subquery(cell))
             .values_list("pk", "full_name", "code", "cell_id", "search_name")
         ):

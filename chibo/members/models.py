@@ -287,6 +287,13 @@ class Placement(Versioned, SoftDeletable):
         indexes = [
             models.Index(fields=["unit", "start", "end"]),
             models.Index(fields=["member", "start"]),
+            # The few official placements that have ended, by unit: who was placed in a
+            # subtree on a day and has moved on since (chibo.badges.queries.due.placed).
+            models.Index(
+                fields=["unit", "end", "start", "member"],
+                condition=Q(kind="official", deleted_at__isnull=True, end__isnull=False),
+                name="placement_ended_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

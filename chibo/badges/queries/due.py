@@ -61,6 +61,7 @@ from chibo.members.models import (
     PlacementKind,
     StatusPeriod,
 )
+from chibo.members.queries import placed_or_held
 from chibo.org import subtree as org_tree
 from chibo.org.models import Ancestry, OrgUnit
 from chibo.org.subtree import Subtree, marked, subtree_of
@@ -245,12 +246,10 @@ def placed(units: Subtree, on: dt.date, first: bool, where: Q) -> QuerySet:
 
     `first` (Subtree.small; a province among ten): they are read first (chibo.core.sql.
     InFirst), so that they drive the lookups of their status periods rather than being kept
-    at the end of whole-table joins. They are found from the records the subtree holds
-    (`home_unit`), `where` read in that index alone, and from the placements in the subtree
-    on `on` that have ended since; and kept if placed there on `on`. These are all: a
-    member is in one official placement at a time, and an open one is the record's
-    (members.derive.home_unit). From the placements alone, a province's 100,000 members
-    were looked up one by one, by id, to keep 10,000 (bench/README.md, issue 13).
+    at the end of whole-table joins. They are found from the records the subtree holds,
+    `where` read in the index (chibo.members.queries.placed_or_held), and kept if placed
+    there on `on`. From the placements alone, a province's 100,000 members were looked up
+    one by one, by id, to keep 10,000 (bench/README.md, issue 13).
 
     Otherwise (the subtree is most of the database) from the placements, joined whole."""
     placements = (
@@ -260,12 +259,9 @@ def placed(units: Subtree, on: dt.date, first: bool, where: Q) -> QuerySet:
     )
     if not first:
         return Member.objects.filter(pk__in=placements).filter(where)
-    # Unordered parts: each kept its model's order, a sort of its rows.
-    held = Member.objects.filter(units.q("home_unit_id")).filter(where).order_by().values("pk")
-    ended = placements.filter(end__isnull=False).order_by()
     there = placements.filter(member=OuterRef("pk"))
     return (
-        Member.objects.filter(InFirst("pk", held.union(ended, all=True)))
+        Member.objects.filter(InFirst("pk", placed_or_held(units, on, where)))
         .filter(Exists(there))
         .filter(where)
     )

@@ -98,3 +98,27 @@ def test_a_member_gone_by_the_end_of_the_year_is_not_listed(world, year):
     m, _ = year
     event_create(actor=None, member=m["Ba Lần"], kind=EventKind.REMOVED, date=D(2025, 12, 31))
     assert listed(removal_review(world.base, 2025, D(2026, 3, 1))) == {}
+
+
+def test_listed_where_placed_at_the_end_of_the_year_not_where_the_record_is_now(world, year):
+    """The counts start from the records a subtree holds and the placements there since
+    ended (chibo.members.queries.placed_or_held); the list keeps who was placed there."""
+    from chibo.members.transfers import member_transfer
+
+    m, _ = year
+    # Moved to another base committee in 2026: the record is there now, but on 31/12/2025
+    # the member was here.
+    member_transfer(actor=None, member=m["Ba Lần"], to_unit=world.other_cell, left_on=D(2026, 2, 1))
+    assert listed(removal_review(world.base, 2025, D(2026, 3, 1))) == {
+        "Ba Lần": [D(2025, 3, 5), D(2025, 6, 5), D(2025, 12, 31)]
+    }
+    assert listed(removal_review(world.other_base, 2025, D(2026, 3, 1))) == {}
+    # Arrived here in 2026 from another base committee, with three absences there in 2025:
+    # the record is here now, but on 31/12/2025 the member was not.
+    newcomer = f.member(world.other_cell, full_name="Mới Đến", admitted_on=D(2015, 3, 2))
+    for day in (D(2025, 3, 6), D(2025, 6, 6), D(2025, 9, 6)):
+        held(world.other_cell, day, {newcomer: U})
+    member_transfer(actor=None, member=newcomer, to_unit=world.cell2, left_on=D(2026, 1, 15))
+    assert set(listed(removal_review(world.base, 2025, D(2026, 3, 1)))) == {"Ba Lần"}
+    assert set(listed(removal_review(world.other_base, 2025, D(2026, 3, 1)))) == {"Mới Đến"}
+    assert set(listed(removal_review(world.base, 2026, D(2026, 3, 1)))) == set()

@@ -9,7 +9,12 @@ members.derive.home_unit now takes, among official placements starting the same 
 holds a day before one that ends on its first day; the members with such a placement get
 their copy again here (the rule as members.derive states it).
 
-The index is built CONCURRENTLY on PostgreSQL (chibo.core.migration_ops), outside a
+With it, an index of the few official placements that have ended, by unit: the members
+placed in the subtree on the day who have moved on since (3,000 of the 1,000,000-member demo's
+1,002,000 placements; read from the unit's index, the province's 100,300 placements were
+visited to find none: 31 ms).
+
+The indexes are built CONCURRENTLY on PostgreSQL (chibo.core.migration_ops), outside a
 transaction."""
 
 from django.db import migrations, models
@@ -45,6 +50,16 @@ class Migration(migrations.Migration):
                 condition=models.Q(("deleted_at__isnull", True)),
                 fields=["home_unit", "admitted_on", "badge_years", "id"],
                 name="member_badge_cut_idx",
+            ),
+        ),
+        AddIndexOnline(
+            model_name="placement",
+            index=models.Index(
+                condition=models.Q(
+                    ("deleted_at__isnull", True), ("end__isnull", False), ("kind", "official")
+                ),
+                fields=["unit", "end", "start", "member"],
+                name="placement_ended_idx",
             ),
         ),
     ]
