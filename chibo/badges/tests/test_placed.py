@@ -115,9 +115,13 @@ def test_random_histories_find_the_members_the_placements_hold(world, seed):
         for unit in units:
             tree = subtree_of(unit, on)
             expected = by_placements(set(tree.ids), on)
+            admitted = dict(Member.objects.values_list("pk", "admitted_on"))
+            cut = D(2004, 1, 1)  # about half of them; and a condition always true
+            kept = {pk for pk in expected if admitted[pk] <= cut}
             for first in (True, False):
-                found = set(placed(tree, on, first, Q(pk__gt=0)).values_list("pk", flat=True))
-                assert found == expected, (unit.name, on, first)
+                for where, want in ((Q(pk__gt=0), expected), (Q(admitted_on__lte=cut), kept)):
+                    found = set(placed(tree, on, first, where).values_list("pk", flat=True))
+                    assert found == want, (unit.name, on, first, where)
     # And the records are where the placements put them today.
     for m in Member.objects.all():
         official = Placement.objects.filter(member=m, kind=PlacementKind.OFFICIAL)

@@ -55,7 +55,10 @@ def _check_placement(p: Placement) -> None:
     if p.end is not None and p.end < p.start:
         raise ValidationError({"end": _("The end date is before the start date.")})
     if p.kind == PlacementKind.OFFICIAL:
-        # Only one official placement at a time; ranges are [start, end).
+        # Only one official placement at a time; ranges are [start, end). The member's row
+        # is locked first, so that two writes at once cannot both pass: the lists find a
+        # subtree's members by the open placement being the record's (members.derive).
+        Member.all_objects.select_for_update().filter(pk=p.member_id).values("pk").first()
         others = Placement.objects.filter(member_id=p.member_id, kind=PlacementKind.OFFICIAL)
         if p.pk:
             others = others.exclude(pk=p.pk)
