@@ -37,7 +37,7 @@ from chibo.members.models import (
     StatusPeriod,
     period_valid_on,
 )
-from chibo.members.queries import placed_or_held
+from chibo.members.queries import placed_in, placed_or_held
 from chibo.org.models import OrgUnit
 from chibo.org.queries import name_cells
 from chibo.org.subtree import Subtree, marked, subtree_of
@@ -261,13 +261,6 @@ def removal_review(
         if member is not None:
             counted = counted.filter(member_id=member)
         if within is not None:
-            # Members officially placed in the subtree that day (Member.placed_in), read
-            # from the placements alone: the counts need only their ids.
-            placed = (
-                Placement.objects.active_on(as_of)
-                .filter(within.q("unit_id"), kind=PlacementKind.OFFICIAL)
-                .values("member_id")
-            )
             if first and counted.model is Attendance:
                 # Read first (chibo.core.sql.InFirst; Subtree.small): each member's
                 # unexcused rows through their own index, not every unexcused row of the
@@ -291,7 +284,9 @@ def removal_review(
                 )
                 counted = counted.filter(InFirst("member_id", repeated))
             else:
-                counted = counted.filter(member_id__in=placed)
+                # Members officially placed in the subtree that day, read from the
+                # placements alone: the counts need only their ids.
+                counted = counted.filter(member_id__in=placed_in(within, as_of).values("member_id"))
         # No ordering: Attendance's (by the member's name) left a join to every member
         # counted in the query, though the rows are grouped.
         return (
@@ -343,13 +338,7 @@ def removal_review(
     kept = Member.objects.filter(Exists(in_party))
     if units is not None and unit is not None:
         # Placed in the subtree that day: the absences were counted for a few more.
-        kept = kept.filter(
-            Exists(
-                Placement.objects.active_on(as_of).filter(
-                    units.q("unit_id"), member=OuterRef("pk"), kind=PlacementKind.OFFICIAL
-                )
-            )
-        )
+        kept = kept.filter(Exists(placed_in(units, as_of).filter(member=OuterRef("pk"))))
     cell = (
         Placement.objects.active_on(as_of)
         .filter(member=OuterRef("pk"), kind=PlacementKind.OFFICIAL)

@@ -122,6 +122,12 @@ EMPTY = {"official": 0, "probationary": 0, "in_party": 0, "exempt": 0, "left": 0
 PLACED_CELL = "member__placements__unit__"
 
 
+def placed_in(units: Subtree, on: dt.date) -> QuerySet:
+    """The official placements in the subtree's units on `on` (Member.placed_in, from a
+    subtree read once): placement_official_unit_idx answers it alone."""
+    return Placement.objects.active_on(on).filter(units.q("unit_id"), kind=PlacementKind.OFFICIAL)
+
+
 def placed_or_held(units: Subtree, on: dt.date, where: Q | None = None) -> QuerySet:
     """The ids (one column, a UNION ALL) of every member officially placed in the subtree
     on `on`, and of a few more: the records the subtree holds (`home_unit`; with `where`, a

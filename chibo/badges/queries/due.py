@@ -61,7 +61,7 @@ from chibo.members.models import (
     PlacementKind,
     StatusPeriod,
 )
-from chibo.members.queries import placed_or_held
+from chibo.members.queries import placed_in, placed_or_held
 from chibo.org import subtree as org_tree
 from chibo.org.models import Ancestry, OrgUnit
 from chibo.org.subtree import Subtree, marked, subtree_of
@@ -252,11 +252,7 @@ def placed(units: Subtree, on: dt.date, first: bool, where: Q) -> QuerySet:
     one by one, by id, to keep 10,000 (bench/README.md, issue 13).
 
     Otherwise (the subtree is most of the database) from the placements, joined whole."""
-    placements = (
-        Placement.objects.active_on(on)
-        .filter(units.q("unit_id"), kind=PlacementKind.OFFICIAL)
-        .values("member_id")
-    )
+    placements = placed_in(units, on).values("member_id")
     if not first:
         return Member.objects.filter(pk__in=placements).filter(where)
     there = placements.filter(member=OuterRef("pk"))
