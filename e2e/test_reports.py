@@ -60,6 +60,10 @@ def test_the_commune_office_reads_follows_and_downloads_its_figures(
     page = context.new_page()
     log_in(page, live_server.url, "commune", "commune-demo")
     page.click(f"a[href='/reports/{commune.pk}/']")
+    # The address and the load event: htmx (a deferred script) has bound the period's
+    # select, so choosing a year below is heard. Waiting for the element alone could see it
+    # parsed before htmx ran, and the choice was lost (seen once in CI on PostgreSQL).
+    page.wait_for_url(f"{live_server.url}/reports/{commune.pk}/")
     page.wait_for_selector("#period-line")
     assert "(đến nay)" in page.inner_text("#id_period option:checked")
     width = page.evaluate("document.documentElement.scrollWidth")
