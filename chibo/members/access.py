@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from chibo.accounts.models import RecordRead
 from chibo.org.access import can_write_unit
 from chibo.org.models import OrgUnit, OrgUnitQuerySet
-from chibo.org.scope import fetch, is_staff_anywhere, scope_filter, scope_units
+from chibo.org.scope import InIds, fetch, is_staff_anywhere, scope_filter, scope_units
 
 from .models import EventKind, Member, MemberEvent, MemberQuerySet, Placement, Position, Transfer
 
@@ -20,13 +20,24 @@ def members_for(user, *, write: bool = False, deleted: bool = False) -> MemberQu
     purpose: `home_unit IN (scope)` alone lets the database use its indexes for a whole
     province (see bench/member_search.py). A cell hosting a member on temporary transfer
     sees them on its rosters, not their full record, which stays with the official cell."""
+    return members_and_units(user, write=write, deleted=deleted)[0]
+
+
+def members_and_units(
+    user, *, write: bool = False, deleted: bool = False
+) -> tuple[MemberQuerySet, list[int] | None]:
+    """`members_for`, and the ids of the units it keeps the records of when it is filtered by
+    a list of them (None otherwise: a superuser, a plain member, SQLite's large scope), so
+    that a list can weigh its scope without reading it twice (members.queries.member_list)."""
     qs = Member.all_objects.filter(deleted_at__isnull=not deleted)
     if user.is_superuser:
-        return qs
+        return qs, None
     if not write and user.member_id and not is_staff_anywhere(user):
-        return qs.filter(pk=user.member_id)
+        return qs.filter(pk=user.member_id), None
     condition = scope_filter(user, "home_unit_id", write=write)
-    return qs if condition is None else qs.filter(condition)
+    if condition is None:
+        return qs, None
+    return qs.filter(condition), list(condition.rhs) if isinstance(condition, InIds) else None
 
 
 def get_member_for(user, pk, *, write: bool = False, deleted: bool = False) -> Member:

@@ -10,7 +10,8 @@ import datetime as dt
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Case, Exists, F, FilteredRelation, OuterRef, Q, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, StrIndex
+from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -126,10 +127,20 @@ class MemberQuerySet(ActiveQuerySet):
         )
         return self.filter(pk__in=placements.values("member_id"))
 
-    def search(self, query: str | None) -> "MemberQuerySet":
+    def search(self, query: str | None, *, by_unit: bool = False) -> "MemberQuerySet":
+        """Records whose name holds each word of `query` (diacritics and case aside).
+
+        `by_unit`: each word is looked for with a function (strpos, SQLite's instr) that the
+        trigram index (PostgreSQL) cannot serve, so the database reads the names of the units
+        the query keeps from member_unit_name_idx instead: what the scope holds, however many
+        records of the whole database match (members.queries.member_list). The same rows:
+        a word is a plain string either way (LIKE's wildcards are escaped)."""
         qs = self
         for term in terms(query):
-            qs = qs.filter(search_name__contains=term)
+            if by_unit:
+                qs = qs.filter(GreaterThan(StrIndex("search_name", Value(term)), 0))
+            else:
+                qs = qs.filter(search_name__contains=term)
         return qs
 
 
@@ -214,7 +225,14 @@ class Member(Versioned, SoftDeletable):
         ordering = ["search_name", "pk"]
         base_manager_name = "all_objects"
         indexes = [
-            models.Index(fields=["home_unit", "search_name"]),
+            # A cell's or a commune's list in name order, and a search in a small part of a
+            # large database: its names (and ids) read in the index alone, by unit, so the
+            # search costs what the scope holds (chibo.members.queries.member_list).
+            models.Index(
+                fields=["home_unit", "search_name", "id"],
+                condition=Q(deleted_at__isnull=True),
+                name="member_unit_name_idx",
+            ),
             # The badge lists' first cut, read in the index alone (chibo.badges.queries.due).
             models.Index(
                 fields=["home_unit", "admitted_on", "badge_years", "id"],

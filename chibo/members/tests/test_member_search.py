@@ -181,3 +181,79 @@ def test_search_query_count(people, q):
         list(qs[:25])
         qs.count()
     assert len(ctx.captured_queries) == 3
+
+
+@pytest.mark.parametrize("q", [*QUERIES, "ng_yen", "%", "hung%"])  # LIKE's wildcards, typed
+def test_searching_by_unit_finds_what_the_trigram_path_finds(people, q):
+    """`search(q, by_unit=True)` looks for each word with a function (so that PostgreSQL
+    reads the scope's names from member_unit_name_idx): the same records as the plain
+    filter, checked against the oracle."""
+    reader, commune, province, communes = people
+    units = units_under(province)
+    plain = set(Member.objects.search(q).values_list("pk", flat=True))
+    by_unit = set(Member.objects.search(q, by_unit=True).values_list("pk", flat=True))
+    assert plain == by_unit
+    assert {pk for pk in by_unit if Member.objects.get(pk=pk).home_unit_id in units} == expected(
+        units, q
+    )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the choice is PostgreSQL's")
+@pytest.mark.parametrize("q", ["nguyen van hung", "Nguyễn Văn", "lan anh", "le", None])
+def test_a_small_scope_searches_its_own_names(people, monkeypatch, q):
+    """A reader whose units are a small part of the database's searches by unit; one whose
+    units are most of them (a province alone on its server) through the trigram index.
+    Either way: the oracle's records, in name order, with the same count."""
+    from chibo.org import subtree
+
+    reader, commune, province, communes = people
+    seen = {}
+    for total, path in ((10**9, "by unit"), (1, "trigram")):
+        monkeypatch.setattr(subtree, "unit_total", lambda total=total: total)
+        for user, top in ((reader, province), (commune, communes[1])):
+            qs = member_list(user, on=timezone.localdate(), q=q, status=IN_PARTY_FILTER)
+            sql = str(qs.query)
+            words = fold(q or "").split()
+            # Short words alone keep the name index's walk on either path.
+            by_unit = path == "by unit" and any(len(w) >= 3 for w in words)
+            # The words by LIKE (the trigram index's operator) or by a function.
+            where = sql.split("WHERE", 1)[1].split("ORDER BY")[0]
+            assert ('"search_name"::text LIKE' in where) == (bool(words) and not by_unit), sql
+            assert ("STRPOS(" in where) == by_unit, sql
+            found, count = listed(user, q, IN_PARTY_FILTER)
+            assert set(found) == expected(units_under(top), q)
+            assert found == in_name_order(found) and count == len(found)
+            seen[(path, user.pk)] = found
+    assert seen[("by unit", reader.pk)] == seen[("trigram", reader.pk)]
+    assert seen[("by unit", commune.pk)] == seen[("trigram", commune.pk)]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
+def test_searching_by_unit_reads_the_names_in_the_index_alone(people):
+    """The search by unit can read the scope's names in member_unit_name_idx alone, which
+    holds every column it needs, and never uses the trigram index. A test database is tiny,
+    so the planner would rather read the table or the trash index (all its rows are
+    NULL): those paths are taken away, inside the test's transaction."""
+    reader, commune, province, communes = people
+    units = sorted(units_under(province))
+    from chibo.org.scope import unit_in
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX members_member_deleted_at_44ff5a68")
+        cursor.execute("ANALYZE members_member")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+    try:
+        plan = (
+            Member.objects.filter(unit_in("home_unit_id", units))
+            .search("nguyen van hung", by_unit=True)
+            .order_by()
+            .values("pk")
+            .explain()
+        )
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET enable_seqscan")
+            cursor.execute("RESET enable_bitmapscan")
+    assert "Index Only Scan using member_unit_name_idx" in plan, plan
+    assert INDEX not in plan, plan
