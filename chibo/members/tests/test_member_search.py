@@ -257,3 +257,31 @@ def test_searching_by_unit_reads_the_names_in_the_index_alone(people):
             cursor.execute("RESET enable_bitmapscan")
     assert "Index Only Scan using member_unit_name_idx" in plan, plan
     assert INDEX not in plan, plan
+
+
+@pytest.mark.parametrize("q", [None, "le", "an"])
+def test_a_scope_of_few_units_is_sorted_not_walked(people, monkeypatch, q):
+    """The list (no word the trigram index can find) of a scope holding a small share of
+    the database's units is sorted by an expression on PostgreSQL (its records are read by
+    unit), and walks the name index otherwise: the same records in the same order either
+    way, those of the oracle."""
+    from chibo.members import queries
+    from chibo.org import subtree
+
+    reader, commune, province, communes = people
+    for user, top in ((reader, province), (commune, communes[1])):
+        n = len(units_under(top))
+        seen = []
+        # Half the share (FEW_UNITS) of the database's units, and twice it.
+        share = queries.FEW_UNITS
+        for total, few in ((round(2 * n / share), True), (round(n / share / 2), False)):
+            monkeypatch.setattr(subtree, "unit_total", lambda total=total: total)
+            qs = member_list(user, on=timezone.localdate(), q=q)
+            order = str(qs.query).split("ORDER BY", 1)[1]
+            sorted_by_expression = connection.vendor == "postgresql" and few
+            assert (" || " in order) == sorted_by_expression, order
+            found, count = listed(user, q)
+            assert set(found) == expected(units_under(top), q)
+            assert found == in_name_order(found) and count == len(found)
+            seen.append(found)
+        assert seen[0] == seen[1]
