@@ -8,10 +8,10 @@ A member's status on any date is derived from the dated events, never stored as 
 import datetime as dt
 
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Case, Exists, F, FilteredRelation, OuterRef, Q, Value, When
-from django.db.models.functions import Coalesce, StrIndex
-from django.db.models.lookups import GreaterThan
+from django.db.models.functions import Coalesce, Collate
+from django.db.models.lookups import Contains
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -130,15 +130,19 @@ class MemberQuerySet(ActiveQuerySet):
     def search(self, query: str | None, *, by_unit: bool = False) -> "MemberQuerySet":
         """Records whose name holds each word of `query` (diacritics and case aside).
 
-        `by_unit`: each word is looked for with a function (strpos, SQLite's instr) that the
-        trigram index (PostgreSQL) cannot serve, so the database reads the names of the units
-        the query keeps from member_unit_name_idx instead: what the scope holds, however many
-        records of the whole database match (members.queries.member_list). The same rows:
-        a word is a plain string either way (LIKE's wildcards are escaped)."""
+        `by_unit`: each word is matched on the name in the "C" collation, which the trigram
+        index (PostgreSQL, the database's collation) cannot serve, so the database reads the
+        names of the units the query keeps from member_unit_name_idx instead: what the scope
+        holds, however many records of the whole database match (members.queries.
+        member_list). Still LIKE on the column, so PostgreSQL estimates the matches from its
+        statistics (a function such as strpos is taken to keep a third of the rows, and a
+        page of whole records then read the province's in parallel: 190 ms for "hung").
+        The same rows: byte order does not change what a LIKE matches."""
         qs = self
         for term in terms(query):
             if by_unit:
-                qs = qs.filter(GreaterThan(StrIndex("search_name", Value(term)), 0))
+                binary = "C" if connections[self.db].vendor == "postgresql" else "BINARY"
+                qs = qs.filter(Contains(Collate(F("search_name"), binary), term))
             else:
                 qs = qs.filter(search_name__contains=term)
         return qs

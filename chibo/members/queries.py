@@ -108,7 +108,7 @@ def _search_by_unit(q: str | None, units: list[int] | None) -> bool:
     PostgreSQL, when its units are a small part of the database's (chibo.org.subtree.
     Subtree.small). A province among ten read 4,107 matches of "nguyen van hung" for its 455
     (32 of the page's 52 ms, growing with the country); its 100,000 names, by unit, are
-    read in about 13 ms, whatever the rest of the database holds. A province alone on its
+    read in about 15-20 ms, whatever the rest of the database holds. A province alone on its
     server (or a reader of every unit) keeps the trigram index: its matches are its own."""
     if connection.vendor != "postgresql" or units is None or not searched(q):
         return False
